@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Launcher: registers tsx in-process and runs the TypeScript CLI, so the daemon needs no build step
+// and signals reach the daemon directly.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/gateway/cli.ts');

@@ -1,0 +1,87 @@
+// A small logger interface passed to every part of the daemon (STYLE.md). Namespaces look like
+// `wg:device:serial`; debug text may be built lazily so hot paths pay nothing when debug is off.
+import pino from 'pino';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type LogText = string | (() => string);
+
+export interface Logger {
+  readonly namespace: string;
+  debug(text: LogText, fields?: Record<string, unknown>): void;
+  info(text: LogText, fields?: Record<string, unknown>): void;
+  warn(text: LogText, fields?: Record<string, unknown>): void;
+  error(text: LogText, fields?: Record<string, unknown>): void;
+  /** A logger for a sub-namespace: `wg:device` + `serial` -> `wg:device:serial`. */
+  child(name: string): Logger;
+}
+
+const levelOrder: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export interface PinoLoggerOptions {
+  level?: LogLevel;
+  /** Where JSON lines go; defaults to stderr so stdout stays free for the status line. */
+  destination?: NodeJS.WritableStream;
+}
+
+/** A pino-backed logger writing JSON lines (one `ns` field per namespace). */
+export function createLogger(namespace = 'wg', options: PinoLoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  const base = pino(
+    { level: level === 'silent' ? 'silent' : level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
+    (options.destination ?? process.stderr) as pino.DestinationStream,
+  );
+  return wrapPino(base, namespace, level);
+}
+
+function wrapPino(base: pino.Logger, namespace: string, level: LogLevel): Logger {
+  const enabled = (at: LogLevel): boolean => levelOrder[at] >= levelOrder[level];
+  const emit =
+    (at: Exclude<LogLevel, 'silent'>) =>
+    (text: LogText, fields?: Record<string, unknown>): void => {
+      if (!enabled(at)) return;
+      const msg = typeof text === 'function' ? text() : text;
+      base[at]({ ns: namespace, ...fields }, msg);
+    };
+  return {
+    namespace,
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    child: (name) => wrapPino(base, `${namespace}:${name}`, level),
+  };
+}
+
+export interface CapturedLine {
+  level: Exclude<LogLevel, 'silent'>;
+  namespace: string;
+  text: string;
+  fields?: Record<string, unknown>;
+}
+
+/** A logger that keeps lines in memory (for tests and for tools that print their own output). */
+export function createMemoryLogger(namespace = 'wg', lines: CapturedLine[] = []): Logger & { lines: CapturedLine[] } {
+  const emit =
+    (level: CapturedLine['level']) =>
+    (text: LogText, fields?: Record<string, unknown>): void => {
+      lines.push({ level, namespace, text: typeof text === 'function' ? text() : text, fields });
+    };
+  return {
+    namespace,
+    lines,
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    child: (name) => createMemoryLogger(`${namespace}:${name}`, lines),
+  };
+}
+
+export const silentLogger: Logger = {
+  namespace: 'silent',
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+};
