@@ -1,0 +1,62 @@
+// Thin file-system helpers over the pure WFDB and EDF parsers.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { FormatError } from '../../common/errors.js';
+import { parseWfdbHeader, type WfdbHeader } from './wfdb-header.js';
+import { decodeWfdbSignals, type DecodeOptions, type WfdbSignal } from './wfdb-signals.js';
+import { parseWfdbAnnotations, type WfdbAnnotation } from './wfdb-annotations.js';
+
+export interface WfdbRecord {
+  /** Path of the record without extension. */
+  path: string;
+  header: WfdbHeader;
+  signals: WfdbSignal[];
+  /** Annotations of `annotator` (default 'atr'), or undefined when that file does not exist. */
+  annotations: WfdbAnnotation[] | undefined;
+}
+
+export interface LoadWfdbOptions extends DecodeOptions {
+  /** Annotation file extension to read next to the header (default 'atr'); null to skip. */
+  annotator?: string | null;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Loads `<path>.hea`, its signal files and `<path>.<annotator>` when present. */
+export async function loadWfdbRecord(pathWithoutExt: string, options: LoadWfdbOptions = {}): Promise<WfdbRecord> {
+  const headerPath = `${pathWithoutExt}.hea`;
+  const header = parseWfdbHeader(await readFile(headerPath, 'utf8'), headerPath);
+  const folder = dirname(pathWithoutExt);
+  const files = new Map<string, Uint8Array>();
+  for (const spec of header.signals) {
+    if (files.has(spec.fileName)) continue;
+    if (spec.fileName === '-' || spec.fileName.includes('..')) {
+      throw new FormatError('wfdb', `signal file '${spec.fileName}' cannot be read from disk`, headerPath);
+    }
+    files.set(spec.fileName, await readFile(join(folder, spec.fileName)));
+  }
+  const signals = decodeWfdbSignals(header, files, { ...options, file: options.file ?? pathWithoutExt });
+  const annotator = options.annotator === undefined ? 'atr' : options.annotator;
+  let annotations: WfdbAnnotation[] | undefined;
+  if (annotator !== null) {
+    const annPath = `${pathWithoutExt}.${annotator}`;
+    if (await exists(annPath)) annotations = parseWfdbAnnotations(await readFile(annPath), annPath);
+  }
+  return { path: pathWithoutExt, header, signals, annotations };
+}
+
+/** Record paths (without extension) of every `.hea` in `dir`, sorted by name. */
+export async function listWfdbRecords(dir: string): Promise<string[]> {
+  const names = await readdir(dir);
+  return names
+    .filter((n) => n.endsWith('.hea'))
+    .map((n) => n.slice(0, -4))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((n) => join(dir, n));
+}
