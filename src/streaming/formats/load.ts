@@ -1,10 +1,12 @@
 // Thin file-system helpers over the pure WFDB and EDF parsers.
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { FormatError } from '../../common/errors.js';
 import { parseWfdbHeader, type WfdbHeader } from './wfdb-header.js';
 import { decodeWfdbSignals, type DecodeOptions, type WfdbSignal } from './wfdb-signals.js';
 import { parseWfdbAnnotations, type WfdbAnnotation } from './wfdb-annotations.js';
+import { looksCrlfConverted, undoCrlfConversion } from './crlf-repair.js';
+import { parseEdf, type EdfFile, type EdfOptions } from './edf.js';
 
 export interface WfdbRecord {
   /** Path of the record without extension. */
@@ -59,4 +61,26 @@ export async function listWfdbRecords(dir: string): Promise<string[]> {
     .map((n) => n.slice(0, -4))
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
     .map((n) => join(dir, n));
+}
+
+export interface LoadEdfOptions extends EdfOptions {
+  /**
+   * Undo a text-mode LF -> CRLF conversion when the file shows one (see crlf-repair.ts); the
+   * repaired file is usually short, so this also implies onTruncated 'drop' unless set.
+   */
+  repairCrlf?: boolean;
+}
+
+/** Reads and parses an EDF/EDF+ file. */
+export async function loadEdf(path: string, options: LoadEdfOptions = {}): Promise<EdfFile & { crlfRepaired: boolean }> {
+  const { repairCrlf, ...edfOptions } = options;
+  let bytes: Uint8Array = await readFile(path);
+  const crlfRepaired = repairCrlf === true && looksCrlfConverted(bytes);
+  if (crlfRepaired) bytes = undoCrlfConversion(bytes);
+  const parsed = parseEdf(bytes, {
+    ...edfOptions,
+    onTruncated: edfOptions.onTruncated ?? (crlfRepaired ? 'drop' : 'error'),
+    file: edfOptions.file ?? basename(path),
+  });
+  return { ...parsed, crlfRepaired };
 }
