@@ -13,5 +13,6 @@ program
   .showHelpAfterError();
 
 // Command registrations (keep one line per command module).
+(await import('./commands/model-inspect.js')).register(program);
 
 await program.parseAsync(process.argv);

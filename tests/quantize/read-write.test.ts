@@ -1,0 +1,122 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
+import { FormatError } from '../../src/common/errors.js';
+import { readTflite } from '../../src/quantize/tflite/read.js';
+import { writeTflite } from '../../src/quantize/tflite/write.js';
+import { opName } from '../../src/quantize/tflite/model.js';
+import { inspectBytes } from '../../src/quantize/inspect.js';
+import { hasCommand } from '../_support/env.js';
+import { referenceModels, referenceModel, REFERENCE_DIR } from './_models.js';
+
+test('reads the reference models: ops, tensors, operator codes', () => {
+  const hello = readTflite(referenceModel('hello_world_float.tflite'));
+  const sg = hello.subgraphs[0];
+  assert.equal(sg.operators.map((o) => opName(hello, o)), ['FULLY_CONNECTED', 'FULLY_CONNECTED', 'FULLY_CONNECTED']);
+  assert.equal(sg.tensors[sg.inputs[0]].type, 'FLOAT32');
+  assert.equal(sg.tensors[sg.inputs[0]].shapeSignature, [-1, 1]);
+  assert.ok(hello.metadata.some((m) => m.name === 'min_runtime_version'));
+  assert.equal(hello.signatureDefs[0].signatureKey, 'serving_default');
+  const pd = readTflite(referenceModel('person_detect.tflite'));
+  const w = pd.subgraphs[0].tensors[0];
+  assert.equal(w.shape, [1, 3, 3, 8]);
+  assert.equal(w.quantization?.scale.length, 8);
+  assert.equal(w.quantization?.quantizedDimension, 3);
+  const lstm = readTflite(referenceModel('trained_lstm_int8.tflite'));
+  assert.equal(opName(lstm, lstm.subgraphs[0].operators[0]), 'UNIDIRECTIONAL_SEQUENCE_LSTM');
+  assert.ok(lstm.subgraphs[0].tensors.some((t) => t.isVariable));
+});
+
+test('read -> write -> read is identical for every reference model', () => {
+  for (const { name, bytes } of referenceModels()) {
+    const model = readTflite(bytes);
+    const again = readTflite(writeTflite(model));
+    assert.ok(isDeepStrictEqual(model, again), `${name} changed in the round trip`);
+  }
+});
+
+test('flatc decodes our rewritten files exactly like the originals', () => {
+  if (!hasCommand('flatc')) return void console.log('SKIP flatc oracle: missing flatc');
+  const dir = mkdtempSync(join(tmpdir(), 'wg-flatc-'));
+  try {
+    const schema = readFileSync(join(REFERENCE_DIR, 'schema.fbs'), 'utf8')
+      .replace('REDUCE_WINDOW = 205 (deprecated),', 'REDUCE_WINDOW = 205,')
+      .replace('ReduceWindowOptions (deprecated),', 'ReduceWindowOptions,');
+    writeFileSync(join(dir, 'schema.fbs'), schema);
+    const toJson = (path: string): string => {
+      const r = spawnSync('flatc', ['--json', '--strict-json', '--defaults-json', '--raw-binary', '-o', dir, join(dir, 'schema.fbs'), '--', path]);
+      assert.is(r.status, 0, String(r.stderr));
+      return readFileSync(path.replace(/\.tflite$/, '.json').replace(/^.*\//, dir + '/'), 'utf8');
+    };
+    for (const name of ['hello_world_int8.tflite', 'micro_speech_quantized.tflite', 'trained_lstm_int8.tflite', 'conv0.tflite']) {
+      writeFileSync(join(dir, 'a.tflite'), referenceModel(name));
+      writeFileSync(join(dir, 'b.tflite'), writeTflite(readTflite(referenceModel(name))));
+      // Old files (micro_speech) leave builtin_code unset; we always write it (as current converters
+      // do), so that one field is compared through our reader instead. Empty vectors and strings
+      // mean the same as absent ones to every TFLite reader, so both count as absent here.
+      const dropBuiltinCode = (k: string, v: unknown): unknown =>
+        k === 'builtin_code' || v === '' || (Array.isArray(v) && v.length === 0) ? undefined : v;
+      const a = JSON.parse(toJson(join(dir, 'a.tflite')), dropBuiltinCode) as Record<string, unknown>;
+      const b = JSON.parse(toJson(join(dir, 'b.tflite')), dropBuiltinCode) as Record<string, unknown>;
+      assert.equal(b, a, name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('wrong identifier, empty and tiny files are FormatError', () => {
+  const bytes = referenceModel('simple_add_model.tflite').slice();
+  bytes[4] = 0x58;
+  assert.throws(() => readTflite(bytes), (e: unknown) => e instanceof FormatError && /identifier/.test(e.message));
+  assert.throws(() => readTflite(new Uint8Array(0)), (e: unknown) => e instanceof FormatError);
+  assert.throws(() => readTflite(new Uint8Array(7)), (e: unknown) => e instanceof FormatError);
+});
+
+function onlyFormatErrors(bytes: Uint8Array): void {
+  const started = performance.now();
+  try {
+    inspectBytes(bytes);
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err;
+  }
+  const ms = performance.now() - started;
+  if (ms > 500) throw new Error(`took ${ms.toFixed(0)} ms`);
+}
+
+const fuzzModels = referenceModels().filter((m) => m.bytes.byteLength < 40_000);
+
+test('fuzz: truncated files give FormatError only, quickly', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: fuzzModels.length - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), (m, frac) => {
+      const bytes = fuzzModels[m].bytes;
+      const cut = bytes.subarray(0, Math.floor(frac * (bytes.byteLength - 1)));
+      assert.throws(() => readTflite(cut), (e: unknown) => e instanceof FormatError);
+      onlyFormatErrors(cut);
+    }),
+    { numRuns: 300, seed: 42 },
+  );
+});
+
+test('fuzz: flipped bytes give a model or FormatError, never a crash or hang', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: fuzzModels.length - 1 }),
+      fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+      (m, flips) => {
+        const bytes = fuzzModels[m].bytes.slice();
+        // Bias half the flips into the first 256 bytes, where the root table and vtables live.
+        for (const [pos, value] of flips) bytes[Math.floor(pos * (value % 2 ? Math.min(256, bytes.length) : bytes.length))] = value;
+        onlyFormatErrors(bytes);
+      },
+    ),
+    { numRuns: 600, seed: 7 },
+  );
+});
+
+test.run();
