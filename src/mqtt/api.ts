@@ -1,0 +1,305 @@
+// The whole MQTT API of weargate in one place (STYLE.md, after Zigbee2MQTT): `MqttApi` maps each
+// topic pattern (relative to `<baseTopic>/<gatewayId>`) to its payload type, and `topics()` builds
+// concrete topics that carry their pattern, so a publish is type-checked against its payload.
+// Field names are camelCase and carry units. `t` is always Unix time in milliseconds; `tUs` is
+// device time in microseconds. Every result carries `seq`, counting per device and stream, so
+// consumers can drop QoS 1 duplicates.
+import type { DetectorName } from '../streaming/ecg/detector.js';
+
+/** Attached to every research output (similarity, MDD screen). */
+export const researchNotice = 'research screening signal, not a diagnosis';
+
+export type BridgeState = 'online' | 'offline';
+
+export interface DeviceInfo {
+  id: string;
+  /** Device family, e.g. `garment`, `polar-h10`, `muse`, `cyton`, `ad8232`. */
+  kind: string;
+  /** Transport name, e.g. `ble`, `serial`, `gpio`, `replay`. */
+  transport: string;
+  /** Transport address, e.g. `serial:/dev/ttyUSB0@115200`. */
+  address: string;
+}
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  sha256?: string;
+}
+
+export interface BridgeInfo {
+  version: string;
+  gatewayId: string;
+  /** ISO 8601 time the daemon started. */
+  startedAt: string;
+  devices: DeviceInfo[];
+  models: ModelInfo[];
+  notice: string;
+}
+
+export interface OutboxHealth {
+  /** Rows waiting for a PUBACK. */
+  depth: number;
+  bytes: number;
+  /** Age of the oldest waiting row, seconds (0 when empty). */
+  oldestAgeS: number;
+  /** Rows dropped by the byte or age bound since the outbox was created (survives restarts). */
+  evicted: number;
+  /** Rows acknowledged by the broker since the daemon started. */
+  published: number;
+  /** Publishes that failed (connection lost before PUBACK, or refused by the broker). */
+  failed: number;
+}
+
+export interface DeviceHealth {
+  connected: boolean;
+  framesOk: number;
+  framesLost: number;
+  samplesLost: number;
+  crcErrors: number;
+  lengthErrors: number;
+  versionErrors: number;
+  fieldErrors: number;
+  bytesSkipped: number;
+  reconnects: number;
+}
+
+export interface BridgeHealth {
+  t: number;
+  uptimeS: number;
+  cpuPercent: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  outbox: OutboxHealth;
+  devices: Record<string, DeviceHealth>;
+}
+
+export interface DeviceStatus {
+  connected: boolean;
+  t: number;
+  batteryPercent?: number;
+  leadOff?: boolean;
+  saturated?: boolean;
+  /** 0 (unusable) .. 1 (clean). */
+  signalQuality?: number;
+  /** Why the device is disconnected or degraded, human readable. */
+  reason?: string;
+}
+
+export interface EcgBeat {
+  /** Device time of the R peak, microseconds. */
+  tUs: number;
+  /** Index of the R peak in the device's ECG stream since it started. */
+  sampleIndex: number;
+}
+
+export interface EcgBeats {
+  seq: number;
+  t: number;
+  detector: DetectorName;
+  sampleRateHz: number;
+  beats: EcgBeat[];
+}
+
+export type QualityClass = 'good' | 'poor' | 'unusable';
+
+/** Signal quality: the overall index and class, plus any named sub-indices (e.g. `kSqi`, `basSqi`). */
+export type EcgQuality = { sqi: number; quality: QualityClass } & Record<string, number | string>;
+
+export interface EcgHr {
+  seq: number;
+  t: number;
+  detector: DetectorName;
+  /** Null when the window holds too few accepted beats. */
+  hrBpm: number | null;
+  /** Accepted RR intervals that ended since the previous message, ms, oldest first. */
+  rrMs: number[];
+  sdnnMs: number | null;
+  rmssdMs: number | null;
+  /** Fraction (0..1) of successive RR differences above 50 ms. */
+  pnn50: number | null;
+  /** Length of the window the HRV figures cover, seconds. */
+  windowS: number;
+  beatsRejected: number;
+  quality: EcgQuality;
+  leadOff: boolean;
+}
+
+export interface ModelRef {
+  name: string;
+  version: string;
+}
+
+export interface EcgSimilarity {
+  seq: number;
+  t: number;
+  model: ModelRef;
+  /** Enrolled template compared against. */
+  templateId: string;
+  /** Cosine similarity of the embeddings, -1..1. */
+  similarity: number;
+  segmentS: number;
+  decision: 'match' | 'no-match' | 'uncertain';
+  notice: string;
+}
+
+export type EegBandName = 'delta' | 'theta' | 'alpha' | 'beta' | 'gamma';
+
+export interface EegBands {
+  seq: number;
+  t: number;
+  sampleRateHz: number;
+  windowS: number;
+  channels: string[];
+  /** Absolute band power per channel (same order as `channels`), µV²/Hz integrated over the band = µV². */
+  powerUv2: Record<EegBandName, number[]>;
+  /** Band power divided by total 1-45 Hz power, per channel. */
+  relative: Record<EegBandName, number[]>;
+}
+
+export interface EegMdd {
+  seq: number;
+  t: number;
+  model: ModelRef;
+  /** Session-aggregated probability of the MDD class, 0..1. */
+  probability: number;
+  /** Interval around `probability` (e.g. bootstrap over epochs). */
+  interval: { low: number; high: number; level: number };
+  epochs: number;
+  sessionS: number;
+  notice: string;
+}
+
+export type ModelUpdateState = 'idle' | 'downloading' | 'verifying' | 'staged' | 'active' | 'failed' | 'rolled_back';
+
+export interface BridgeModels {
+  t: number;
+  models: Array<ModelRef & { state: ModelUpdateState; sha256?: string; error?: string }>;
+}
+
+export type Transaction = string | number;
+
+/** A request: any JSON object; `transaction` is echoed in the response. */
+export type BridgeRequest = { transaction?: Transaction } & Record<string, unknown>;
+
+export type BridgeResponse =
+  | { transaction?: Transaction; status: 'ok'; data: unknown }
+  | { transaction?: Transaction; status: 'error'; error: string };
+
+/** Topic pattern (relative to `<baseTopic>/<gatewayId>`) -> payload. */
+export interface MqttApi {
+  'bridge/state': BridgeState;
+  'bridge/info': BridgeInfo;
+  'bridge/health': BridgeHealth;
+  'bridge/models': BridgeModels;
+  'bridge/request/<verb>': BridgeRequest;
+  'bridge/response/<verb>': BridgeResponse;
+  '<deviceId>/status': DeviceStatus;
+  '<deviceId>/ecg/beats': EcgBeats;
+  '<deviceId>/ecg/hr': EcgHr;
+  '<deviceId>/ecg/similarity': EcgSimilarity;
+  '<deviceId>/eeg/bands': EegBands;
+  '<deviceId>/eeg/mdd': EegMdd;
+}
+
+export type ApiTopic = keyof MqttApi;
+
+export interface TopicPolicy {
+  retain: boolean;
+  qos: 0 | 1;
+  /** Keep only the newest pending copy in the outbox (state, not a history). */
+  coalesce: boolean;
+}
+
+const state: TopicPolicy = { retain: true, qos: 1, coalesce: true };
+const result: TopicPolicy = { retain: false, qos: 1, coalesce: false };
+
+export const topicPolicy: Record<ApiTopic, TopicPolicy> = {
+  'bridge/state': state,
+  'bridge/info': state,
+  // Only the latest health matters; while offline it must not pile up at 8640 rows a day.
+  'bridge/health': { retain: false, qos: 1, coalesce: true },
+  'bridge/models': state,
+  'bridge/request/<verb>': result,
+  'bridge/response/<verb>': result,
+  '<deviceId>/status': state,
+  '<deviceId>/ecg/beats': result,
+  '<deviceId>/ecg/hr': result,
+  '<deviceId>/ecg/similarity': result,
+  '<deviceId>/eeg/bands': result,
+  '<deviceId>/eeg/mdd': result,
+};
+
+/** A concrete topic that remembers its pattern, so publishing it checks the payload type. */
+export interface TopicRef<K extends ApiTopic> {
+  readonly key: K;
+  readonly topic: string;
+  readonly policy: TopicPolicy;
+}
+
+type DeviceTopic = Extract<ApiTopic, `<deviceId>/${string}`>;
+
+/** Throws on ids that would break the topic tree (`/`, wildcards, empty). */
+export function checkTopicLevel(what: string, level: string): string {
+  if (level.length === 0 || /[/+#\u0000]/.test(level)) {
+    throw new Error(`${what} '${level}' cannot be an MQTT topic level (no '/', '+', '#' or empty)`);
+  }
+  return level;
+}
+
+/** Device ids are topic levels; `bridge` is taken by the gateway's own topics. */
+export function checkDeviceId(deviceId: string): string {
+  if (deviceId === 'bridge') throw new Error(`device id 'bridge' is reserved for the gateway's own topics`);
+  return checkTopicLevel('device id', deviceId);
+}
+
+export interface ParsedTopic {
+  key: ApiTopic;
+  deviceId?: string;
+  verb?: string;
+}
+
+/** Topic builders for one gateway: base `<baseTopic>/<gatewayId>` (default base topic `weargate`). */
+export function topics(baseTopic: string, gatewayId: string) {
+  if (baseTopic.length === 0 || /[+#]/.test(baseTopic)) throw new Error(`bad base topic '${baseTopic}'`);
+  const base = `${baseTopic}/${checkTopicLevel('gateway id', gatewayId)}`;
+  const ref = <K extends ApiTopic>(key: K, topic: string): TopicRef<K> => ({ key, topic, policy: topicPolicy[key] });
+  const device =
+    <K extends DeviceTopic>(key: K) =>
+    (deviceId: string): TopicRef<K> =>
+      ref(key, `${base}/${key.replace('<deviceId>', checkDeviceId(deviceId))}`);
+  return {
+    base,
+    bridgeState: ref('bridge/state', `${base}/bridge/state`),
+    bridgeInfo: ref('bridge/info', `${base}/bridge/info`),
+    bridgeHealth: ref('bridge/health', `${base}/bridge/health`),
+    bridgeModels: ref('bridge/models', `${base}/bridge/models`),
+    request: (verb: string) => ref('bridge/request/<verb>', `${base}/bridge/request/${checkTopicLevel('verb', verb)}`),
+    response: (verb: string) => ref('bridge/response/<verb>', `${base}/bridge/response/${checkTopicLevel('verb', verb)}`),
+    /** Subscription filter for every request verb. */
+    requestFilter: `${base}/bridge/request/+`,
+    deviceStatus: device('<deviceId>/status'),
+    ecgBeats: device('<deviceId>/ecg/beats'),
+    ecgHr: device('<deviceId>/ecg/hr'),
+    ecgSimilarity: device('<deviceId>/ecg/similarity'),
+    eegBands: device('<deviceId>/eeg/bands'),
+    eegMdd: device('<deviceId>/eeg/mdd'),
+    /** Maps a concrete topic back to its pattern; null for topics outside this gateway's API. */
+    parse(topic: string): ParsedTopic | null {
+      if (!topic.startsWith(`${base}/`)) return null;
+      const rest = topic.slice(base.length + 1);
+      const levels = rest.split('/');
+      if (levels[0] === 'bridge') {
+        if (levels.length === 3 && (levels[1] === 'request' || levels[1] === 'response')) {
+          return { key: `bridge/${levels[1]}/<verb>`, verb: levels[2] };
+        }
+        const key = `bridge/${levels.slice(1).join('/')}`;
+        return key in topicPolicy && !key.includes('<') ? { key: key as ApiTopic } : null;
+      }
+      const key = `<deviceId>/${levels.slice(1).join('/')}`;
+      return levels.length >= 2 && key in topicPolicy ? { key: key as ApiTopic, deviceId: levels[0] } : null;
+    },
+  };
+}
+
+export type Topics = ReturnType<typeof topics>;

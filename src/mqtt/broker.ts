@@ -1,0 +1,86 @@
+// The embedded broker (aedes) used when no broker URL is configured: a gateway alone on a desk
+// still has somewhere to publish, and local consumers can subscribe to it.
+import { createServer, type Server, type Socket } from 'node:net';
+import { Aedes, type AedesOptions } from 'aedes';
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
+
+export interface EmbeddedBrokerOptions {
+  /** Default 127.0.0.1: the broker is for this machine unless configured otherwise. */
+  host?: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  /** Passed to aedes (e.g. `authenticate`). */
+  aedes?: AedesOptions;
+  log?: Logger;
+}
+
+export class EmbeddedBroker {
+  private broker: Aedes | null = null;
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  private boundPort = 0;
+  private readonly host: string;
+  private readonly log: Logger;
+
+  constructor(private readonly options: EmbeddedBrokerOptions = {}) {
+    this.host = options.host ?? '127.0.0.1';
+    this.log = options.log ?? silentLogger;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get url(): string {
+    return `mqtt://${this.host}:${this.boundPort}`;
+  }
+
+  /** The running aedes instance (for hooks and events); throws before `start()`. */
+  get aedes(): Aedes {
+    if (!this.broker) throw new Error('embedded broker is not started');
+    return this.broker;
+  }
+
+  async start(): Promise<void> {
+    if (this.broker) return;
+    const broker = await Aedes.createBroker(this.options.aedes);
+    const server = createServer((socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      broker.handle(socket);
+    });
+    broker.on('clientError', (client, err) => this.log.debug(`client ${client.id}: ${err.message}`));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.options.port ?? 0, this.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      throw new Error(`embedded MQTT broker cannot listen on ${this.host}:${this.options.port ?? 0}: ${(err as Error).message}`);
+    }
+    const address = server.address();
+    this.boundPort = typeof address === 'object' && address ? address.port : 0;
+    this.broker = broker;
+    this.server = server;
+    this.log.info(`embedded MQTT broker listening on ${this.url}`);
+  }
+
+  async stop(): Promise<void> {
+    const broker = this.broker;
+    const server = this.server;
+    this.broker = null;
+    this.server = null;
+    if (!broker || !server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    // Sockets that never sent CONNECT are not aedes clients; close them too so the port frees.
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+    this.log.info('embedded MQTT broker stopped');
+  }
+}

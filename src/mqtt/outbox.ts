@@ -1,0 +1,281 @@
+// The durable outbox (ARCHITECTURE.md "Durability"): every message is committed to SQLite before
+// it is published and deleted when the broker acknowledges it, so a broker outage, `kill -9` or a
+// power cut loses nothing that was enqueued; on restart rows drain in id order.
+//
+// synchronous=FULL (the default here): in WAL mode NORMAL only fsyncs at checkpoints, so a power
+// cut may roll back the last committed transactions (the file stays consistent, but an enqueued
+// result would be gone). FULL fsyncs the WAL on every commit, which is what "written before
+// published" has to mean on a gateway without a UPS. Acks are batched (`ackMany`) because a lost
+// delete only costs a duplicate, which consumers drop by `seq`.
+import Database from 'better-sqlite3';
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
+
+export type Qos = 0 | 1 | 2;
+
+export interface OutboxOptions {
+  /** SQLite file (`:memory:` works but is not durable). */
+  path: string;
+  /** Bound on topic + payload bytes of pending rows; the oldest rows are evicted beyond it. */
+  maxBytes?: number;
+  /** Rows older than this are evicted (judged from the oldest row, on enqueue). */
+  maxAgeS?: number;
+  synchronous?: 'full' | 'normal';
+  /** Wall clock in ms; injectable so runs repeat. */
+  nowMs?: () => number;
+  log?: Logger;
+}
+
+export interface EnqueueMessage {
+  topic: string;
+  payload: Uint8Array | string;
+  qos?: Qos;
+  retain?: boolean;
+  /** A pending row with the same key is replaced (retained state must not pile up). */
+  coalesceKey?: string | null;
+}
+
+export interface OutboxRow {
+  id: number;
+  topic: string;
+  payload: Buffer;
+  qos: Qos;
+  retain: boolean;
+  createdAtMs: number;
+  coalesceKey: string | null;
+}
+
+export interface OutboxStats {
+  depth: number;
+  bytes: number;
+  oldestAgeS: number;
+  /** Rows dropped by the byte or age bound, ever (persisted). */
+  evicted: number;
+}
+
+interface DbRow {
+  id: number;
+  topic: string;
+  payload: Buffer;
+  qos: number;
+  retain: number;
+  createdAtMs: number;
+  coalesceKey: string | null;
+}
+
+const defaultMaxBytes = 64 * 1024 * 1024;
+const defaultMaxAgeS = 7 * 24 * 3600;
+const evictionLogIntervalMs = 60_000;
+const schemaVersion = 1;
+// Size of a row as the byte bound counts it.
+const sizeSql = 'length(payload) + length(CAST(topic AS BLOB))';
+
+export class Outbox {
+  readonly maxBytes: number;
+  readonly maxAgeS: number;
+  private readonly db: Database.Database;
+  private readonly nowMs: () => number;
+  private readonly log: Logger;
+  private depth = 0;
+  private bytes = 0;
+  private evicted = 0;
+  private lastEvictionLogMs = -Infinity;
+  private evictedSinceLog = 0;
+  private readonly stmt: {
+    insert: Database.Statement<[string, Buffer, number, number, number, string | null]>;
+    deleteKey: Database.Statement<[string], { sizeBytes: number }>;
+    deleteId: Database.Statement<[number], { sizeBytes: number }>;
+    deleteOlder: Database.Statement<[number], { sizeBytes: number }>;
+    deleteOldest: Database.Statement<[], { sizeBytes: number }>;
+    oldest: Database.Statement<[], { createdAtMs: number }>;
+    peek: Database.Statement<[number, number], DbRow>;
+    addEvicted: Database.Statement<[number]>;
+  };
+  private readonly enqueueTx: (messages: readonly EnqueueMessage[]) => number[];
+  private readonly ackTx: (ids: readonly number[]) => number;
+
+  constructor(options: OutboxOptions) {
+    this.maxBytes = options.maxBytes ?? defaultMaxBytes;
+    this.maxAgeS = options.maxAgeS ?? defaultMaxAgeS;
+    if (!(this.maxBytes > 0) || !(this.maxAgeS > 0)) throw new RangeError('outbox maxBytes and maxAgeS must be > 0');
+    this.nowMs = options.nowMs ?? Date.now;
+    this.log = options.log ?? silentLogger;
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    // Bound the WAL file left behind after checkpoints (SD cards are small).
+    this.db.pragma('journal_size_limit = 4194304');
+    this.migrate();
+    this.stmt = {
+      insert: this.db.prepare(
+        'INSERT INTO outbox (topic, payload, qos, retain, createdAtMs, coalesceKey) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      deleteKey: this.db.prepare(`DELETE FROM outbox WHERE coalesceKey = ? RETURNING ${sizeSql} AS sizeBytes`),
+      deleteId: this.db.prepare(`DELETE FROM outbox WHERE id = ? RETURNING ${sizeSql} AS sizeBytes`),
+      deleteOlder: this.db.prepare(`DELETE FROM outbox WHERE createdAtMs < ? RETURNING ${sizeSql} AS sizeBytes`),
+      deleteOldest: this.db.prepare(
+        `DELETE FROM outbox WHERE id = (SELECT id FROM outbox ORDER BY id LIMIT 1) RETURNING ${sizeSql} AS sizeBytes`,
+      ),
+      oldest: this.db.prepare('SELECT createdAtMs FROM outbox ORDER BY id LIMIT 1'),
+      peek: this.db.prepare(
+        'SELECT id, topic, payload, qos, retain, createdAtMs, coalesceKey FROM outbox WHERE id > ? ORDER BY id LIMIT ?',
+      ),
+      addEvicted: this.db.prepare("UPDATE outbox_meta SET value = value + ? WHERE key = 'evicted'"),
+    };
+    this.reloadTotals();
+    this.enqueueTx = this.db.transaction((messages: readonly EnqueueMessage[]) => messages.map((m) => this.insert(m)));
+    this.ackTx = this.db.transaction((ids: readonly number[]) => {
+      let removed = 0;
+      for (const id of ids) if (this.remove(this.stmt.deleteId.get(id))) removed++;
+      return removed;
+    });
+  }
+
+  /** Commits one message (durably, before it may be published) and returns its id. */
+  enqueue(message: EnqueueMessage): number {
+    return this.enqueueMany([message])[0];
+  }
+
+  /** Commits several messages in one transaction (one fsync), ids in order. */
+  enqueueMany(messages: readonly EnqueueMessage[]): number[] {
+    if (messages.length === 0) return [];
+    try {
+      return this.enqueueTx(messages);
+    } catch (err) {
+      this.reloadTotals(); // the transaction rolled back; so must the counters
+      throw err;
+    }
+  }
+
+  /** Up to `limit` pending rows with id > `afterId`, oldest first. */
+  peek(limit: number, afterId = 0): OutboxRow[] {
+    return this.stmt.peek.all(afterId, limit).map((r) => ({
+      id: r.id,
+      topic: r.topic,
+      payload: r.payload,
+      qos: r.qos as Qos,
+      retain: r.retain === 1,
+      createdAtMs: r.createdAtMs,
+      coalesceKey: r.coalesceKey,
+    }));
+  }
+
+  /** Deletes an acknowledged row; false when it was already gone (coalesced or evicted). */
+  ack(id: number): boolean {
+    return this.ackMany([id]) === 1;
+  }
+
+  /** Deletes acknowledged rows in one transaction; returns how many existed. */
+  ackMany(ids: readonly number[]): number {
+    if (ids.length === 0) return 0;
+    try {
+      return this.ackTx(ids);
+    } catch (err) {
+      this.reloadTotals();
+      throw err;
+    }
+  }
+
+  stats(): OutboxStats {
+    const oldest = this.stmt.oldest.get();
+    const oldestAgeS = oldest ? Math.max(0, (this.nowMs() - oldest.createdAtMs) / 1000) : 0;
+    return { depth: this.depth, bytes: this.bytes, oldestAgeS, evicted: this.evicted };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > schemaVersion) {
+      throw new Error(`outbox schema version ${version} is newer than this gateway understands (${schemaVersion})`);
+    }
+    // AUTOINCREMENT: ids never go back, even after the newest row is deleted, so "id > lastSent"
+    // stays a correct cursor for the drain loop.
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        topic TEXT NOT NULL,
+        payload BLOB NOT NULL,
+        qos INTEGER NOT NULL CHECK (qos IN (0, 1, 2)),
+        retain INTEGER NOT NULL CHECK (retain IN (0, 1)),
+        createdAtMs INTEGER NOT NULL,
+        coalesceKey TEXT
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS outbox_coalesce ON outbox (coalesceKey) WHERE coalesceKey IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      INSERT OR IGNORE INTO outbox_meta (key, value) VALUES ('evicted', 0);
+      PRAGMA user_version = ${schemaVersion};
+    `);
+  }
+
+  private reloadTotals(): void {
+    const totals = this.db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${sizeSql}), 0) AS b FROM outbox`).get() as {
+      n: number;
+      b: number;
+    };
+    this.depth = totals.n;
+    this.bytes = totals.b;
+    this.evicted = (this.db.prepare("SELECT value FROM outbox_meta WHERE key = 'evicted'").get() as { value: number })
+      .value;
+  }
+
+  private insert(message: EnqueueMessage): number {
+    const payload = typeof message.payload === 'string' ? Buffer.from(message.payload, 'utf8') : toBuffer(message.payload);
+    const sizeBytes = payload.length + Buffer.byteLength(message.topic, 'utf8');
+    if (sizeBytes > this.maxBytes) {
+      throw new RangeError(`message on ${message.topic} is ${sizeBytes} bytes, above the outbox bound ${this.maxBytes}`);
+    }
+    const coalesceKey = message.coalesceKey ?? null;
+    if (coalesceKey !== null) this.remove(this.stmt.deleteKey.get(coalesceKey));
+    const nowMs = this.nowMs();
+    const info = this.stmt.insert.run(
+      message.topic,
+      payload,
+      message.qos ?? 1,
+      message.retain ? 1 : 0,
+      Math.round(nowMs),
+      coalesceKey,
+    );
+    this.depth++;
+    this.bytes += sizeBytes;
+    this.evictBeyondBounds(nowMs);
+    return Number(info.lastInsertRowid);
+  }
+
+  private evictBeyondBounds(nowMs: number): void {
+    let count = 0;
+    const cutoffMs = nowMs - this.maxAgeS * 1000;
+    const oldest = this.stmt.oldest.get();
+    if (oldest && oldest.createdAtMs < cutoffMs) {
+      for (const row of this.stmt.deleteOlder.all(cutoffMs)) if (this.remove(row)) count++;
+    }
+    while (this.bytes > this.maxBytes && this.remove(this.stmt.deleteOldest.get())) count++;
+    if (count === 0) return;
+    this.evicted += count;
+    this.stmt.addEvicted.run(count);
+    this.evictedSinceLog += count;
+    if (nowMs - this.lastEvictionLogMs >= evictionLogIntervalMs) {
+      this.log.warn(`outbox full: evicted ${this.evictedSinceLog} oldest rows`, {
+        evictedTotal: this.evicted,
+        depth: this.depth,
+        bytes: this.bytes,
+      });
+      this.lastEvictionLogMs = nowMs;
+      this.evictedSinceLog = 0;
+    }
+  }
+
+  private remove(row: { sizeBytes: number } | undefined): boolean {
+    if (!row) return false;
+    this.depth--;
+    this.bytes -= row.sizeBytes;
+    return true;
+  }
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

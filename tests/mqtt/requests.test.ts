@@ -1,0 +1,51 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createMemoryLogger } from '../../src/common/logger.js';
+import { RequestRouter } from '../../src/mqtt/requests.js';
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+function router(timeoutMs?: number): RequestRouter {
+  const r = new RequestRouter(createMemoryLogger(), timeoutMs);
+  r.register('echo', (req) => ({ got: req.value ?? null }));
+  r.register('fail', () => {
+    throw new Error('device busy');
+  });
+  r.register('hang', () => new Promise(() => undefined));
+  return r;
+}
+
+test('ok replies carry data and echo the transaction', async () => {
+  assert.equal(await router().dispatch('echo', bytes('{"transaction":"abc","value":3}')), {
+    transaction: 'abc',
+    status: 'ok',
+    data: { got: 3 },
+  });
+  assert.equal(await router().dispatch('echo', bytes('{"transaction":12}')), { transaction: 12, status: 'ok', data: { got: null } });
+  assert.equal(await router().dispatch('echo', bytes('')), { status: 'ok', data: { got: null } }, 'empty payload = {}');
+});
+
+test('every failure becomes an error reply', async () => {
+  const r = router(50);
+  assert.equal(await r.dispatch('fail', bytes('{"transaction":"t1"}')), { transaction: 't1', status: 'error', error: 'device busy' });
+  const badJson = await r.dispatch('echo', bytes('{"transaction":'));
+  assert.is(badJson.status, 'error');
+  assert.match(badJson.status === 'error' ? badJson.error : '', /invalid JSON/);
+  assert.equal(await r.dispatch('echo', bytes('[1,2]')), { status: 'error', error: 'request payload must be a JSON object' });
+  const unknown = await r.dispatch('nope', bytes('{"transaction":"u"}'));
+  assert.equal(unknown, { transaction: 'u', status: 'error', error: "unknown request 'nope' (known: echo, fail, hang)" });
+  const hung = await r.dispatch('hang', bytes('{"transaction":"h"}'));
+  assert.equal(hung, { transaction: 'h', status: 'error', error: "request 'hang' timed out after 50 ms" });
+});
+
+test('a non-scalar transaction is not echoed; duplicates and bad verbs are refused', async () => {
+  const r = router();
+  assert.equal(await r.dispatch('echo', bytes('{"transaction":{"x":1}}')), { status: 'ok', data: { got: null } });
+  assert.throws(() => r.register('echo', () => 1), /already registered/);
+  assert.throws(() => r.register('a/b', () => 1), /verb/);
+  const off = r.register('temp', () => 1);
+  off();
+  assert.not.ok(r.verbs.includes('temp'));
+});
+
+test.run();
