@@ -1,8 +1,14 @@
 // All streaming R-peak detectors by name.
 import type { DetectorFactory, DetectorName } from './detector.js';
+import { SwtDetector } from './swt.js';
+import { TwoAverageDetector } from './two-average.js';
+import { MatchedFilterDetector } from './matched-filter.js';
 
 export const detectorFactories: Partial<Record<DetectorName, DetectorFactory>> = {
   // one line per detector, e.g. 'pan-tompkins': (fs) => new PanTompkinsDetector(fs),
+  swt: (fs) => new SwtDetector(fs),
+  'two-average': (fs) => new TwoAverageDetector(fs),
+  'matched-filter': (fs) => new MatchedFilterDetector(fs),
 };
 
 export function createDetector(name: DetectorName, sampleRateHz: number) {

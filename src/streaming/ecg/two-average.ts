@@ -1,0 +1,183 @@
+// Elgendi, Jonkman & De Boer (2010), "Frequency bands effects on QRS detection" (BIOSIGNALS):
+// the "two moving averages" detector. Band-pass 8-20 Hz, square, then compare a QRS-wide moving
+// average (W1 = 97 ms) with a beat-wide one (W2 = 611 ms) plus an offset alpha = beta * mean(z),
+// beta = 0.08. Runs where MA_QRS > MA_beat + alpha are "blocks of interest"; a block at least W1
+// wide holds a QRS, whose R is the largest band-passed magnitude in the block.
+//
+// Streaming form: both averages are causal, so MA_QRS is delayed by (W2 - W1) / 2 samples to share
+// MA_beat's centre; mean(z) is the mean of the last 10 s (the paper uses the whole record). Every
+// average is normalised by the samples seen so far, so the first seconds are usable. The
+// band-pass is causal (the paper filtered forwards and backwards); its group delay is
+// compensated when the R is put on the original signal.
+import type { RPeakDetector } from './detector.js';
+import { RawHistory, SampleGuard } from './adaptive-peak-picker.js';
+import { BiquadCascade, butterworthBandpass, cascadeGroupDelaySamples, MovingSum } from '../filters/index.js';
+
+const lowHz = 8;
+const highHz = 20;
+const qrsWindowSec = 0.097;
+const beatWindowSec = 0.611;
+const beta = 0.08;
+const meanWindowSec = 10;
+const maxBlockSec = 1;
+const refractorySec = 0.2;
+const refineHalfWidthSec = 0.08;
+/** Band-pass settling time after a gap, seconds (its impulse response has died out by then). */
+const settleSec = 0.3;
+
+/** Sum of the last N values divided by how many have been seen (at most N). */
+class WarmAverage {
+  private readonly sum: MovingSum;
+  private seen = 0;
+
+  constructor(windowSamples: number) {
+    this.sum = new MovingSum(windowSamples);
+  }
+
+  step(x: number): number {
+    if (this.seen < this.sum.windowSamples) this.seen++;
+    return this.sum.step(x) / this.seen;
+  }
+
+  reset(): void {
+    this.sum.reset();
+    this.seen = 0;
+  }
+}
+
+export class TwoAverageDetector implements RPeakDetector {
+  readonly name = 'two-average' as const;
+  readonly sampleRateHz: number;
+  readonly latencySamples: number;
+  private readonly bandpass: BiquadCascade;
+  private readonly maQrs: WarmAverage;
+  private readonly maBeat: WarmAverage;
+  private readonly maMean: WarmAverage;
+  /** Delay line aligning MA_QRS (and the band-passed signal) with MA_beat's centre. */
+  private readonly qrsLine: Float64Array;
+  private readonly bpLine: Float64Array;
+  private readonly lineMask: number;
+  private readonly qrsLag: number;
+  private readonly centreLag: number;
+  private readonly bandpassDelay: number;
+  private readonly minBlock: number;
+  private readonly maxBlock: number;
+  private readonly refractory: number;
+  private readonly refineHalf: number;
+  private readonly span: number;
+  private readonly guard = new SampleGuard();
+  private readonly history: RawHistory;
+  private n = 0;
+  private lastMissing = -1e12;
+  private blockStart = -1;
+  private blockPeakIdx = -1;
+  private blockPeakAbs = 0;
+  private lastBeat = -1e12;
+
+  constructor(sampleRateHz: number) {
+    if (!(sampleRateHz >= 50 && sampleRateHz <= 2000)) throw new RangeError(`two-average: sample rate ${sampleRateHz} Hz out of range`);
+    const fs = sampleRateHz;
+    this.sampleRateHz = fs;
+    const sections = butterworthBandpass(3, lowHz, Math.min(highHz, 0.45 * fs), fs);
+    this.bandpass = new BiquadCascade(sections);
+    this.bandpassDelay = Math.round(cascadeGroupDelaySamples(sections, Math.sqrt(lowHz * highHz), fs));
+    const w1 = Math.max(1, Math.round(qrsWindowSec * fs));
+    const w2 = Math.max(w1, Math.round(beatWindowSec * fs));
+    this.maQrs = new WarmAverage(w1);
+    this.maBeat = new WarmAverage(w2);
+    this.maMean = new WarmAverage(Math.round(meanWindowSec * fs));
+    this.qrsLag = Math.round((w2 - w1) / 2);
+    this.centreLag = Math.round((w2 - 1) / 2);
+    let size = 1;
+    while (size < this.centreLag + 2) size <<= 1;
+    this.qrsLine = new Float64Array(size);
+    this.bpLine = new Float64Array(size);
+    this.lineMask = size - 1;
+    this.minBlock = w1;
+    this.maxBlock = Math.round(maxBlockSec * fs);
+    this.refractory = Math.round(refractorySec * fs);
+    this.refineHalf = Math.round(refineHalfWidthSec * fs);
+    this.span = Math.round(settleSec * fs) + w2;
+    // a block closes at most maxBlock after it opened, MA_beat's centre trails by centreLag
+    this.latencySamples = this.centreLag + this.maxBlock + this.bandpassDelay + this.refineHalf + 1;
+    this.history = new RawHistory(this.latencySamples + this.span + 2 * this.refineHalf + 4);
+  }
+
+  push(samples: Float32Array): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < samples.length; i++) this.step(samples[i], out);
+    return out;
+  }
+
+  private step(sample: number, out: number[]): void {
+    const n = this.n;
+    const x = this.guard.hold(sample);
+    const missing = this.guard.missing;
+    if (missing) this.lastMissing = n;
+    this.history.push(x, missing);
+    const bp = this.bandpass.step(x);
+    const z = bp * bp;
+    const qrsNow = this.maQrs.step(z);
+    const beat = this.maBeat.step(z);
+    const alpha = beta * this.maMean.step(z);
+    const mask = this.lineMask;
+    this.qrsLine[n & mask] = qrsNow;
+    this.bpLine[n & mask] = bp;
+    this.n = n + 1;
+    if (n < this.centreLag) return;
+    const qrs = this.qrsLine[(n - this.qrsLag) & mask];
+    const centre = n - this.centreLag;
+    const inBlock = qrs > beat + alpha;
+    if (inBlock) {
+      const magnitude = Math.abs(this.bpLine[centre & mask]);
+      if (this.blockStart < 0) {
+        this.blockStart = centre;
+        this.blockPeakIdx = centre;
+        this.blockPeakAbs = magnitude;
+      } else if (magnitude > this.blockPeakAbs) {
+        this.blockPeakAbs = magnitude;
+        this.blockPeakIdx = centre;
+      }
+      if (centre - this.blockStart + 1 >= this.maxBlock) this.closeBlock(centre + 1, out);
+    } else if (this.blockStart >= 0) {
+      this.closeBlock(centre, out);
+    }
+  }
+
+  private closeBlock(endExclusive: number, out: number[]): void {
+    const width = endExclusive - this.blockStart;
+    const peak = this.blockPeakIdx;
+    const start = this.blockStart;
+    this.blockStart = -1;
+    if (width < this.minBlock) return;
+    // a band-pass transient after a gap is not a QRS
+    if (start - this.lastMissing <= this.span || this.history.missingWithin(start - this.span, endExclusive)) return;
+    const r = this.history.refine(peak - this.bandpassDelay, this.refineHalf);
+    if (r < 0 || r - this.lastBeat < this.refractory) return;
+    this.lastBeat = r;
+    out.push(r);
+  }
+
+  flush(): number[] {
+    const out: number[] = [];
+    if (this.blockStart >= 0) this.closeBlock(this.n - this.centreLag, out);
+    return out;
+  }
+
+  reset(): void {
+    this.bandpass.reset();
+    this.maQrs.reset();
+    this.maBeat.reset();
+    this.maMean.reset();
+    this.qrsLine.fill(0);
+    this.bpLine.fill(0);
+    this.guard.reset();
+    this.history.reset();
+    this.n = 0;
+    this.lastMissing = -1e12;
+    this.blockStart = -1;
+    this.blockPeakIdx = -1;
+    this.blockPeakAbs = 0;
+    this.lastBeat = -1e12;
+  }
+}
