@@ -7,7 +7,7 @@
 // through the same band-pass, so it is the filter matched to an ideal band-passed QRS at any rate.
 // Squaring the correlation makes inverted complexes (negative QRS, some PVCs) count as well.
 import type { RPeakDetector } from './detector.js';
-import { AdaptivePeakPicker, SampleGuard } from './adaptive-peak-picker.js';
+import { AdaptivePeakPicker, genericQrs, SampleGuard } from './adaptive-peak-picker.js';
 import { BiquadCascade, butterworthBandpass, FirFilter, MovingSum } from '../filters/index.js';
 
 const lowHz = 5;
@@ -16,13 +16,6 @@ const templateSec = 0.2;
 const templatePeakSec = 0.08;
 const smoothingSec = 0.05;
 
-/** Q, R and S waves as [amplitude, centre (s), width sigma (s)]. */
-const qrsWaves: readonly (readonly [number, number, number])[] = [
-  [-0.15, -0.025, 0.008],
-  [1.0, 0, 0.01],
-  [-0.3, 0.025, 0.008],
-];
-
 /** The band-passed generic QRS at this rate, zero mean and unit energy. */
 export function qrsTemplate(sampleRateHz: number, bandpass: BiquadCascade): Float64Array {
   const length = Math.max(3, Math.round(templateSec * sampleRateHz));
@@ -30,10 +23,7 @@ export function qrsTemplate(sampleRateHz: number, bandpass: BiquadCascade): Floa
   const template = new Float64Array(length);
   bandpass.reset();
   for (let i = 0; i < length; i++) {
-    const t = (i - peak) / sampleRateHz;
-    let v = 0;
-    for (const [amplitude, centre, sigma] of qrsWaves) v += amplitude * Math.exp(-0.5 * ((t - centre) / sigma) ** 2);
-    template[i] = bandpass.step(v);
+    template[i] = bandpass.step(genericQrs((i - peak) / sampleRateHz));
   }
   bandpass.reset();
   let mean = 0;
