@@ -13,6 +13,8 @@ program
   .showHelpAfterError();
 
 // Command registrations (keep one line per command module).
+(await import('./commands/run.js')).register(program);
 (await import('./commands/model-inspect.js')).register(program);
+(await import('./commands/eval-rpeaks.js')).register(program);
 
 await program.parseAsync(process.argv);

@@ -62,35 +62,32 @@ function crossFieldProblems(config: GatewayConfig): string[] {
   return problems;
 }
 
-/** Reads, parses and validates a config file; relative paths inside resolve against its folder. */
-export function loadConfigFile(path: string): GatewayConfig {
+/** Reads and parses a YAML or JSON config file without validating it. */
+export function readConfigDocument(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError([`(file): cannot read ${path}: ${(err as Error).message}`]);
   }
-  let doc: unknown;
   try {
-    doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     throw new ConfigError([`(file): ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`]);
   }
-  const config = validateConfig(doc);
-  return resolvePaths(config, dirname(resolve(path)));
 }
 
-function resolvePaths(config: GatewayConfig, baseDir: string): GatewayConfig {
+/** Reads, parses and validates a config file; relative paths inside resolve against its folder. */
+export function loadConfigFile(path: string): GatewayConfig {
+  return resolvePaths(validateConfig(readConfigDocument(path)), dirname(resolve(path)));
+}
+
+export function resolvePaths(config: GatewayConfig, baseDir: string): GatewayConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   return {
     ...config,
     dataDir: abs(config.dataDir),
     devices: config.devices.map((d) => ({ ...d, transport: { ...d.transport, path: abs(d.transport.path) } })),
-    simulators: config.simulators.map((s) => ({
-      ...s,
-      link: { ...s.link, path: abs(s.link.path) },
-      source: s.source.type === 'wfdb' ? { ...s.source, record: abs(s.source.record) } : s.source,
-    })),
     mqtt: {
       ...config.mqtt,
       tls: config.mqtt.tls && {

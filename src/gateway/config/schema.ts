@@ -59,46 +59,6 @@ export const DeviceConfig = Type.Object(
   { additionalProperties: false },
 );
 
-const SignalSource = Type.Union([
-  Type.Object(
-    {
-      type: Type.Literal('synthetic'),
-      heartRateBpm: Type.Number({ minimum: 20, maximum: 240, default: 70 }),
-      noiseMicrovolts: Type.Number({ minimum: 0, maximum: 5000, default: 15 }),
-      seed: Type.Integer({ default: 1 }),
-    },
-    { additionalProperties: false, description: 'McSharry dynamical ECG model' },
-  ),
-  Type.Object(
-    {
-      type: Type.Literal('wfdb'),
-      record: Type.String({ description: 'WFDB record path without extension, e.g. ../shared/data/mitdb-train/101' }),
-      channel: Type.Integer({ minimum: 0, default: 0 }),
-      loop: Type.Boolean({ default: true }),
-    },
-    { additionalProperties: false, description: 'Replay of a WFDB record, resampled to the garment rate' },
-  ),
-]);
-
-export const SimulatorConfig = Type.Object(
-  {
-    kind: Type.Literal('garment'),
-    deviceId: Type.Integer({ minimum: 0, maximum: 0xffffffff, default: 1, description: 'Device id on the wire (u32)' }),
-    link: Type.Object(
-      {
-        type: Type.Literal('pty'),
-        path: Type.String({ description: 'Symlink created for the gateway side of the pseudo-terminal' }),
-      },
-      { additionalProperties: false },
-    ),
-    sampleRateHz: Type.Integer({ minimum: 100, maximum: 1000, default: 250 }),
-    samplesPerFrame: Type.Integer({ minimum: 1, maximum: 500, default: 25 }),
-    microvoltsPerCount: Type.Number({ exclusiveMinimum: 0, default: 0.5 }),
-    source: SignalSource,
-  },
-  { additionalProperties: false },
-);
-
 export const MqttConfig = Type.Object(
   {
     url: Type.Optional(Type.String({ description: 'Broker URL (mqtt://, mqtts://, ws://). Absent: start the embedded broker' })),
@@ -158,12 +118,10 @@ export const GatewayConfig = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     devices: Type.Array(DeviceConfig, { default: [] }),
-    simulators: Type.Array(SimulatorConfig, { default: [], description: 'Simulated devices started with the gateway' }),
   },
   { additionalProperties: false },
 );
 
 export type GatewayConfig = Static<typeof GatewayConfig>;
 export type DeviceConfig = Static<typeof DeviceConfig>;
-export type SimulatorConfig = Static<typeof SimulatorConfig>;
 export type MqttConfig = Static<typeof MqttConfig>;

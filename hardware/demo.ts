@@ -1,0 +1,25 @@
+// `npm start`: the gateway with its simulated devices and the embedded MQTT broker, from one
+// config file whose `simulators:` section describes the simulated hardware.
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../src/common/errors.js';
+import { readConfigDocument, resolvePaths, validateConfig } from '../src/gateway/config/load.js';
+import { runGateway } from '../src/gateway/run-gateway.js';
+import { validateSimulators } from './sim-config.js';
+import { startSimulators } from './simulators.js';
+
+const { values } = parseArgs({ options: { config: { type: 'string', short: 'c', default: 'config/demo.yaml' } } });
+const configPath = resolve(values.config!);
+try {
+  const doc = readConfigDocument(configPath);
+  if (typeof doc !== 'object' || doc === null) throw new ConfigError(['(root): expected an object']);
+  const { simulators, ...gatewayDoc } = doc as Record<string, unknown>;
+  const baseDir = dirname(configPath);
+  const sims = validateSimulators(simulators, baseDir);
+  const config = resolvePaths(validateConfig(gatewayDoc), baseDir);
+  process.exitCode = await runGateway({ config, beforeStart: (log) => startSimulators(sims, log.child('sim')) });
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`weargate demo: refusing to start, ${err.message}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,168 @@
+// A simulated smart garment: produces garment-protocol v1 ECG frames from a signal source at the
+// device's own pace and writes them to a pseudo-terminal, like the garment's USB CDC dongle.
+// It can be unplugged and plugged back, report lead-off, and inject raw bytes (fault tests).
+import { EventEmitter } from 'node:events';
+import { encodeGarmentFrame, type GarmentFrame } from '../src/device/protocols/garment/index.js';
+import { PtyPair } from './pty.js';
+import type { SignalSource } from './signals/source.js';
+
+export interface SimClock {
+  nowMs(): number;
+}
+export const realClock: SimClock = { nowMs: () => performance.now() };
+
+export interface SimulatedGarmentOptions {
+  deviceId: number;
+  sampleRateHz: number;
+  samplesPerFrame: number;
+  microvoltsPerCount: number;
+  source: SignalSource;
+  /** Symlink the gateway opens (stable across re-plugs, like /dev/serial/by-id/...). */
+  linkPath: string;
+  clock?: SimClock;
+  /** Simulated seconds per real second (tests run faster than real time). */
+  speed?: number;
+}
+
+export interface SimulatedGarmentEvents {
+  plugged: [path: string];
+  unplugged: [];
+}
+
+const I16_MIN = -32768;
+const I16_MAX = 32767;
+const MAX_FRAMES_PER_TICK = 200;
+
+export class SimulatedGarment extends EventEmitter<SimulatedGarmentEvents> {
+  readonly stats = { framesGenerated: 0, framesWritten: 0, bytesWritten: 0, framesWhileUnplugged: 0 };
+  private pty: PtyPair | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private startedMs = 0;
+  private seq = 0;
+  private sampleIndex = 0;
+  private readonly clock: SimClock;
+  private readonly speed: number;
+  private leadOffMask = 0;
+  private batteryPercent = 100;
+
+  constructor(private readonly options: SimulatedGarmentOptions) {
+    super();
+    if (options.source.sampleRateHz !== options.sampleRateHz) {
+      throw new Error(`source rate ${options.source.sampleRateHz} Hz differs from garment rate ${options.sampleRateHz} Hz`);
+    }
+    this.clock = options.clock ?? realClock;
+    this.speed = options.speed ?? 1;
+  }
+
+  get isPlugged(): boolean {
+    return this.pty !== undefined;
+  }
+
+  get linkPath(): string {
+    return this.options.linkPath;
+  }
+
+  /** Plugs in and starts streaming in real time (scaled by `speed`). */
+  start(): void {
+    if (this.timer) return;
+    this.plug();
+    this.startedMs = this.clock.nowMs();
+    const framePeriodMs = (1000 * this.options.samplesPerFrame) / this.options.sampleRateHz / this.speed;
+    this.timer = setInterval(() => this.tick(), Math.max(2, Math.min(50, framePeriodMs)));
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.unplug();
+  }
+
+  plug(): void {
+    if (this.pty) return;
+    this.pty = new PtyPair(this.options.linkPath);
+    this.emit('plugged', this.options.linkPath);
+  }
+
+  /** Pulls the cable: the gateway's port fails; the garment keeps sampling (frames are lost). */
+  unplug(): void {
+    if (!this.pty) return;
+    this.pty.close();
+    this.pty = undefined;
+    this.emit('unplugged');
+  }
+
+  setLeadOff(mask: number): void {
+    this.leadOffMask = mask;
+  }
+
+  setBatteryPercent(percent: number): void {
+    this.batteryPercent = percent;
+  }
+
+  /** Writes raw bytes on the link (garbage, truncated or corrupted frames in fault tests). */
+  injectBytes(bytes: Uint8Array): void {
+    this.pty?.write(bytes);
+  }
+
+  /** Generates and sends all frames that are due by now. */
+  tick(): void {
+    const elapsedS = ((this.clock.nowMs() - this.startedMs) / 1000) * this.speed;
+    const dueFrames = Math.floor((elapsedS * this.options.sampleRateHz) / this.options.samplesPerFrame);
+    let budget = MAX_FRAMES_PER_TICK;
+    while (this.stats.framesGenerated < dueFrames && budget-- > 0) this.emitFrame();
+  }
+
+  /** The next frame's bytes (exposed for tests that need exact frames). */
+  nextFrameBytes(): Uint8Array {
+    const o = this.options;
+    const microvolts = o.source.next(o.samplesPerFrame);
+    const samples = new Int32Array(o.samplesPerFrame);
+    let saturated = false;
+    for (let i = 0; i < microvolts.length; i++) {
+      const v = microvolts[i];
+      let count = Number.isFinite(v) ? Math.round(v / o.microvoltsPerCount) : 0;
+      if (count < I16_MIN || count > I16_MAX) {
+        saturated = true;
+        count = Math.min(I16_MAX, Math.max(I16_MIN, count));
+      }
+      samples[i] = count;
+    }
+    const frame: GarmentFrame = {
+      version: 1,
+      deviceId: o.deviceId,
+      stream: 'ecg',
+      seq: this.seq & 0xffff,
+      tDeviceUs: Math.round((this.sampleIndex * 1e6) / o.sampleRateHz) % 2 ** 32,
+      sampleRateHz: o.sampleRateHz,
+      channelCount: 1,
+      sampleFormat: 'i16',
+      microvoltsPerCount: o.microvoltsPerCount,
+      status: {
+        leadOffMask: this.leadOffMask,
+        batteryPercent: Math.round(this.batteryPercent),
+        saturated,
+        lowBattery: this.batteryPercent < 15,
+        charging: false,
+        clockReset: this.seq === 0,
+      },
+      samples,
+    };
+    this.seq++;
+    this.sampleIndex += o.samplesPerFrame;
+    this.stats.framesGenerated++;
+    // About 1% per 10 simulated minutes, so the battery field moves in long demos.
+    this.batteryPercent = Math.max(0, this.batteryPercent - o.samplesPerFrame / o.sampleRateHz / 600);
+    return encodeGarmentFrame(frame);
+  }
+
+  private emitFrame(): void {
+    const bytes = this.nextFrameBytes();
+    if (!this.pty) {
+      this.stats.framesWhileUnplugged++;
+      return;
+    }
+    this.pty.write(bytes);
+    this.stats.framesWritten++;
+    this.stats.bytesWritten += bytes.length;
+  }
+}

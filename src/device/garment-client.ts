@@ -1,0 +1,166 @@
+// Client glue for a weargate garment on a byte-stream transport: keeps the link up (reconnect with
+// backoff), parses frames, turns them into sample blocks on the device clock and reports status.
+// Every fault is counted; none stops the loop.
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../common/logger.js';
+import { FrameAssembler } from '../streaming/frame-assembler.js';
+import type { SampleBlock } from '../streaming/types.js';
+import { GarmentStreamParser, type GarmentFrame, type GarmentParserStats } from './protocols/garment/index.js';
+import { Backoff, abortableDelay } from './backoff.js';
+import type { Transport } from './transports/transport.js';
+
+export interface GarmentStatusReport {
+  connected: boolean;
+  batteryPercent?: number | null;
+  leadOff?: boolean;
+  leadOffMask?: number;
+  saturated?: boolean;
+  reason?: string;
+}
+
+export interface DeviceLinkStats extends GarmentParserStats {
+  connected: boolean;
+  reconnects: number;
+  framesLost: number;
+  samplesLost: number;
+  duplicates: number;
+  /** Frames from another device id on this link (misconfigured dongle), skipped. */
+  foreignFrames: number;
+}
+
+export interface GarmentClientEvents {
+  block: [block: SampleBlock];
+  status: [status: GarmentStatusReport];
+}
+
+export interface GarmentClientOptions {
+  deviceId: string;
+  transport: Transport;
+  reconnect: { initialDelayMs: number; maxDelayMs: number };
+  log: Logger;
+}
+
+const CHANNEL_NAMES = ['ECG', 'ECG2', 'ECG3', 'ECG4', 'ECG5', 'ECG6', 'ECG7', 'ECG8'];
+
+export class GarmentClient extends EventEmitter<GarmentClientEvents> {
+  private readonly parser = new GarmentStreamParser();
+  private readonly assembler: FrameAssembler;
+  private readonly backoff: Backoff;
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | undefined;
+  private connected = false;
+  private reconnects = 0;
+  private foreignFrames = 0;
+  private wireDeviceId: number | undefined;
+  private lastStatusKey = '';
+
+  constructor(private readonly options: GarmentClientOptions) {
+    super();
+    this.assembler = new FrameAssembler({ deviceId: options.deviceId, stream: 'ecg', seqBits: 16, clockBits: 32 });
+    this.backoff = new Backoff(options.reconnect.initialDelayMs, options.reconnect.maxDelayMs);
+  }
+
+  get stats(): DeviceLinkStats {
+    const a = this.assembler.stats;
+    return {
+      ...this.parser.stats,
+      connected: this.connected,
+      reconnects: this.reconnects,
+      framesLost: a.framesLost,
+      samplesLost: a.samplesLost,
+      duplicates: a.duplicates,
+      foreignFrames: this.foreignFrames,
+    };
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.options.transport.close();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { transport, log } = this.options;
+    const signal = this.abort.signal;
+    let everConnected = false;
+    while (!signal.aborted) {
+      try {
+        await transport.open();
+      } catch (err) {
+        const delayMs = this.backoff.nextDelayMs();
+        log.debug(() => `${(err as Error).message}; retry in ${delayMs} ms`);
+        this.reportStatus({ connected: false, reason: (err as Error).message });
+        await abortableDelay(delayMs, signal);
+        continue;
+      }
+      if (signal.aborted) break;
+      if (everConnected) this.reconnects++;
+      everConnected = true;
+      this.connected = true;
+      this.backoff.reset();
+      log.info(`connected on ${transport.address}`);
+      this.reportStatus({ connected: true });
+      let reason = 'closed';
+      try {
+        for await (const chunk of transport) {
+          for (const frame of this.parser.push(chunk)) this.onFrame(frame);
+        }
+      } catch (err) {
+        reason = (err as Error).message;
+      }
+      this.connected = false;
+      this.parser.reset();
+      if (signal.aborted) break;
+      log.warn(`link lost on ${transport.address}: ${reason}`);
+      this.reportStatus({ connected: false, reason });
+      await transport.close();
+      await abortableDelay(this.backoff.nextDelayMs(), signal);
+    }
+    this.connected = false;
+    this.reportStatus({ connected: false, reason: 'gateway stopping' });
+  }
+
+  private onFrame(frame: GarmentFrame): void {
+    if (frame.stream !== 'ecg') return; // other garment streams are not consumed yet
+    this.wireDeviceId ??= frame.deviceId;
+    if (frame.deviceId !== this.wireDeviceId) {
+      this.foreignFrames++;
+      return;
+    }
+    if (frame.status.clockReset) this.assembler.reset();
+    const n = frame.samples.length / frame.channelCount;
+    const values: Float32Array[] = [];
+    for (let c = 0; c < frame.channelCount; c++) {
+      const v = new Float32Array(n);
+      for (let i = 0; i < n; i++) v[i] = frame.samples[i * frame.channelCount + c] * frame.microvoltsPerCount;
+      values.push(v);
+    }
+    const block = this.assembler.push({
+      seq: frame.seq,
+      tDeviceUs: frame.tDeviceUs,
+      sampleRateHz: frame.sampleRateHz,
+      channels: CHANNEL_NAMES.slice(0, frame.channelCount),
+      values,
+    });
+    this.reportStatus({
+      connected: true,
+      batteryPercent: frame.status.batteryPercent,
+      leadOff: frame.status.leadOffMask !== 0,
+      leadOffMask: frame.status.leadOffMask,
+      saturated: frame.status.saturated,
+    });
+    if (block) this.emit('block', block);
+  }
+
+  /** Emits status only when it changes (battery in whole percent), so retained status stays quiet. */
+  private reportStatus(status: GarmentStatusReport): void {
+    const key = JSON.stringify(status);
+    if (key === this.lastStatusKey) return;
+    this.lastStatusKey = key;
+    this.emit('status', status);
+  }
+}

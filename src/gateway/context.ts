@@ -1,0 +1,44 @@
+// What every extension receives (STYLE.md): one context object, not positional arguments or globals.
+import type { EventBus } from '../common/events.js';
+import type { Logger } from '../common/logger.js';
+import type { DeviceLinkStats, GarmentStatusReport } from '../device/garment-client.js';
+import type { DeviceInfo, Topics } from '../mqtt/api.js';
+import type { MqttPublisher } from '../mqtt/connection.js';
+import type { SampleBlock } from '../streaming/types.js';
+import type { GatewayConfig } from './config/schema.js';
+import type { StatusBoard } from './status-board.js';
+
+export type GatewayEvents = {
+  'device:block': { deviceId: string; block: SampleBlock };
+  'device:status': { deviceId: string; status: GarmentStatusReport };
+  'ecg:beats': { deviceId: string; count: number };
+  'ecg:hr': { deviceId: string; hrBpm: number | null };
+};
+
+/** A device as the rest of the gateway sees it. */
+export interface DeviceHandle {
+  info: DeviceInfo;
+  stats(): DeviceLinkStats;
+}
+
+export interface ExtensionContext {
+  config: GatewayConfig;
+  version: string;
+  startedAt: Date;
+  log: Logger;
+  bus: EventBus<GatewayEvents>;
+  publisher: MqttPublisher;
+  topics: Topics;
+  /** Retained per-device status, merged from all extensions. */
+  status: StatusBoard;
+  /** Devices by id, filled by the devices extension. */
+  devices: Map<string, DeviceHandle>;
+}
+
+export interface Extension {
+  readonly name: string;
+  start(): Promise<void> | void;
+  stop(): Promise<void> | void;
+}
+
+export type ExtensionFactory = (context: ExtensionContext) => Extension;

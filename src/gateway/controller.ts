@@ -1,0 +1,144 @@
+// The composition root (STYLE.md, after Zigbee2MQTT's controller): start storage, the broker
+// connection, devices and extensions in order; stop them in reverse. A failing extension is logged
+// and stopped; it never takes the daemon down.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EventBus } from '../common/events.js';
+import type { Logger } from '../common/logger.js';
+import { topics as buildTopics } from '../mqtt/api.js';
+import { EmbeddedBroker } from '../mqtt/broker.js';
+import { MqttPublisher } from '../mqtt/connection.js';
+import { Outbox } from '../mqtt/outbox.js';
+import type { GatewayConfig } from './config/schema.js';
+import type { DeviceHandle, Extension, ExtensionContext, ExtensionFactory, GatewayEvents } from './context.js';
+import { bridgeExtension } from './extensions/bridge.js';
+import { devicesExtension } from './extensions/devices.js';
+import { ecgExtension } from './extensions/ecg.js';
+import { statusLineExtension } from './extensions/status-line.js';
+import { StatusBoard } from './status-board.js';
+
+export const gatewayVersion: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface ControllerOptions {
+  config: GatewayConfig;
+  log: Logger;
+  /** Extra extensions (e.g. from a distribution); run after the built-in ones. */
+  extensions?: ExtensionFactory[];
+}
+
+export class Controller {
+  private broker: EmbeddedBroker | undefined;
+  private outbox: Outbox | undefined;
+  private publisher: MqttPublisher | undefined;
+  private readonly running: Extension[] = [];
+  private context: ExtensionContext | undefined;
+  readonly bus: EventBus<GatewayEvents>;
+
+  constructor(private readonly options: ControllerOptions) {
+    this.bus = new EventBus<GatewayEvents>(options.log.child('bus'));
+  }
+
+  /** The URL the gateway publishes to (the embedded broker's when none is configured). */
+  brokerUrl = '';
+
+  get devices(): Map<string, DeviceHandle> {
+    return this.context?.devices ?? new Map();
+  }
+
+  get mqtt(): MqttPublisher | undefined {
+    return this.publisher;
+  }
+
+  async start(signal?: AbortSignal): Promise<void> {
+    const { config, log } = this.options;
+    const step = (what: string): void => {
+      if (signal?.aborted) throw new Error(`start aborted before ${what}`);
+      log.debug(`starting ${what}`);
+    };
+
+    step('storage');
+    mkdirSync(config.dataDir, { recursive: true });
+    this.outbox = new Outbox({
+      path: join(config.dataDir, 'outbox.sqlite'),
+      maxBytes: config.mqtt.outbox.maxBytes,
+      maxAgeS: config.mqtt.outbox.maxAgeS,
+      log: log.child('outbox'),
+    });
+
+    step('broker');
+    if (config.mqtt.url) {
+      this.brokerUrl = config.mqtt.url;
+    } else {
+      this.broker = new EmbeddedBroker({ ...config.mqtt.embeddedBroker, log: log.child('broker') });
+      await this.broker.start();
+      this.brokerUrl = this.broker.url;
+      log.info(`embedded MQTT broker listening on ${this.brokerUrl}`);
+    }
+
+    step('mqtt connection');
+    const topics = buildTopics(config.mqtt.baseTopic, config.gatewayId);
+    const tls = config.mqtt.tls;
+    this.publisher = new MqttPublisher({
+      connection: {
+        url: this.brokerUrl,
+        clientId: config.mqtt.clientId ?? `weargate-${config.gatewayId}`,
+        username: config.mqtt.username,
+        password: config.mqtt.password,
+        tls: tls && { caPath: tls.ca, certPath: tls.cert, keyPath: tls.key, rejectUnauthorized: tls.rejectUnauthorized },
+        keepaliveS: config.mqtt.keepaliveS,
+        reconnectInitialMs: config.mqtt.reconnectPeriodMs,
+      },
+      outbox: this.outbox,
+      topics,
+      log: log.child('mqtt'),
+    });
+    this.publisher.events.on('connected', ({ url }) => log.info(`connected to MQTT broker ${url}`));
+    this.publisher.events.on('disconnected', ({ reason }) => log.warn(`MQTT broker connection lost: ${reason}`));
+    this.publisher.start();
+
+    this.context = {
+      config,
+      version: gatewayVersion,
+      startedAt: new Date(),
+      log,
+      bus: this.bus,
+      publisher: this.publisher,
+      topics,
+      status: new StatusBoard(this.publisher, topics),
+      devices: new Map(),
+    };
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, bridgeExtension];
+    if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
+    factories.push(...(this.options.extensions ?? []));
+    for (const factory of factories) {
+      step('extensions');
+      const extension = factory({ ...this.context, log: log.child(`ext`) });
+      try {
+        await extension.start();
+        this.running.push(extension);
+      } catch (err) {
+        log.error(`extension '${extension.name}' failed to start and is stopped: ${(err as Error).message}`);
+        await Promise.resolve(extension.stop()).catch(() => undefined);
+      }
+    }
+    log.info(`weargate ${gatewayVersion} running as '${config.gatewayId}' with ${config.devices.length} device(s)`);
+  }
+
+  async stop(): Promise<void> {
+    const log = this.options.log;
+    for (const extension of this.running.reverse()) {
+      try {
+        await extension.stop();
+      } catch (err) {
+        log.error(`extension '${extension.name}' failed to stop: ${(err as Error).message}`);
+      }
+    }
+    this.running.length = 0;
+    await this.publisher?.stop();
+    this.outbox?.close();
+    await this.broker?.stop();
+    this.bus.removeAll();
+  }
+}

@@ -1,0 +1,73 @@
+// The gateway's own topics: retained `bridge/info`, periodic `bridge/health`, and the
+// request verbs `info` and `health` on `bridge/request/<verb>`.
+import type { BridgeHealth, BridgeInfo, DeviceHealth } from '../../mqtt/api.js';
+import type { Extension, ExtensionContext } from '../context.js';
+
+const notice =
+  'weargate research software. ECG similarity and EEG MDD outputs are research screening signals, not diagnoses.';
+
+export function bridgeExtension(ctx: ExtensionContext): Extension {
+  let timer: NodeJS.Timeout | undefined;
+  let lastCpu = process.cpuUsage();
+  let lastWallMs = performance.now();
+  const unhandle: Array<() => void> = [];
+
+  const info = (): BridgeInfo => ({
+    version: ctx.version,
+    gatewayId: ctx.config.gatewayId,
+    startedAt: ctx.startedAt.toISOString(),
+    devices: [...ctx.devices.values()].map((d) => d.info),
+    models: [],
+    notice,
+  });
+
+  const health = (): BridgeHealth => {
+    const cpu = process.cpuUsage();
+    const wallMs = performance.now();
+    const cpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
+    const cpuPercent = wallMs > lastWallMs ? (100 * cpuMs) / (wallMs - lastWallMs) : 0;
+    lastCpu = cpu;
+    lastWallMs = wallMs;
+    const memory = process.memoryUsage();
+    const devices: Record<string, DeviceHealth> = {};
+    for (const [id, device] of ctx.devices) {
+      const s = device.stats();
+      devices[id] = {
+        connected: s.connected,
+        framesOk: s.framesOk,
+        framesLost: s.framesLost,
+        samplesLost: s.samplesLost,
+        crcErrors: s.crcErrors,
+        lengthErrors: s.lengthErrors,
+        versionErrors: s.versionErrors,
+        fieldErrors: s.fieldErrors,
+        bytesSkipped: s.bytesSkipped,
+        reconnects: s.reconnects,
+      };
+    }
+    return {
+      t: Date.now(),
+      uptimeS: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
+      cpuPercent: Math.round(cpuPercent * 10) / 10,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      outbox: ctx.publisher.stats(),
+      devices,
+    };
+  };
+
+  return {
+    name: 'bridge',
+    start() {
+      ctx.publisher.publish(ctx.topics.bridgeInfo, info());
+      unhandle.push(ctx.publisher.handle('info', () => info()));
+      unhandle.push(ctx.publisher.handle('health', () => health()));
+      timer = setInterval(() => ctx.publisher.publish(ctx.topics.bridgeHealth, health()), ctx.config.health.intervalS * 1000);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      for (const off of unhandle) off();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Loads the config, starts the controller, and stops it cleanly on SIGINT/SIGTERM.
+import { ConfigError } from '../common/errors.js';
+import { createLogger, type Logger } from '../common/logger.js';
+import { loadConfigFile } from './config/load.js';
+import type { GatewayConfig } from './config/schema.js';
+import { Controller, type ControllerOptions } from './controller.js';
+
+export interface RunGatewayOptions {
+  configPath?: string;
+  config?: GatewayConfig;
+  /** Started before the controller, stopped after it (the demo's simulators). */
+  beforeStart?: (log: Logger) => Promise<() => Promise<void>>;
+  extensions?: ControllerOptions['extensions'];
+}
+
+/** Runs until a signal arrives; returns the process exit code. */
+export async function runGateway(options: RunGatewayOptions): Promise<number> {
+  let config: GatewayConfig;
+  try {
+    config = options.config ?? loadConfigFile(options.configPath!);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`weargate: refusing to start, ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const log = createLogger('wg', { level: config.logLevel });
+  const stopBefore = options.beforeStart ? await options.beforeStart(log) : undefined;
+  const controller = new Controller({ config, log, extensions: options.extensions });
+  const abort = new AbortController();
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      log.warn(`second ${signal}: exiting now`);
+      process.exit(1);
+    }
+    log.info(`${signal} received, stopping`);
+    abort.abort();
+    stopping = controller.stop().then(() => stopBefore?.());
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  try {
+    await controller.start(abort.signal);
+  } catch (err) {
+    log.error(`start failed: ${(err as Error).message}`);
+    await controller.stop();
+    await stopBefore?.();
+    return 1;
+  }
+  await new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+  await stopping;
+  log.info('stopped');
+  return 0;
+}

@@ -1,0 +1,30 @@
+// The retained `<device>/status` of each device, merged from several sources (the link, the ECG
+// pipeline's signal quality) and republished only when something a consumer sees changes.
+import type { DeviceStatus, Topics } from '../mqtt/api.js';
+import type { MqttPublisher } from '../mqtt/connection.js';
+
+export class StatusBoard {
+  private readonly current = new Map<string, DeviceStatus>();
+  private readonly lastKey = new Map<string, string>();
+
+  constructor(
+    private readonly publisher: MqttPublisher,
+    private readonly topics: Topics,
+  ) {}
+
+  get(deviceId: string): DeviceStatus | undefined {
+    return this.current.get(deviceId);
+  }
+
+  update(deviceId: string, patch: Partial<Omit<DeviceStatus, 't'>>): void {
+    const next: DeviceStatus = { ...(this.current.get(deviceId) ?? { connected: false }), ...patch, t: Date.now() };
+    if (next.connected && patch.connected) delete next.reason;
+    for (const key of Object.keys(next) as (keyof DeviceStatus)[]) if (next[key] === undefined) delete next[key];
+    this.current.set(deviceId, next);
+    const { t: _t, ...visible } = next;
+    const key = JSON.stringify(visible);
+    if (this.lastKey.get(deviceId) === key) return;
+    this.lastKey.set(deviceId, key);
+    this.publisher.publish(this.topics.deviceStatus(deviceId), next);
+  }
+}
