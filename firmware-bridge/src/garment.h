@@ -60,7 +60,7 @@ typedef enum {
   GARMENT_ERR_ARG = 7
 } garment_status;
 
-/* One frame's header fields. `flags` holds the status bits; reserved bits are written as given. */
+/* One frame's header fields. `flags` holds the status bits (GARMENT_FLAG_*); the encoder refuses reserved bits. */
 typedef struct {
   uint32_t device_id;
   uint32_t t_device_us;
@@ -110,7 +110,10 @@ size_t garment_ble_fragment_count(size_t frame_len, unsigned mtu);
 size_t garment_ble_fragment(const uint8_t *frame, size_t frame_len, unsigned mtu, uint8_t frame_counter,
                             size_t index, uint8_t *out, size_t cap);
 
-/* Byte-stream parser: feed bytes in any chunking; good frames go to the callback. */
+/*
+ * Byte-stream parser: feed bytes in any chunking; good frames go to the callback. The view's payload
+ * points into the parser's buffer and is valid only during the callback. About 2.6 KB of RAM.
+ */
 typedef void (*garment_frame_cb)(const garment_frame_view *frame, void *ctx);
 
 typedef struct {

@@ -16,7 +16,7 @@ static void put_u32(uint8_t *p, uint32_t v) {
   p[3] = (uint8_t)(v >> 24);
 }
 
-static uint16_t get_u16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static uint16_t get_u16(const uint8_t *p) { return (uint16_t)((unsigned)p[0] | ((unsigned)p[1] << 8)); }
 
 static uint32_t get_u32(const uint8_t *p) {
   return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
@@ -71,6 +71,7 @@ garment_status garment_encode(const garment_header *h, const int32_t *values, si
   payload = value_count * bps;
   st = check_fields(h);
   if (st != GARMENT_OK) return st;
+  if ((h->flags & (uint16_t)~GARMENT_FLAGS_KNOWN) != 0u) return GARMENT_ERR_FIELD;
   if (value_count % h->channel_count != 0u) return GARMENT_ERR_LENGTH;
   total = GARMENT_HEADER_BYTES + payload + GARMENT_CRC_BYTES;
   if (cap < total) return GARMENT_ERR_ARG;

@@ -163,6 +163,40 @@ static void test_frame(const char *name, const json_value *v) {
         "stream parser fed byte by byte yields the frame");
 }
 
+/* Refusals the vectors cannot show (they only hold valid inputs to the encoder). */
+static void test_encoder_refusals(void) {
+  static uint8_t out[GARMENT_MAX_FRAME_BYTES];
+  static int32_t values[GARMENT_MAX_PAYLOAD_BYTES];
+  garment_header h;
+  size_t len = 0;
+  memset(&h, 0, sizeof h);
+  h.stream = GARMENT_STREAM_ECG;
+  h.sample_rate_hz = 250;
+  h.channel_count = 2;
+  h.sample_format = GARMENT_FORMAT_I16;
+  h.microvolts_per_count = 0.5f;
+  h.battery_percent = 50;
+  memset(values, 0, sizeof values);
+  check(garment_encode(&h, values, 4, out, sizeof out, &len) == GARMENT_OK && len == 40u, "encoder", "baseline ok");
+  check(garment_encode(&h, values, 3, out, sizeof out, &len) == GARMENT_ERR_LENGTH, "encoder", "odd value count");
+  check(garment_encode(&h, values, 514, out, sizeof out, &len) == GARMENT_ERR_LENGTH, "encoder", "payload > 1024");
+  values[1] = 32768;
+  check(garment_encode(&h, values, 4, out, sizeof out, &len) == GARMENT_ERR_FIELD, "encoder", "i16 overflow");
+  h.sample_format = GARMENT_FORMAT_I24;
+  check(garment_encode(&h, values, 4, out, sizeof out, &len) == GARMENT_OK, "encoder", "32768 fits i24");
+  values[1] = -8388609L;
+  check(garment_encode(&h, values, 4, out, sizeof out, &len) == GARMENT_ERR_FIELD, "encoder", "i24 underflow");
+  values[1] = 0;
+  h.flags = 0x0010u;
+  check(garment_encode(&h, values, 4, out, sizeof out, &len) == GARMENT_ERR_FIELD, "encoder", "reserved flag bit");
+  h.flags = 0;
+  h.lead_off_mask = 0x0004u;
+  check(garment_encode(&h, values, 4, out, sizeof out, &len) == GARMENT_ERR_FIELD, "encoder", "lead-off bit 2 of 2");
+  h.lead_off_mask = 0;
+  h.sample_rate_hz = 10001u;
+  check(garment_encode(&h, values, 4, out, sizeof out, &len) == GARMENT_ERR_FIELD, "encoder", "rate > 10 kHz");
+}
+
 static void test_invalid(const char *name, const json_value *v) {
   static uint8_t bytes[MAX_HEX_BYTES];
   garment_frame_view frame;
@@ -277,6 +311,7 @@ int main(int argc, char **argv) {
     if (v) vectors[count++] = v;
   }
   check(a == argc, "vectors", "more files than MAX_VECTORS");
+  test_encoder_refusals();
   for (i = 0; i < count; i++) {
     const json_value *v = vectors[i];
     const char *kind = str(v, "kind"), *name = str(v, "name");

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FrameError, type FrameErrorCode } from '../../../../src/common/errors.js';
 import {
+  crc16CcittFalse,
   decodeGarmentFrame,
   encodeGarmentFrame,
   GARMENT_HEADER_BYTES,
@@ -94,6 +95,15 @@ for (const [what, mutate, code] of encoderCases) {
 test('the encoder rounds the scale to f32 and the decoder returns that f32', () => {
   const frame = { ...base(), microvoltsPerCount: 0.1 };
   assert.is(decodeGarmentFrame(encodeGarmentFrame(frame)).microvoltsPerCount, Math.fround(0.1));
+});
+
+test('reserved flag bits are ignored by the decoder (SPEC.md 3.4)', () => {
+  const v = frameVectors.find((f) => f.name === 'ecg-status-flags')!;
+  const bytes = encodeGarmentFrame(frameFromFields(v.fields));
+  const view = new DataView(bytes.buffer);
+  view.setUint16(28, view.getUint16(28, true) | 0xfff0, true);
+  view.setUint16(bytes.length - 2, crc16CcittFalse(bytes, 0, bytes.length - 2), true);
+  assert.equal(plain(decodeGarmentFrame(bytes)), v.fields);
 });
 
 test.run();
