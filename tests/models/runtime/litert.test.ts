@@ -72,6 +72,9 @@ it('micro_speech runs on int8 features and returns four int8 scores', async () =
   const model = await runtime.load(referenceModel('micro_speech_quantized'), { name: 'micro_speech' });
   assert.equal(model.inputs.map((s) => [s.dtype, s.shape]), [['int8', [1, 1960]]]);
   assert.equal(model.outputs.map((s) => [s.dtype, s.shape]), [['int8', [1, 4]]]);
+  // Softmax output: scale 1/256, zero point -128 (TFLite's fixed int8 softmax quantization).
+  assert.equal(model.outputs[0].quantization, { scale: 0.00390625, zeroPoint: -128 });
+  assert.is(model.inputs[0].quantization?.zeroPoint, -128);
   const silence = new Int8Array(1960).fill(-128);
   const [scores] = model.run([silence]);
   assert.instance(scores, Int8Array);
