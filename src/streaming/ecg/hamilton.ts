@@ -1,0 +1,327 @@
+// Hamilton QRS detector (Hamilton P. Open Source ECG Analysis. Computers in Cardiology 29:101-104,
+// 2002; EP Limited OSEA qrsdet2), streaming, for any sample rate.
+// Band-pass 5-15 Hz -> 10 ms difference -> |.| -> 80 ms moving average -> local peaks. A peak is
+// held 200 ms (a larger one within that time replaces it), then judged: QRS if above
+// noise_median + 0.3125 (qrs_median - noise_median) over the last 8 QRS / noise peaks, not a
+// baseline shift (derivative must swing both ways within 150 ms), and not a T wave (within 360 ms
+// of the last QRS with less than half its slope). Search-back when no QRS for 1.5x the mean RR:
+// the largest peak above half the threshold, at least 360 ms after the last QRS, becomes a QRS.
+// Our addition: a QRS stays provisional for 360 ms; a larger and steeper QRS-grade peak in that time
+// replaces it (a tall P wave before a QRS is otherwise counted as a beat, e.g. MIT-BIH 108).
+import type { RPeakDetector } from './detector.js';
+import {
+  BiquadCascade,
+  butterworthBandpass,
+  cascadeGroupDelaySamples,
+  MissingSampleHold,
+  MovingAverage,
+  RingBuffer,
+} from '../filters/index.js';
+import { CandidateLog, LocalPeakPicker, ValueWindow } from './peak-support.js';
+import { PeakRefiner } from './peak-refine.js';
+
+const threshold = 0.475;
+const integrationSec = 0.08;
+const differenceSec = 0.01;
+const preBlankSec = 0.2;
+const tWaveSec = 0.36;
+const blsWindowSec = 0.22;
+const blsPairSec = 0.15;
+const learningSec = 3;
+const learningWindows = 3;
+const peakTimeoutSec = 0.095;
+const lookbackSec = 2.5;
+const refineHalfSec = 0.075;
+const candidateCapacity = 64;
+/** Feature peaks below this (mean |derivative|, uV/s) are ignored: a flat line gives no beats. */
+const featureFloor = 10;
+
+export class HamiltonDetector implements RPeakDetector {
+  readonly name = 'hamilton' as const;
+  readonly sampleRateHz: number;
+  readonly latencySamples: number;
+
+  private readonly hold = new MissingSampleHold();
+  private readonly bandpass: BiquadCascade;
+  private readonly lagged: RingBuffer; // band-passed signal for the 10 ms difference
+  private readonly derivatives: RingBuffer; // signed, for the baseline-shift and slope checks
+  private readonly integrator: MovingAverage;
+  private readonly picker: LocalPeakPicker;
+  private readonly candidates = new CandidateLog(candidateCapacity);
+  private readonly qrsPeaks = new ValueWindow(8);
+  private readonly noisePeaks = new ValueWindow(8);
+  private readonly rrIntervals = new ValueWindow(8);
+  private readonly learnMax = new Float64Array(learningWindows);
+  private readonly refiner: PeakRefiner;
+
+  private readonly differenceSamples: number;
+  private readonly differenceScale: number;
+  private readonly featureDelaySamples: number;
+  private readonly preBlankSamples: number;
+  private readonly tWaveSamples: number;
+  private readonly blsWindowSamples: number;
+  private readonly blsPairSamples: number;
+  private readonly learningSamples: number;
+  private readonly lookbackSamples: number;
+  private readonly refineHalfSamples: number;
+
+  private n = 0;
+  private started = false;
+  private learning = true;
+  private detThreshold = 0;
+  private lastBeat = -Infinity;
+  private lastSlope = 0;
+  private lastHeight = 0;
+  private beforeLastBeat = -Infinity;
+  private provisional = false; // lastBeat not yet reported
+  // The held ("temp") peak waiting out its 200 ms pre-blank interval.
+  private heldIndex = -1;
+  private heldHeight = 0;
+  private heldSlope = 0;
+  private heldBaselineShift = false;
+
+  constructor(sampleRateHz: number) {
+    if (!(sampleRateHz >= 100 && sampleRateHz <= 1000)) throw new RangeError(`sample rate ${sampleRateHz} Hz outside 100..1000 Hz`);
+    this.sampleRateHz = sampleRateHz;
+    const fs = sampleRateHz;
+    const sections = butterworthBandpass(2, 8, 16, fs);
+    this.bandpass = new BiquadCascade(sections);
+    this.differenceSamples = Math.max(1, Math.round(differenceSec * fs));
+    this.differenceScale = fs / this.differenceSamples;
+    this.lagged = new RingBuffer(this.differenceSamples + 1);
+    const windowSamples = Math.max(1, Math.round(integrationSec * fs));
+    this.integrator = new MovingAverage(windowSamples);
+    this.featureDelaySamples = Math.round(cascadeGroupDelaySamples(sections, 10, fs) + this.differenceSamples / 2 + (windowSamples - 1) / 2);
+    this.preBlankSamples = Math.round(preBlankSec * fs);
+    this.tWaveSamples = Math.round(tWaveSec * fs);
+    this.blsWindowSamples = Math.round(blsWindowSec * fs);
+    this.blsPairSamples = Math.round(blsPairSec * fs);
+    this.learningSamples = Math.round(learningSec * fs);
+    this.lookbackSamples = Math.round(lookbackSec * fs);
+    this.refineHalfSamples = Math.round(refineHalfSec * fs);
+    const timeoutSamples = Math.round(peakTimeoutSec * fs);
+    this.picker = new LocalPeakPicker(timeoutSamples, featureFloor);
+    this.derivatives = new RingBuffer(this.blsWindowSamples + timeoutSamples + 4);
+    const historySamples = Math.max(this.lookbackSamples, this.learningSamples + this.preBlankSamples) + this.featureDelaySamples + 2 * this.refineHalfSamples + timeoutSamples;
+    this.refiner = new PeakRefiner(fs, historySamples, this.preBlankSamples / 2);
+    const decisionSamples = Math.max(this.lookbackSamples, this.learningSamples + this.preBlankSamples + timeoutSamples, this.preBlankSamples + timeoutSamples);
+    this.latencySamples = decisionSamples + this.featureDelaySamples + this.refineHalfSamples + this.refiner.delaySamples + 2;
+  }
+
+  push(samples: Float32Array): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < samples.length; i++) this.step(samples[i], out);
+    return out;
+  }
+
+  flush(): number[] {
+    const out: number[] = [];
+    if (this.learning && this.started) this.endLearning();
+    if (this.heldIndex >= 0) this.judgeHeld();
+    this.commit();
+    this.refiner.drain(out, true);
+    return out;
+  }
+
+  reset(): void {
+    this.hold.reset();
+    this.bandpass.reset();
+    this.lagged.reset();
+    this.derivatives.reset();
+    this.integrator.reset();
+    this.picker.reset();
+    this.candidates.clear();
+    this.qrsPeaks.clear();
+    this.noisePeaks.clear();
+    this.rrIntervals.clear();
+    this.learnMax.fill(0);
+    this.refiner.reset();
+    this.n = 0;
+    this.started = false;
+    this.learning = true;
+    this.detThreshold = 0;
+    this.lastBeat = -Infinity;
+    this.lastSlope = 0;
+    this.lastHeight = 0;
+    this.beforeLastBeat = -Infinity;
+    this.provisional = false;
+    this.heldIndex = -1;
+    this.heldHeight = 0;
+    this.heldSlope = 0;
+    this.heldBaselineShift = false;
+  }
+
+  private step(raw: number, out: number[]): void {
+    const x = this.hold.step(raw);
+    if (!this.started) {
+      this.started = true;
+      this.bandpass.settle(x);
+      this.refiner.settle(x);
+    }
+    const n = this.n++;
+    this.refiner.push(x);
+    const y = this.bandpass.step(x);
+    this.lagged.push(y);
+    const d = this.lagged.size > this.differenceSamples ? (y - this.lagged.back(this.differenceSamples)) * this.differenceScale : 0;
+    this.derivatives.push(d);
+    const feature = this.integrator.step(Math.abs(d));
+    if (this.picker.step(feature, n)) this.onPeak(this.picker.peakIndex, this.picker.peakHeight);
+    if (this.learning) {
+      if (n + 1 >= this.learningSamples) this.endLearning();
+    } else {
+      // Judge only once every peak within the pre-blank interval has been confirmed by the picker.
+      if (this.heldIndex >= 0 && n - this.heldIndex > this.preBlankSamples + this.picker.timeoutSamples) this.judgeHeld();
+      this.searchBack(n);
+      if (this.provisional && n - this.lastBeat >= this.tWaveSamples) this.commit();
+    }
+    this.refiner.drain(out);
+  }
+
+  private onPeak(index: number, height: number): void {
+    if (this.learning) {
+      const w = Math.min(learningWindows - 1, Math.floor((index * learningWindows) / this.learningSamples));
+      if (height > this.learnMax[w]) this.learnMax[w] = height;
+    }
+    // Within the pre-blank interval of the held peak, only a larger peak replaces it.
+    if (this.heldIndex >= 0 && index - this.heldIndex < this.preBlankSamples) {
+      if (height <= this.heldHeight) return;
+    } else if (this.heldIndex >= 0) {
+      this.judgeHeld();
+    }
+    this.heldIndex = index;
+    this.heldHeight = height;
+    this.examineSlopes(index);
+  }
+
+  /** Baseline-shift check (OSEA BLSCheck) and the largest slope, over the 220 ms before `index`. */
+  private examineSlopes(index: number): void {
+    let max = 0;
+    let min = 0;
+    let maxAt = index;
+    let minAt = index;
+    const from = Math.max(this.derivatives.start, index - this.blsWindowSamples + 1);
+    for (let k = from; k <= index; k++) {
+      const v = this.derivatives.at(k);
+      if (v > max) {
+        max = v;
+        maxAt = k;
+      } else if (v < min) {
+        min = v;
+        minAt = k;
+      }
+    }
+    min = -min;
+    this.heldSlope = Math.max(max, min);
+    this.heldBaselineShift = !(max > min / 8 && min > max / 8 && Math.abs(maxAt - minAt) < this.blsPairSamples);
+  }
+
+  private endLearning(): void {
+    this.learning = false;
+    // OSEA initialises the QRS buffer with per-window maxima, the noise buffer with zeros, RR = 1 s.
+    for (let i = 0; i < 8; i++) this.qrsPeaks.push(this.learnMax[i % learningWindows]);
+    this.noisePeaks.fill(0);
+    this.rrIntervals.fill(this.sampleRateHz);
+    this.updateThreshold();
+    // Replay the peaks seen while learning, oldest first, through the normal decision.
+    const count = this.candidates.size;
+    const index = new Float64Array(count);
+    const height = new Float64Array(count);
+    const slope = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      index[i] = this.candidates.indexAt(i);
+      height[i] = this.candidates.heightAt(i);
+      slope[i] = this.candidates.slopeAt(i);
+    }
+    this.candidates.clear();
+    const heldIndex = this.heldIndex;
+    const heldHeight = this.heldHeight;
+    const heldSlope = this.heldSlope;
+    const heldShift = this.heldBaselineShift;
+    for (let i = 0; i < count; i++) {
+      // Slopes were stored signed: negative means "baseline shift".
+      this.decide(index[i], height[i], Math.abs(slope[i]), slope[i] < 0);
+    }
+    if (heldIndex >= 0) {
+      this.heldIndex = heldIndex;
+      this.heldHeight = heldHeight;
+      this.heldSlope = heldSlope;
+      this.heldBaselineShift = heldShift;
+    }
+  }
+
+  private judgeHeld(): void {
+    const index = this.heldIndex;
+    this.heldIndex = -1;
+    if (this.learning) {
+      this.candidates.push(index, this.heldHeight, this.heldBaselineShift ? -this.heldSlope : this.heldSlope);
+      return;
+    }
+    this.decide(index, this.heldHeight, this.heldSlope, this.heldBaselineShift);
+  }
+
+  private decide(index: number, height: number, slope: number, baselineShift: boolean): void {
+    const sinceBeat = index - this.lastBeat;
+    if (sinceBeat < this.preBlankSamples) return;
+    const tWave = sinceBeat < this.tWaveSamples && slope < 0.5 * this.lastSlope;
+    if (height > this.detThreshold && !baselineShift && !tWave) {
+      this.acceptBeat(index, height, slope);
+      return;
+    }
+    this.noisePeaks.push(height);
+    this.updateThreshold();
+    if (sinceBeat > this.tWaveSamples) this.candidates.push(index, height, slope);
+  }
+
+  private acceptBeat(index: number, height: number, slope: number): void {
+    const replaces = this.provisional && index - this.lastBeat < this.tWaveSamples && height > this.lastHeight && slope > this.lastSlope;
+    if (replaces) {
+      this.noisePeaks.push(this.lastHeight);
+      this.qrsPeaks.replaceLast(height);
+      if (Number.isFinite(this.beforeLastBeat)) this.rrIntervals.replaceLast(index - this.beforeLastBeat);
+    } else {
+      this.commit();
+      this.qrsPeaks.push(height);
+      if (Number.isFinite(this.lastBeat)) this.rrIntervals.push(index - this.lastBeat);
+      this.beforeLastBeat = this.lastBeat;
+    }
+    this.lastBeat = index;
+    this.lastSlope = slope;
+    this.lastHeight = height;
+    this.provisional = true;
+    this.updateThreshold();
+    this.candidates.dropThrough(index);
+  }
+
+  /** Reports the provisional beat. */
+  private commit(): void {
+    if (!this.provisional) return;
+    this.provisional = false;
+    const r = this.lastBeat - this.featureDelaySamples;
+    this.refiner.request(r - this.refineHalfSamples, r + this.refineHalfSamples);
+  }
+
+  private updateThreshold(): void {
+    const qrs = this.qrsPeaks.median();
+    const noise = this.noisePeaks.median();
+    this.detThreshold = noise + threshold * (qrs - noise);
+  }
+
+  private searchBack(n: number): void {
+    if (!Number.isFinite(this.lastBeat)) return;
+    const sinceBeat = n - this.lastBeat;
+    const limit = Math.min(1.5 * this.rrIntervals.mean(), this.lookbackSamples - this.tWaveSamples);
+    if (sinceBeat <= limit) return;
+    const from = Math.max(this.lastBeat + this.tWaveSamples, n - this.lookbackSamples);
+    const found = this.candidates.highestIn(from, n, this.detThreshold / 2);
+    if (found >= 0) {
+      this.acceptBeat(this.candidates.indexAt(found), this.candidates.heightAt(found), this.candidates.slopeAt(found));
+      return;
+    }
+    if (sinceBeat > this.lookbackSamples) {
+      // Nothing qualifies for a long time (e.g. after a huge artefact): let the QRS level decay.
+      this.qrsPeaks.push(this.qrsPeaks.median() / 2);
+      this.updateThreshold();
+      this.lastBeat = n - this.tWaveSamples; // restart the wait, keep search-back bounded
+    }
+  }
+}

@@ -1,0 +1,266 @@
+// Pan-Tompkins QRS detector (Pan J, Tompkins WJ. A real-time QRS detection algorithm.
+// IEEE Trans Biomed Eng 32(3):230-236, 1985), streaming, for any sample rate.
+// Band-pass 5-15 Hz -> five-point derivative -> squaring -> 150 ms moving-window integration ->
+// peaks on the integrated signal classified with SPKI/NPKI and thresholds I1 = NPKI + 0.25(SPKI-NPKI),
+// I2 = I1/2; 200 ms refractory; T-wave test within 360 ms (slope below half the previous QRS slope);
+// search-back for the highest peak above I2 when no QRS came for 166% of the regular RR average.
+import type { RPeakDetector } from './detector.js';
+import {
+  BiquadCascade,
+  butterworthBandpass,
+  cascadeGroupDelaySamples,
+  MissingSampleHold,
+  MovingAverage,
+  RingBuffer,
+  StreamingDerivative,
+} from '../filters/index.js';
+import { CandidateLog, LocalPeakPicker, ValueWindow } from './peak-support.js';
+import { PeakRefiner } from './peak-refine.js';
+
+const integrationSec = 0.15;
+const refractorySec = 0.2;
+const tWaveSec = 0.36;
+const learningSec = 2;
+const peakTimeoutSec = 0.095;
+/** A search-back never reaches further back than this (keeps latency and memory bounded). */
+const lookbackSec = 2.5;
+const refineHalfSec = 0.075;
+const candidateCapacity = 64;
+/** Integrated-signal peaks below this, in (uV/s)^2, are noise floor even on a very clean line. */
+const featureFloor = 100;
+
+export class PanTompkinsDetector implements RPeakDetector {
+  readonly name = 'pan-tompkins' as const;
+  readonly sampleRateHz: number;
+  readonly latencySamples: number;
+
+  private readonly hold = new MissingSampleHold();
+  private readonly bandpass: BiquadCascade;
+  private readonly derivative: StreamingDerivative;
+  private readonly integrator: MovingAverage;
+  private readonly slopes: RingBuffer; // |derivative|, for the T-wave slope test
+  private readonly picker: LocalPeakPicker;
+  private readonly candidates = new CandidateLog(candidateCapacity);
+  private readonly rrAll = new ValueWindow(8);
+  private readonly rrRegular = new ValueWindow(8);
+  private readonly refiner: PeakRefiner;
+
+  private readonly featureDelaySamples: number; // integrated-peak index minus R index
+  private readonly refractorySamples: number;
+  private readonly tWaveSamples: number;
+  private readonly learningSamples: number;
+  private readonly lookbackSamples: number;
+  private readonly refineHalfSamples: number;
+
+  private n = 0; // absolute index of the next sample
+  private started = false;
+  private learning = true;
+  private learnMax = 0;
+  private learnSum = 0;
+  private spki = 0;
+  private npki = 0;
+  private lastBeat = -Infinity; // feature-timeline index of the last QRS
+  private lastSlope = 0;
+  private searchDue = Infinity;
+
+  constructor(sampleRateHz: number) {
+    if (!(sampleRateHz >= 100 && sampleRateHz <= 1000)) throw new RangeError(`sample rate ${sampleRateHz} Hz outside 100..1000 Hz`);
+    this.sampleRateHz = sampleRateHz;
+    const fs = sampleRateHz;
+    const sections = butterworthBandpass(2, 5, 15, fs);
+    this.bandpass = new BiquadCascade(sections);
+    this.derivative = new StreamingDerivative(fs, 'five-point');
+    const windowSamples = Math.max(1, Math.round(integrationSec * fs));
+    this.integrator = new MovingAverage(windowSamples);
+    this.featureDelaySamples = Math.round(cascadeGroupDelaySamples(sections, 10, fs) + this.derivative.delaySamples + (windowSamples - 1) / 2);
+    this.refractorySamples = Math.round(refractorySec * fs);
+    this.tWaveSamples = Math.round(tWaveSec * fs);
+    this.learningSamples = Math.round(learningSec * fs);
+    this.lookbackSamples = Math.round(lookbackSec * fs);
+    this.refineHalfSamples = Math.round(refineHalfSec * fs);
+    const timeoutSamples = Math.round(peakTimeoutSec * fs);
+    this.picker = new LocalPeakPicker(timeoutSamples, featureFloor);
+    this.slopes = new RingBuffer(windowSamples + timeoutSamples + 4);
+    const historySamples = Math.max(this.lookbackSamples, this.learningSamples) + this.featureDelaySamples + 2 * this.refineHalfSamples + timeoutSamples;
+    this.refiner = new PeakRefiner(fs, historySamples, this.refractorySamples / 2);
+    // Worst case: a candidate decided at the end of learning or found by search-back lookbackSec
+    // after its feature peak, plus the feature delay and the refinement window.
+    this.latencySamples = Math.max(this.lookbackSamples, this.learningSamples + timeoutSamples) + this.featureDelaySamples + this.refineHalfSamples + this.refiner.delaySamples + 1;
+  }
+
+  push(samples: Float32Array): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < samples.length; i++) this.step(samples[i], out);
+    return out;
+  }
+
+  flush(): number[] {
+    const out: number[] = [];
+    if (this.learning && this.started) this.endLearning(out);
+    this.refiner.drain(out, true);
+    return out;
+  }
+
+  reset(): void {
+    this.hold.reset();
+    this.bandpass.reset();
+    this.derivative.reset();
+    this.integrator.reset();
+    this.slopes.reset();
+    this.picker.reset();
+    this.candidates.clear();
+    this.rrAll.clear();
+    this.rrRegular.clear();
+    this.refiner.reset();
+    this.n = 0;
+    this.started = false;
+    this.learning = true;
+    this.learnMax = 0;
+    this.learnSum = 0;
+    this.spki = 0;
+    this.npki = 0;
+    this.lastBeat = -Infinity;
+    this.lastSlope = 0;
+    this.searchDue = Infinity;
+  }
+
+  private step(raw: number, out: number[]): void {
+    const x = this.hold.step(raw);
+    if (!this.started) {
+      // Start as if the first value had always been there: no start-up transient.
+      this.started = true;
+      this.bandpass.settle(x);
+      this.derivative.settle(x);
+      this.refiner.settle(x);
+    }
+    const n = this.n++;
+    this.refiner.push(x);
+    const d = this.derivative.step(this.bandpass.step(x));
+    this.slopes.push(Math.abs(d));
+    const feature = this.integrator.step(d * d);
+    if (this.learning) {
+      if (feature > this.learnMax) this.learnMax = feature;
+      this.learnSum += feature;
+    }
+    if (this.picker.step(feature, n)) {
+      const index = this.picker.peakIndex;
+      const slope = this.maxSlopeBefore(index);
+      if (this.learning) this.candidates.push(index, this.picker.peakHeight, slope);
+      else this.classify(index, this.picker.peakHeight, slope);
+    }
+    if (this.learning) {
+      if (n + 1 >= this.learningSamples) this.endLearning(out);
+    } else if (n >= this.searchDue) {
+      this.searchBack(n);
+    }
+    this.refiner.drain(out);
+  }
+
+  /** Largest |derivative| over the integration window that produced the peak at `index`. */
+  private maxSlopeBefore(index: number): number {
+    let best = 0;
+    const from = Math.max(this.slopes.start, index - this.integrator.windowSamples + 1);
+    for (let k = from; k <= index && k < this.slopes.end; k++) {
+      const v = this.slopes.at(k);
+      if (v > best) best = v;
+    }
+    return best;
+  }
+
+  private endLearning(out: number[]): void {
+    this.learning = false;
+    // Pan & Tompkins: signal level from the learning maximum, noise level from its mean.
+    this.spki = this.learnMax / 3;
+    this.npki = this.learnSum / Math.max(1, this.n) / 2;
+    const count = this.candidates.size;
+    const index = new Float64Array(count);
+    const height = new Float64Array(count);
+    const slope = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      index[i] = this.candidates.indexAt(i);
+      height[i] = this.candidates.heightAt(i);
+      slope[i] = this.candidates.slopeAt(i);
+    }
+    this.candidates.clear();
+    for (let i = 0; i < count; i++) this.classify(index[i], height[i], slope[i]);
+    this.refiner.drain(out);
+  }
+
+  private threshold1(): number {
+    return this.npki + 0.25 * (this.spki - this.npki);
+  }
+
+  private classify(index: number, height: number, slope: number): void {
+    const sinceBeat = index - this.lastBeat;
+    if (height > this.threshold1() && sinceBeat > this.refractorySamples) {
+      if (sinceBeat < this.tWaveSamples && slope < 0.5 * this.lastSlope) {
+        this.npki = 0.125 * height + 0.875 * this.npki; // T wave
+        return;
+      }
+      this.spki = 0.125 * this.clipHeight(height) + 0.875 * this.spki;
+      this.acceptBeat(index, slope);
+      return;
+    }
+    if (sinceBeat > this.refractorySamples) {
+      this.npki = 0.125 * height + 0.875 * this.npki;
+      this.candidates.push(index, height, slope);
+    }
+  }
+
+  /**
+   * Our deviation from the paper: a peak higher than twice the signal level counts as twice the level
+   * in the update, so one large ectopic beat or artefact (squared: 10-100x) cannot blind the detector.
+   */
+  private clipHeight(height: number): number {
+    return height > 2 * this.spki && this.spki > 0 ? 2 * this.spki : height;
+  }
+
+  private acceptBeat(index: number, slope: number): void {
+    if (Number.isFinite(this.lastBeat)) this.addRr(index - this.lastBeat);
+    this.lastBeat = index;
+    this.lastSlope = slope;
+    this.candidates.dropThrough(index);
+    const r = index - this.featureDelaySamples;
+    this.refiner.request(r - this.refineHalfSamples, r + this.refineHalfSamples);
+    this.scheduleSearch();
+  }
+
+  private addRr(rrSamples: number): void {
+    this.rrAll.push(rrSamples);
+    const regular = this.rrRegular.size === 0 ? this.rrAll.mean() : this.rrRegular.mean();
+    if (rrSamples > 0.92 * regular && rrSamples < 1.16 * regular) this.rrRegular.push(rrSamples);
+    else if (this.rrRegular.size === 0) this.rrRegular.push(rrSamples);
+  }
+
+  private rrAverage(): number {
+    if (this.rrRegular.size > 0) return this.rrRegular.mean();
+    return this.rrAll.size > 0 ? this.rrAll.mean() : this.sampleRateHz; // 1 s until known
+  }
+
+  private scheduleSearch(): void {
+    const wait = Math.min(1.66 * this.rrAverage(), this.lookbackSamples - this.refractorySamples);
+    this.searchDue = this.lastBeat + Math.round(wait) + this.picker.timeoutSamples;
+  }
+
+  private searchBack(n: number): void {
+    const from = Math.max(this.lastBeat + this.refractorySamples + 1, n - this.lookbackSamples);
+    // The highest candidate where the missed beat should be (within 166% RR), else the highest at all.
+    const missLimit = this.lastBeat + Math.round(1.66 * this.rrAverage());
+    const i2 = 0.5 * this.threshold1();
+    let found = this.candidates.highestIn(from, missLimit, i2);
+    if (found < 0) found = this.candidates.highestIn(from, n, i2);
+    if (found >= 0) {
+      const index = this.candidates.indexAt(found);
+      const height = this.candidates.heightAt(found);
+      this.spki = 0.25 * this.clipHeight(height) + 0.75 * this.spki;
+      this.acceptBeat(index, this.candidates.slopeAt(found));
+      return;
+    }
+    // Nothing even above I2: the levels are stale (e.g. after a huge artefact). Let them fall
+    // so detection recovers, and look again one average RR later.
+    this.spki *= 0.5;
+    this.searchDue = n + Math.round(this.rrAverage());
+    // The regular-RR average is stale after a long pause too.
+    this.rrRegular.clear();
+  }
+}
