@@ -58,6 +58,11 @@ export class SimulatedGarment extends EventEmitter<SimulatedGarmentEvents> {
     return this.pty !== undefined;
   }
 
+  /** Device times (µs) of the true R peaks sent so far, when the source knows them. */
+  truthBeatTimesUs(): number[] {
+    return (this.options.source.truthBeats ?? []).map((i) => Math.round((i * 1e6) / this.options.sampleRateHz));
+  }
+
   get linkPath(): string {
     return this.options.linkPath;
   }

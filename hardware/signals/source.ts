@@ -10,6 +10,8 @@ export interface SignalSource {
   readonly description: string;
   /** The next `count` samples in microvolts. */
   next(count: number): Float32Array;
+  /** Sample indices of true R peaks, when the source knows them (synthetic ECG); bounded. */
+  readonly truthBeats?: readonly number[];
 }
 
 export function syntheticSource(opts: {
@@ -23,6 +25,7 @@ export function syntheticSource(opts: {
     sampleRateHz: opts.sampleRateHz,
     description: `synthetic ECG (McSharry) ${opts.heartRateBpm} bpm, seed ${opts.seed}`,
     next: (count) => model.next(count),
+    truthBeats: model.rPeakSampleIndices,
   };
 }
 

@@ -15,6 +15,7 @@ program
 // Command registrations (keep one line per command module).
 (await import('./commands/run.js')).register(program);
 (await import('./commands/model-inspect.js')).register(program);
+(await import('./commands/model-quantize.js')).register(program);
 (await import('./commands/eval-rpeaks.js')).register(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,81 @@
+// `weargate model quantize <float.tflite> --calib <data> --out <int8.tflite>`: int8 post-training
+// quantization calibrated in LiteRT, with a progress bar and a per-layer error report.
+import type { Command } from 'commander';
+import { modelCommand } from './model-inspect.js';
+
+interface QuantizeCliOptions {
+  calib: string;
+  out: string;
+  method: string;
+  int8Io?: boolean;
+  metadata?: string;
+  name?: string;
+  modelVersion?: string;
+  reportSamples: string;
+  quiet?: boolean;
+}
+
+const METHODS = ['minmax', 'percentile', 'mse'] as const;
+
+export function register(program: Command): void {
+  modelCommand(program)
+    .command('quantize <float>')
+    .description('quantize a float32 .tflite model to int8 (TFLite int8 spec) with calibration data')
+    .requiredOption('--calib <path>', '.npy file [N, ...input shape] float32 (one input), or a directory of .npy files, one per input in name order')
+    .requiredOption('--out <file>', 'where to write the int8 .tflite model')
+    .option('--method <method>', `activation range method: ${METHODS.join('|')}`, 'minmax')
+    .option('--int8-io', 'int8 inputs/outputs instead of float with QUANTIZE/DEQUANTIZE ops')
+    .option('--metadata <file>', 'JSON with name, version, inputSemantics, outputSemantics, preprocessing')
+    .option('--name <name>', 'model name for the metadata')
+    .option('--model-version <semver>', 'model version for the metadata')
+    .option('--report-samples <n>', 'calibration samples used for the per-layer error report (0: none)', '64')
+    .option('--quiet', 'no progress bar')
+    .action(async (floatPath: string, opts: QuantizeCliOptions) => {
+      const method = METHODS.find((m) => m === opts.method);
+      if (!method) {
+        console.error(`model quantize: --method must be one of ${METHODS.join(', ')}`);
+        process.exitCode = 2;
+        return;
+      }
+      const { readFile, writeFile } = await import('node:fs/promises');
+      const { SingleBar, Presets } = await import('cli-progress');
+      const { quantizeModel, inputElementCounts } = await import('../../quantize/quantize.js');
+      const { loadCalibrationArrays, calibrationSet } = await import('../../quantize/calibrate/dataset.js');
+      const { formatLayerReport } = await import('../../quantize/error-report.js');
+      const { readTflite } = await import('../../quantize/tflite/read.js');
+      const { createLiteRtRuntime } = await import('../../models/runtime/litert.js');
+      const bar = new SingleBar({ format: 'calibrating {phase} [{bar}] {value}/{total}', stream: process.stderr, noTTYOutput: false }, Presets.shades_classic);
+      let barStarted = false;
+      const runtime = await createLiteRtRuntime();
+      const started = performance.now();
+      try {
+        const floatBytes = new Uint8Array(await readFile(floatPath));
+        const set = calibrationSet(await loadCalibrationArrays(opts.calib), inputElementCounts(readTflite(floatBytes, floatPath)));
+        const extra = opts.metadata ? (JSON.parse(await readFile(opts.metadata, 'utf8')) as Record<string, unknown>) : {};
+        const result = await quantizeModel({
+          floatModel: floatBytes,
+          calibration: set,
+          method,
+          int8Io: opts.int8Io === true,
+          runtime,
+          metadata: { ...extra, ...(opts.name ? { name: opts.name } : {}), ...(opts.modelVersion ? { version: opts.modelVersion } : {}) },
+          reportSamples: Number(opts.reportSamples),
+          onProgress: opts.quiet ? undefined : (done, total, phase) => {
+            if (!barStarted) bar.start(total, 0, { phase }), (barStarted = true);
+            bar.update(done, { phase });
+          },
+        });
+        if (barStarted) bar.stop();
+        await writeFile(opts.out, result.bytes);
+        const seconds = ((performance.now() - started) / 1000).toFixed(2);
+        console.log(`wrote ${opts.out}: ${result.bytes.byteLength} bytes (float ${floatBytes.byteLength} bytes), method ${method}, ${set.count} calibration samples, ${seconds} s`);
+        if (result.layers.length > 0) console.log(formatLayerReport(result.layers));
+      } catch (err) {
+        if (barStarted) bar.stop();
+        console.error(`model quantize: ${err instanceof Error ? err.message : String(err)}`);
+        process.exitCode = 1;
+      } finally {
+        runtime.close();
+      }
+    });
+}
