@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assessEcgQuality, correlation, kurtosis, signalDefects } from '../../../src/streaming/ecg/quality.js';
+import { assessEcgQuality, correlation, defaultQualityOptions, kurtosis, signalDefects } from '../../../src/streaming/ecg/quality.js';
 import { EcgQualityMonitor } from '../../../src/streaming/ecg/quality-monitor.js';
 import { loadWfdbRecord } from '../../../src/streaming/formats/load.js';
 import { isBeatAnnotation } from '../../../src/streaming/formats/wfdb.js';
@@ -112,7 +112,7 @@ test('clipping is measured; lead-off forces unusable', () => {
   const d = signalDefects(clipped, fs);
   assert.ok(d.clippedFraction > 0.005, `${d.clippedFraction}`);
   assert.is(signalDefects(x, fs).clippedFraction < 0.002, true);
-  const known = signalDefects(x, fs, { flatToleranceUnits: 0, flatlineSec: 1, beatBeforeSec: 0.2, beatAfterSec: 0.4, goodSqi: 0.7, poorSqi: 0.4, clipHighUnits: 300 });
+  const known = signalDefects(x, fs, { ...defaultQualityOptions, clipHighUnits: 300 });
   assert.ok(known.clippedFraction > 0);
   const q = assessEcgQuality(x, beats, fs, { leadOff: true });
   assert.is(q.quality, 'unusable');
