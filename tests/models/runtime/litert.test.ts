@@ -94,9 +94,11 @@ it('person_detect is refused with LiteRT reason, not a bare failure', async () =
   rejectsWith(error, 'rejected', /person_detect.*quantized_dimension must be in range/);
 });
 
-it('a model with variable tensors (LSTM) is refused with the reason', async () => {
-  const error = await loadError(referenceModel('trained_lstm_int8'), 'lstm');
-  rejectsWith(error, 'rejected', /Variable tensors not yet supported/);
+it('models with variable tensors (LSTM, SVDF) are refused with the reason', async () => {
+  for (const name of ['trained_lstm_int8', 'keyword_scrambled_8bit']) {
+    const error = await loadError(referenceModel(name), name);
+    rejectsWith(error, 'rejected', /Variable tensors not yet supported/);
+  }
 });
 
 it('bytes that are not a .tflite model are refused', async () => {
