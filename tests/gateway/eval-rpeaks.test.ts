@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import type { DetectorName, RPeakDetector } from '../../src/streaming/ecg/detector.js';
 import { evaluateRpeaks, runDetector, type EvalRecord } from '../../src/streaming/ecg/ec57-evaluate.js';
-import { formatDetectorTable, formatSummaryTable } from '../../src/streaming/ecg/ec57-report.js';
+import { formatDetectorTable, formatF1Matrix, formatSummaryTable } from '../../src/streaming/ecg/ec57-report.js';
 
 /** Test-only detector: reports local maxima above a threshold, `delay` samples after the peak. */
 class ThresholdDetector implements RPeakDetector {
@@ -103,6 +103,7 @@ test('a throwing detector is reported per record and its beats count as missed',
   assert.match(table, /error: boom/);
   assert.match(table, /\| gross/);
   assert.match(formatSummaryTable([ok, bad]), /\| broken /);
+  assert.match(formatF1Matrix([ok, bad]), /\| a +\| +100\.00 \| +0\.00 \|/);
 });
 
 test('runDetector counts late and invalid reports', () => {

@@ -69,7 +69,7 @@ async function evalRpeaks(opts: EvalRpeaksOptions): Promise<number> {
   const { toMicrovolts } = await import('../../streaming/formats/wfdb-signals.js');
   const { detectorFactories, createDetector } = await import('../../streaming/ecg/registry.js');
   const { evaluateRpeaks } = await import('../../streaming/ecg/ec57-evaluate.js');
-  const { formatDetectorTable, formatSummaryTable } = await import('../../streaming/ecg/ec57-report.js');
+  const { formatDetectorTable, formatF1Matrix, formatSummaryTable } = await import('../../streaming/ecg/ec57-report.js');
   const { mixNoise } = await import('../../streaming/ecg/noise.js');
   type Name = Parameters<typeof createDetector>[0];
 
@@ -163,6 +163,7 @@ async function evalRpeaks(opts: EvalRpeaksOptions): Promise<number> {
   const noiseText = opts.noise ? `, noise ${opts.noise} at ${snrDb} dB (seed ${seed})` : ', clean';
   console.log(`EC57 R-peak evaluation of ${opts.data}${noiseText}; 150 ms window; VF ${opts.includeVf ? 'scored' : 'excluded'}\n`);
   for (const e of evaluations) console.log(`## ${e.detector}\n\n${formatDetectorTable(e)}\n`);
+  console.log(`## F1 (%) per record\n\n${formatF1Matrix(evaluations)}\n`);
   console.log(`## gross summary\n\n${formatSummaryTable(evaluations)}`);
   return 0;
 }

@@ -55,3 +55,11 @@ export function formatSummaryTable(evaluations: readonly DetectorEvaluation[]): 
   });
   return renderTable(['detector', ...COLUMNS, 'speed', 'max delay/declared (samples)', 'late', 'errors'], rows);
 }
+
+/** Records x detectors matrix of per-record F1 (%), with the gross F1 last. */
+export function formatF1Matrix(evaluations: readonly DetectorEvaluation[]): string {
+  const records = evaluations[0]?.records.map((r) => r.record) ?? [];
+  const rows = records.map((name, i) => [name, ...evaluations.map((e) => percent(e.records[i]?.score.f1 ?? Number.NaN))]);
+  rows.push(['gross', ...evaluations.map((e) => percent(e.gross.f1))]);
+  return renderTable(['record', ...evaluations.map((e) => e.detector)], rows);
+}
