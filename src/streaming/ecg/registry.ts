@@ -5,6 +5,8 @@ import { TwoAverageDetector } from './two-average.js';
 import { MatchedFilterDetector } from './matched-filter.js';
 import { PanTompkinsDetector } from './pan-tompkins.js';
 import { HamiltonDetector } from './hamilton.js';
+import { ChristovDetector } from './christov.js';
+import { EngzeeDetector } from './engzee.js';
 
 export const detectorFactories: Partial<Record<DetectorName, DetectorFactory>> = {
   // one line per detector, e.g. 'pan-tompkins': (fs) => new PanTompkinsDetector(fs),
@@ -13,6 +15,8 @@ export const detectorFactories: Partial<Record<DetectorName, DetectorFactory>> =
   'matched-filter': (fs) => new MatchedFilterDetector(fs),
   'pan-tompkins': (fs) => new PanTompkinsDetector(fs),
   hamilton: (fs) => new HamiltonDetector(fs),
+  christov: (fs) => new ChristovDetector(fs),
+  engzee: (fs) => new EngzeeDetector(fs),
 };
 
 export function createDetector(name: DetectorName, sampleRateHz: number) {

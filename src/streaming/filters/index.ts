@@ -8,4 +8,5 @@ export { MovingAverage, MovingSum } from './moving.js';
 export { StreamingDerivative } from './derivative.js';
 export type { DerivativeKind } from './derivative.js';
 export { RingBuffer } from './ring-buffer.js';
+export { SlidingMax } from './sliding-max.js';
 export { MissingSampleHold } from './missing.js';
