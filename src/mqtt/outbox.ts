@@ -5,8 +5,8 @@
 // synchronous=FULL (the default here): in WAL mode NORMAL only fsyncs at checkpoints, so a power
 // cut may roll back the last committed transactions (the file stays consistent, but an enqueued
 // result would be gone). FULL fsyncs the WAL on every commit, which is what "written before
-// published" has to mean on a gateway without a UPS. Acks are batched (`ackMany`) because a lost
-// delete only costs a duplicate, which consumers drop by `seq`.
+// published" has to mean on a gateway without a UPS. Acks are committed without their own fsync
+// and batched (`ackMany`): a lost delete only costs a duplicate, which consumers drop by `seq`.
 import Database from 'better-sqlite3';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
@@ -74,6 +74,7 @@ export class Outbox {
   readonly maxBytes: number;
   readonly maxAgeS: number;
   private readonly db: Database.Database;
+  private readonly fullSync: boolean;
   private readonly nowMs: () => number;
   private readonly log: Logger;
   private depth = 0;
@@ -102,7 +103,8 @@ export class Outbox {
     this.log = options.log ?? silentLogger;
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.fullSync = options.synchronous !== 'normal';
+    this.db.pragma(`synchronous = ${this.fullSync ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     // Bound the WAL file left behind after checkpoints (SD cards are small).
     this.db.pragma('journal_size_limit = 4194304');
@@ -169,11 +171,16 @@ export class Outbox {
   /** Deletes acknowledged rows in one transaction; returns how many existed. */
   ackMany(ids: readonly number[]): number {
     if (ids.length === 0) return 0;
+    // A delete lost to a power cut only means a duplicate; skip its fsync (the next FULL commit
+    // syncs it along with the WAL anyway).
+    if (this.fullSync) this.db.pragma('synchronous = NORMAL');
     try {
       return this.ackTx(ids);
     } catch (err) {
       this.reloadTotals();
       throw err;
+    } finally {
+      if (this.fullSync) this.db.pragma('synchronous = FULL');
     }
   }
 

@@ -62,6 +62,7 @@ export class Mosquitto {
       'log_type error',
       'log_type warning',
       'log_type notice',
+      'log_type information', // carries the "running" line we wait for
     ];
     writeFileSync(this.configPath, `${lines.join('\n')}\n`);
   }
