@@ -28,7 +28,6 @@ export interface ModelHooks {
   errorsSince(mark: number): string[];
 }
 
-
 export class LiteRtModel implements LoadedModel {
   /** One managed buffer per input, created on first use and reused by every run. */
   private readonly inputBuffers: (WasmBuffer | undefined)[];

@@ -35,7 +35,11 @@ it('the WASM heap stays flat over 100,000 runs', async () => {
   const model = await runtime.load(referenceModel('hello_world_int8'));
   const input = new Int8Array(1);
   for (let i = 0; i < 1_000; i++) model.run([input]); // warm-up allocations are not leaks
+  const probe = Int8Array.from([-70]);
+  const expected = snapshot(model.run([probe]));
   const ballast = await fillHeapToNextStep();
+  // The heap just grew (a new ArrayBuffer behind HEAPU8): I/O must follow it.
+  assert.equal(snapshot(model.run([probe])), expected);
   const before = runtime.heapBytes();
   for (let i = 0; i < 100_000; i++) {
     input[0] = (i % 256) - 128;
