@@ -52,14 +52,16 @@ export const BLE_MAX_MTU = 517;
 export const BLE_FRAGMENT_LAST_FLAG = 0x80;
 export const BLE_MAX_FRAGMENT_INDEX = 0x7f;
 
+// Reverse tables, built once: decoding runs per frame.
+const streamByCode = new Map(Object.entries(GARMENT_STREAM_CODES).map(([name, code]) => [code, name as GarmentStream]));
+const sampleFormatByCode = new Map(
+  Object.entries(GARMENT_SAMPLE_FORMAT_CODES).map(([name, code]) => [code, name as GarmentSampleFormat]),
+);
+
 export function streamFromCode(code: number): GarmentStream | undefined {
-  for (const [name, value] of Object.entries(GARMENT_STREAM_CODES)) if (value === code) return name as GarmentStream;
-  return undefined;
+  return streamByCode.get(code);
 }
 
 export function sampleFormatFromCode(code: number): GarmentSampleFormat | undefined {
-  for (const [name, value] of Object.entries(GARMENT_SAMPLE_FORMAT_CODES)) {
-    if (value === code) return name as GarmentSampleFormat;
-  }
-  return undefined;
+  return sampleFormatByCode.get(code);
 }
