@@ -19,21 +19,25 @@ NUM_BLOCKS = 3
 INPUT_NAME = "ecg"
 
 
-def build_model(keras):
+def build_model(keras, channels: int = CHANNELS, dw_kernel: int = DW_KERNEL, blocks: int = NUM_BLOCKS):
     layers = keras.layers
     inp = keras.Input(shape=(1, WINDOW_SAMPLES, 1), name=INPUT_NAME)
-    x = layers.Conv2D(CHANNELS, (1, STEM_KERNEL), padding="same", activation="relu", name="stem")(inp)
-    for b in range(NUM_BLOCKS):
-        y = layers.DepthwiseConv2D((1, DW_KERNEL), padding="same", name=f"dw{b}")(x)
-        y = layers.Conv2D(CHANNELS, (1, 1), activation="relu", name=f"pw{b}")(y)
+    x = layers.Conv2D(channels, (1, STEM_KERNEL), padding="same", activation="relu", name="stem")(inp)
+    for b in range(blocks):
+        y = layers.DepthwiseConv2D((1, dw_kernel), padding="same", name=f"dw{b}")(x)
+        y = layers.Conv2D(channels, (1, 1), activation="relu", name=f"pw{b}")(y)
         x = layers.Add(name=f"add{b}")([x, y])
     out = layers.Conv2D(1, (1, 1), activation="sigmoid", name="prob")(x)
     return keras.Model(inp, out, name="rpeak_proto")
 
 
-def macs_per_window() -> int:
-    per_sample = STEM_KERNEL * CHANNELS + NUM_BLOCKS * (DW_KERNEL * CHANNELS + CHANNELS * CHANNELS) + CHANNELS
+def macs_per_window(channels: int = CHANNELS, dw_kernel: int = DW_KERNEL, blocks: int = NUM_BLOCKS) -> int:
+    per_sample = STEM_KERNEL * channels + blocks * (dw_kernel * channels + channels * channels) + channels
     return per_sample * WINDOW_SAMPLES
+
+
+def receptive_field_samples(dw_kernel: int = DW_KERNEL, blocks: int = NUM_BLOCKS) -> int:
+    return STEM_KERNEL + blocks * (dw_kernel - 1)
 
 
 def _converter(tf, model):
@@ -47,7 +51,7 @@ def _converter(tf, model):
     import keras  # type: ignore
 
     # A fresh copy without optimizer state: the exporter cannot track a trained optimizer's slots.
-    clean = build_model(keras)
+    clean = keras.models.clone_model(model)
     clean.set_weights(model.get_weights())
     saved_dir = tempfile.mkdtemp(prefix="rpeak-savedmodel-")
     clean.export(saved_dir, format="tf_saved_model", verbose=False,

@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 import rpeak_common as rc  # noqa: E402
 import rpeak_data as rd  # noqa: E402
 import rpeak_model as rm  # noqa: E402
+import make_goldens  # noqa: E402
 import tflite_run  # noqa: E402
 
 ALLOWED_OPS = {
@@ -47,6 +48,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--noise-prob", type=float, default=0.3)
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--learning-rate", type=float, default=3e-3)
+    ap.add_argument("--channels", type=int, default=rm.CHANNELS)
+    ap.add_argument("--dw-kernel", type=int, default=rm.DW_KERNEL)
+    ap.add_argument("--blocks", type=int, default=rm.NUM_BLOCKS)
     ap.add_argument("--skip-aiedge", action="store_true", help="do not run ai-edge-quantizer")
     return ap.parse_args()
 
@@ -74,7 +78,7 @@ def main() -> None:
     x_mon, y_mon, _ = rd.make_windows(rng_mon, val_sig, 100)
     print(f"train windows {len(x_tr)}, monitor windows {len(x_mon)}, data {time.time() - t0:.1f}s", flush=True)
 
-    model = rm.build_model(keras)
+    model = rm.build_model(keras, args.channels, args.dw_kernel, args.blocks)
     steps = args.epochs * int(np.ceil(len(x_tr) / args.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(args.learning_rate, steps, alpha=0.05)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss="binary_crossentropy")
@@ -166,7 +170,10 @@ def main() -> None:
         "seed": args.seed, "epochs": args.epochs, "windows_per_record": args.windows_per_record,
         "noise_prob": args.noise_prob, "batch_size": args.batch_size, "learning_rate": args.learning_rate,
         "train_records": list(rc.TRAIN_RECORDS), "val_records": list(rc.VAL_RECORDS),
-        "params": int(model.count_params()), "macs_per_window": rm.macs_per_window(),
+        "params": int(model.count_params()), "macs_per_window": rm.macs_per_window(args.channels, args.dw_kernel, args.blocks),
+        "architecture": {"channels": args.channels, "dw_kernel": args.dw_kernel, "blocks": args.blocks,
+                         "stem_kernel": rm.STEM_KERNEL,
+                         "receptive_field_samples": rm.receptive_field_samples(args.dw_kernel, args.blocks)},
         "fit_seconds": round(fit_s, 1), "total_seconds": round(time.time() - t0, 1),
         "final_loss": float(hist.history["loss"][-1]), "final_monitor_loss": float(hist.history["val_loss"][-1]),
         "ops": ops, "interpreter": runtime, "aiedge_error": aiedge_error,
@@ -181,6 +188,7 @@ def main() -> None:
     }
     with open(os.path.join(args.out, "metrics.json"), "w") as fh:
         json.dump(report, fh, indent=1)
+    make_goldens.write(args.out, args.data_dir)
     for k, v in metrics_records.items():
         t = v["total"]
         print(f"{k:20s} Se {t['se']:.4f} +P {t['ppv']:.4f} (TP {t['tp']} FN {t['fn']} FP {t['fp']})")
