@@ -12,7 +12,9 @@ import { arbitraryFrame } from '../device/protocols/garment/_arbitraries.js';
 import { concat, invalidVectors, toHex } from '../device/protocols/garment/_vectors.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const tool = `${root}firmware-bridge/build/garment_tool`;
+// Its own build directory: the runner executes test files in parallel and c.test.ts builds into build/.
+const buildDir = 'build/differential';
+const tool = `${root}firmware-bridge/${buildDir}/garment_tool`;
 
 function runTool(mode: 'decode' | 'parse', lines: string[]): string[] {
   const run = spawnSync(tool, [mode], { input: `${lines.join('\n')}\n`, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -46,7 +48,10 @@ const brokenStream = fc
 
 if (requireCommands('firmware-bridge differential tests', 'gcc', 'make', 'ar')) {
   test('build the C harness', () => {
-    const run = spawnSync('make', ['-C', 'firmware-bridge', 'build/garment_tool'], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync('make', ['-C', 'firmware-bridge', `BUILD=${buildDir}`, `${buildDir}/garment_tool`], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.is(run.status, 0, `${run.stdout}\n${run.stderr}`);
   });
 
