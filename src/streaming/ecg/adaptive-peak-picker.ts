@@ -13,6 +13,8 @@ export interface PeakPickerOptions {
   thresholdFraction?: number;
   /** Half width of the raw-signal window searched for the R peak, seconds. */
   refineHalfWidthSec?: number;
+  /** See RawHistory.refine (default 0: the largest deflection). */
+  refineEarliestFraction?: number;
 }
 
 const refractorySec = 0.2;
@@ -34,6 +36,7 @@ export class AdaptivePeakPicker {
   private readonly span: number;
   private readonly fraction: number;
   private readonly refineHalf: number;
+  private readonly refineEarliest: number;
   private readonly refractory: number;
   private readonly merge: number;
   private readonly tWave: number;
@@ -73,6 +76,7 @@ export class AdaptivePeakPicker {
     this.span = Math.max(1, Math.round(options.featureSpanSamples));
     this.fraction = options.thresholdFraction ?? 0.25;
     this.refineHalf = Math.max(1, Math.round((options.refineHalfWidthSec ?? 0.08) * fs));
+    this.refineEarliest = options.refineEarliestFraction ?? 0;
     this.refractory = Math.round(refractorySec * fs);
     this.merge = Math.round(mergeSec * fs);
     this.tWave = Math.round(tWaveSec * fs);
@@ -224,7 +228,7 @@ export class AdaptivePeakPicker {
     this.sbIdx = -1;
     this.sbVal = 0;
     this.nextSearchAt = idx + this.searchbackLimit();
-    const r = this.history.refine(idx - this.delay, this.refineHalf);
+    const r = this.history.refine(idx - this.delay, this.refineHalf, this.refineEarliest);
     if (r > this.lastEmitted) {
       out.push(r);
       this.lastEmitted = r;
@@ -272,8 +276,10 @@ export class RawHistory {
   /**
    * Index of the largest deviation from the local mean within `halfWidth` of `center`, skipping
    * missing samples; -1 when the window is flat (a flat line has no R wave) or all missing.
+   * With `earliestFraction` > 0, the first local extremum reaching that fraction of the largest
+   * deviation wins instead (the first big deflection of a wide complex).
    */
-  refine(center: number, halfWidth: number): number {
+  refine(center: number, halfWidth: number, earliestFraction = 0): number {
     const from = Math.max(0, this.n - this.mask, center - halfWidth);
     const to = Math.min(this.n - 1, center + halfWidth);
     let sum = 0;
@@ -300,6 +306,16 @@ export class RawHistory {
       if (dev > bestDev) {
         bestDev = dev;
         best = i;
+      }
+    }
+    if (earliestFraction > 0) {
+      for (let i = from; i < best; i++) {
+        const s = i & this.mask;
+        if (this.missing[s] === 1) continue;
+        const dev = Math.abs(this.raw[s] - mean);
+        if (dev < earliestFraction * bestDev) continue;
+        const next = Math.abs(this.raw[(i + 1) & this.mask] - mean);
+        if (next <= dev) return i;
       }
     }
     return best;

@@ -99,6 +99,8 @@ export class SwtDetector implements RPeakDetector {
       sampleRateHz,
       featureDelaySamples: delaySamples,
       featureSpanSamples: h.length + this.smooth.length,
+      // the band's energy peaks late in wide (ventricular) complexes: take their first big deflection
+      refineEarliestFraction: 0.7,
     });
     this.latencySamples = this.picker.latencySamples;
   }
