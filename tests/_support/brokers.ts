@@ -33,6 +33,8 @@ export interface MosquittoOptions {
   port?: number;
   /** Keep sessions and queued messages across `stop()`/`start()` (saved on SIGTERM). Default off. */
   persistence?: boolean;
+  /** Lines for the listener (e.g. `cafile …`, `require_certificate true`), placed right after it. */
+  listenerConfig?: string[];
   startTimeoutMs?: number;
 }
 
@@ -54,6 +56,7 @@ export class Mosquitto {
     const lines = [
       'user root',
       `listener ${port} 127.0.0.1`,
+      ...(options.listenerConfig ?? []),
       'allow_anonymous true',
       options.persistence ? 'persistence true' : 'persistence false',
       ...(options.persistence ? [`persistence_location ${this.dir}/`] : []),
@@ -73,6 +76,7 @@ export class Mosquitto {
     return broker;
   }
 
+  /** `mqtt://127.0.0.1:<port>` (use `mqtts://` yourself for a TLS listener). */
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
   }

@@ -33,12 +33,19 @@ export function makePublisher(
   const temp = dbPath === undefined ? tempDbPath() : null;
   const path = dbPath ?? temp!.dbPath;
   const outbox = new Outbox({ path, synchronous });
-  const publisher = new MqttPublisher({
-    connection: { url, clientId: 'gw-pub', reconnectInitialMs: 20, reconnectMaxMs: 200, connectTimeoutMs: 2_000, ...connection },
-    outbox,
-    topics: t,
-    log: createMemoryLogger('wg:mqtt'),
-  });
+  let publisher: MqttPublisher;
+  try {
+    publisher = new MqttPublisher({
+      connection: { url, clientId: 'gw-pub', reconnectInitialMs: 20, reconnectMaxMs: 200, connectTimeoutMs: 2_000, ...connection },
+      outbox,
+      topics: t,
+      log: createMemoryLogger('wg:mqtt'),
+    });
+  } catch (err) {
+    outbox.close();
+    temp?.cleanup();
+    throw err;
+  }
   return {
     publisher,
     outbox,
