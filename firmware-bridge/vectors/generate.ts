@@ -81,6 +81,16 @@ function patched(bytes: Uint8Array, patch: (b: Uint8Array, view: DataView) => vo
   return b;
 }
 
+/** A frame as a later version might send it: 10 more header bytes, same envelope rules. */
+function futureVersion(v1: Uint8Array): Uint8Array {
+  const extra = new Uint8Array(10).fill(0x42);
+  const b = Uint8Array.from([...v1.subarray(0, 30), ...extra, ...v1.subarray(30)]);
+  return patched(b, (bytes) => {
+    bytes[2] = 2;
+    bytes[3] = 40;
+  });
+}
+
 function invalid(name: string, description: string, bytes: Uint8Array, error: FrameErrorCode): InvalidVector {
   return { name, kind: 'invalid', description, hex: hex(bytes), error };
 }
@@ -90,6 +100,7 @@ function invalidVectors(ecg: Uint8Array, exg: Uint8Array): InvalidVector[] {
     invalid('invalid-bad-crc', 'ecg-1ch-i16 with the last CRC byte flipped', patched(ecg, (b) => (b[b.length - 1] ^= 0xff), false), 'crc'),
     invalid('invalid-bad-magic', 'second magic byte is 0x5B', patched(ecg, (b) => (b[1] = 0x5b)), 'sync'),
     invalid('invalid-version-2', 'version byte 2, CRC valid', patched(ecg, (b) => (b[2] = 2)), 'version'),
+    invalid('invalid-version-2-longer-header', 'a future version with a 40-byte header: skipped whole by its envelope and CRC', futureVersion(ecg), 'version'),
     invalid('invalid-rate-zero', 'sample rate 0 Hz', patched(ecg, (_b, v) => v.setUint16(20, 0, true)), 'field'),
     invalid('invalid-rate-absurd', 'sample rate 20000 Hz (> 10 kHz)', patched(ecg, (_b, v) => v.setUint16(20, 20000, true)), 'field'),
     invalid('invalid-channels-zero', 'channel count 0', patched(ecg, (b) => (b[25] = 0)), 'field'),
@@ -138,6 +149,7 @@ const streamEffect: Partial<Record<string, keyof GarmentParserStats>> = {
   'invalid-bad-crc': 'crcErrors',
   'invalid-truncated': 'crcErrors', // on a stream, a cut frame is only seen as a CRC failure
   'invalid-version-2': 'versionErrors',
+  'invalid-version-2-longer-header': 'versionErrors',
   'invalid-rate-absurd': 'fieldErrors',
   'invalid-lead-off-mask': 'fieldErrors',
   'invalid-payload-not-multiple': 'lengthErrors',
