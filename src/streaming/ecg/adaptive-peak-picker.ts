@@ -43,6 +43,8 @@ export class AdaptivePeakPicker {
   private readonly learnEnd: number;
   private readonly rrMin: number;
   private readonly rrMax: number;
+  /** Oldest candidate (samples back) search-back may still accept: keeps the latency bound. */
+  private readonly searchbackMax: number;
   private readonly history: RawHistory;
   private readonly rr = new Float64Array(rrHistory);
   private readonly learnIdx = new Float64Array(learnCandidatesMax);
@@ -84,6 +86,7 @@ export class AdaptivePeakPicker {
     this.rrMin = rrMinSec * fs;
     this.rrMax = rrMaxSec * fs;
     const searchback = Math.ceil(searchbackFactor * this.rrMax);
+    this.searchbackMax = searchback;
     const decision = Math.max(searchback, this.learnEnd + this.merge + 1);
     this.latencySamples = decision + this.delay + this.refineHalf;
     this.history = new RawHistory(this.latencySamples + this.span + 2 * this.refineHalf + 4);
@@ -199,6 +202,10 @@ export class AdaptivePeakPicker {
 
   private searchBack(out: number[]): void {
     const threshold = this.npk + this.fraction * (this.spk - this.npk);
+    if (this.sbIdx >= 0 && this.n - this.sbIdx > this.searchbackMax) {
+      this.sbIdx = -1;
+      this.sbVal = 0;
+    }
     if (this.sbIdx >= 0 && this.sbVal > 0.5 * threshold) {
       this.accept(this.sbIdx, this.sbVal, 0.25, out);
       return;
