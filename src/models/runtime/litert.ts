@@ -72,7 +72,9 @@ function errorText(error: unknown): string {
 class LiteRtRuntime implements ModelRuntime {
   private readonly models = new Set<LiteRtModel>();
   private loadedCount = 0;
+  private pendingLoads = 0;
   private closed = false;
+  private environmentReleased = false;
 
   constructor(
     private readonly wasm: LiteRtWasm,
@@ -87,6 +89,16 @@ class LiteRtRuntime implements ModelRuntime {
       throw new ModelRuntimeError('rejected', `expected the .tflite bytes as a Uint8Array, got ${bytes?.byteLength ?? typeof bytes} bytes`, name);
     }
     this.loadedCount++;
+    this.pendingLoads++;
+    try {
+      return await this.loadAndCompile(bytes, name);
+    } finally {
+      this.pendingLoads--;
+      this.releaseEnvironmentWhenIdle();
+    }
+  }
+
+  private async loadAndCompile(bytes: Uint8Array, name: string): Promise<LoadedModel> {
     const wasm = this.wasm;
     const mark = this.logTail.mark();
     const rejected = (stage: string, error: unknown): ModelRuntimeError => {
@@ -113,6 +125,11 @@ class LiteRtRuntime implements ModelRuntime {
       LiteRtModel.release(bindings);
       throw rejected('compile', error);
     }
+    if (this.closed) {
+      // close() ran while this load awaited compilation: nothing may outlive the runtime.
+      LiteRtModel.release(bindings);
+      throw new ModelRuntimeError('closed', 'the model runtime was closed during the load', name);
+    }
     try {
       const { inputs, outputs } = this.describe(model, bytes, name);
       const loaded = new LiteRtModel(name, inputs, outputs, bindings, {
@@ -137,6 +154,13 @@ class LiteRtRuntime implements ModelRuntime {
     if (this.closed) return;
     this.closed = true;
     for (const model of [...this.models]) model.dispose();
+    this.releaseEnvironmentWhenIdle();
+  }
+
+  /** Deleting the environment under a live (even half-loaded) model traps in WASM, so it goes last. */
+  private releaseEnvironmentWhenIdle(): void {
+    if (!this.closed || this.pendingLoads > 0 || this.environmentReleased) return;
+    this.environmentReleased = true;
     this.environment.delete();
   }
 

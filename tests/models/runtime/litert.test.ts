@@ -164,4 +164,15 @@ it('a closed runtime disposes its models and refuses new loads', async () => {
   rejectsWith(error, 'closed', /closed/);
 });
 
+it('closing the runtime while a load is in flight refuses that load', async () => {
+  const own = await createLiteRtRuntime();
+  const pending = own.load(referenceModel('micro_speech_quantized'), { name: 'late' });
+  own.close();
+  const error = await pending.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  rejectsWith(error, 'closed', /late: the model runtime was closed during the load/);
+});
+
 test.run();
