@@ -51,7 +51,8 @@ export async function layerErrors(
   try {
     const n = Math.min(set.count, maxSamples);
     for (let s = 0; s < n; s++) {
-      const sample = set.sample(s);
+      // Spread the report samples over the whole set rather than its first few.
+      const sample = set.sample(Math.floor((s * set.count) / n));
       const fRun = fm.run(sample);
       const qIn = sample.map((x, k) => (qm.inputs[k].dtype === 'int8' ? quantizeActivations(x, qInputParams[k] ?? { scale: 1, zeroPoint: 0 }) : x));
       const qRun = qm.run(qIn);

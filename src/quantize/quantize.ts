@@ -41,13 +41,19 @@ export function inputElementCounts(model: TfliteModel): number[] {
   return sg.inputs.map((i) => sg.tensors[i].shape.reduce((a, d) => a * Math.max(d, 1), 1));
 }
 
-export async function quantizeModel(req: QuantizeRequest): Promise<QuantizeResult> {
-  const floatModel = readTflite(req.floatModel);
+/** Throws QuantizeError naming every op the quantizer cannot handle, or a non-float graph boundary. */
+export function assertQuantizable(floatModel: TfliteModel): void {
   const unsupported = unsupportedOps(floatModel);
   if (unsupported.length > 0) throw new QuantizeError('unsupported-op', `cannot quantize op(s): ${unsupported.join(', ')}`);
+  if (floatModel.subgraphs.length > 1) throw new QuantizeError('unsupported-graph', 'models with more than one subgraph are not supported');
   const sg = floatModel.subgraphs[0];
   const nonFloatIo = [...sg.inputs, ...sg.outputs].filter((i) => sg.tensors[i].type !== 'FLOAT32');
   if (nonFloatIo.length > 0) throw new QuantizeError('unsupported-graph', `the model is not a float model: tensor ${sg.tensors[nonFloatIo[0]].name} is ${sg.tensors[nonFloatIo[0]].type}`);
+}
+
+export async function quantizeModel(req: QuantizeRequest): Promise<QuantizeResult> {
+  const floatModel = readTflite(req.floatModel);
+  assertQuantizable(floatModel);
 
   const cal = await calibrate(floatModel, req.runtime, req.calibration, req.method, req.onProgress);
   const params = chooseActivationParams(floatModel, cal.ranges);

@@ -39,7 +39,7 @@ export function register(program: Command): void {
       }
       const { readFile, writeFile } = await import('node:fs/promises');
       const { SingleBar, Presets } = await import('cli-progress');
-      const { quantizeModel, inputElementCounts } = await import('../../quantize/quantize.js');
+      const { quantizeModel, inputElementCounts, assertQuantizable } = await import('../../quantize/quantize.js');
       const { loadCalibrationArrays, calibrationSet } = await import('../../quantize/calibrate/dataset.js');
       const { formatLayerReport } = await import('../../quantize/error-report.js');
       const { readTflite } = await import('../../quantize/tflite/read.js');
@@ -50,7 +50,9 @@ export function register(program: Command): void {
       const started = performance.now();
       try {
         const floatBytes = new Uint8Array(await readFile(floatPath));
-        const set = calibrationSet(await loadCalibrationArrays(opts.calib), inputElementCounts(readTflite(floatBytes, floatPath)));
+        const floatModel = readTflite(floatBytes, floatPath);
+        assertQuantizable(floatModel);
+        const set = calibrationSet(await loadCalibrationArrays(opts.calib), inputElementCounts(floatModel));
         const extra = opts.metadata ? (JSON.parse(await readFile(opts.metadata, 'utf8')) as Record<string, unknown>) : {};
         const result = await quantizeModel({
           floatModel: floatBytes,

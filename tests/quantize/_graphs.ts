@@ -1,0 +1,108 @@
+// Tiny float32 .tflite graphs built with our writer, for quantizer proof tests.
+import type { FbTable } from '../../src/quantize/flatbuf/descriptor.js';
+import { builtinOperatorCode, type Tensor, type TfliteModel } from '../../src/quantize/tflite/model.js';
+import { options } from '../../src/quantize/tflite/options.js';
+import { writeTflite } from '../../src/quantize/tflite/write.js';
+
+/** Deterministic PRNG (mulberry32) so that weights and inputs repeat run to run. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomArray(n: number, random: () => number, lo = -1, hi = 1): Float32Array {
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * random());
+}
+
+export class GraphBuilder {
+  readonly model: TfliteModel = { version: 3, description: 'weargate test graph', operatorCodes: [], subgraphs: [{ name: 'main', tensors: [], inputs: [], outputs: [], operators: [] }], buffers: [{ data: new Uint8Array(0) }], metadataBuffer: [], metadata: [], signatureDefs: [] };
+
+  private get sg() {
+    return this.model.subgraphs[0];
+  }
+
+  tensor(name: string, shape: number[], data?: Float32Array | Int32Array, type = 'FLOAT32'): number {
+    let buffer = 0;
+    if (data) {
+      const bytes = new Uint8Array(data.byteLength);
+      const view = new DataView(bytes.buffer);
+      data.forEach((v, i) => (data instanceof Int32Array ? view.setInt32(4 * i, v, true) : view.setFloat32(4 * i, v, true)));
+      buffer = this.model.buffers.push({ data: bytes }) - 1;
+    }
+    const t: Tensor = { name, shape, type: data instanceof Int32Array ? 'INT32' : type, buffer, isVariable: false, hasRank: true };
+    return this.sg.tensors.push(t) - 1;
+  }
+
+  input(name: string, shape: number[]): number {
+    const i = this.tensor(name, shape);
+    this.sg.inputs.push(i);
+    return i;
+  }
+
+  op(name: string, inputs: number[], outputs: number[], optionsType?: string, opts: FbTable = {}): void {
+    const code = builtinOperatorCode(name);
+    let index = this.model.operatorCodes.findIndex((c) => c.builtinCode === code);
+    if (index < 0) index = this.model.operatorCodes.push({ builtinCode: code, builtinName: name, version: 1 }) - 1;
+    this.sg.operators.push({ opcodeIndex: index, inputs, outputs, ...(optionsType ? { builtinOptions: options(optionsType, opts) } : {}) });
+  }
+
+  output(i: number): void {
+    this.sg.outputs.push(i);
+  }
+
+  bytes(): Uint8Array {
+    return writeTflite(this.model);
+  }
+}
+
+/** input [1,8] -> FULLY_CONNECTED(8->4, RELU) -> [1,4] */
+export function fcReluGraph(seed = 1): Uint8Array {
+  const r = rng(seed);
+  const g = new GraphBuilder();
+  const x = g.input('x', [1, 8]);
+  const w = g.tensor('fc/w', [4, 8], randomArray(32, r));
+  const b = g.tensor('fc/b', [4], randomArray(4, r, -0.2, 0.2));
+  const y = g.tensor('y', [1, 4]);
+  g.op('FULLY_CONNECTED', [x, w, b], [y], 'FullyConnectedOptions', { fused_activation_function: 1 });
+  g.output(y);
+  return g.bytes();
+}
+
+/**
+ * ECG-style conv1d as conv2d: x [1,1,32,2] -> CONV_2D 1x5 (4 ch, RELU, SAME) -> DEPTHWISE 1x3 (SAME)
+ * -> ADD(conv, dw) -> MAX_POOL 1x2 -> MEAN over (1,2) -> FULLY_CONNECTED 4->3 -> SOFTMAX.
+ */
+export function convNetGraph(seed = 2): Uint8Array {
+  const r = rng(seed);
+  const g = new GraphBuilder();
+  const x = g.input('x', [1, 1, 32, 2]);
+  const cw = g.tensor('conv/w', [4, 1, 5, 2], randomArray(40, r));
+  const cb = g.tensor('conv/b', [4], randomArray(4, r, -0.1, 0.1));
+  const c = g.tensor('conv', [1, 1, 32, 4]);
+  g.op('CONV_2D', [x, cw, cb], [c], 'Conv2DOptions', { padding: 0, stride_w: 1, stride_h: 1, fused_activation_function: 1 });
+  const dw = g.tensor('dw/w', [1, 1, 3, 4], randomArray(12, r));
+  const db = g.tensor('dw/b', [4], randomArray(4, r, -0.1, 0.1));
+  const d = g.tensor('dw', [1, 1, 32, 4]);
+  g.op('DEPTHWISE_CONV_2D', [c, dw, db], [d], 'DepthwiseConv2DOptions', { padding: 0, stride_w: 1, stride_h: 1, depth_multiplier: 1 });
+  const s = g.tensor('sum', [1, 1, 32, 4]);
+  g.op('ADD', [c, d], [s], 'AddOptions', {});
+  const p = g.tensor('pool', [1, 1, 16, 4]);
+  g.op('MAX_POOL_2D', [s], [p], 'Pool2DOptions', { padding: 1, stride_w: 2, stride_h: 1, filter_width: 2, filter_height: 1 });
+  const axes = g.tensor('axes', [2], Int32Array.from([1, 2]));
+  const m = g.tensor('mean', [1, 4]);
+  g.op('MEAN', [p, axes], [m], 'ReducerOptions', { keep_dims: false });
+  const fw = g.tensor('fc/w', [3, 4], randomArray(12, r));
+  const fb = g.tensor('fc/b', [3], randomArray(3, r, -0.1, 0.1));
+  const logits = g.tensor('logits', [1, 3]);
+  g.op('FULLY_CONNECTED', [m, fw, fb], [logits], 'FullyConnectedOptions', {});
+  const probs = g.tensor('probs', [1, 3]);
+  g.op('SOFTMAX', [logits], [probs], 'SoftmaxOptions', { beta: 1 });
+  g.output(probs);
+  return g.bytes();
+}

@@ -1,0 +1,43 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeNpy } from '../../src/quantize/npy.js';
+import { inspectBytes } from '../../src/quantize/inspect.js';
+import { REFERENCE_DIR } from './_models.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wg-quantize-'));
+const calib = join(dir, 'x.npy');
+const N = 200;
+writeFileSync(calib, writeNpy({ shape: [N, 1], data: Float32Array.from({ length: N }, (_, i) => (2 * Math.PI * i) / (N - 1)) }));
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/gateway/cli.ts', 'model', ...args], { encoding: 'utf8' });
+}
+
+test('model quantize writes an int8 model, metadata and a per-layer report', () => {
+  const out = join(dir, 'hello_int8.tflite');
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ inputSemantics: ['x, radians'], preprocessing: { none: true } }));
+  const r = cli('quantize', join(REFERENCE_DIR, 'hello_world_float.tflite'), '--calib', calib, '--out', out, '--method', 'percentile', '--name', 'hello', '--model-version', '0.1.0', '--metadata', join(dir, 'meta.json'), '--quiet');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /wrote .*hello_int8\.tflite: \d+ bytes \(float 3164 bytes\), method percentile, 200 calibration samples/);
+  assert.match(r.stdout, /FULLY_CONNECTED/);
+  const report = inspectBytes(new Uint8Array(readFileSync(out)));
+  assert.equal(report.weargate?.quantizer?.method, 'percentile');
+  assert.equal(report.weargate?.name, 'hello');
+  assert.equal(report.weargate?.inputSemantics, ['x, radians']);
+});
+
+test('model quantize names unsupported ops and bad options, exit code non-zero', () => {
+  const r = cli('quantize', join(REFERENCE_DIR, 'trained_lstm_int8.tflite'), '--calib', calib, '--out', join(dir, 'x.tflite'), '--quiet');
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /cannot quantize op\(s\): UNIDIRECTIONAL_SEQUENCE_LSTM/);
+  const bad = cli('quantize', join(REFERENCE_DIR, 'hello_world_float.tflite'), '--calib', calib, '--out', join(dir, 'x.tflite'), '--method', 'kl');
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /--method must be one of minmax, percentile, mse/);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
