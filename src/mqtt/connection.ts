@@ -11,8 +11,11 @@ import { connect, UniqueMessageIdProvider, type IClientOptions, type MqttClient 
 import { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
 import type { ApiTopic, MqttApi, OutboxHealth, Topics, TopicRef } from './api.js';
-import type { Outbox } from './outbox.js';
+import type { EnqueueMessage, Outbox } from './outbox.js';
 import { RequestRouter, type RequestHandler } from './requests.js';
+
+// Upper bound of messages staged in memory before a commit is forced within the same turn.
+const maxStagedMessages = 256;
 
 export interface MqttTlsFiles {
   caPath?: string;
@@ -78,6 +81,8 @@ export class MqttPublisher {
   private lastSentId = 0;
   private draining = false;
   private drainAgain = false;
+  private staged: EnqueueMessage[] = [];
+  private commitScheduled = false;
   private pendingAcks: number[] = [];
   private ackFlushScheduled = false;
   private published = 0;
@@ -117,19 +122,42 @@ export class MqttPublisher {
   }
 
   /**
-   * Commits a typed message to the outbox (durable from here on) and publishes it when
-   * connected. Returns the outbox row id.
+   * Stages a typed message; it is committed to the outbox (durable from then on) at the end of
+   * this event-loop turn together with everything else published in the turn — one fsync per
+   * batch instead of one per result — and published only after that commit. Throws at once
+   * when the message can never fit the outbox.
    */
-  publish<K extends ApiTopic>(ref: TopicRef<K>, payload: MqttApi[K]): number {
-    const id = this.outbox.enqueue({
+  publish<K extends ApiTopic>(ref: TopicRef<K>, payload: MqttApi[K]): void {
+    const message: EnqueueMessage = {
       topic: ref.topic,
       payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
       qos: ref.policy.qos,
       retain: ref.policy.retain,
       coalesceKey: ref.policy.coalesce ? ref.topic : null,
-    });
+    };
+    this.outbox.assertFits(message);
+    this.staged.push(message);
+    if (this.staged.length >= maxStagedMessages) this.flush();
+    else if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Commits staged messages now (also done by `stop()` and at the end of each turn). */
+  flush(): void {
+    this.commitScheduled = false;
+    if (this.staged.length === 0) return;
+    const batch = this.staged;
+    this.staged = [];
+    try {
+      this.outbox.enqueueMany(batch);
+    } catch (err) {
+      // Disk full or I/O error: nothing else can hold them; count and say so loudly.
+      this.failed += batch.length;
+      this.log.error(`outbox write failed, ${batch.length} messages lost: ${(err as Error).message}`);
+    }
     this.drain();
-    return id;
   }
 
   /** Answers `bridge/request/<verb>`; returns a function that removes the handler. */
@@ -144,6 +172,7 @@ export class MqttPublisher {
 
   /** Publishes `offline` (retained), disconnects cleanly and stops reconnecting. */
   async stop(): Promise<void> {
+    this.flush();
     if (!this.started) return;
     this.stopping = true;
     this.started = false;

@@ -229,12 +229,18 @@ export class Outbox {
       .value;
   }
 
-  private insert(message: EnqueueMessage): number {
-    const payload = typeof message.payload === 'string' ? Buffer.from(message.payload, 'utf8') : toBuffer(message.payload);
-    const sizeBytes = payload.length + Buffer.byteLength(message.topic, 'utf8');
+  /** Throws the RangeError `enqueue` would throw for a message larger than the whole bound. */
+  assertFits(message: EnqueueMessage): void {
+    const sizeBytes = byteLength(message.payload) + Buffer.byteLength(message.topic, 'utf8');
     if (sizeBytes > this.maxBytes) {
       throw new RangeError(`message on ${message.topic} is ${sizeBytes} bytes, above the outbox bound ${this.maxBytes}`);
     }
+  }
+
+  private insert(message: EnqueueMessage): number {
+    this.assertFits(message);
+    const payload = typeof message.payload === 'string' ? Buffer.from(message.payload, 'utf8') : toBuffer(message.payload);
+    const sizeBytes = payload.length + Buffer.byteLength(message.topic, 'utf8');
     const coalesceKey = message.coalesceKey ?? null;
     if (coalesceKey !== null) this.remove(this.stmt.deleteKey.get(coalesceKey));
     const nowMs = this.nowMs();
@@ -281,6 +287,10 @@ export class Outbox {
     this.bytes -= row.sizeBytes;
     return true;
   }
+}
+
+function byteLength(payload: Uint8Array | string): number {
+  return typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.byteLength;
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {

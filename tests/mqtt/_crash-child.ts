@@ -8,5 +8,6 @@ const count = Number(countText);
 const pub = makePublisher(url, {}, dbPath, 'normal');
 pub.publisher.start();
 for (let seq = 0; seq < count; seq++) pub.publisher.publish(t.ecgBeats('dev1'), beats(seq));
+pub.publisher.flush(); // committed: from here on only the outbox file holds them
 process.stdout.write(`queued ${pub.outbox.stats().depth}\n`);
 setInterval(() => undefined, 60_000);

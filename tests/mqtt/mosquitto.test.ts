@@ -29,6 +29,7 @@ const hasMosquitto = requireCommands('mosquitto broker restart', 'mosquitto');
     await disconnected;
     const depthWhileDown = pub.outbox.stats().depth;
     for (let seq = total / 2; seq < total; seq++) pub.publisher.publish(t.ecgBeats('dev1'), beats(seq));
+    pub.publisher.flush();
     assert.ok(pub.outbox.stats().depth >= total / 2, 'results are kept while the broker is down');
 
     const reconnected = nextEvent(pub.publisher.events, 'connected', () => true, 10_000);

@@ -91,6 +91,8 @@ test('broker absent at start: results queue in the outbox and drain in order onc
     for (const batteryPercent of [90, 80, 70]) {
       pub.publisher.publish(t.deviceStatus('dev1'), { connected: true, t: 1_700_000_000_000, batteryPercent });
     }
+    assert.is(pub.outbox.stats().depth, 0, 'staged until the end of the turn');
+    pub.publisher.flush();
     assert.not.ok(pub.publisher.isConnected);
     assert.is(pub.outbox.stats().depth, 51, '50 results + 1 coalesced status');
 

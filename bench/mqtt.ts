@@ -1,0 +1,126 @@
+// MQTT room benchmark: durable outbox throughput (enqueue, ack) per synchronous mode, and the
+// end-to-end rate outbox -> QoS 1 publish -> PUBACK -> delete to an embedded aedes broker on
+// loopback, as seen by a subscriber. Run: npx tsx bench/mqtt.ts
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { connect } from 'mqtt';
+import { silentLogger } from '../src/common/logger.js';
+import { topics, type EcgHr } from '../src/mqtt/api.js';
+import { EmbeddedBroker } from '../src/mqtt/broker.js';
+import { MqttPublisher } from '../src/mqtt/connection.js';
+import { Outbox } from '../src/mqtt/outbox.js';
+
+type Sync = 'full' | 'normal';
+
+const t = topics('weargate', 'bench');
+
+function hr(seq: number): EcgHr {
+  return {
+    seq,
+    t: 1_700_000_000_000 + seq * 1000,
+    detector: 'pan-tompkins',
+    hrBpm: 61.8,
+    rrMs: [968, 975],
+    sdnnMs: 23.4,
+    rmssdMs: 19.1,
+    pnn50: 0.031,
+    windowS: 60,
+    beatsRejected: 1,
+    quality: { sqi: 0.94, quality: 'good' },
+    leadOff: false,
+  };
+}
+
+function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'wg-bench-mqtt-'));
+  return fn(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+interface Row {
+  what: string;
+  count: number;
+  ms: number;
+}
+
+async function outboxRows(sync: Sync, count: number): Promise<Row[]> {
+  return withDir(async (dir) => {
+    const outbox = new Outbox({ path: join(dir, 'o.db'), synchronous: sync });
+    const payload = JSON.stringify(hr(1));
+    const topic = t.ecgHr('dev1').topic;
+    let t0 = performance.now();
+    for (let i = 0; i < count; i++) outbox.enqueue({ topic, payload });
+    const single = performance.now() - t0;
+    const ids = outbox.peek(count).map((r) => r.id);
+    t0 = performance.now();
+    for (let i = 0; i < ids.length; i += 16) outbox.ackMany(ids.slice(i, i + 16));
+    const acks = performance.now() - t0;
+    t0 = performance.now();
+    for (let i = 0; i < count; i += 16) outbox.enqueueMany(Array.from({ length: 16 }, () => ({ topic, payload })));
+    const batched = performance.now() - t0;
+    outbox.close();
+    return [
+      { what: `outbox ${sync}: enqueue (1 per commit)`, count, ms: single },
+      { what: `outbox ${sync}: enqueueMany (16 per commit)`, count, ms: batched },
+      { what: `outbox ${sync}: ackMany (16 per commit)`, count, ms: acks },
+    ];
+  });
+}
+
+async function endToEnd(sync: Sync, window: number, count: number): Promise<Row> {
+  return withDir(async (dir) => {
+    const broker = new EmbeddedBroker();
+    await broker.start();
+    const outbox = new Outbox({ path: join(dir, 'o.db'), synchronous: sync });
+    const publisher = new MqttPublisher({
+      connection: { url: broker.url, clientId: 'bench-pub', inFlightWindow: window },
+      outbox,
+      topics: t,
+      log: silentLogger,
+    });
+    const sub = connect(broker.url, { reconnectPeriod: 0 });
+    sub.on('error', () => undefined);
+    await new Promise<void>((resolve) => sub.once('connect', () => resolve()));
+    await sub.subscribeAsync(t.ecgHr('dev1').topic, { qos: 1 });
+    await new Promise<void>((resolve) => {
+      const off = publisher.events.on('connected', () => (off(), resolve()));
+      publisher.start();
+    });
+    let received = 0;
+    const t0 = performance.now();
+    const done = new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (received >= count && outbox.stats().depth === 0) resolve();
+      };
+      sub.on('message', () => (received++, check()));
+      publisher.events.on('published', check);
+    });
+    for (let seq = 0; seq < count; seq++) publisher.publish(t.ecgHr('dev1'), hr(seq));
+    await done;
+    const ms = performance.now() - t0;
+    await publisher.stop();
+    await sub.endAsync(true);
+    outbox.close();
+    await broker.stop();
+    return { what: `end-to-end aedes, outbox ${sync}, window ${window}`, count, ms };
+  });
+}
+
+export async function run(): Promise<void> {
+  const rows: Row[] = [
+    ...(await outboxRows('full', 400)),
+    ...(await outboxRows('normal', 20_000)),
+    await endToEnd('normal', 1, 2_000),
+    await endToEnd('normal', 16, 10_000),
+    await endToEnd('full', 16, 400),
+  ];
+  const payloadBytes = Buffer.byteLength(JSON.stringify(hr(1)));
+  console.log(`mqtt: ecg/hr payload ${payloadBytes} bytes; disk-bound rows depend on fsync latency`);
+  console.log(['what'.padEnd(46), 'msgs'.padStart(7), 'ms'.padStart(9), 'msgs/s'.padStart(9)].join(' '));
+  for (const r of rows) {
+    console.log([r.what.padEnd(46), String(r.count).padStart(7), r.ms.toFixed(0).padStart(9), ((r.count / r.ms) * 1000).toFixed(0).padStart(9)].join(' '));
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
