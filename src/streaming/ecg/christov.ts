@@ -12,19 +12,21 @@ import type { RPeakDetector } from './detector.js';
 import { MissingSampleHold, MovingAverage, MovingSum, RingBuffer, SlidingMax } from '../filters/index.js';
 import { ValueWindow } from './peak-support.js';
 import { SteepSlopeThreshold } from './peak-steep-threshold.js';
-import { PeakRefiner } from './peak-refine.js';
+import { maxMicrovolts, PeakRefiner } from './peak-refine.js';
 
 const refractorySec = 0.2;
 /** Window, relative to the delay-corrected crossing, where the R peak is searched on the ECG. */
 const refineBeforeSec = 0.05;
 const refineAfterSec = 0.1;
+/** Feature values at or below this (uV/s) never make a QRS: float round-off on a flat line. */
+const featureFloor = 1e-6;
 
 export class ChristovDetector implements RPeakDetector {
   readonly name = 'christov' as const;
   readonly sampleRateHz: number;
   readonly latencySamples: number;
 
-  private readonly hold = new MissingSampleHold();
+  private readonly hold = new MissingSampleHold(maxMicrovolts);
   private readonly mains: MovingAverage;
   private readonly emg: MovingAverage;
   private readonly lagged = new RingBuffer(3);
@@ -126,7 +128,7 @@ export class ChristovDetector implements RPeakDetector {
       if (since < (2 / 3) * this.rrMean) this.r = 0;
       else if (since < this.rrMean) this.r = (m - this.steep.mean) / 1.4;
     }
-    if (y > m + f + this.r && (this.lastQrs < 0 || n - this.lastQrs > this.refractorySamples)) {
+    if (y > m + f + this.r && y > featureFloor && (this.lastQrs < 0 || n - this.lastQrs > this.refractorySamples)) {
       if (this.lastQrs >= 0) {
         this.rr.push(n - this.lastQrs);
         this.rrMean = this.rr.mean();

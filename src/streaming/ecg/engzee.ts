@@ -11,7 +11,7 @@
 import type { RPeakDetector } from './detector.js';
 import { FirFilter, MissingSampleHold, RingBuffer } from '../filters/index.js';
 import { SteepSlopeThreshold } from './peak-steep-threshold.js';
-import { PeakRefiner } from './peak-refine.js';
+import { maxMicrovolts, PeakRefiner } from './peak-refine.js';
 
 const differenceSec = 0.016;
 const smoothingSec = 0.016;
@@ -19,6 +19,8 @@ const refractorySec = 0.2;
 const confirmWindowSec = 0.16;
 const negativeRunSec = 0.01;
 const refineMarginSec = 0.02;
+/** Thresholds at or below this (uV/s) are float round-off on a flat line, not a signal. */
+const featureFloor = 1e-6;
 
 /** Binomial coefficients C(len-1, k), normalised to unit sum. */
 function binomialTaps(length: number): Float64Array {
@@ -34,7 +36,7 @@ export class EngzeeDetector implements RPeakDetector {
   readonly sampleRateHz: number;
   readonly latencySamples: number;
 
-  private readonly hold = new MissingSampleHold();
+  private readonly hold = new MissingSampleHold(maxMicrovolts);
   private readonly lagged: RingBuffer;
   private readonly lowpass: FirFilter;
   private readonly steep: SteepSlopeThreshold;
@@ -117,7 +119,7 @@ export class EngzeeDetector implements RPeakDetector {
     const feature = this.lowpass.step((x - this.lagged.back(this.differenceSamples)) * this.differenceScale);
     const m = this.steep.step(feature, n);
 
-    if (feature > m && m > 0 && (this.onset < 0 || n - this.onset > this.refractorySamples)) {
+    if (feature > m && m > featureFloor && (this.onset < 0 || n - this.onset > this.refractorySamples)) {
       this.onset = n;
       this.armed = true;
       this.below = false;

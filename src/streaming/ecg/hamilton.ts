@@ -18,7 +18,7 @@ import {
   RingBuffer,
 } from '../filters/index.js';
 import { CandidateLog, LocalPeakPicker, ValueWindow } from './peak-support.js';
-import { PeakRefiner } from './peak-refine.js';
+import { maxMicrovolts, PeakRefiner } from './peak-refine.js';
 
 const threshold = 0.475;
 const integrationSec = 0.08;
@@ -34,14 +34,14 @@ const lookbackSec = 2.5;
 const refineHalfSec = 0.075;
 const candidateCapacity = 64;
 /** Feature peaks below this (mean |derivative|, uV/s) are ignored: a flat line gives no beats. */
-const featureFloor = 10;
+const featureFloor = 1e-3;
 
 export class HamiltonDetector implements RPeakDetector {
   readonly name = 'hamilton' as const;
   readonly sampleRateHz: number;
   readonly latencySamples: number;
 
-  private readonly hold = new MissingSampleHold();
+  private readonly hold = new MissingSampleHold(maxMicrovolts);
   private readonly bandpass: BiquadCascade;
   private readonly lagged: RingBuffer; // band-passed signal for the 10 ms difference
   private readonly derivatives: RingBuffer; // signed, for the baseline-shift and slope checks

@@ -15,7 +15,7 @@ import {
   StreamingDerivative,
 } from '../filters/index.js';
 import { CandidateLog, LocalPeakPicker, ValueWindow } from './peak-support.js';
-import { PeakRefiner } from './peak-refine.js';
+import { maxMicrovolts, PeakRefiner } from './peak-refine.js';
 
 const integrationSec = 0.15;
 const refractorySec = 0.2;
@@ -27,14 +27,14 @@ const lookbackSec = 2.5;
 const refineHalfSec = 0.075;
 const candidateCapacity = 64;
 /** Integrated-signal peaks below this, in (uV/s)^2, are noise floor even on a very clean line. */
-const featureFloor = 100;
+const featureFloor = 1e-6;
 
 export class PanTompkinsDetector implements RPeakDetector {
   readonly name = 'pan-tompkins' as const;
   readonly sampleRateHz: number;
   readonly latencySamples: number;
 
-  private readonly hold = new MissingSampleHold();
+  private readonly hold = new MissingSampleHold(maxMicrovolts);
   private readonly bandpass: BiquadCascade;
   private readonly derivative: StreamingDerivative;
   private readonly integrator: MovingAverage;
@@ -194,7 +194,7 @@ export class PanTompkinsDetector implements RPeakDetector {
     const sinceBeat = index - this.lastBeat;
     if (height > this.threshold1() && sinceBeat > this.refractorySamples) {
       if (sinceBeat < this.tWaveSamples && slope < 0.5 * this.lastSlope) {
-        this.npki = 0.125 * height + 0.875 * this.npki; // T wave
+        this.npki = 0.125 * this.clipHeight(height) + 0.875 * this.npki; // T wave
         return;
       }
       this.spki = 0.125 * this.clipHeight(height) + 0.875 * this.spki;
@@ -202,14 +202,14 @@ export class PanTompkinsDetector implements RPeakDetector {
       return;
     }
     if (sinceBeat > this.refractorySamples) {
-      this.npki = 0.125 * height + 0.875 * this.npki;
+      this.npki = 0.125 * this.clipHeight(height) + 0.875 * this.npki;
       this.candidates.push(index, height, slope);
     }
   }
 
   /**
    * Our deviation from the paper: a peak higher than twice the signal level counts as twice the level
-   * in the update, so one large ectopic beat or artefact (squared: 10-100x) cannot blind the detector.
+   * in the level updates, so one large ectopic beat or artefact (squared: 10-100x) cannot blind the detector.
    */
   private clipHeight(height: number): number {
     return height > 2 * this.spki && this.spki > 0 ? 2 * this.spki : height;

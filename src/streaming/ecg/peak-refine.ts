@@ -5,6 +5,8 @@
 import { BiquadCascade, butterworthBandpass, cascadeGroupDelaySamples, RingBuffer } from '../filters/index.js';
 
 const pendingCapacity = 16;
+/** Larger ECG magnitudes (1 V) are not physiological, not even electrode offsets: treated as missing. */
+export const maxMicrovolts = 1e6;
 
 export class PeakRefiner {
   /** Delay of the refinement band-pass around QRS frequencies, in whole samples. */
@@ -57,7 +59,7 @@ export class PeakRefiner {
       if (!force && to > newest) return;
       this.pendingHead = (this.pendingHead + 1) % pendingCapacity;
       this.pendingCount--;
-      const found = this.ring.argMaxAbs(from + this.delaySamples, Math.min(to, newest) + this.delaySamples);
+      const found = this.ring.argMaxAbs(Math.max(0, from) + this.delaySamples, Math.min(to, newest) + this.delaySamples);
       if (found < 0) continue;
       const peak = found - this.delaySamples;
       if (peak - this.lastEmitted < this.minSpacingSamples) continue;

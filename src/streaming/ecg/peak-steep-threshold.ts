@@ -3,6 +3,8 @@
 // first 5 s; after each QRS the largest feature value in the next 200 ms (x 0.6, capped at 1.1x the
 // previous when it exceeds 1.5x) enters a 5-value buffer MM; M = mean(MM) then falls linearly to
 // 60% of it between 200 ms and 1200 ms after the QRS and stays there.
+// Our addition: after 5 s without any QRS the 5-s initial learning starts again, so a huge artefact
+// in the learning period (or a much weaker signal later) cannot stop detection for good.
 import { ValueWindow } from './peak-support.js';
 
 const initialSec = 5;
@@ -18,21 +20,31 @@ export class SteepSlopeThreshold {
   private runningMax = 0;
   private sinceQrsMax = 0;
   private qrsIndex = -1;
+  private learnStart = 0;
+  private learnEnd: number;
 
   constructor(sampleRateHz: number) {
     this.initialSamples = Math.round(initialSec * sampleRateHz);
     this.ms200 = Math.round(0.2 * sampleRateHz);
     this.ms1200 = Math.round(1.2 * sampleRateHz);
+    this.learnEnd = this.initialSamples;
   }
 
   /** Updates M for sample `n` with feature value `y` (call before testing y against M). */
   step(y: number, n: number): number {
     const q = this.qrsIndex;
-    if (n < this.initialSamples) {
+    if (n >= this.learnEnd && n - Math.max(q, this.learnEnd) >= this.initialSamples) {
+      this.learnStart = n;
+      this.learnEnd = n + this.initialSamples;
+      this.runningMax = 0;
+    }
+    if (n < this.learnEnd) {
       if (y > this.runningMax) this.runningMax = y;
       this.value = 0.6 * this.runningMax;
-      if (n === this.initialSamples - 1) this.setBuffer(this.value);
-    } else if (q >= 0) {
+      // While learning, MM holds the latest M values (mean = M), as in the paper's formulation.
+      this.bufferMean = this.value;
+      if (n === this.learnEnd - 1) this.setBuffer(this.value);
+    } else if (q >= this.learnStart) {
       const since = n - q;
       if (since < this.ms200) {
         if (since > 0 && y > this.sinceQrsMax) this.sinceQrsMax = y;
@@ -71,6 +83,8 @@ export class SteepSlopeThreshold {
     this.runningMax = 0;
     this.sinceQrsMax = 0;
     this.qrsIndex = -1;
+    this.learnStart = 0;
+    this.learnEnd = this.initialSamples;
   }
 
   private setBuffer(value: number): void {
