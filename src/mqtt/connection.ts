@@ -6,44 +6,18 @@
 // own the backoff, and a dropped connection's in-memory store (at most `inFlightWindow` packets)
 // is thrown away instead of being replayed by mqtt.js, because the outbox re-sends those rows
 // itself, in order, on the next connection. Redelivery can duplicate; payloads carry `seq`.
-import { readFileSync } from 'node:fs';
 import { connect, UniqueMessageIdProvider, type IClientOptions, type MqttClient } from 'mqtt';
+import { readTls, type MqttConnectionOptions } from './connection-options.js';
 import { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
 import type { ApiTopic, MqttApi, OutboxHealth, Topics, TopicRef } from './api.js';
 import type { EnqueueMessage, Outbox } from './outbox.js';
 import { RequestRouter, type RequestHandler } from './requests.js';
 
+export type { MqttConnectionOptions, MqttTlsFiles } from './connection-options.js';
+
 // Upper bound of messages staged in memory before a commit is forced within the same turn.
 const maxStagedMessages = 256;
-
-export interface MqttTlsFiles {
-  caPath?: string;
-  certPath?: string;
-  keyPath?: string;
-  /** Default true; false only for test brokers with self-signed certificates. */
-  rejectUnauthorized?: boolean;
-}
-
-export interface MqttConnectionOptions {
-  /** `mqtt://host:1883`, `mqtts://host:8883`, `ws://…`. */
-  url: string;
-  clientId: string;
-  username?: string;
-  password?: string;
-  tls?: MqttTlsFiles;
-  keepaliveS?: number;
-  connectTimeoutMs?: number;
-  /** First reconnect delay; doubles per failed attempt up to `reconnectMaxMs` (±20 % jitter). */
-  reconnectInitialMs?: number;
-  reconnectMaxMs?: number;
-  /** QoS 1 publishes awaiting PUBACK at once. */
-  inFlightWindow?: number;
-  protocolVersion?: 4 | 5;
-  /** How long `stop()` waits for the `offline` PUBACK and a clean DISCONNECT. */
-  stopTimeoutMs?: number;
-  requestTimeoutMs?: number;
-}
 
 // A type alias (not an interface) so it satisfies EventBus's Record constraint without an index signature.
 export type PublisherEvents = {
@@ -76,6 +50,7 @@ export class MqttPublisher {
   private started = false;
   private stopping = false;
   private failedAttempts = 0;
+  private lastError = 'connection closed';
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<number>();
   private lastSentId = 0;
@@ -170,7 +145,10 @@ export class MqttPublisher {
     return { ...this.outbox.stats(), published: this.published, failed: this.failed };
   }
 
-  /** Publishes `offline` (retained), disconnects cleanly and stops reconnecting. */
+  /**
+   * Commits staged messages, publishes `offline` (retained), lets the in-flight window empty,
+   * disconnects cleanly and stops reconnecting. Close the outbox only after this resolves.
+   */
   async stop(): Promise<void> {
     this.flush();
     if (!this.started) return;
@@ -218,7 +196,13 @@ export class MqttPublisher {
     this.client = client;
     client.on('connect', () => this.onConnect(client));
     client.on('message', (topic, payload) => void this.onMessage(client, topic, payload));
-    client.on('error', (err) => this.log.debug(`mqtt ${this.options.url}: ${err.message}`));
+    client.on('error', (err) => {
+      this.lastError = err.message;
+      // A numeric code is the broker refusing us (bad credentials, not authorized): say it loudly.
+      const refused = typeof (err as Error & { code?: unknown }).code === 'number';
+      if (refused) this.log.warn(`broker ${this.options.url} refused the connection: ${err.message}`);
+      else this.log.debug(`mqtt ${this.options.url}: ${err.message}`);
+    });
     client.on('close', () => this.onClose(client));
   }
 
@@ -226,6 +210,7 @@ export class MqttPublisher {
     if (client !== this.client || this.stopping) return;
     const attempts = this.failedAttempts + 1;
     this.failedAttempts = 0;
+    this.lastError = 'connection closed';
     this.live = client;
     this.flushAcks(); // rows acked on the last connection must not be re-sent
     this.inFlight.clear();
@@ -251,7 +236,10 @@ export class MqttPublisher {
       this.options.reconnectInitialMs * 2 ** Math.min(this.failedAttempts - 1, 20),
     );
     const delayMs = Math.round(baseMs * (0.8 + 0.4 * Math.random()));
-    this.log.debug(`reconnecting in ${delayMs} ms (attempt ${this.failedAttempts})`);
+    const text = `cannot reach broker ${this.options.url} (${this.lastError}); retry ${this.failedAttempts} in ${delayMs} ms`;
+    // The first failure and every tenth are worth a warning; the rest would flood the log.
+    if (this.failedAttempts % 10 === 1) this.log.warn(text);
+    else this.log.debug(text);
     this.reconnectTimer = setTimeout(() => {
       if (this.started && !this.stopping) this.connectOnce();
     }, delayMs);
@@ -290,7 +278,7 @@ export class MqttPublisher {
 
   private fillWindow(): void {
     const client = this.live;
-    if (!client) return;
+    if (!client || this.stopping) return; // stop() lets the window empty, it does not refill it
     const room = this.options.inFlightWindow - this.inFlight.size;
     if (room <= 0) return;
     for (const row of this.outbox.peek(room, this.lastSentId)) {
@@ -350,24 +338,6 @@ export class MqttPublisher {
     if (client !== this.live) return; // the requester will time out; replies are not queued
     client.publish(this.topics.response(parsed.verb).topic, JSON.stringify(response), { qos: 1, retain: false });
   }
-}
-
-function readTls(tls: MqttTlsFiles | undefined): IClientOptions {
-  if (!tls) return {};
-  const read = (what: string, path: string | undefined): Buffer | undefined => {
-    if (path === undefined) return undefined;
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      throw new Error(`cannot read MQTT TLS ${what} '${path}': ${(err as Error).message}`);
-    }
-  };
-  return {
-    ca: read('CA certificate', tls.caPath),
-    cert: read('client certificate', tls.certPath),
-    key: read('client key', tls.keyPath),
-    rejectUnauthorized: tls.rejectUnauthorized ?? true,
-  };
 }
 
 async function withTimeout(promise: Promise<void>, timeoutMs: number): Promise<void> {

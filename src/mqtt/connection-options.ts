@@ -1,0 +1,50 @@
+// Connection settings of the MQTT publisher, and reading the TLS files they name.
+import { readFileSync } from 'node:fs';
+import type { IClientOptions } from 'mqtt';
+
+export interface MqttTlsFiles {
+  caPath?: string;
+  certPath?: string;
+  keyPath?: string;
+  /** Default true; false only for test brokers with self-signed certificates. */
+  rejectUnauthorized?: boolean;
+}
+
+export interface MqttConnectionOptions {
+  /** `mqtt://host:1883`, `mqtts://host:8883`, `ws://…`. */
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  tls?: MqttTlsFiles;
+  keepaliveS?: number;
+  connectTimeoutMs?: number;
+  /** First reconnect delay; doubles per failed attempt up to `reconnectMaxMs` (±20 % jitter). */
+  reconnectInitialMs?: number;
+  reconnectMaxMs?: number;
+  /** QoS 1 publishes awaiting PUBACK at once. */
+  inFlightWindow?: number;
+  protocolVersion?: 4 | 5;
+  /** How long `stop()` waits for the `offline` PUBACK and a clean DISCONNECT. */
+  stopTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/** Reads the TLS files at start-up so a wrong path is a clear error, not a failed handshake. */
+export function readTls(tls: MqttTlsFiles | undefined): IClientOptions {
+  if (!tls) return {};
+  const read = (what: string, path: string | undefined): Buffer | undefined => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new Error(`cannot read MQTT TLS ${what} '${path}': ${(err as Error).message}`);
+    }
+  };
+  return {
+    ca: read('CA certificate', tls.caPath),
+    cert: read('client certificate', tls.certPath),
+    key: read('client key', tls.keyPath),
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
+  };
+}
