@@ -62,6 +62,11 @@ export class PanTompkinsDetector implements RPeakDetector {
   private lastBeat = -Infinity; // feature-timeline index of the last QRS
   private lastSlope = 0;
   private searchDue = Infinity;
+  private irregular = false;
+  private lastHeight = 0;
+  private beforeLastBeat = -Infinity;
+  private spkiBeforeLast = 0;
+  private provisional = false; // lastBeat not yet reported
 
   constructor(sampleRateHz: number) {
     if (!(sampleRateHz >= 100 && sampleRateHz <= 1000)) throw new RangeError(`sample rate ${sampleRateHz} Hz outside 100..1000 Hz`);
@@ -97,6 +102,7 @@ export class PanTompkinsDetector implements RPeakDetector {
   flush(): number[] {
     const out: number[] = [];
     if (this.learning && this.started) this.endLearning(out);
+    this.commit();
     this.refiner.drain(out, true);
     return out;
   }
@@ -122,6 +128,11 @@ export class PanTompkinsDetector implements RPeakDetector {
     this.lastBeat = -Infinity;
     this.lastSlope = 0;
     this.searchDue = Infinity;
+    this.irregular = false;
+    this.lastHeight = 0;
+    this.beforeLastBeat = -Infinity;
+    this.spkiBeforeLast = 0;
+    this.provisional = false;
   }
 
   private step(raw: number, out: number[]): void {
@@ -150,8 +161,9 @@ export class PanTompkinsDetector implements RPeakDetector {
     }
     if (this.learning) {
       if (n + 1 >= this.learningSamples) this.endLearning(out);
-    } else if (n >= this.searchDue) {
-      this.searchBack(n);
+    } else {
+      if (n >= this.searchDue) this.searchBack(n);
+      if (this.provisional && n - this.lastBeat >= this.tWaveSamples) this.commit();
     }
     this.refiner.drain(out);
   }
@@ -187,18 +199,23 @@ export class PanTompkinsDetector implements RPeakDetector {
   }
 
   private threshold1(): number {
-    return this.npki + 0.25 * (this.spki - this.npki);
+    const t = this.npki + 0.25 * (this.spki - this.npki);
+    // Pan & Tompkins: with an irregular rhythm the threshold is halved.
+    return this.irregular ? 0.5 * t : t;
   }
 
   private classify(index: number, height: number, slope: number): void {
     const sinceBeat = index - this.lastBeat;
+    if (this.provisional && sinceBeat < this.tWaveSamples && height > this.lastHeight && slope > this.lastSlope && height > this.threshold1()) {
+      this.replaceProvisional(index, height, slope);
+      return;
+    }
     if (height > this.threshold1() && sinceBeat > this.refractorySamples) {
       if (sinceBeat < this.tWaveSamples && slope < 0.5 * this.lastSlope) {
         this.npki = 0.125 * this.clipHeight(height) + 0.875 * this.npki; // T wave
         return;
       }
-      this.spki = 0.125 * this.clipHeight(height) + 0.875 * this.spki;
-      this.acceptBeat(index, slope);
+      this.acceptBeat(index, height, slope, 0.125);
       return;
     }
     if (sinceBeat > this.refractorySamples) {
@@ -215,20 +232,49 @@ export class PanTompkinsDetector implements RPeakDetector {
     return height > 2 * this.spki && this.spki > 0 ? 2 * this.spki : height;
   }
 
-  private acceptBeat(index: number, slope: number): void {
+  /** Takes a QRS, provisionally: see replaceProvisional(). `weight` is the SPKI update weight. */
+  private acceptBeat(index: number, height: number, slope: number, weight: number): void {
+    this.commit();
+    this.spkiBeforeLast = this.spki;
+    this.spki = weight * this.clipHeight(height) + (1 - weight) * this.spki;
     if (Number.isFinite(this.lastBeat)) this.addRr(index - this.lastBeat);
+    this.beforeLastBeat = this.lastBeat;
+    this.setLast(index, height, slope);
+  }
+
+  /**
+   * Our addition: a QRS stays provisional for 360 ms, and a larger and steeper QRS-grade peak in that
+   * time replaces it (a tall P wave, e.g. MIT-BIH 108, is otherwise taken and its QRS refused).
+   */
+  private replaceProvisional(index: number, height: number, slope: number): void {
+    this.npki = 0.125 * this.clipHeight(this.lastHeight) + 0.875 * this.npki;
+    this.spki = 0.125 * this.clipHeight(height) + 0.875 * this.spkiBeforeLast;
+    if (Number.isFinite(this.beforeLastBeat)) this.rrAll.replaceLast(index - this.beforeLastBeat);
+    this.setLast(index, height, slope);
+  }
+
+  private setLast(index: number, height: number, slope: number): void {
     this.lastBeat = index;
+    this.lastHeight = height;
     this.lastSlope = slope;
+    this.provisional = true;
     this.candidates.dropThrough(index);
-    const r = index - this.featureDelaySamples;
-    this.refiner.request(r - this.refineHalfSamples, r + this.refineHalfSamples);
     this.scheduleSearch();
+  }
+
+  /** Reports the provisional QRS. */
+  private commit(): void {
+    if (!this.provisional) return;
+    this.provisional = false;
+    const r = this.lastBeat - this.featureDelaySamples;
+    this.refiner.request(r - this.refineHalfSamples, r + this.refineHalfSamples);
   }
 
   private addRr(rrSamples: number): void {
     this.rrAll.push(rrSamples);
     const regular = this.rrRegular.size === 0 ? this.rrAll.mean() : this.rrRegular.mean();
-    if (rrSamples > 0.92 * regular && rrSamples < 1.16 * regular) this.rrRegular.push(rrSamples);
+    this.irregular = !(rrSamples > 0.92 * regular && rrSamples < 1.16 * regular);
+    if (!this.irregular) this.rrRegular.push(rrSamples);
     else if (this.rrRegular.size === 0) this.rrRegular.push(rrSamples);
   }
 
@@ -252,8 +298,7 @@ export class PanTompkinsDetector implements RPeakDetector {
     if (found >= 0) {
       const index = this.candidates.indexAt(found);
       const height = this.candidates.heightAt(found);
-      this.spki = 0.25 * this.clipHeight(height) + 0.75 * this.spki;
-      this.acceptBeat(index, this.candidates.slopeAt(found));
+      this.acceptBeat(index, height, this.candidates.slopeAt(found), 0.25);
       return;
     }
     // Nothing even above I2: the levels are stale (e.g. after a huge artefact). Let them fall
