@@ -50,4 +50,24 @@ const hasMosquitto = requireCommands('mosquitto broker restart', 'mosquitto');
   }
 });
 
+(hasMosquitto ? test : test.skip)('MQTT 5: results, birth and a clean offline on stop', async () => {
+  const broker = await Mosquitto.start();
+  const sub = await Subscriber.open(broker.url, [t.ecgBeats('dev1').topic, t.bridgeState.topic], { protocolVersion: 5 });
+  const pub = makePublisher(broker.url, { protocolVersion: 5 });
+  try {
+    pub.publisher.start();
+    for (let seq = 0; seq < 20; seq++) pub.publisher.publish(t.ecgBeats('dev1'), beats(seq));
+    await sub.until('20 results', (m) => seqs(m, t.ecgBeats('dev1').topic).length >= 20);
+    assert.equal(seqs(sub.messages, t.ecgBeats('dev1').topic), Array.from({ length: 20 }, (_, i) => i));
+    await pub.publisher.stop();
+    await sub.until('offline', (m) => m.at(-1)?.text === 'offline');
+    assert.equal(sub.on(t.bridgeState.topic).map((m) => m.text), ['online', 'offline']);
+    assert.is(pub.publisher.stats().failed, 0);
+  } finally {
+    await sub.close();
+    await pub.close();
+    await broker.dispose();
+  }
+});
+
 test.run();
