@@ -81,8 +81,9 @@ export function quantizeWeights(w: Float32Array, shape: readonly number[], axis?
 
 /** int32 bias with scale inputScale * weightScale[c] (one weight scale for per-tensor weights). */
 export function quantizeBias(b: Float32Array, inputScale: number, weightScales: readonly number[]): { values: Int32Array; scales: number[] } {
-  const scales = Array.from(b, (_, c) => Math.fround(inputScale * weightScales[weightScales.length === 1 ? 0 : c]));
+  // One scale per channel for per-channel weights, else one for the whole bias.
+  const scales = weightScales.length === 1 ? [Math.fround(inputScale * weightScales[0])] : Array.from(b, (_, c) => Math.fround(inputScale * weightScales[c]));
   const values = new Int32Array(b.length);
-  for (let c = 0; c < b.length; c++) values[c] = Math.min(INT32_MAX, Math.max(INT32_MIN, roundHalfAway(b[c] / scales[c])));
+  for (let c = 0; c < b.length; c++) values[c] = Math.min(INT32_MAX, Math.max(INT32_MIN, roundHalfAway(b[c] / scales[scales.length === 1 ? 0 : c])));
   return { values, scales };
 }

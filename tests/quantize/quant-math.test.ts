@@ -45,6 +45,8 @@ test('per-channel symmetric weights: [-127, 127], scale per output channel, zero
   assert.is(quantizeWeights(new Float32Array(4), [4, 1], 0).values.every((v) => v === 0), true);
   const perTensor = quantizeWeights(w, [2, 3]);
   assert.is(perTensor.scales.length, 1);
+  // Per-tensor weights (FULLY_CONNECTED) give a per-tensor bias.
+  assert.equal(quantizeBias(Float32Array.from([1, 2]), 0.5, perTensor.scales).scales, [Math.fround(0.5 * perTensor.scales[0])]);
   const b = quantizeBias(Float32Array.from([0.5, -0.25]), 0.1, q.scales);
   assert.equal(Array.from(b.values), [Math.round(0.5 / Math.fround(0.1 * q.scales[0])), Math.round(-0.25 / Math.fround(0.1 * q.scales[1]))]);
 });
