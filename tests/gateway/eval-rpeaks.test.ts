@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DetectorName, RPeakDetector } from '../../src/streaming/ecg/detector.js';
 import { evaluateRpeaks, runDetector, type EvalRecord } from '../../src/streaming/ecg/ec57-evaluate.js';
 import { detectorFactories } from '../../src/streaming/ecg/registry.js';
@@ -143,9 +146,12 @@ test('CLI: JSON for record 101 with the first registered detector, clean and wit
   const out = JSON.parse(clean.stdout) as { detectors: { detector: string; gross: { truePositives: number; falseNegatives: number } }[] };
   assert.equal(out.detectors.map((d) => d.detector), [first]);
   assert.is(out.detectors[0].gross.truePositives + out.detectors[0].gross.falseNegatives, 1865);
-  const noisy = cli('--data', '/work/shared/data/mitdb-train', '--records', '101', '--detector', out.detectors[0].detector, '--noise', 'ma', '--snr-db', '6', '--json');
+  const jsonPath = join(mkdtempSync(join(tmpdir(), 'wg-eval-')), 'out.json');
+  const noisy = cli('--data', '/work/shared/data/mitdb-train', '--records', '101', '--detector', first, '--noise', 'ma', '--snr-db', '6', '--json-out', jsonPath);
   assert.is(noisy.status, 0, noisy.stderr);
-  const n = JSON.parse(noisy.stdout) as { settings: { snrDb: number }; noise: { gain: number }[] };
+  assert.match(noisy.stdout, /## gross summary/);
+  assert.match(noisy.stdout, /noise ma at 6 dB/);
+  const n = JSON.parse(readFileSync(jsonPath, 'utf8')) as { settings: { snrDb: number }; noise: { gain: number }[] };
   assert.is(n.settings.snrDb, 6);
   assert.ok(n.noise[0].gain > 0);
 });

@@ -9,6 +9,7 @@ interface EvalRpeaksOptions {
   detector: string;
   records?: string;
   json?: boolean;
+  jsonOut?: string;
   noise?: string;
   snrDb: string;
   noiseDir?: string;
@@ -45,6 +46,7 @@ export function register(program: Command): void {
     .option('--detector <name>', "detector name, or 'all' registered detectors", 'all')
     .option('--records <list>', 'comma-separated record names (default: every record with annotations)')
     .option('--json', 'print the results as JSON')
+    .option('--json-out <file>', 'also write the JSON results to <file> (the tables still go to stdout)')
     .option('--noise <name>', 'add NSTDB noise record <name> (bw, ma, em) to the ECG')
     .option('--snr-db <dB>', 'signal-to-noise ratio of the added noise', '12')
     .option('--noise-dir <dir>', 'folder of the noise records (default: <data>/../noise)')
@@ -156,8 +158,13 @@ async function evalRpeaks(opts: EvalRpeaksOptions): Promise<number> {
     excludeVentricularFlutter: !opts.includeVf,
     matchWindowMs: 150,
   };
+  const json = JSON.stringify({ settings, noise: noiseInfo, detectors: evaluations }, null, 2);
+  if (opts.jsonOut) {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(opts.jsonOut, `${json}\n`);
+  }
   if (opts.json) {
-    console.log(JSON.stringify({ settings, noise: noiseInfo, detectors: evaluations }, null, 2));
+    console.log(json);
     return 0;
   }
   const noiseText = opts.noise ? `, noise ${opts.noise} at ${snrDb} dB (seed ${seed})` : ', clean';
