@@ -19,18 +19,42 @@ const levelOrder: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, er
 
 export interface PinoLoggerOptions {
   level?: LogLevel;
-  /** Where JSON lines go; defaults to stderr so stdout stays free for the status line. */
+  /** Where lines go; defaults to stderr so stdout stays free for the status line. */
   destination?: NodeJS.WritableStream;
+  /** Human-readable lines instead of JSON (default: when the destination is a terminal). */
+  pretty?: boolean;
 }
 
 /** A pino-backed logger writing JSON lines (one `ns` field per namespace). */
 export function createLogger(namespace = 'wg', options: PinoLoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
+  const destination = options.destination ?? process.stderr;
+  const pretty = options.pretty ?? Boolean((destination as { isTTY?: boolean }).isTTY);
   const base = pino(
     { level: level === 'silent' ? 'silent' : level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
-    (options.destination ?? process.stderr) as pino.DestinationStream,
+    (pretty ? prettyStream(destination) : destination) as pino.DestinationStream,
   );
   return wrapPino(base, namespace, level);
+}
+
+const levelNames: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
+
+/** Formats pino's JSON lines as `HH:MM:SS.mmm LEVEL ns: message key=value`. */
+function prettyStream(out: NodeJS.WritableStream): { write(line: string): void } {
+  return {
+    write(line: string): void {
+      try {
+        const { level, time, ns, msg, ...fields } = JSON.parse(line) as Record<string, unknown>;
+        const extra = Object.entries(fields)
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .join(' ');
+        const clock = typeof time === 'string' ? time.slice(11, 23) : '';
+        out.write(`${clock} ${levelNames[Number(level)] ?? level} ${ns}: ${msg}${extra ? `  ${extra}` : ''}\n`);
+      } catch {
+        out.write(line);
+      }
+    },
+  };
 }
 
 function wrapPino(base: pino.Logger, namespace: string, level: LogLevel): Logger {

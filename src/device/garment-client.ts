@@ -37,6 +37,8 @@ export interface GarmentClientOptions {
   deviceId: string;
   transport: Transport;
   reconnect: { initialDelayMs: number; maxDelayMs: number };
+  /** A streaming garment that sends nothing for this long is treated as lost and reopened. */
+  silenceTimeoutMs?: number;
   log: Logger;
 }
 
@@ -105,12 +107,22 @@ export class GarmentClient extends EventEmitter<GarmentClientEvents> {
       log.info(`connected on ${transport.address}`);
       this.reportStatus({ connected: true });
       let reason = 'closed';
+      let lastDataMs = performance.now();
+      const silenceMs = this.options.silenceTimeoutMs ?? 5000;
+      const watchdog = setInterval(() => {
+        if (performance.now() - lastDataMs < silenceMs) return;
+        reason = `no data for ${silenceMs} ms`;
+        void transport.close();
+      }, Math.min(1000, silenceMs / 2));
       try {
         for await (const chunk of transport) {
+          lastDataMs = performance.now();
           for (const frame of this.parser.push(chunk)) this.onFrame(frame);
         }
       } catch (err) {
         reason = (err as Error).message;
+      } finally {
+        clearInterval(watchdog);
       }
       this.connected = false;
       this.parser.reset();

@@ -47,7 +47,7 @@ export function makeConfig(dir: string, mqtt: Record<string, unknown>): GatewayC
         kind: 'garment',
         transport: { type: 'serial', path: join(dir, 'tty-g1') },
         reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
-        ecg: { detector: 'swt', beatsPublishIntervalS: 0.5, hrPublishIntervalS: 1 },
+        ecg: { detector: 'pan-tompkins', beatsPublishIntervalS: 0.5, hrPublishIntervalS: 1 },
       },
     ],
   });

@@ -54,6 +54,7 @@ export const DeviceConfig = Type.Object(
     transport: SerialTransport,
     enabled: Type.Boolean({ default: true }),
     reconnect: Reconnect,
+    silenceTimeoutS: Type.Number({ minimum: 0.5, maximum: 600, default: 5, description: 'Reopen the link when the device sends nothing for this long' }),
     ecg: EcgProcessing,
   },
   { additionalProperties: false },

@@ -14,7 +14,7 @@ export function devicesExtension(ctx: ExtensionContext): Extension {
         const transport = new SerialTransport({ path: device.transport.path, baudRate: device.transport.baudRate });
         const log = ctx.log.child(`device:${device.id}`);
         transport.on('error', (err) => log.warn(`transport error: ${err.message}`));
-        const client = new GarmentClient({ deviceId: device.id, transport, reconnect: device.reconnect, log });
+        const client = new GarmentClient({ deviceId: device.id, transport, reconnect: device.reconnect, silenceTimeoutMs: device.silenceTimeoutS * 1000, log });
         client.on('block', (block) => ctx.bus.emit('device:block', { deviceId: device.id, block }));
         client.on('status', (status) => {
           // A disconnect keeps the last known battery, so dashboards don't blank out.

@@ -1,7 +1,8 @@
 // Per ECG device: R-peak detection on the live stream, beats batched to `<device>/ecg/beats`,
 // HR/HRV and signal quality to `<device>/ecg/hr`. The domain work lives in src/streaming/ecg.
 import type { DeviceConfig } from '../config/schema.js';
-import { BeatStream, type StreamBeat } from '../../streaming/ecg/beat-stream.js';
+import { BeatStream, type StreamBeat, type StreamQuality } from '../../streaming/ecg/beat-stream.js';
+import type { EcgQuality } from '../../mqtt/api.js';
 import { HrvMonitor, type HeartRateUpdate } from '../../streaming/ecg/hrv.js';
 import type { Extension, ExtensionContext } from '../context.js';
 
@@ -14,6 +15,8 @@ interface DevicePipeline {
   /** HR updates since the last `ecg/hr` message. */
   pendingRr: HeartRateUpdate[];
   leadOff: boolean;
+  /** The latest completed quality window. */
+  quality: StreamQuality | undefined;
   beatsSeq: number;
   hrSeq: number;
 }
@@ -39,7 +42,8 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
   };
 
   const publishHr = (id: string, p: DevicePipeline): void => {
-    if (!p.hrv) return;
+    // Nothing to say before the first quality window: HR without its quality would be misleading.
+    if (!p.hrv || !p.quality) return;
     const updates = p.pendingRr;
     p.pendingRr = [];
     const summary = p.hrv.summaries()[0];
@@ -56,7 +60,7 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
       pnn50: summary.pnn50 === null ? null : Math.round(summary.pnn50 * 1000) / 1000,
       windowS: summary.windowMs / 1000,
       beatsRejected: updates.filter((u) => u.interval.rejected !== undefined).length,
-      quality: { sqi: 0, quality: 'unusable' },
+      quality: qualityPayload(p.quality, p.sampleRateHz),
       leadOff: p.leadOff,
     });
     ctx.bus.emit('ecg:hr', { deviceId: id, hrBpm });
@@ -75,6 +79,7 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
           hrv: undefined,
           pendingRr: [],
           leadOff: false,
+          quality: undefined,
           beatsSeq: 0,
           hrSeq: 0,
         };
@@ -98,8 +103,13 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
             p.hrv = new HrvMonitor(block.sampleRateHz, { windowsMs: [p.config.ecg.hrvWindowS * 1000] });
           }
           try {
-            const beats = p.beats.push(block);
+            const { beats, quality } = p.beats.push(block, p.leadOff);
             p.pendingBeats.push(...beats);
+            const latest = quality.at(-1);
+            if (latest) {
+              p.quality = latest;
+              ctx.status.update(deviceId, { signalQuality: Math.round(latest.sqi * 100) / 100 });
+            }
             if (beats.length > 0) p.pendingRr.push(...p.hrv.push(beats.map((b) => b.sampleIndex)));
             // Bounded: a consumer-less gateway must not grow this list between publishes.
             if (p.pendingRr.length > 1000) p.pendingRr.splice(0, p.pendingRr.length - 1000);
@@ -119,4 +129,20 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
 
 function round1(value: number | null): number | null {
   return value === null ? null : Math.round(value * 10) / 10;
+}
+
+function qualityPayload(q: StreamQuality, sampleRateHz: number): EcgQuality {
+  const out: EcgQuality = {
+    sqi: Math.round(q.sqi * 1000) / 1000,
+    quality: q.quality,
+    windowS: q.windowSamples / sampleRateHz,
+    missingFraction: Math.round(q.missingFraction * 1000) / 1000,
+    clippedFraction: Math.round(q.clippedFraction * 1000) / 1000,
+    flatline: q.flatline ? 1 : 0,
+    reasons: q.reasons.join('; '),
+  };
+  // Absent rather than a sentinel when the window had too little signal to compute them.
+  if (q.kurtosis !== null) out.kurtosis = Math.round(q.kurtosis * 100) / 100;
+  if (q.templateCorrelation !== null) out.templateCorrelation = Math.round(q.templateCorrelation * 1000) / 1000;
+  return out;
 }

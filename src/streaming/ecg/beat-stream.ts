@@ -1,8 +1,10 @@
-// Runs a streaming R-peak detector over a device's ECG sample blocks, keeping beats on the device
-// clock across gaps: short gaps are filled with missing samples (NaN, which detectors tolerate),
-// long gaps or a change of sample rate restart the detector at the new position.
+// Runs a streaming R-peak detector and the signal-quality monitor over a device's ECG sample blocks,
+// keeping beats on the device clock across gaps: short gaps are filled with missing samples (NaN,
+// which detectors tolerate and quality counts), long gaps or a change of sample rate restart both
+// at the new position.
 import type { SampleBlock } from '../types.js';
 import type { DetectorName, RPeakDetector } from './detector.js';
+import { EcgQualityMonitor, type WindowQuality } from './quality-monitor.js';
 import { createDetector } from './registry.js';
 
 export interface StreamBeat {
@@ -10,6 +12,17 @@ export interface StreamBeat {
   sampleIndex: number;
   /** Device time of the R peak, µs. */
   tUs: number;
+}
+
+export interface StreamQuality extends WindowQuality {
+  /** Device time of the window's first sample, µs. */
+  t0Us: number;
+}
+
+export interface BeatStreamOutput {
+  beats: StreamBeat[];
+  /** Quality of the windows completed by this block. */
+  quality: StreamQuality[];
 }
 
 export interface BeatStreamStats {
@@ -23,11 +36,14 @@ export interface BeatStreamOptions {
   channel: number;
   /** Gaps up to this long are filled; longer ones restart the detector. */
   maxGapFillS: number;
+  /** Signal quality window length, seconds. */
+  qualityWindowS?: number;
 }
 
 export class BeatStream {
   readonly stats: BeatStreamStats = { gapsFilled: 0, samplesFilled: 0, detectorRestarts: 0 };
   private detector: RPeakDetector | undefined;
+  private quality: EcgQualityMonitor | undefined;
   private sampleRateHz = 0;
   /** Stream index of the detector's sample 0. */
   private originIndex = 0;
@@ -46,27 +62,36 @@ export class BeatStream {
     return this.detector ? this.detector.latencySamples / this.sampleRateHz : 0;
   }
 
-  push(block: SampleBlock): StreamBeat[] {
+  /** Feeds one block; `leadOff` is the device's electrode status for it. */
+  push(block: SampleBlock, leadOff = false): BeatStreamOutput {
     const samples = block.values[this.options.channel];
     if (!samples) throw new RangeError(`ECG channel ${this.options.channel} not in block (channels: ${block.channels.join(', ')})`);
-    const beats: StreamBeat[] = [];
+    const out: BeatStreamOutput = { beats: [], quality: [] };
     if (!this.detector || block.sampleRateHz !== this.sampleRateHz) {
-      this.restart(block, beats);
+      this.restart(block, out);
     } else if (block.firstSampleIndex > this.nextIndex) {
       const gap = block.firstSampleIndex - this.nextIndex;
       if (gap <= this.options.maxGapFillS * this.sampleRateHz) {
         this.stats.gapsFilled++;
         this.stats.samplesFilled += gap;
-        this.collect(this.detector.push(new Float32Array(gap).fill(Number.NaN)), beats);
+        this.feed(new Float32Array(gap).fill(Number.NaN), leadOff, out);
       } else {
-        this.restart(block, beats);
+        this.restart(block, out);
       }
     } else if (block.firstSampleIndex < this.nextIndex) {
-      return beats; // overlapping block (should not happen after the assembler): ignore
+      return out; // overlapping block (the assembler drops these): ignore
     }
-    this.collect(this.detector!.push(samples), beats);
+    this.feed(samples, leadOff, out);
     this.nextIndex = block.firstSampleIndex + samples.length;
-    return beats;
+    return out;
+  }
+
+  private feed(samples: Float32Array, leadOff: boolean, out: BeatStreamOutput): void {
+    const found = this.detector!.push(samples);
+    this.collect(found, out.beats);
+    for (const w of this.quality!.push(samples, found, leadOff)) {
+      out.quality.push({ ...w, t0Us: Math.round(this.streamZeroUs + ((this.originIndex + w.startSampleIndex) * 1e6) / this.sampleRateHz) });
+    }
   }
 
   /** Beats still pending in the detector (end of a finite recording). */
@@ -76,13 +101,17 @@ export class BeatStream {
     return beats;
   }
 
-  private restart(block: SampleBlock, beats: StreamBeat[]): void {
+  private restart(block: SampleBlock, out: BeatStreamOutput): void {
     if (this.detector) {
-      this.collect(this.detector.flush(), beats);
+      this.collect(this.detector.flush(), out.beats);
       this.stats.detectorRestarts++;
     }
     this.sampleRateHz = block.sampleRateHz;
     this.detector = createDetector(this.options.detector, block.sampleRateHz);
+    this.quality = new EcgQualityMonitor(block.sampleRateHz, {
+      windowSec: this.options.qualityWindowS ?? 10,
+      beatLatencySamples: this.detector.latencySamples,
+    });
     this.originIndex = block.firstSampleIndex;
     this.streamZeroUs = block.t0Us - (block.firstSampleIndex * 1e6) / block.sampleRateHz;
   }
