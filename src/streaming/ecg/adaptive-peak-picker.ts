@@ -202,6 +202,7 @@ export class AdaptivePeakPicker {
 
   private searchBack(out: number[]): void {
     const threshold = this.npk + this.fraction * (this.spk - this.npk);
+    const bestSinceBeat = this.sbVal;
     if (this.sbIdx >= 0 && this.n - this.sbIdx > this.searchbackMax) {
       this.sbIdx = -1;
       this.sbVal = 0;
@@ -210,8 +211,10 @@ export class AdaptivePeakPicker {
       this.accept(this.sbIdx, this.sbVal, 0.25, out);
       return;
     }
-    // Nothing plausible: the signal level may have dropped (or a spike inflated it); relax.
+    // Nothing plausible: the signal level may have dropped (or a spike inflated it); relax, and
+    // never keep the level above 8x the largest candidate of a whole search-back interval.
     this.spk = 0.5 * (this.spk + this.npk);
+    if (bestSinceBeat > 0) this.spk = Math.min(this.spk, 8 * bestSinceBeat);
     this.nextSearchAt = this.n + Math.round(this.searchbackLimit() / 2);
   }
 
