@@ -106,3 +106,42 @@ export function convNetGraph(seed = 2): Uint8Array {
   g.output(probs);
   return g.bytes();
 }
+
+/**
+ * The other int8 ops: x [1,1,16,2] -> PAD width 2+2 -> CONV_2D 1x3 VALID (RELU6) -> AVERAGE_POOL 1x2
+ * -> LOGISTIC, MUL(logistic, pool), CONCATENATION(mul, pool) -> RESHAPE [1,72] -> FULLY_CONNECTED -> out0;
+ * pool -> TANH -> RESHAPE [1,36] -> out1.
+ */
+export function mixedOpsGraph(seed = 3): Uint8Array {
+  const r = rng(seed);
+  const g = new GraphBuilder();
+  const x = g.input('x', [1, 1, 16, 2]);
+  const pads = g.tensor('pads', [4, 2], Int32Array.from([0, 0, 0, 0, 2, 2, 0, 0]));
+  const p = g.tensor('pad', [1, 1, 20, 2]);
+  g.op('PAD', [x, pads], [p], 'PadOptions', {});
+  const cw = g.tensor('conv/w', [4, 1, 3, 2], randomArray(24, r));
+  const cb = g.tensor('conv/b', [4], randomArray(4, r, 0, 0.3));
+  const c = g.tensor('conv', [1, 1, 18, 4]);
+  g.op('CONV_2D', [p, cw, cb], [c], 'Conv2DOptions', { padding: 1, stride_w: 1, stride_h: 1, fused_activation_function: 3 });
+  const pool = g.tensor('avgpool', [1, 1, 9, 4]);
+  g.op('AVERAGE_POOL_2D', [c], [pool], 'Pool2DOptions', { padding: 1, stride_w: 2, stride_h: 1, filter_width: 2, filter_height: 1 });
+  const sig = g.tensor('sigmoid', [1, 1, 9, 4]);
+  g.op('LOGISTIC', [pool], [sig]);
+  const mul = g.tensor('gated', [1, 1, 9, 4]);
+  g.op('MUL', [sig, pool], [mul], 'MulOptions', {});
+  const cat = g.tensor('concat', [1, 1, 9, 8]);
+  g.op('CONCATENATION', [mul, pool], [cat], 'ConcatenationOptions', { axis: 3 });
+  const flat = g.tensor('flat', [1, 72]);
+  g.op('RESHAPE', [cat, g.tensor('shape72', [2], Int32Array.from([1, 72]))], [flat], 'ReshapeOptions', { new_shape: [1, 72] });
+  const fw = g.tensor('fc/w', [5, 72], randomArray(360, r, -0.3, 0.3));
+  const fb = g.tensor('fc/b', [5], randomArray(5, r, -0.1, 0.1));
+  const y = g.tensor('y', [1, 5]);
+  g.op('FULLY_CONNECTED', [flat, fw, fb], [y], 'FullyConnectedOptions', {});
+  const th = g.tensor('tanh', [1, 1, 9, 4]);
+  g.op('TANH', [pool], [th]);
+  const thFlat = g.tensor('tanh_flat', [1, 36]);
+  g.op('RESHAPE', [th, g.tensor('shape36', [2], Int32Array.from([1, 36]))], [thFlat], 'ReshapeOptions', { new_shape: [1, 36] });
+  g.output(y);
+  g.output(thFlat);
+  return g.bytes();
+}

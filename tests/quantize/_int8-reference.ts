@@ -184,5 +184,66 @@ export function referenceOp(model: TfliteModel, op: Operator, values: Map<number
     return out;
   }
   if (name === 'RESHAPE') return x.slice();
+  if (name === 'PAD') {
+    // Same params in and out: padding is the zero point.
+    const pads = constInts(model, t(op.inputs[1]));
+    const inShape = t(op.inputs[0]).shape, outShape = outT.shape;
+    out.fill(oq.zp);
+    const inStrides = inShape.map((_, d) => inShape.slice(d + 1).reduce((a, b) => a * b, 1));
+    const outStrides = outShape.map((_, d) => outShape.slice(d + 1).reduce((a, b) => a * b, 1));
+    for (let i = 0; i < x.length; i++) {
+      let o = 0;
+      inShape.forEach((_, d) => (o += (Math.floor(i / inStrides[d]) % inShape[d] + pads[2 * d]) * outStrides[d]));
+      out[o] = x[i];
+    }
+    return out;
+  }
+  if (name === 'AVERAGE_POOL_2D') {
+    const [, ih, iw, ch] = t(op.inputs[0]).shape;
+    const [, oh, ow] = outT.shape;
+    const win = window2D(op);
+    for (let y = 0; y < oh; y++) for (let xo = 0; xo < ow; xo++) for (let c = 0; c < ch; c++) {
+      let acc = 0, count = 0;
+      for (let ky = 0; ky < win.filterH; ky++) for (let kx = 0; kx < win.filterW; kx++) {
+        const iy = y * win.strideH + ky, ix = xo * win.strideW + kx;
+        if (iy < ih && ix < iw) acc += x[(iy * iw + ix) * ch + c], count++;
+      }
+      // Rounded integer division, half away from zero (reference_integer_ops::AveragePool).
+      const avg = acc > 0 ? Math.trunc((acc + Math.floor(count / 2)) / count) : Math.trunc((acc - Math.floor(count / 2)) / count);
+      out[(y * ow + xo) * ch + c] = clamp(avg, actMin, actMax);
+    }
+    return out;
+  }
+  if (name === 'MUL') {
+    const x2 = values.get(op.inputs[1]) ?? Int8Array.from(constInts(model, t(op.inputs[1])));
+    const q2 = q(t(op.inputs[1]));
+    const m = quantizeMultiplier((iq.scale[0] * q2.scale[0]) / oq.scale[0]);
+    for (let i = 0; i < out.length; i++) {
+      const prod = (x[i % x.length] - iq.zp) * (x2[i % x2.length] - q2.zp);
+      out[i] = clamp(multiplyByQuantizedMultiplier(prod, m.multiplier, m.shift) + oq.zp, actMin, actMax);
+    }
+    return out;
+  }
+  if (name === 'CONCATENATION') {
+    // Shared params: concatenation copies raw values along the axis.
+    const rank = outT.shape.length;
+    const axis = (optionNumber(op, 'axis') + rank) % rank;
+    const outer = outT.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+    let offset = 0;
+    const outAxis = outT.shape.slice(axis).reduce((a, b) => a * b, 1);
+    for (const i of op.inputs) {
+      const v = values.get(i) ?? Int8Array.from(constInts(model, t(i)));
+      const inner = t(i).shape.slice(axis).reduce((a, b) => a * b, 1);
+      for (let o = 0; o < outer; o++) out.set(v.subarray(o * inner, (o + 1) * inner), o * outAxis + offset);
+      offset += inner;
+    }
+    return out;
+  }
+  if (name === 'LOGISTIC' || name === 'TANH') {
+    // Float function of the dequantized input, quantized to the fixed output params (1 LSB).
+    const f = name === 'LOGISTIC' ? (v: number) => 1 / (1 + Math.exp(-v)) : Math.tanh;
+    for (let i = 0; i < x.length; i++) out[i] = clamp(Math.round(f(iq.scale[0] * (x[i] - iq.zp)) / oq.scale[0]) + oq.zp, -128, 127);
+    return out;
+  }
   throw new Error(`no reference for ${name} (${String(optionInts(op, 'new_shape'))})`);
 }

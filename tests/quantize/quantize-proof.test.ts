@@ -11,7 +11,7 @@ import { quantizeModel, inputElementCounts } from '../../src/quantize/quantize.j
 import { quantizeActivations } from '../../src/quantize/quant-params.js';
 import { opName } from '../../src/quantize/tflite/model.js';
 import { readTflite } from '../../src/quantize/tflite/read.js';
-import { convNetGraph, fcReluGraph, randomArray, rng } from './_graphs.js';
+import { convNetGraph, fcReluGraph, mixedOpsGraph, randomArray, rng } from './_graphs.js';
 import { referenceOp } from './_int8-reference.js';
 
 let runtime: ModelRuntime;
@@ -71,6 +71,15 @@ test('conv1d-as-conv2d + depthwise + add + max pool + mean + FC + softmax: each 
   const worst = await compareWithReference(convNetGraph(), 30, 12);
   console.log('conv net max |LiteRT - reference| in LSB:', Object.fromEntries(worst));
   for (const op of ['CONV_2D', 'DEPTHWISE_CONV_2D', 'ADD', 'MAX_POOL_2D', 'MEAN', 'FULLY_CONNECTED', 'SOFTMAX']) {
+    assert.ok(worst.has(op), op);
+    assert.ok((worst.get(op) ?? 99) <= 1, `${op} differs by ${worst.get(op)} LSB`);
+  }
+});
+
+test('pad + conv (RELU6) + avg pool + logistic + mul + concat + reshape + tanh: each op within 1 LSB', async () => {
+  const worst = await compareWithReference(mixedOpsGraph(), 30, 13);
+  console.log('mixed ops max |LiteRT - reference| in LSB:', Object.fromEntries(worst));
+  for (const op of ['PAD', 'CONV_2D', 'AVERAGE_POOL_2D', 'LOGISTIC', 'MUL', 'CONCATENATION', 'RESHAPE', 'FULLY_CONNECTED', 'TANH']) {
     assert.ok(worst.has(op), op);
     assert.ok((worst.get(op) ?? 99) <= 1, `${op} differs by ${worst.get(op)} LSB`);
   }
