@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { FormatError } from '../../../src/common/errors.js';
 import {
   parseWfdbHeader,
@@ -203,6 +205,20 @@ test('ECG-ID 16+192: 2 signals, 5000 samples at 500 Hz, checksums match', async 
     assert.is(s.computedChecksum, s.spec.checksum);
     assert.is(s.counts[0], s.spec.initialValueCounts);
   }
+});
+
+test('all 90 ECG-ID records (45 persons x 2) decode with matching checksums', async () => {
+  const base = '/work/shared/data/ecgid-train';
+  let count = 0;
+  for (const person of readdirSync(base).sort()) {
+    for (const hea of readdirSync(join(base, person)).filter((f) => f.endsWith('.hea'))) {
+      const r = await loadWfdbRecord(join(base, person, hea.slice(0, -4)));
+      assert.is(r.signals.length, 2);
+      for (const s of r.signals) assert.is(s.computedChecksum, s.spec.checksum, `${person}/${hea}`);
+      count++;
+    }
+  }
+  assert.is(count, 90);
 });
 
 test.run();
