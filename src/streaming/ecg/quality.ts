@@ -213,7 +213,9 @@ export function signalDefects(x: ArrayLike<number>, sampleRateHz: number, option
       if (v !== v) continue;
       const atEdge = v <= clipLow || v >= clipHigh;
       if (!atEdge) continue;
-      const plateau = (i > 0 && x[i - 1] === v) || (i + 1 < x.length && x[i + 1] === v);
+      const before = i > 0 && x[i - 1] === v;
+      const after = i + 1 < x.length && x[i + 1] === v;
+      const plateau = (before && after) || (before && i > 1 && x[i - 2] === v) || (after && i + 2 < x.length && x[i + 2] === v);
       if (known || plateau) clipped++;
     }
   }
