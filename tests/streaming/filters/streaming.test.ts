@@ -10,6 +10,7 @@ import {
   MovingSum,
   notch,
   RingBuffer,
+  SlidingMax,
   StreamingDerivative,
 } from '../../../src/streaming/filters/index.js';
 
@@ -34,6 +35,7 @@ const makers: Record<string, () => Streamer> = {
   fir: () => new FirFilter([0.1, 0.2, 0.4, 0.2, 0.1, -0.05]),
   'moving sum': () => new MovingSum(37),
   derivative: () => new StreamingDerivative(250),
+  'sliding max': () => new SlidingMax(13),
 };
 
 for (const [name, make] of Object.entries(makers)) {
@@ -73,6 +75,16 @@ test('moving sum is exact over a long run (no drift) and average scales', () => 
   assert.ok(Math.abs(last - ref) < 1e-6 * 54);
   const a = new MovingAverage(4);
   assert.equal(Array.from(a.process([4, 4, 4, 4, 8])), [1, 2, 3, 4, 5]);
+});
+
+test('sliding max equals the brute-force maximum of the last N samples', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 20 }), (values, n) => {
+      const got = new SlidingMax(n).process(values);
+      for (let i = 0; i < values.length; i++) assert.is(got[i], Math.max(...values.slice(Math.max(0, i - n + 1), i + 1)));
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test('five-point derivative of a ramp is its slope per second', () => {
