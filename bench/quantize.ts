@@ -72,6 +72,58 @@ async function errorVsFloat(runtime: ModelRuntime, floatBytes: Uint8Array, int8B
   return { max, rmse: Math.sqrt(sq / n) };
 }
 
+// R-peak post-processing and window scoring as specified in models/rpeak-proto/README.md.
+function pickPeaks(p: ArrayLike<number>, threshold = 0.5, refractorySamples = 50): number[] {
+  const at = (t: number): number => (t < 0 || t >= p.length ? -Infinity : p[t]);
+  const cand: number[] = [];
+  for (let t = 0; t < p.length; t++) if (p[t] >= threshold && p[t] >= at(t - 1) && p[t] > at(t + 1)) cand.push(t);
+  cand.sort((a, b) => p[b] - p[a] || a - b);
+  const kept: number[] = [];
+  for (const t of cand) if (kept.every((k) => Math.abs(k - t) >= refractorySamples)) kept.push(t);
+  return kept.sort((a, b) => a - b);
+}
+
+function scoreWindow(ref: number[], det: number[], length = 625, tol = 37): [number, number, number] {
+  const pairs: [number, number, number][] = [];
+  ref.forEach((r, i) => det.forEach((d, j) => Math.abs(d - r) <= tol && pairs.push([Math.abs(d - r), i, j])));
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  const refHit = ref.map(() => false), detHit = det.map(() => false);
+  for (const [, i, j] of pairs) if (!refHit[i] && !detHit[j]) (refHit[i] = true), (detHit[j] = true);
+  const core = (t: number): boolean => t >= tol && t < length - tol;
+  return [ref.filter((r, i) => core(r) && refHit[i]).length, ref.filter((r, i) => core(r) && !refHit[i]).length, det.filter((d, j) => core(d) && !detHit[j]).length];
+}
+
+async function rpeakWindowScores(runtime: ModelRuntime, label: string, bytes: Uint8Array, val: Float32Array, beats: number[][]): Promise<string> {
+  const m = await runtime.load(bytes);
+  let tp = 0, fn = 0, fp = 0;
+  try {
+    beats.forEach((ref, i) => {
+      const [p] = m.run([val.subarray(i * 625, (i + 1) * 625)]);
+      const [a, b, c] = scoreWindow(ref, pickPeaks(p as Float32Array));
+      tp += a, fn += b, fp += c;
+    });
+  } finally {
+    m.dispose();
+  }
+  return `${label.padEnd(28)} Se ${(tp / (tp + fn)).toFixed(4)}  +P ${(tp / (tp + fp)).toFixed(4)}  (TP ${tp} FN ${fn} FP ${fp})`;
+}
+
+async function rpeakReport(runtime: ModelRuntime): Promise<void> {
+  const dir = join(repoRoot, 'models', 'rpeak-proto');
+  if (!existsSync(join(dir, 'val-meta.json'))) return;
+  const val = readNpy(new Uint8Array(readFileSync(join(dir, 'val-inputs.npy'))));
+  const beats = (JSON.parse(readFileSync(join(dir, 'val-meta.json'), 'utf8')) as { windows: { beats: number[] }[] }).windows.map((w) => w.beats);
+  const floatBytes = new Uint8Array(readFileSync(join(dir, 'float32.tflite')));
+  const calib = calibrationSet([readNpy(new Uint8Array(readFileSync(join(dir, 'calib.npy'))))], [625]);
+  console.log(`\nrpeak-proto, ${beats.length} validation windows, peaks at p >= 0.5, 150 ms matching:`);
+  console.log(await rpeakWindowScores(runtime, 'float32', floatBytes, val.data, beats));
+  console.log(await rpeakWindowScores(runtime, 'TF converter int8', new Uint8Array(readFileSync(join(dir, 'int8-tfconverter.tflite'))), val.data, beats));
+  for (const method of METHODS) {
+    const r = await quantizeModel({ floatModel: floatBytes, calibration: calib, method, int8Io: false, runtime, reportSamples: 0 });
+    console.log(await rpeakWindowScores(runtime, `weargate int8 (${method})`, r.bytes, val.data, beats));
+  }
+}
+
 export async function run(): Promise<void> {
   const runtime = await createLiteRtRuntime();
   try {
@@ -87,6 +139,7 @@ export async function run(): Promise<void> {
         );
       }
     }
+    await rpeakReport(runtime);
     const person = join(referenceDir, 'person_detect.tflite');
     if (existsSync(person)) {
       const bytes = new Uint8Array(readFileSync(person));

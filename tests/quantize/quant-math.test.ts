@@ -3,7 +3,10 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { FormatError } from '../../src/common/errors.js';
 import { Histogram, MinMax, mseRange, percentileRange, quantizationMse } from '../../src/quantize/calibrate/ranges.js';
-import { calibrationSet } from '../../src/quantize/calibrate/dataset.js';
+import { calibrationSet, loadCalibrationArrays } from '../../src/quantize/calibrate/dataset.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { QuantizeError } from '../../src/quantize/errors.js';
 import { readNpy, writeNpy } from '../../src/quantize/npy.js';
 import { chooseAsymmetric, quantizeBias, quantizeValue, quantizeWeights } from '../../src/quantize/quant-params.js';
@@ -123,6 +126,20 @@ test('calibration set checks sample sizes and counts', () => {
   assert.equal(Array.from(set.sample(2)[0]), [4, 5]);
   assert.throws(() => calibrationSet([{ shape: [4, 2], data: new Float32Array(8) }], [3]), (e: unknown) => e instanceof QuantizeError && e.code === 'calibration');
   assert.throws(() => calibrationSet([], [1]), (e: unknown) => e instanceof QuantizeError);
+});
+
+test('--calib directory: .npy files in name order feed the inputs in order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wg-calib-'));
+  try {
+    writeFileSync(join(dir, 'b_second.npy'), writeNpy({ shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }));
+    writeFileSync(join(dir, 'a_first.npy'), writeNpy({ shape: [2, 1], data: Float32Array.from([7, 8]) }));
+    writeFileSync(join(dir, 'notes.txt'), 'ignored');
+    const arrays = await loadCalibrationArrays(dir);
+    const set = calibrationSet(arrays, [1, 3]);
+    assert.equal(set.sample(1).map((a) => Array.from(a)), [[8], [4, 5, 6]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('unsupported ops are named in the error', () => {
