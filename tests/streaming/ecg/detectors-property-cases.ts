@@ -158,6 +158,13 @@ export function classicDetectorCases(name: string, factory: DetectorFactory, flo
     }
     assert.ok(count > 100, `${count} beats`);
     assert.ok(worst <= detector.latencySamples, `worst ${worst} > declared ${detector.latencySamples}`);
+    for (const rate of [100, 1000]) {
+      const ecg = new McSharryEcg({ sampleRateHz: rate, heartRateBpm: 50, seed: 4, noiseMicrovolts: 30 }).next(40 * rate);
+      const d = factory(rate);
+      for (let i = 0; i < ecg.length; i++) {
+        for (const beat of d.push(ecg.subarray(i, i + 1))) assert.ok(i - beat <= d.latencySamples, `${rate} Hz: ${i - beat} > ${d.latencySamples}`);
+      }
+    }
   });
 
   test(`${name}: two hours of ECG at 250 Hz leave the state size unchanged`, () => {
