@@ -1,8 +1,9 @@
 // Hamilton QRS detector (Hamilton P. Open Source ECG Analysis. Computers in Cardiology 29:101-104,
 // 2002; EP Limited OSEA qrsdet2), streaming, for any sample rate.
-// Band-pass 5-15 Hz -> 10 ms difference -> |.| -> 80 ms moving average -> local peaks. A peak is
+// Band-pass 8-16 Hz -> 10 ms difference -> |.| -> 80 ms moving average -> local peaks. A peak is
 // held 200 ms (a larger one within that time replaces it), then judged: QRS if above
-// noise_median + 0.3125 (qrs_median - noise_median) over the last 8 QRS / noise peaks, not a
+// noise_median + 0.475 (qrs_median - noise_median) over the last 8 QRS / noise peaks (OSEA's TH;
+// 0.3125 let T and P waves through on MIT-BIH 114 and 108), not a
 // baseline shift (derivative must swing both ways within 150 ms), and not a T wave (within 360 ms
 // of the last QRS with less than half its slope). Search-back when no QRS for 1.5x the mean RR:
 // the largest peak above half the threshold, at least 360 ms after the last QRS, becomes a QRS.
