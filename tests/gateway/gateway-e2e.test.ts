@@ -66,6 +66,19 @@ test('results, status, faults and re-plugging, over a real broker and a real PTY
       m.some((x) => x.topic === `${base}/bridge/health` && Number(parse<Health>(x.text).devices.g1?.crcErrors) > 0),
     );
 
+    // Electrodes off: status says so at once; the next quality window is 'unusable' and ecg/hr says why.
+    garment.setLeadOff(1);
+    await sub.until('status lead-off', (m) =>
+      m.some((x) => x.topic === `${base}/g1/status` && parse<{ leadOff?: boolean }>(x.text).leadOff === true),
+    );
+    type Hr = { leadOff: boolean; quality: { quality: string; reasons: string } };
+    await sub.until(
+      'hr says unusable because of lead-off',
+      () => sub.on(`${base}/g1/ecg/hr`).some((x) => parse<Hr>(x.text).leadOff && parse<Hr>(x.text).quality.quality === 'unusable'),
+      15_000,
+    );
+    garment.setLeadOff(0);
+
     // Unplug: status goes connected:false; plug back: the gateway reconnects by itself.
     garment.unplug();
     await sub.until('status disconnected', (m) =>
