@@ -109,7 +109,7 @@ export function convNetGraph(seed = 2): Uint8Array {
 
 /**
  * The other int8 ops: x [1,1,16,2] -> PAD width 2+2 -> CONV_2D 1x3 VALID (RELU6) -> AVERAGE_POOL 1x2
- * -> LOGISTIC, MUL(logistic, pool), CONCATENATION(mul, pool) -> RESHAPE [1,72] -> FULLY_CONNECTED -> out0;
+ * -> LOGISTIC, MUL(logistic, pool), CONCATENATION(mul, pool, logistic) -> RESHAPE [1,108] -> FULLY_CONNECTED -> out0;
  * pool -> TANH -> RESHAPE [1,36] -> out1.
  */
 export function mixedOpsGraph(seed = 3): Uint8Array {
@@ -129,11 +129,12 @@ export function mixedOpsGraph(seed = 3): Uint8Array {
   g.op('LOGISTIC', [pool], [sig]);
   const mul = g.tensor('gated', [1, 1, 9, 4]);
   g.op('MUL', [sig, pool], [mul], 'MulOptions', {});
-  const cat = g.tensor('concat', [1, 1, 9, 8]);
-  g.op('CONCATENATION', [mul, pool], [cat], 'ConcatenationOptions', { axis: 3 });
-  const flat = g.tensor('flat', [1, 72]);
-  g.op('RESHAPE', [cat, g.tensor('shape72', [2], Int32Array.from([1, 72]))], [flat], 'ReshapeOptions', { new_shape: [1, 72] });
-  const fw = g.tensor('fc/w', [5, 72], randomArray(360, r, -0.3, 0.3));
+  // The LOGISTIC output (fixed 1/256) cannot share the concat's params: it is requantized.
+  const cat = g.tensor('concat', [1, 1, 9, 12]);
+  g.op('CONCATENATION', [mul, pool, sig], [cat], 'ConcatenationOptions', { axis: 3 });
+  const flat = g.tensor('flat', [1, 108]);
+  g.op('RESHAPE', [cat, g.tensor('shape108', [2], Int32Array.from([1, 108]))], [flat], 'ReshapeOptions', { new_shape: [1, 108] });
+  const fw = g.tensor('fc/w', [5, 108], randomArray(540, r, -0.3, 0.3));
   const fb = g.tensor('fc/b', [5], randomArray(5, r, -0.1, 0.1));
   const y = g.tensor('y', [1, 5]);
   g.op('FULLY_CONNECTED', [flat, fw, fb], [y], 'FullyConnectedOptions', {});

@@ -184,6 +184,12 @@ export function referenceOp(model: TfliteModel, op: Operator, values: Map<number
     return out;
   }
   if (name === 'RESHAPE') return x.slice();
+  if (name === 'QUANTIZE') {
+    // int8 -> int8 requantization (kernels/quantize.cc Requantize).
+    const m = quantizeMultiplier(iq.scale[0] / oq.scale[0]);
+    for (let i = 0; i < x.length; i++) out[i] = clamp(multiplyByQuantizedMultiplier(x[i] - iq.zp, m.multiplier, m.shift) + oq.zp, -128, 127);
+    return out;
+  }
   if (name === 'PAD') {
     // Same params in and out: padding is the zero point.
     const pads = constInts(model, t(op.inputs[1]));

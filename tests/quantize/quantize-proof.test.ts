@@ -29,7 +29,7 @@ async function compareWithReference(floatBytes: Uint8Array, samples: number, see
   const result = await quantizeModel({ floatModel: floatBytes, calibration: calib, method: 'minmax', int8Io: true, runtime, reportSamples: 0 });
   const model = readTflite(result.bytes);
   const sg = model.subgraphs[0];
-  for (const op of sg.operators) assert.ok(!['QUANTIZE', 'DEQUANTIZE'].includes(opName(model, op)), 'int8 I/O has no boundary ops');
+  for (const op of sg.operators) assert.ok(opName(model, op) !== 'DEQUANTIZE' && !(opName(model, op) === 'QUANTIZE' && sg.inputs.includes(op.inputs[0])), 'int8 I/O has no boundary ops');
   const exposed = activationTensors(model, 'INT8').filter((i) => !sg.inputs.includes(i));
   const loaded = await runtime.load(exposeTensors(model, exposed));
   const worst = new Map<string, number>();
@@ -76,13 +76,29 @@ test('conv1d-as-conv2d + depthwise + add + max pool + mean + FC + softmax: each 
   }
 });
 
-test('pad + conv (RELU6) + avg pool + logistic + mul + concat + reshape + tanh: each op within 1 LSB', async () => {
+test('pad + conv (RELU6) + avg pool + logistic + mul + concat (with a requantized input) + reshape + tanh: each op within 1 LSB', async () => {
   const worst = await compareWithReference(mixedOpsGraph(), 30, 13);
   console.log('mixed ops max |LiteRT - reference| in LSB:', Object.fromEntries(worst));
-  for (const op of ['PAD', 'CONV_2D', 'AVERAGE_POOL_2D', 'LOGISTIC', 'MUL', 'CONCATENATION', 'RESHAPE', 'FULLY_CONNECTED', 'TANH']) {
+  for (const op of ['PAD', 'CONV_2D', 'AVERAGE_POOL_2D', 'LOGISTIC', 'MUL', 'QUANTIZE', 'CONCATENATION', 'RESHAPE', 'FULLY_CONNECTED', 'TANH']) {
     assert.ok(worst.has(op), op);
     assert.ok((worst.get(op) ?? 99) <= 1, `${op} differs by ${worst.get(op)} LSB`);
   }
+});
+
+test('CONCATENATION inputs share the output params; the fixed LOGISTIC input is requantized, not shared', async () => {
+  const floatBytes = mixedOpsGraph();
+  const calib = calibrationSet([{ shape: [64, 32], data: randomArray(64 * 32, rng(5)) }], [32]);
+  const { model } = await quantizeModel({ floatModel: floatBytes, calibration: calib, method: 'minmax', int8Io: false, runtime, reportSamples: 0 });
+  const sg = model.subgraphs[0];
+  const concat = sg.operators.find((op) => opName(model, op) === 'CONCATENATION');
+  assert.ok(concat);
+  const params = (i: number) => sg.tensors[i].quantization;
+  for (const i of concat.inputs) assert.equal(params(i), params(concat.outputs[0]), sg.tensors[i].name);
+  assert.ok(sg.tensors[concat.inputs[2]].name.endsWith('/requantized'));
+  const logistic = sg.operators.find((op) => opName(model, op) === 'LOGISTIC');
+  assert.equal(params(logistic?.outputs[0] ?? -1)?.scale, [Math.fround(1 / 256)]);
+  // The shared group keeps the conv/pool range (ReLU6: up to 6), not the logistic's [0, 1).
+  assert.ok((params(concat.outputs[0])?.scale[0] ?? 0) > 2 / 256);
 });
 
 test.run();

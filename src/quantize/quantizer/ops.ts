@@ -39,7 +39,7 @@ export const INT8_RULES: Record<string, Int8OpRule> = {
   TANH: { kind: 'fixed', version: 2, fixedOutput: { scale: Math.fround(1 / 128), zeroPoint: 0 } },
 };
 
-/** Versions of the conversion ops the quantizer adds at the graph boundary. */
+/** Versions of the conversion ops the quantizer adds (QUANTIZE float->int8 and int8->int8 are both 1). */
 export const QUANTIZE_VERSION = 1;
 export const DEQUANTIZE_VERSION = 2;
 

@@ -68,12 +68,17 @@ export function chooseActivationParams(model: TfliteModel, ranges: Map<number, R
   const fixed = new Map<number, AffineParams>();
   for (const op of sg.operators) {
     const rule = INT8_RULES[opName(model, op)];
-    const out = op.outputs[0];
-    if (rule.kind === 'fixed' && rule.fixedOutput) fixed.set(out, rule.fixedOutput);
-    if (rule.kind !== 'tied') continue;
-    // Only the data input is tied: RESHAPE's shape and PAD's paddings are int32 and stay as they are.
-    const tiedInputs = opName(model, op) === 'CONCATENATION' ? op.inputs : op.inputs.slice(0, 1);
-    for (const i of tiedInputs) if (tensors.has(i)) uf.union(i, out);
+    if (rule.kind === 'fixed' && rule.fixedOutput) fixed.set(op.outputs[0], rule.fixedOutput);
+    // Single-input tied ops share params with their data input (RESHAPE's shape and PAD's
+    // paddings are int32 and stay as they are); their output range is within the input's.
+    if (rule.kind === 'tied' && opName(model, op) !== 'CONCATENATION' && tensors.has(op.inputs[0])) uf.union(op.inputs[0], op.outputs[0]);
+  }
+  // CONCATENATION joins its inputs' groups, except groups with fixed params (a LOGISTIC output
+  // would clamp the others to [0, 1)): those inputs are requantized to the output's params.
+  const fixedRoots = new Set([...fixed.keys()].map((t) => uf.find(t)));
+  for (const op of sg.operators) {
+    if (opName(model, op) !== 'CONCATENATION') continue;
+    for (const i of op.inputs) if (tensors.has(i) && !fixedRoots.has(uf.find(i))) uf.union(i, op.outputs[0]);
   }
   const groupRange = new Map<number, Range>();
   const groupFixed = new Map<number, AffineParams>();

@@ -44,7 +44,7 @@ class Builder {
 
   opcode(name: string, version: number): number {
     const code = builtinOperatorCode(name);
-    let i = this.codes.findIndex((c) => c.builtinCode === code);
+    let i = this.codes.findIndex((c) => c.builtinCode === code && c.version === version);
     if (i < 0) i = this.codes.push({ builtinCode: code, builtinName: name, version }) - 1;
     return i;
   }
@@ -114,7 +114,10 @@ export function rewriteInt8(src: TfliteModel, params: Map<number, AffineParams>,
       op.inputs.forEach((i, k) => {
         if (i < 0) return;
         const t = sg.tensors[i];
-        if (!isConstant(src, t)) return;
+        if (!isConstant(src, t)) {
+          if (name === 'CONCATENATION' && params.has(i)) inputs[k] = requantized(b, inputs[k], paramsOf(i), paramsOf(op.outputs[0]));
+          return;
+        }
         if (t.type !== 'FLOAT32') return b.copyConstant(i);
         const p = paramsOf(i);
         const q = Int8Array.from(floatData(src, t), (v) => quantizeValue(v, p));
@@ -141,6 +144,18 @@ export function rewriteInt8(src: TfliteModel, params: Map<number, AffineParams>,
     signatureDefs: src.signatureDefs,
   };
   return compact(model, int8Of);
+}
+
+/**
+ * Int8 CONCATENATION requires every input to have the output's params; an input that cannot
+ * share them (fixed params) goes through an int8 -> int8 QUANTIZE (the kernel's requantize path).
+ */
+function requantized(b: Builder, index: number, from: AffineParams, to: AffineParams): number {
+  if (from.scale === to.scale && from.zeroPoint === to.zeroPoint) return index;
+  const t = b.tensors[index];
+  const out = b.addTensor({ ...t, name: `${t.name}/requantized`, buffer: 0, quantization: affine(to) });
+  b.operators.push({ opcodeIndex: b.opcode('QUANTIZE', QUANTIZE_VERSION), inputs: [index], outputs: [out] });
+  return out;
 }
 
 /** Drops tensors no op or graph boundary uses any more (the float weights and biases). */
