@@ -12,6 +12,9 @@ import { writeTflite } from '../../src/quantize/tflite/write.js';
 import { opName } from '../../src/quantize/tflite/model.js';
 import { inspectBytes } from '../../src/quantize/inspect.js';
 import { hasCommand } from '../_support/env.js';
+import { FlatWriter } from '../../src/quantize/flatbuf/write.js';
+import { TFLITE_SCHEMA } from '../../src/quantize/schema/tflite-schema.js';
+import type { FbTable } from '../../src/quantize/flatbuf/descriptor.js';
 import { referenceModels, referenceModel, REFERENCE_DIR } from './_models.js';
 
 test('reads the reference models: ops, tensors, operator codes', () => {
@@ -68,6 +71,36 @@ test('flatc decodes our rewritten files exactly like the originals', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('buffers stored after the FlatBuffer (offset/size, the >2 GB layout) are read from the file', () => {
+  const root = (offset: bigint): FbTable => ({
+    version: 3,
+    operator_codes: [{ deprecated_builtin_code: 0, builtin_code: 0, version: 1 }],
+    subgraphs: [{
+      tensors: [
+        { shape: [2], type: 0, buffer: 1, name: 'c' },
+        { shape: [2], type: 0, buffer: 0, name: 'x' },
+        { shape: [2], type: 0, buffer: 0, name: 'y' },
+      ],
+      inputs: [1], outputs: [2],
+      operators: [{ opcode_index: 0, inputs: [0, 1], outputs: [2] }],
+    }],
+    buffers: [{}, { offset, size: 8n }],
+  });
+  const head = new FlatWriter(TFLITE_SCHEMA).finish(root(1n << 40n));
+  const offset = Math.ceil(head.byteLength / 16) * 16;
+  const flat = new FlatWriter(TFLITE_SCHEMA).finish(root(BigInt(offset)));
+  assert.is(flat.byteLength, head.byteLength);
+  const file = new Uint8Array(offset + 8);
+  file.set(flat);
+  new DataView(file.buffer).setFloat32(offset, 1.5, true);
+  new DataView(file.buffer).setFloat32(offset + 4, -2, true);
+  const model = readTflite(file);
+  const data = model.buffers[1].data;
+  assert.equal(Array.from(new Float32Array(data.slice().buffer)), [1.5, -2]);
+  // The same file cut before its outside-the-FlatBuffer data is a FormatError.
+  assert.throws(() => readTflite(file.subarray(0, offset + 4)), (e: unknown) => e instanceof FormatError && /past the end/.test(e.message));
 });
 
 test('wrong identifier, empty and tiny files are FormatError', () => {
