@@ -17,5 +17,6 @@ program
 (await import('./commands/model-inspect.js')).register(program);
 (await import('./commands/model-quantize.js')).register(program);
 (await import('./commands/eval-rpeaks.js')).register(program);
+(await import('./commands/ecg-report.js')).register(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,182 @@
+// Vega-Lite specs of the signal charts: overview with R peaks, a zoomed strip, rolling mean/SD
+// and the gap timeline. Pure: analysis in, spec out.
+import type { TopLevelSpec } from 'vega-lite';
+import type { EcgAnalysis } from './analyze.js';
+import { COLORS, PLOT_WIDTH_PX, chartConfig, decimationNote, round6, signalRows, timeAxis } from './charts-common.js';
+
+const MV_PER_UV = 0.001;
+
+interface MarkRow {
+  t: number;
+  v: number;
+  series: string;
+  symbol?: string;
+}
+
+const DETECTED = 'detected R peak';
+const REFERENCE = 'reference beat (annotation)';
+
+function peakRows(a: EcgAnalysis, from: number, to: number): MarkRow[] {
+  const { microvolts, sampleRateHz: fs, startSample } = a.excerpt;
+  const rows: MarkRow[] = [];
+  for (const b of a.beats) {
+    if (b < from || b >= to) continue;
+    const v = microvolts[b];
+    // a peak reported on a missing sample is still drawn, on the zero line
+    rows.push({ t: round6((startSample + b) / fs), v: v === v ? round6(v * MV_PER_UV) : 0, series: DETECTED });
+  }
+  return rows;
+}
+
+function referenceRows(a: EcgAnalysis, from: number, to: number, yMv: number): MarkRow[] {
+  const { referenceBeats, referenceSymbols, sampleRateHz: fs, startSample } = a.excerpt;
+  if (!referenceBeats) return [];
+  const rows: MarkRow[] = [];
+  referenceBeats.forEach((b, k) => {
+    if (b >= from && b < to) rows.push({ t: round6((startSample + b) / fs), v: yMv, series: REFERENCE, symbol: referenceSymbols?.[k] ?? '' });
+  });
+  return rows;
+}
+
+/** Top of the finite values of `x[from..to)`, in mV, with headroom for the reference marks. */
+function referenceLevelMv(x: Float32Array, from: number, to: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = from; i < to; i++) {
+    const v = x[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi >= lo)) return 1;
+  return round6((hi + 0.12 * Math.max(hi - lo, 1)) * MV_PER_UV);
+}
+
+function signalWithPeaks(a: EcgAnalysis, from: number, to: number, title: string, extraSubtitle: string[], showSymbols: boolean): TopLevelSpec {
+  const { microvolts, sampleRateHz: fs, startSample } = a.excerpt;
+  const t0 = (startSample + from) / fs;
+  const t1 = (startSample + to) / fs;
+  const sig = signalRows(microvolts, from, to, t0 - from / fs, fs, MV_PER_UV);
+  const peaks = peakRows(a, from, to);
+  const refs = referenceRows(a, from, to, referenceLevelMv(microvolts, from, to));
+  const hasRefs = a.excerpt.referenceBeats !== undefined;
+  const x = timeAxis('t', t0, t1);
+  const seriesDomain = hasRefs ? [DETECTED, REFERENCE] : [DETECTED];
+  const seriesColor = { field: 'series', type: 'nominal' as const, title: null, scale: { domain: seriesDomain, range: [COLORS.detected, COLORS.reference] } };
+  const seriesShape = { field: 'series', type: 'nominal' as const, title: null, scale: { domain: seriesDomain, range: ['circle', 'triangle-down'] } };
+  return {
+    config: chartConfig,
+    width: PLOT_WIDTH_PX,
+    height: 240,
+    title: { text: title, subtitle: [`${a.excerpt.channelLabel}; ${decimationNote(sig.decimated, sig.samples)}`, ...extraSubtitle] },
+    layer: [
+      {
+        data: { values: sig.rows },
+        mark: { type: 'line', strokeWidth: 0.7, color: COLORS.signal, invalid: 'break-paths-filter-domains' },
+        encoding: { x, y: { field: 'v', type: 'quantitative', title: 'ECG (mV)' } },
+      },
+      {
+        data: { values: [...peaks, ...refs] },
+        mark: { type: 'point', filled: true, size: showSymbols ? 40 : 14, opacity: 0.9 },
+        encoding: { x, y: { field: 'v', type: 'quantitative' }, color: seriesColor, shape: seriesShape },
+      },
+      ...(showSymbols && hasRefs
+        ? [
+            {
+              data: { values: refs },
+              mark: { type: 'text' as const, dy: -12, fontSize: 11, color: COLORS.reference },
+              encoding: { x, y: { field: 'v', type: 'quantitative' as const }, text: { field: 'symbol', type: 'nominal' as const } },
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+export function overviewChart(a: EcgAnalysis): TopLevelSpec {
+  const n = a.excerpt.microvolts.length;
+  const refs = a.excerpt.referenceBeats ? `; ${a.excerpt.referenceBeats.length} reference beats` : '';
+  return signalWithPeaks(a, 0, n, '1. Signal overview with R peaks', [`${a.beats.length} R peaks detected by ${a.detector.name}${refs}`], false);
+}
+
+/** The zoomed strip: `seconds` from `startSecondsInExcerpt`, clipped to the excerpt. */
+export function stripChart(a: EcgAnalysis, startSecondsInExcerpt = 0, seconds = 10): TopLevelSpec {
+  const fs = a.excerpt.sampleRateHz;
+  const n = a.excerpt.microvolts.length;
+  const from = Math.max(0, Math.min(n - 1, Math.round(startSecondsInExcerpt * fs)));
+  const to = Math.min(n, from + Math.round(seconds * fs));
+  const t0 = (a.excerpt.startSample + from) / fs;
+  const label = `${t0.toFixed(1)}-${(t0 + (to - from) / fs).toFixed(1)} s`;
+  const symbols = a.excerpt.referenceBeats ? ['reference beat labels (MIT-BIH codes) above the trace'] : [];
+  return signalWithPeaks(a, from, to, `2. ${((to - from) / fs).toFixed(0)} s strip, ${label}`, symbols, true);
+}
+
+export function rollingChart(a: EcgAnalysis): TopLevelSpec {
+  const { sampleRateHz: fs, startSample } = a.excerpt;
+  const n = a.excerpt.microvolts.length;
+  const t0 = startSample / fs;
+  const mean = signalRows(a.rolling.mean, 0, n, t0, fs, MV_PER_UV);
+  const sd = signalRows(a.rolling.sd, 0, n, t0, fs, MV_PER_UV);
+  const x = timeAxis('t', t0, t0 + n / fs);
+  const panel = (rows: typeof mean.rows, title: string, color: string) => ({
+    width: PLOT_WIDTH_PX,
+    height: 130,
+    data: { values: rows },
+    mark: { type: 'line' as const, strokeWidth: 0.8, color, invalid: 'break-paths-filter-domains' as const },
+    encoding: { x, y: { field: 'v', type: 'quantitative' as const, title, scale: { zero: false } } },
+  });
+  return {
+    config: chartConfig,
+    title: {
+      text: `3. Rolling mean and standard deviation (${a.rolling.windowSeconds} s centred window)`,
+      subtitle: [`mean follows baseline wander, SD rises with noise and artefacts; ${decimationNote(mean.decimated, mean.samples)}`],
+    },
+    vconcat: [panel(mean.rows, 'rolling mean (mV)', '#1f77b4'), panel(sd.rows, 'rolling SD (mV)', '#ff7f0e')],
+  };
+}
+
+const ROW_MISSING = 'missing samples (NaN)';
+const ROW_FLAT = 'flat line';
+const ROW_LONG_RR = 'RR > 2 s (beats missed or no signal)';
+
+export function gapChart(a: EcgAnalysis, flatSeconds: number): TopLevelSpec {
+  const { sampleRateHz: fs, startSample } = a.excerpt;
+  const n = a.excerpt.microvolts.length;
+  const t0 = startSample / fs;
+  const t1 = t0 + n / fs;
+  // a one-sample gap would be invisible: draw every segment at least one pixel wide
+  const minWidthS = (t1 - t0) / PLOT_WIDTH_PX;
+  const rows: { row: string; start: number; end: number }[] = [];
+  const add = (row: string, startS: number, endS: number) => rows.push({ row, start: round6(startS), end: round6(Math.max(endS, startS + minWidthS)) });
+  for (const s of a.missing) add(ROW_MISSING, t0 + s.startSample / fs, t0 + s.endSample / fs);
+  for (const s of a.flat) add(`${ROW_FLAT} (>= ${flatSeconds} s)`, t0 + s.startSample / fs, t0 + s.endSample / fs);
+  for (const r of a.rr) if (r.rejected === 'too-long') add(ROW_LONG_RR, t0 + (r.endSampleIndex - (r.rrMs * fs) / 1000) / fs, t0 + r.endSampleIndex / fs);
+  const domain = [ROW_MISSING, `${ROW_FLAT} (>= ${flatSeconds} s)`, ROW_LONG_RR];
+  const x = timeAxis('start', t0, t1);
+  const none = rows.length === 0 ? [{ t: (t0 + t1) / 2, row: domain[1], text: 'no missing samples, flat lines or RR gaps found' }] : [];
+  return {
+    config: chartConfig,
+    width: PLOT_WIDTH_PX,
+    height: 90,
+    title: {
+      text: '6. Gaps, missing values and flat segments',
+      subtitle: [`missing ${(100 * a.missingFraction).toFixed(2)}%, flat ${(100 * a.flatFraction).toFixed(2)}% of samples; segments shorter than a pixel (${minWidthS.toFixed(2)} s) are drawn one pixel wide`],
+    },
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: 'bar', height: 16 },
+        encoding: {
+          x,
+          x2: { field: 'end' },
+          y: { field: 'row', type: 'nominal', title: null, scale: { domain } },
+          color: { field: 'row', type: 'nominal', legend: null, scale: { domain, range: [COLORS.missing, COLORS.flat, COLORS.gap] } },
+        },
+      },
+      {
+        data: { values: none },
+        mark: { type: 'text', fontSize: 12, color: '#2ca02c' },
+        encoding: { x: { field: 't', type: 'quantitative' }, y: { field: 'row', type: 'nominal', scale: { domain } }, text: { field: 'text', type: 'nominal' } },
+      },
+    ],
+  };
+}
