@@ -4,7 +4,8 @@ import type { InspectReport, TensorReport } from './inspect.js';
 function fmtQuant(t: TensorReport): string {
   if (!t.scale) return '';
   if (t.scale.length === 1) return `scale=${t.scale[0].toPrecision(6)} zp=${t.zeroPoint?.[0] ?? 0}`;
-  const lo = Math.min(...t.scale), hi = Math.max(...t.scale);
+  // reduce, not spread: a large per-axis vector would exceed the argument limit.
+  const lo = t.scale.reduce((a, b) => Math.min(a, b), Infinity), hi = t.scale.reduce((a, b) => Math.max(a, b), -Infinity);
   return `per-axis dim=${t.quantizedDimension} n=${t.scale.length} scale=[${lo.toPrecision(4)}..${hi.toPrecision(4)}]`;
 }
 

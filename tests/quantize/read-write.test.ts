@@ -11,6 +11,7 @@ import { readTflite } from '../../src/quantize/tflite/read.js';
 import { writeTflite } from '../../src/quantize/tflite/write.js';
 import { opName } from '../../src/quantize/tflite/model.js';
 import { inspectBytes } from '../../src/quantize/inspect.js';
+import { formatInspectReport } from '../../src/quantize/inspect-format.js';
 import { hasCommand } from '../_support/env.js';
 import { FlatWriter } from '../../src/quantize/flatbuf/write.js';
 import { TFLITE_SCHEMA } from '../../src/quantize/schema/tflite-schema.js';
@@ -114,7 +115,7 @@ test('wrong identifier, empty and tiny files are FormatError', () => {
 function onlyFormatErrors(bytes: Uint8Array): void {
   const started = performance.now();
   try {
-    inspectBytes(bytes);
+    formatInspectReport(inspectBytes(bytes), 'fuzz');
   } catch (err) {
     if (!(err instanceof FormatError)) throw err;
   }
