@@ -18,7 +18,9 @@ export interface PeakPickerOptions {
 }
 
 const refractorySec = 0.2;
-const mergeSec = 0.15;
+// local maxima closer than this are one event (the larger wins): a tall P wave 120-200 ms before
+// its R is absorbed instead of becoming a beat (rates above 240 bpm are merged too)
+const mergeSec = 0.25;
 const tWaveSec = 0.36;
 const learningSec = 2;
 const searchbackFactor = 1.66;
@@ -211,10 +213,13 @@ export class AdaptivePeakPicker {
       this.accept(this.sbIdx, this.sbVal, 0.25, out);
       return;
     }
-    // Nothing plausible: the signal level may have dropped (or a spike inflated it); relax, and
-    // never keep the level above 8x the largest candidate of a whole search-back interval.
+    // Nothing plausible: the signal level may have dropped (or a spike inflated both levels);
+    // relax, and never keep the levels far above the largest candidate of a whole interval.
     this.spk = 0.5 * (this.spk + this.npk);
-    if (bestSinceBeat > 0) this.spk = Math.min(this.spk, 8 * bestSinceBeat);
+    if (bestSinceBeat > 0) {
+      this.spk = Math.min(this.spk, 8 * bestSinceBeat);
+      this.npk = Math.min(this.npk, 0.5 * bestSinceBeat);
+    }
     this.nextSearchAt = this.n + Math.round(this.searchbackLimit() / 2);
   }
 

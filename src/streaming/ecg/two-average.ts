@@ -5,8 +5,9 @@
 // wide holds a QRS, whose R is the largest band-passed magnitude in the block.
 //
 // Streaming form: both averages are causal, so MA_QRS is delayed by (W2 - W1) / 2 samples to share
-// MA_beat's centre; mean(z) is the mean of the last 10 s (the paper uses the whole record). Every
-// average is normalised by the samples seen so far, so the first seconds are usable. The
+// MA_beat's centre; mean(z) is the median of the last ten 1-s block means (the paper: the mean of
+// the whole record). Every average is normalised by the samples seen so far, so the first seconds
+// are usable. The
 // band-pass is causal (the paper filtered forwards and backwards); its group delay is
 // compensated when the R is put on the original signal.
 import type { RPeakDetector } from './detector.js';
@@ -18,7 +19,8 @@ const highHz = 20;
 const qrsWindowSec = 0.097;
 const beatWindowSec = 0.611;
 const beta = 0.08;
-const meanWindowSec = 10;
+const meanBlocks = 10;
+const meanBlockSec = 1;
 const maxBlockSec = 1;
 const refractorySec = 0.2;
 const refineHalfWidthSec = 0.08;
@@ -45,6 +47,55 @@ class WarmAverage {
   }
 }
 
+/**
+ * mean(z) over the last `blocks` blocks as the median of the block means, so one absurd artefact
+ * (whose filter ringing can be 1e10 times the ECG's energy) cannot raise the offset for the whole
+ * window; until the first block is complete, the mean of what has been seen.
+ */
+class RobustMean {
+  private readonly means: Float64Array;
+  private readonly sorted: Float64Array;
+  private readonly blockSamples: number;
+  private count = 0;
+  private pos = 0;
+  private blockSum = 0;
+  private blockFill = 0;
+  private median = 0;
+
+  constructor(blockSamples: number, blocks: number) {
+    this.blockSamples = Math.max(1, blockSamples);
+    this.means = new Float64Array(blocks);
+    this.sorted = new Float64Array(blocks);
+  }
+
+  step(z: number): number {
+    this.blockSum += z;
+    this.blockFill++;
+    if (this.blockFill === this.blockSamples) {
+      this.means[this.pos] = this.blockSum / this.blockSamples;
+      this.pos = (this.pos + 1) % this.means.length;
+      if (this.count < this.means.length) this.count++;
+      this.blockSum = 0;
+      this.blockFill = 0;
+      const sorted = this.sorted.subarray(0, this.count);
+      sorted.set(this.means.subarray(0, this.count));
+      sorted.sort();
+      const mid = this.count >> 1;
+      this.median = this.count % 2 === 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+    }
+    return this.count > 0 ? this.median : this.blockSum / Math.max(1, this.blockFill);
+  }
+
+  reset(): void {
+    this.means.fill(0);
+    this.count = 0;
+    this.pos = 0;
+    this.blockSum = 0;
+    this.blockFill = 0;
+    this.median = 0;
+  }
+}
+
 export class TwoAverageDetector implements RPeakDetector {
   readonly name = 'two-average' as const;
   readonly sampleRateHz: number;
@@ -52,7 +103,7 @@ export class TwoAverageDetector implements RPeakDetector {
   private readonly bandpass: BiquadCascade;
   private readonly maQrs: WarmAverage;
   private readonly maBeat: WarmAverage;
-  private readonly maMean: WarmAverage;
+  private readonly level: RobustMean;
   /** Delay line aligning MA_QRS (and the band-passed signal) with MA_beat's centre. */
   private readonly qrsLine: Float64Array;
   private readonly bpLine: Float64Array;
@@ -85,7 +136,7 @@ export class TwoAverageDetector implements RPeakDetector {
     const w2 = Math.max(w1, Math.round(beatWindowSec * fs));
     this.maQrs = new WarmAverage(w1);
     this.maBeat = new WarmAverage(w2);
-    this.maMean = new WarmAverage(Math.round(meanWindowSec * fs));
+    this.level = new RobustMean(Math.round(meanBlockSec * fs), meanBlocks);
     this.qrsLag = Math.round((w2 - w1) / 2);
     this.centreLag = Math.round((w2 - 1) / 2);
     let size = 1;
@@ -119,7 +170,7 @@ export class TwoAverageDetector implements RPeakDetector {
     const z = bp * bp;
     const qrsNow = this.maQrs.step(z);
     const beat = this.maBeat.step(z);
-    const alpha = beta * this.maMean.step(z);
+    const alpha = beta * this.level.step(z);
     const mask = this.lineMask;
     this.qrsLine[n & mask] = qrsNow;
     this.bpLine[n & mask] = bp;
@@ -168,7 +219,7 @@ export class TwoAverageDetector implements RPeakDetector {
     this.bandpass.reset();
     this.maQrs.reset();
     this.maBeat.reset();
-    this.maMean.reset();
+    this.level.reset();
     this.qrsLine.fill(0);
     this.bpLine.fill(0);
     this.guard.reset();
