@@ -26,7 +26,9 @@ export const chartConfig: Config = {
   font: 'Helvetica, Arial, sans-serif',
   title: { anchor: 'start', fontSize: 14, subtitleFontSize: 11, subtitleColor: '#555' },
   axis: { labelFontSize: 10, titleFontSize: 11, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 10, titleFontSize: 10, orient: 'top' },
+  // the same room for every y axis keeps the plots of all charts aligned on the page
+  axisY: { minExtent: 42, maxExtent: 42 },
+  legend: { labelFontSize: 10, titleFontSize: 10, orient: 'top', labelLimit: 400 },
   view: { stroke: '#ccc' },
 };
 
@@ -69,6 +71,6 @@ export function round6(v: number): number {
 
 export function decimationNote(decimated: boolean, samples: number, columns = PLOT_WIDTH_PX): string {
   return decimated
-    ? `${samples.toLocaleString('en-US')} samples shown as min/max per pixel column (${columns} columns): peaks are kept, fine detail is not`
+    ? `${samples.toLocaleString('en-US')} samples drawn as min/max per pixel column (${columns} columns): peaks kept, fine detail not`
     : `all ${samples.toLocaleString('en-US')} samples shown`;
 }

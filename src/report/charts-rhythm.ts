@@ -33,7 +33,8 @@ export function tachogramChart(a: EcgAnalysis): TopLevelSpec {
     title: {
       text: '4. RR tachogram',
       subtitle: [
-        `${a.rr.length} intervals: ${c.accepted} accepted, ${c.tooShort} too short, ${c.tooLong} too long, ${c.ectopic} ectopic (Malik 20% rule vs running median of 9)`,
+        `${a.rr.length} intervals: ${c.accepted} accepted, ${c.tooShort} too short, ${c.tooLong} too long, ${c.ectopic} ectopic`,
+        'ectopic: more than 20% away from the running median of the last 9 plausible intervals (Malik)',
       ],
     },
     layer: [
@@ -61,7 +62,7 @@ export function heartRateChart(a: EcgAnalysis): TopLevelSpec {
   const instant = a.heartRate.filter((p) => p.instantBpm !== null).map((p) => ({ t: round6(t0 + p.tSeconds), bpm: round6(p.instantBpm ?? 0), series: 'instantaneous (60000 / NN)' }));
   const smoothed = a.heartRate.filter((p) => p.smoothedBpm !== null).map((p) => ({ t: round6(t0 + p.tSeconds), bpm: round6(p.smoothedBpm ?? 0), series: 'median of last 8 NN' }));
   const domain = ['instantaneous (60000 / NN)', 'median of last 8 NN'];
-  const color = { field: 'series', type: 'nominal' as const, title: null, scale: { domain, range: ['#9ecae1', '#08519c'] } };
+  const color = { field: 'series', type: 'nominal' as const, title: null, scale: { domain, range: ['#6baed6', '#08306b'] } };
   const x = timeAxis('t', t0, t1);
   const y = { field: 'bpm', type: 'quantitative' as const, title: 'heart rate (bpm)', scale: { zero: false } };
   const mean = a.hrv.meanHrBpm === null ? 'no accepted intervals' : `mean ${a.hrv.meanHrBpm.toFixed(1)} bpm`;
@@ -100,7 +101,8 @@ export function qualityChart(a: EcgAnalysis): TopLevelSpec {
     title: {
       text: `7. Signal quality per ${a.quality.windowSeconds} s window`,
       subtitle: [
-        `SQI = template correlation (0.7) and kurtosis (0.3), scaled down by missing and clipped samples; zero on flat line; ${count('good')} good, ${count('poor')} poor, ${count('unusable')} unusable`,
+        `${count('good')} good, ${count('poor')} poor, ${count('unusable')} unusable; dashed lines: level thresholds`,
+        'SQI = 0.7 template correlation + 0.3 kurtosis score, scaled down by missing and clipped samples; zero on flat line',
       ],
     },
     layer: [

@@ -2,6 +2,7 @@
 // and the gap timeline. Pure: analysis in, spec out.
 import type { TopLevelSpec } from 'vega-lite';
 import type { EcgAnalysis } from './analyze.js';
+import { joinClose } from './gaps.js';
 import { COLORS, PLOT_WIDTH_PX, chartConfig, decimationNote, round6, signalRows, timeAxis } from './charts-common.js';
 
 const MV_PER_UV = 0.001;
@@ -51,11 +52,11 @@ function referenceLevelMv(x: Float32Array, from: number, to: number): number {
   return round6((hi + 0.12 * Math.max(hi - lo, 1)) * MV_PER_UV);
 }
 
-function signalWithPeaks(a: EcgAnalysis, from: number, to: number, title: string, extraSubtitle: string[], showSymbols: boolean): TopLevelSpec {
+function signalWithPeaks(a: EcgAnalysis, from: number, to: number, title: string, extraSubtitle: string[], showSymbols: boolean, columns = PLOT_WIDTH_PX): TopLevelSpec {
   const { microvolts, sampleRateHz: fs, startSample } = a.excerpt;
   const t0 = (startSample + from) / fs;
   const t1 = (startSample + to) / fs;
-  const sig = signalRows(microvolts, from, to, t0 - from / fs, fs, MV_PER_UV);
+  const sig = signalRows(microvolts, from, to, t0 - from / fs, fs, MV_PER_UV, columns);
   const peaks = peakRows(a, from, to);
   const refs = referenceRows(a, from, to, referenceLevelMv(microvolts, from, to));
   const hasRefs = a.excerpt.referenceBeats !== undefined;
@@ -67,7 +68,7 @@ function signalWithPeaks(a: EcgAnalysis, from: number, to: number, title: string
     config: chartConfig,
     width: PLOT_WIDTH_PX,
     height: 240,
-    title: { text: title, subtitle: [`${a.excerpt.channelLabel}; ${decimationNote(sig.decimated, sig.samples)}`, ...extraSubtitle] },
+    title: { text: title, subtitle: [`${a.excerpt.channelLabel}; ${decimationNote(sig.decimated, sig.samples, columns)}`, ...extraSubtitle] },
     layer: [
       {
         data: { values: sig.rows },
@@ -107,7 +108,8 @@ export function stripChart(a: EcgAnalysis, startSecondsInExcerpt = 0, seconds = 
   const t0 = (a.excerpt.startSample + from) / fs;
   const label = `${t0.toFixed(1)}-${(t0 + (to - from) / fs).toFixed(1)} s`;
   const symbols = a.excerpt.referenceBeats ? ['reference beat labels (MIT-BIH codes) above the trace'] : [];
-  return signalWithPeaks(a, from, to, `2. ${((to - from) / fs).toFixed(0)} s strip, ${label}`, symbols, true);
+  // a strip is short: draw every sample up to ~10 s at 500 Hz
+  return signalWithPeaks(a, from, to, `2. ${((to - from) / fs).toFixed(0)} s strip, ${label}`, symbols, true, 2600);
 }
 
 export function rollingChart(a: EcgAnalysis): TopLevelSpec {
@@ -128,7 +130,7 @@ export function rollingChart(a: EcgAnalysis): TopLevelSpec {
     config: chartConfig,
     title: {
       text: `3. Rolling mean and standard deviation (${a.rolling.windowSeconds} s centred window)`,
-      subtitle: [`mean follows baseline wander, SD rises with noise and artefacts; ${decimationNote(mean.decimated, mean.samples)}`],
+      subtitle: ['the mean follows baseline wander; the SD rises with noise and artefacts', decimationNote(mean.decimated, mean.samples)],
     },
     vconcat: [panel(mean.rows, 'rolling mean (mV)', '#1f77b4'), panel(sd.rows, 'rolling SD (mV)', '#ff7f0e')],
   };
@@ -147,8 +149,10 @@ export function gapChart(a: EcgAnalysis, flatSeconds: number): TopLevelSpec {
   const minWidthS = (t1 - t0) / PLOT_WIDTH_PX;
   const rows: { row: string; start: number; end: number }[] = [];
   const add = (row: string, startS: number, endS: number) => rows.push({ row, start: round6(startS), end: round6(Math.max(endS, startS + minWidthS)) });
-  for (const s of a.missing) add(ROW_MISSING, t0 + s.startSample / fs, t0 + s.endSample / fs);
-  for (const s of a.flat) add(`${ROW_FLAT} (>= ${flatSeconds} s)`, t0 + s.startSample / fs, t0 + s.endSample / fs);
+  // thousands of tiny gaps closer than a pixel would only bloat the SVG: join them for drawing
+  const pixelSamples = Math.max(1, Math.floor(n / PLOT_WIDTH_PX));
+  for (const s of joinClose(a.missing, pixelSamples)) add(ROW_MISSING, t0 + s.startSample / fs, t0 + s.endSample / fs);
+  for (const s of joinClose(a.flat, pixelSamples)) add(`${ROW_FLAT} (>= ${flatSeconds} s)`, t0 + s.startSample / fs, t0 + s.endSample / fs);
   for (const r of a.rr) if (r.rejected === 'too-long') add(ROW_LONG_RR, t0 + (r.endSampleIndex - (r.rrMs * fs) / 1000) / fs, t0 + r.endSampleIndex / fs);
   const domain = [ROW_MISSING, `${ROW_FLAT} (>= ${flatSeconds} s)`, ROW_LONG_RR];
   const x = timeAxis('start', t0, t1);
@@ -159,7 +163,10 @@ export function gapChart(a: EcgAnalysis, flatSeconds: number): TopLevelSpec {
     height: 90,
     title: {
       text: '6. Gaps, missing values and flat segments',
-      subtitle: [`missing ${(100 * a.missingFraction).toFixed(2)}%, flat ${(100 * a.flatFraction).toFixed(2)}% of samples; segments shorter than a pixel (${minWidthS.toFixed(2)} s) are drawn one pixel wide`],
+      subtitle: [
+        `missing ${(100 * a.missingFraction).toFixed(2)}%, flat ${(100 * a.flatFraction).toFixed(2)}% of samples`,
+        `segments closer than a pixel (${minWidthS.toFixed(2)} s) are joined, shorter ones drawn one pixel wide`,
+      ],
     },
     layer: [
       {
@@ -168,8 +175,9 @@ export function gapChart(a: EcgAnalysis, flatSeconds: number): TopLevelSpec {
         encoding: {
           x,
           x2: { field: 'end' },
-          y: { field: 'row', type: 'nominal', title: null, scale: { domain } },
-          color: { field: 'row', type: 'nominal', legend: null, scale: { domain, range: [COLORS.missing, COLORS.flat, COLORS.gap] } },
+          // rows are named by the legend: long axis labels would push this plot out of line
+          y: { field: 'row', type: 'nominal', title: null, scale: { domain }, axis: { labels: false, ticks: false } },
+          color: { field: 'row', type: 'nominal', title: null, scale: { domain, range: [COLORS.missing, COLORS.flat, COLORS.gap] } },
         },
       },
       {

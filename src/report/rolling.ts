@@ -38,6 +38,15 @@ export function rollingMeanSd(x: ArrayLike<number>, windowSamples: number, minFi
   for (let i = 0; i < n; i++) {
     const wantHi = Math.min(n, i + after + 1);
     const wantLo = Math.max(0, i - before);
+    if (i > 0 && i % w === 0) {
+      // start the sums afresh once per window length: rounding errors of the running add and
+      // subtract would otherwise pile up over a long record (still O(n) in total)
+      lo = wantLo;
+      hi = lo;
+      sum = 0;
+      sumSquares = 0;
+      count = 0;
+    }
     while (hi < wantHi) {
       const v = x[hi++];
       if (v === v) {
