@@ -7,7 +7,8 @@
 // through the same band-pass, so it is the filter matched to an ideal band-passed QRS at any rate.
 // Squaring the correlation makes inverted complexes (negative QRS, some PVCs) count as well.
 import type { RPeakDetector } from './detector.js';
-import { AdaptivePeakPicker, genericQrs, SampleGuard } from './adaptive-peak-picker.js';
+import { AdaptivePeakPicker } from './adaptive-peak-picker.js';
+import { genericQrs, SampleGuard } from './raw-history.js';
 import { BiquadCascade, butterworthBandpass, FirFilter, MovingSum } from '../filters/index.js';
 
 const lowHz = 5;

@@ -10,7 +10,8 @@
 // T waves through on MIT-BIH (gross +P 97.9% against 99.6%). Peaks are then picked by the shared
 // adaptive picker.
 import type { RPeakDetector } from './detector.js';
-import { AdaptivePeakPicker, measureFeatureDelaySamples, SampleGuard } from './adaptive-peak-picker.js';
+import { AdaptivePeakPicker } from './adaptive-peak-picker.js';
+import { measureFeatureDelaySamples, SampleGuard } from './raw-history.js';
 
 /** Daubechies-3 decomposition low-pass (orthonormal, sums to sqrt 2). */
 const db3Low = [

@@ -11,7 +11,7 @@
 // band-pass is causal (the paper filtered forwards and backwards); its group delay is
 // compensated when the R is put on the original signal.
 import type { RPeakDetector } from './detector.js';
-import { RawHistory, SampleGuard } from './adaptive-peak-picker.js';
+import { RawHistory, SampleGuard } from './raw-history.js';
 import { BiquadCascade, butterworthBandpass, cascadeGroupDelaySamples, MovingSum } from '../filters/index.js';
 
 const lowHz = 8;
