@@ -1,4 +1,4 @@
-// Shared back end of the SWT, two-average and matched-filter detectors: turns a non-negative
+// Shared back end of the SWT and matched-filter detectors: turns a non-negative
 // "QRS energy" feature into beats with adaptive signal/noise peak levels (Pan & Tompkins 1985
 // style thresholds, search-back, T-wave guard), then refines each R on the original signal.
 // Works one sample at a time so the output cannot depend on how the input was chunked.

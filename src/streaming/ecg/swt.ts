@@ -55,6 +55,14 @@ class DilatedFir {
     return acc;
   }
 
+  /** Fills the delay line as if `x` had always been the input; returns the (constant) output. */
+  settle(x: number): number {
+    this.line.fill(x);
+    let gain = 0;
+    for (let k = 0; k < this.taps.length; k++) gain += this.taps[k];
+    return gain * x;
+  }
+
   reset(): void {
     this.line.fill(0);
     this.pos = 0;
@@ -83,6 +91,7 @@ export class SwtDetector implements RPeakDetector {
   private smoothPos = 0;
   private smoothSum = 0;
   private readonly guard = new SampleGuard();
+  private started = false;
   private readonly picker: AdaptivePeakPicker;
 
   constructor(sampleRateHz: number) {
@@ -110,6 +119,12 @@ export class SwtDetector implements RPeakDetector {
     const out: number[] = [];
     for (let i = 0; i < samples.length; i++) {
       const x = this.guard.hold(samples[i]);
+      if (!this.started && !this.guard.missing) {
+        // start from the first value's steady state: an ECG offset is not a step to detect
+        let v = x;
+        for (const stage of this.stages) v = stage.settle(v);
+        this.started = true;
+      }
       this.picker.step(x, this.guard.missing, this.feature(x), out);
     }
     return out;
@@ -149,6 +164,7 @@ export class SwtDetector implements RPeakDetector {
 
   reset(): void {
     this.resetFeature();
+    this.started = false;
     this.guard.reset();
     this.picker.reset();
   }

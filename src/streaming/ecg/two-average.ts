@@ -117,6 +117,7 @@ export class TwoAverageDetector implements RPeakDetector {
   private readonly refineHalf: number;
   private readonly span: number;
   private readonly guard = new SampleGuard();
+  private started = false;
   private readonly history: RawHistory;
   private n = 0;
   private lastMissing = -1e12;
@@ -163,6 +164,11 @@ export class TwoAverageDetector implements RPeakDetector {
   private step(sample: number, out: number[]): void {
     const n = this.n;
     const x = this.guard.hold(sample);
+    if (!this.started && !this.guard.missing) {
+      // start from the first value's steady state: an ECG offset is not a step to detect
+      this.bandpass.settle(x);
+      this.started = true;
+    }
     const missing = this.guard.missing;
     if (missing) this.lastMissing = n;
     this.history.push(x, missing);
@@ -222,6 +228,7 @@ export class TwoAverageDetector implements RPeakDetector {
     this.level.reset();
     this.qrsLine.fill(0);
     this.bpLine.fill(0);
+    this.started = false;
     this.guard.reset();
     this.history.reset();
     this.n = 0;
