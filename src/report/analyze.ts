@@ -7,7 +7,7 @@ import { createDetector, detectorFactories } from '../streaming/ecg/registry.js'
 import { rrSeriesFromBeats, type RrCounts, type RrInterval } from '../streaming/ecg/rr.js';
 import { HrvMonitor, pnn50, rmssd, sdnn, successiveDifferences } from '../streaming/ecg/hrv.js';
 import { assessEcgQuality, defaultQualityOptions, type SignalQuality } from '../streaming/ecg/quality.js';
-import { scoreRecord, type Ec57Score } from '../streaming/ecg/ec57.js';
+import { EC57_MATCH_WINDOW_SECONDS, matchBeats, scoreRecord, type Ec57Score } from '../streaming/ecg/ec57.js';
 import { rollingMeanSd, type RollingStats } from './rolling.js';
 import { coveredSamples, findFlatRuns, findMissingRuns, type SignalSegment } from './gaps.js';
 import type { EcgExcerpt } from './load-input.js';
@@ -60,6 +60,25 @@ export interface EcgAnalysis {
   quality: { windowSeconds: number; windows: QualityWindow[] };
   /** EC57 score against the reference beats, when the record has annotations. */
   score?: Ec57Score;
+  /** Scored reference beats no detection matched (false negatives), excerpt samples. */
+  missedReferences?: number[];
+  /** Scored detections matching no reference beat (false positives), excerpt samples. */
+  falseDetections?: number[];
+}
+
+/** The unmatched beats behind an EC57 score, to mark them on the chart (same rules as scoreRecord). */
+export function disagreements(references: readonly number[], detections: readonly number[], sampleRateHz: number, excluded: readonly (readonly [number, number])[]) {
+  const scored = (s: number) => !excluded.some(([a, b]) => s >= a && s < b);
+  const refs = references.filter(scored).sort((a, b) => a - b);
+  const dets = detections.filter(scored).sort((a, b) => a - b);
+  const matches = matchBeats(refs, dets, EC57_MATCH_WINDOW_SECONDS * sampleRateHz + 1e-9);
+  const refMatched = new Uint8Array(refs.length);
+  const detMatched = new Uint8Array(dets.length);
+  for (const m of matches) {
+    refMatched[m.referenceIndex] = 1;
+    detMatched[m.detectionIndex] = 1;
+  }
+  return { missedReferences: refs.filter((_, i) => refMatched[i] === 0), falseDetections: dets.filter((_, i) => detMatched[i] === 0) };
 }
 
 /** The named detector, or 'pan-tompkins' when registered, else the first registered one. */
@@ -163,7 +182,9 @@ export function analyzeEcg(excerpt: EcgExcerpt, options: AnalysisOptions = {}): 
     quality: { windowSeconds: qualityWindowSeconds, windows: qualityWindows(x, beats, fs, Math.round(qualityWindowSeconds * fs)) },
   };
   if (excerpt.referenceBeats) {
-    analysis.score = scoreRecord(excerpt.referenceBeats, beats, fs, { excludedIntervals: excerpt.excludedIntervals ?? [] });
+    const excluded = excerpt.excludedIntervals ?? [];
+    analysis.score = scoreRecord(excerpt.referenceBeats, beats, fs, { excludedIntervals: excluded });
+    Object.assign(analysis, disagreements(excerpt.referenceBeats, beats, fs, excluded));
   }
   return analysis;
 }

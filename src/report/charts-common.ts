@@ -10,6 +10,8 @@ export const COLORS = {
   signal: '#2b2b2b',
   detected: '#d62728',
   reference: '#1f77b4',
+  missed: '#17becf',
+  falseDetection: '#ff7f0e',
   accepted: '#2b2b2b',
   tooShort: '#ff7f0e',
   tooLong: '#9467bd',

@@ -16,6 +16,8 @@ interface MarkRow {
 
 const DETECTED = 'detected R peak';
 const REFERENCE = 'reference beat (annotation)';
+const MISSED = 'missed reference beat (FN)';
+const FALSE = 'false detection (FP)';
 
 function peakRows(a: EcgAnalysis, from: number, to: number): MarkRow[] {
   const { microvolts, sampleRateHz: fs, startSample } = a.excerpt;
@@ -25,6 +27,19 @@ function peakRows(a: EcgAnalysis, from: number, to: number): MarkRow[] {
     const v = microvolts[b];
     // a peak reported on a missing sample is still drawn, on the zero line
     rows.push({ t: round6((startSample + b) / fs), v: v === v ? round6(v * MV_PER_UV) : 0, series: DETECTED });
+  }
+  return rows;
+}
+
+/** EC57 disagreements: missed references on the reference row, false detections on the trace. */
+function disagreementRows(a: EcgAnalysis, from: number, to: number, yMv: number): MarkRow[] {
+  const { microvolts, sampleRateHz: fs, startSample } = a.excerpt;
+  const t = (b: number) => round6((startSample + b) / fs);
+  const rows: MarkRow[] = [];
+  for (const b of a.missedReferences ?? []) if (b >= from && b < to) rows.push({ t: t(b), v: yMv, series: MISSED });
+  for (const b of a.falseDetections ?? []) {
+    const v = microvolts[b];
+    if (b >= from && b < to) rows.push({ t: t(b), v: v === v ? round6(v * MV_PER_UV) : 0, series: FALSE });
   }
   return rows;
 }
@@ -58,12 +73,14 @@ function signalWithPeaks(a: EcgAnalysis, from: number, to: number, title: string
   const t1 = (startSample + to) / fs;
   const sig = signalRows(microvolts, from, to, t0 - from / fs, fs, MV_PER_UV, columns);
   const peaks = peakRows(a, from, to);
-  const refs = referenceRows(a, from, to, referenceLevelMv(microvolts, from, to));
+  const refLevel = referenceLevelMv(microvolts, from, to);
+  const refs = referenceRows(a, from, to, refLevel);
+  const wrong = disagreementRows(a, from, to, refLevel);
   const hasRefs = a.excerpt.referenceBeats !== undefined;
   const x = timeAxis('t', t0, t1);
-  const seriesDomain = hasRefs ? [DETECTED, REFERENCE] : [DETECTED];
-  const seriesColor = { field: 'series', type: 'nominal' as const, title: null, scale: { domain: seriesDomain, range: [COLORS.detected, COLORS.reference] } };
-  const seriesShape = { field: 'series', type: 'nominal' as const, title: null, scale: { domain: seriesDomain, range: ['circle', 'triangle-down'] } };
+  const seriesDomain = hasRefs ? [DETECTED, REFERENCE, MISSED, FALSE] : [DETECTED];
+  const seriesColor = { field: 'series', type: 'nominal' as const, title: null, scale: { domain: seriesDomain, range: [COLORS.detected, COLORS.reference, COLORS.missed, COLORS.falseDetection] } };
+  const seriesShape = { field: 'series', type: 'nominal' as const, title: null, scale: { domain: seriesDomain, range: ['circle', 'triangle-down', 'circle', 'cross'] } };
   return {
     config: chartConfig,
     width: PLOT_WIDTH_PX,
@@ -78,6 +95,12 @@ function signalWithPeaks(a: EcgAnalysis, from: number, to: number, title: string
       {
         data: { values: [...peaks, ...refs] },
         mark: { type: 'point', filled: true, size: showSymbols ? 40 : 14, opacity: 0.9 },
+        encoding: { x, y: { field: 'v', type: 'quantitative' }, color: seriesColor, shape: seriesShape },
+      },
+      {
+        // drawn large and open on top, so a few disagreements stand out among thousands of beats
+        data: { values: wrong },
+        mark: { type: 'point', filled: false, strokeWidth: 2, size: 110 },
         encoding: { x, y: { field: 'v', type: 'quantitative' }, color: seriesColor, shape: seriesShape },
       },
       ...(showSymbols && hasRefs
@@ -95,7 +118,9 @@ function signalWithPeaks(a: EcgAnalysis, from: number, to: number, title: string
 
 export function overviewChart(a: EcgAnalysis): TopLevelSpec {
   const n = a.excerpt.microvolts.length;
-  const refs = a.excerpt.referenceBeats ? `; ${a.excerpt.referenceBeats.length} reference beats` : '';
+  const refs = a.excerpt.referenceBeats
+    ? `; ${a.excerpt.referenceBeats.length} reference beats, ${a.missedReferences?.length ?? 0} missed (FN), ${a.falseDetections?.length ?? 0} false detections (FP) circled`
+    : '';
   return signalWithPeaks(a, 0, n, '1. Signal overview with R peaks', [`${a.beats.length} R peaks detected by ${a.detector.name}${refs}`], false);
 }
 

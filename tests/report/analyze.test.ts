@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { analyzeEcg, chooseDetector, hrvOf, qualityWindows } from '../../src/report/analyze.js';
+import { analyzeEcg, chooseDetector, disagreements, hrvOf, qualityWindows } from '../../src/report/analyze.js';
 import type { EcgExcerpt } from '../../src/report/load-input.js';
 import { detectorFactories } from '../../src/streaming/ecg/registry.js';
 
@@ -83,6 +83,8 @@ test('synthetic ECG: beats found, gap and flat line located, RR over the gap rej
   // the detector finds (nearly) every beat away from the defects
   assert.ok(a.score !== undefined);
   assert.ok(a.score.sensitivity > 0.9 && a.score.positivePredictivity > 0.9, `Se ${a.score.sensitivity} +P ${a.score.positivePredictivity}`);
+  assert.is(a.missedReferences?.length, a.score.falseNegatives);
+  assert.is(a.falseDetections?.length, a.score.falsePositives);
   assert.ok(a.rrCounts.tooLong >= 1, 'an interval spans the gap');
   assert.ok(a.hrv.meanHrBpm !== null && Math.abs(a.hrv.meanHrBpm - 75) < 2, `HR ${a.hrv.meanHrBpm}`);
   assert.ok(a.hrv.sdnnMs !== null && a.hrv.sdnnMs < 10);
@@ -94,6 +96,13 @@ test('synthetic ECG: beats found, gap and flat line located, RR over the gap rej
   assert.ok(Number.isNaN(a.rolling.sd[21 * FS]));
   assert.ok(Number.isFinite(a.rolling.sd[10 * FS]));
   assert.is(a.heartRate.length, a.rr.length);
+});
+
+test('disagreements: unmatched references and detections, excluded intervals ignored', () => {
+  // 360 Hz: the 150 ms window is 54 samples
+  const d = disagreements([1000, 2000, 3000, 5000], [1010, 2100, 3000, 4000, 5020], 360, [[4500, 5500]]);
+  assert.equal(d.missedReferences, [2000]);
+  assert.equal(d.falseDetections, [2100, 4000]);
 });
 
 test.run();
