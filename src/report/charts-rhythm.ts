@@ -101,11 +101,23 @@ export function qualityChart(a: EcgAnalysis): TopLevelSpec {
     title: {
       text: `7. Signal quality per ${a.quality.windowSeconds} s window`,
       subtitle: [
-        `${count('good')} good, ${count('poor')} poor, ${count('unusable')} unusable; dashed lines: level thresholds`,
+        `${count('good')} good, ${count('poor')} poor, ${count('unusable')} unusable; dashed lines: level thresholds; pale band: the window's level`,
         'SQI = 0.7 template correlation + 0.3 kurtosis score, scaled down by missing and clipped samples; zero on flat line',
       ],
     },
     layer: [
+      {
+        // a pale full-height band per window, so a window of SQI 0 (flat line, lead off) still shows
+        data: { values: rows },
+        mark: { type: 'rect', opacity: 0.18 },
+        encoding: {
+          x,
+          x2: { field: 'end' },
+          y: { datum: 1, type: 'quantitative', scale: { domain: [0, 1] } },
+          y2: { datum: 0 },
+          color: { field: 'level', type: 'nominal', legend: { symbolOpacity: 1 }, title: null, scale: { domain, range: [COLORS.good, COLORS.poor, COLORS.unusable] } },
+        },
+      },
       {
         data: { values: rows },
         mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
