@@ -6,6 +6,16 @@ import type { EdfFile, EdfSignalHeader } from '../../src/streaming/formats/edf.j
 import { loadWfdbRecord } from '../../src/streaming/formats/load.js';
 import { BEAT_SYMBOLS } from '../../src/streaming/formats/wfdb-annotations.js';
 
+async function rejects(promise: Promise<unknown>, message: RegExp): Promise<void> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.match(String(err), message);
+    return;
+  }
+  assert.unreachable(`expected a rejection matching ${message}`);
+}
+
 test('excerptRange: clipping and validation', () => {
   assert.equal(excerptRange(3600, 360, {}), [0, 3600]);
   assert.equal(excerptRange(3600, 360, { startSeconds: 2, durationSeconds: 5 }), [720, 2520]);
@@ -87,6 +97,19 @@ test('WFDB excerpt: microvolts, reference beats shifted to the excerpt', async (
   assert.ok(excerpt.attribution.some((l) => l.includes('MIT-BIH Arrhythmia')));
   const second = await loadEcgExcerpt(path, { channel: '1', durationSeconds: 5 });
   assert.is(second.channelLabel, rec.signals[1].spec.description);
+});
+
+test('bad channel, bad input, EDF channel by default and by label', async () => {
+  const edf = '/work/shared/data/eegmat-train/Subject00_1.edf';
+  await rejects(loadEcgExcerpt(edf, { channel: '99' }), /channel 99 does not exist/);
+  await rejects(loadEcgExcerpt(edf, { channel: 'Nope' }), /no channel 'Nope'/);
+  await rejects(loadEcgExcerpt('/nonexistent/record'), /neither a WFDB record/);
+  const ecg = await loadEcgExcerpt(edf, { durationSeconds: 5 });
+  assert.match(ecg.channelLabel, /ECG/);
+  assert.is(ecg.format, 'EDF+C');
+  const fz = await loadEcgExcerpt(edf, { channel: 'EEG Fz', durationSeconds: 5 });
+  assert.is(fz.channelLabel, 'EEG Fz');
+  assert.is(fz.microvolts.length, 5 * fz.sampleRateHz);
 });
 
 test('attribution by data folder', () => {
