@@ -29,7 +29,8 @@ export const chartConfig: Config = {
   title: { anchor: 'start', fontSize: 14, subtitleFontSize: 11, subtitleColor: '#555' },
   axis: { labelFontSize: 10, titleFontSize: 11, gridColor: '#e6e6e6' },
   // the same room for every y axis keeps the plots of all charts aligned on the page
-  axisY: { minExtent: 42, maxExtent: 42 },
+  // '~r' trims trailing zeros (a constant signal would otherwise be labelled 0.000000)
+  axisY: { minExtent: 42, maxExtent: 42, format: ',~r' },
   legend: { labelFontSize: 10, titleFontSize: 10, orient: 'top', labelLimit: 400 },
   view: { stroke: '#ccc' },
 };
