@@ -70,7 +70,6 @@ export class AdaptivePeakPicker {
   private learnCount = 0;
   private learnMax = 0;
   private learnSum = 0;
-  private lastMissing = -1e12;
 
   constructor(options: PeakPickerOptions) {
     const fs = options.sampleRateHz;
@@ -116,7 +115,6 @@ export class AdaptivePeakPicker {
     this.learnCount = 0;
     this.learnMax = 0;
     this.learnSum = 0;
-    this.lastMissing = -1e12;
   }
 
   /**
@@ -126,7 +124,6 @@ export class AdaptivePeakPicker {
   step(rawHeld: number, wasMissing: boolean, feature: number, out: number[]): void {
     const n = this.n;
     this.history.push(rawHeld, wasMissing);
-    if (wasMissing) this.lastMissing = n;
 
     // local maxima of the feature; the largest within `merge` samples stands for the QRS
     if (feature > this.prevFeature) this.rising = true;
@@ -174,7 +171,7 @@ export class AdaptivePeakPicker {
     const val = this.candVal;
     this.candIdx = -1;
     this.candVal = 0;
-    if (idx - this.lastMissing <= this.span || this.history.missingWithin(idx - this.span, idx)) return;
+    if (this.history.missingSince(idx - this.span)) return;
     if (this.learnCount >= 0) {
       if (this.learnCount < learnCandidatesMax) {
         this.learnIdx[this.learnCount] = idx;

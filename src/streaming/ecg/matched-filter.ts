@@ -48,7 +48,6 @@ export class MatchedFilterDetector implements RPeakDetector {
   private readonly smooth: MovingSum;
   private readonly smoothScale: number;
   private readonly guard = new SampleGuard();
-  private started = false;
   private readonly picker: AdaptivePeakPicker;
 
   constructor(sampleRateHz: number) {
@@ -78,11 +77,7 @@ export class MatchedFilterDetector implements RPeakDetector {
     const out: number[] = [];
     for (let i = 0; i < samples.length; i++) {
       const x = this.guard.hold(samples[i]);
-      if (!this.started && !this.guard.missing) {
-        // start from the first value's steady state: an ECG offset is not a step to detect
-        this.bandpass.settle(x);
-        this.started = true;
-      }
+      if (this.guard.isFirstValid) this.bandpass.settle(x);
       const c = this.correlator.step(this.bandpass.step(x));
       this.picker.step(x, this.guard.missing, this.smooth.step(c * c) * this.smoothScale, out);
     }
@@ -99,7 +94,6 @@ export class MatchedFilterDetector implements RPeakDetector {
     this.bandpass.reset();
     this.correlator.reset();
     this.smooth.reset();
-    this.started = false;
     this.guard.reset();
     this.picker.reset();
   }

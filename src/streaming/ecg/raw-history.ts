@@ -14,6 +14,7 @@ export class RawHistory {
   private readonly missing: Uint8Array;
   private readonly mask: number;
   private n = 0;
+  private lastMissingIndex = -1e12;
 
   constructor(capacitySamples: number) {
     let size = 1;
@@ -32,14 +33,13 @@ export class RawHistory {
     const slot = this.n & this.mask;
     this.raw[slot] = value;
     this.missing[slot] = wasMissing ? 1 : 0;
+    if (wasMissing) this.lastMissingIndex = this.n;
     this.n++;
   }
 
-  missingWithin(from: number, to: number): boolean {
-    const start = Math.max(from, this.n - this.mask, 0);
-    const end = Math.min(to, this.n - 1);
-    for (let i = start; i <= end; i++) if (this.missing[i & this.mask] === 1) return true;
-    return false;
+  /** True when any sample from absolute index `fromIndex` on was missing. */
+  missingSince(fromIndex: number): boolean {
+    return this.lastMissingIndex >= fromIndex;
   }
 
   /**
@@ -94,6 +94,7 @@ export class RawHistory {
     this.raw.fill(0);
     this.missing.fill(0);
     this.n = 0;
+    this.lastMissingIndex = -1e12;
   }
 }
 
@@ -130,22 +131,36 @@ export function measureFeatureDelaySamples(sampleRateHz: number, featureStep: (x
   return bestIndex - rIndex;
 }
 
-/** Replaces missing (NaN/±Inf) samples by the last valid value and clips absurd magnitudes. */
+/**
+ * Replaces missing (NaN/±Inf) samples by the last valid value and clips absurd magnitudes; also
+ * tells when the first valid sample arrives (filters start from its steady state: an ECG offset is
+ * not a step to detect).
+ */
 export class SampleGuard {
   private held = 0;
   private wasMissing = false;
+  private seenValid = false;
+  private firstValid = false;
 
   /** True when the last `hold()` input was missing. */
   get missing(): boolean {
     return this.wasMissing;
   }
 
+  /** True when the last `hold()` input was the first valid sample since creation or reset. */
+  get isFirstValid(): boolean {
+    return this.firstValid;
+  }
+
   hold(x: number): number {
     if (x === x && x !== Infinity && x !== -Infinity) {
       this.wasMissing = false;
+      this.firstValid = !this.seenValid;
+      this.seenValid = true;
       this.held = x > sampleMagnitudeLimit ? sampleMagnitudeLimit : x < -sampleMagnitudeLimit ? -sampleMagnitudeLimit : x;
     } else {
       this.wasMissing = true;
+      this.firstValid = false;
     }
     return this.held;
   }
@@ -153,5 +168,7 @@ export class SampleGuard {
   reset(): void {
     this.held = 0;
     this.wasMissing = false;
+    this.seenValid = false;
+    this.firstValid = false;
   }
 }

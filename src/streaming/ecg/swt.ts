@@ -91,7 +91,6 @@ export class SwtDetector implements RPeakDetector {
   private smoothPos = 0;
   private smoothSum = 0;
   private readonly guard = new SampleGuard();
-  private started = false;
   private readonly picker: AdaptivePeakPicker;
 
   constructor(sampleRateHz: number) {
@@ -119,11 +118,9 @@ export class SwtDetector implements RPeakDetector {
     const out: number[] = [];
     for (let i = 0; i < samples.length; i++) {
       const x = this.guard.hold(samples[i]);
-      if (!this.started && !this.guard.missing) {
-        // start from the first value's steady state: an ECG offset is not a step to detect
+      if (this.guard.isFirstValid) {
         let v = x;
         for (const stage of this.stages) v = stage.settle(v);
-        this.started = true;
       }
       this.picker.step(x, this.guard.missing, this.feature(x), out);
     }
@@ -164,7 +161,6 @@ export class SwtDetector implements RPeakDetector {
 
   reset(): void {
     this.resetFeature();
-    this.started = false;
     this.guard.reset();
     this.picker.reset();
   }

@@ -117,10 +117,8 @@ export class TwoAverageDetector implements RPeakDetector {
   private readonly refineHalf: number;
   private readonly span: number;
   private readonly guard = new SampleGuard();
-  private started = false;
   private readonly history: RawHistory;
   private n = 0;
-  private lastMissing = -1e12;
   private blockStart = -1;
   private blockPeakIdx = -1;
   private blockPeakAbs = 0;
@@ -164,14 +162,8 @@ export class TwoAverageDetector implements RPeakDetector {
   private step(sample: number, out: number[]): void {
     const n = this.n;
     const x = this.guard.hold(sample);
-    if (!this.started && !this.guard.missing) {
-      // start from the first value's steady state: an ECG offset is not a step to detect
-      this.bandpass.settle(x);
-      this.started = true;
-    }
-    const missing = this.guard.missing;
-    if (missing) this.lastMissing = n;
-    this.history.push(x, missing);
+    if (this.guard.isFirstValid) this.bandpass.settle(x);
+    this.history.push(x, this.guard.missing);
     const bp = this.bandpass.step(x);
     const z = bp * bp;
     const qrsNow = this.maQrs.step(z);
@@ -208,7 +200,7 @@ export class TwoAverageDetector implements RPeakDetector {
     this.blockStart = -1;
     if (width < this.minBlock) return;
     // a band-pass transient after a gap is not a QRS
-    if (start - this.lastMissing <= this.span || this.history.missingWithin(start - this.span, endExclusive)) return;
+    if (this.history.missingSince(start - this.span)) return;
     const r = this.history.refine(peak - this.bandpassDelay, this.refineHalf);
     if (r < 0 || r - this.lastBeat < this.refractory) return;
     this.lastBeat = r;
@@ -228,11 +220,9 @@ export class TwoAverageDetector implements RPeakDetector {
     this.level.reset();
     this.qrsLine.fill(0);
     this.bpLine.fill(0);
-    this.started = false;
     this.guard.reset();
     this.history.reset();
     this.n = 0;
-    this.lastMissing = -1e12;
     this.blockStart = -1;
     this.blockPeakIdx = -1;
     this.blockPeakAbs = 0;
