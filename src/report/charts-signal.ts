@@ -2,6 +2,7 @@
 // and the gap timeline. Pure: analysis in, spec out.
 import type { TopLevelSpec } from 'vega-lite';
 import type { EcgAnalysis } from './analyze.js';
+import type { RhythmEpisode } from './load-input.js';
 import { joinClose } from './gaps.js';
 import { COLORS, PLOT_WIDTH_PX, chartConfig, decimationNote, round6, signalRows, timeAxis } from './charts-common.js';
 
@@ -67,7 +68,9 @@ function referenceLevelMv(x: Float32Array, from: number, to: number): number {
   return round6((hi + 0.12 * Math.max(hi - lo, 1)) * MV_PER_UV);
 }
 
-function signalWithPeaks(a: EcgAnalysis, from: number, to: number, title: string, extraSubtitle: string[], showSymbols: boolean, columns = PLOT_WIDTH_PX): TopLevelSpec {
+type LayeredSpec = Extract<TopLevelSpec, { layer: unknown }>;
+
+function signalWithPeaks(a: EcgAnalysis, from: number, to: number, title: string, extraSubtitle: string[], showSymbols: boolean, columns = PLOT_WIDTH_PX): LayeredSpec {
   const { microvolts, sampleRateHz: fs, startSample } = a.excerpt;
   const t0 = (startSample + from) / fs;
   const t1 = (startSample + to) / fs;
@@ -121,7 +124,64 @@ export function overviewChart(a: EcgAnalysis): TopLevelSpec {
   const refs = a.excerpt.referenceBeats
     ? `; ${a.excerpt.referenceBeats.length} reference beats, ${a.missedReferences?.length ?? 0} missed (FN), ${a.falseDetections?.length ?? 0} false detections (FP) circled`
     : '';
-  return signalWithPeaks(a, 0, n, '1. Signal overview with R peaks', [`${a.beats.length} R peaks detected by ${a.detector.name}${refs}`], false);
+  const signal = signalWithPeaks(a, 0, n, '1. Signal overview with R peaks', [`${a.beats.length} R peaks detected by ${a.detector.name}${refs}`], false);
+  const rhythm = a.excerpt.rhythm ?? [];
+  if (rhythm.length === 0) return signal;
+  const { config, title, ...body } = signal;
+  return {
+    config,
+    title,
+    spacing: 6,
+    resolve: { scale: { color: 'independent', shape: 'independent' }, legend: { color: 'independent', shape: 'independent' } },
+    vconcat: [body, rhythmBand(a, rhythm)],
+  };
+}
+
+/** Rhythm episodes from the annotations ('+' with e.g. '(AFIB'), as a band under the trace. */
+function rhythmBand(a: EcgAnalysis, rhythm: readonly RhythmEpisode[]) {
+  const { sampleRateHz: fs, startSample } = a.excerpt;
+  const n = a.excerpt.microvolts.length;
+  const t0 = startSample / fs;
+  const pxPerSecond = PLOT_WIDTH_PX / (n / fs);
+  const rows = rhythm.map((r) => ({
+    start: round6(t0 + r.startSample / fs),
+    end: round6(t0 + r.endSample / fs),
+    mid: round6(t0 + (r.startSample + r.endSample) / 2 / fs),
+    label: r.label,
+    // a label is only written where it fits
+    text: ((r.endSample - r.startSample) / fs) * pxPerSecond >= 7 * r.label.length + 6 ? r.label : '',
+  }));
+  const x = { ...timeAxis('start', t0, t0 + n / fs), axis: null };
+  return {
+    width: PLOT_WIDTH_PX,
+    height: 16,
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: 'rect' as const, stroke: 'white', strokeWidth: 0.5 },
+        encoding: {
+          x,
+          x2: { field: 'end' },
+          // the name of the band as an upright axis title (labels would go through the numeric format)
+          y: {
+            datum: 'rhythm',
+            type: 'nominal' as const,
+            axis: { labels: false, ticks: false, domain: false, title: 'rhythm', titleAngle: 0, titleAlign: 'right' as const, titleBaseline: 'middle' as const, titleX: -4, titleY: 8 },
+          },
+          color: { field: 'label', type: 'nominal' as const, title: 'rhythm (annotations)', scale: { scheme: 'pastel1' }, legend: { orient: 'bottom' as const, direction: 'horizontal' as const } },
+        },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'text' as const, fontSize: 10, color: '#333' },
+        encoding: {
+          x: { field: 'mid', type: 'quantitative' as const, axis: null },
+          y: { datum: 'rhythm', type: 'nominal' as const },
+          text: { field: 'text', type: 'nominal' as const },
+        },
+      },
+    ],
+  };
 }
 
 /** The zoomed strip: `seconds` from `startSecondsInExcerpt`, clipped to the excerpt. */

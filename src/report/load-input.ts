@@ -9,6 +9,14 @@ import type { EdfFile } from '../streaming/formats/edf.js';
 import { referenceBeatSamples, ventricularFlutterIntervals } from '../streaming/ecg/ec57.js';
 import { attributionFor } from './attribution.js';
 
+export interface RhythmEpisode {
+  /** Excerpt samples, [start, end). */
+  startSample: number;
+  endSample: number;
+  /** e.g. 'N', 'AFIB', 'VT' (the annotation's aux text without its '('). */
+  label: string;
+}
+
 export interface EcgExcerpt {
   /** Record or file name shown in the report. */
   name: string;
@@ -28,6 +36,8 @@ export interface EcgExcerpt {
   referenceBeats?: number[];
   /** Beat symbols parallel to referenceBeats. */
   referenceSymbols?: string[];
+  /** Rhythm episodes from the annotations, clipped to the excerpt. */
+  rhythm?: RhythmEpisode[];
   /** VF/flutter episodes relative to the excerpt (EC57 does not score them). */
   excludedIntervals?: [number, number][];
   /** Data records missing from a truncated EDF, or time not covered by an EDF+D (filled with NaN), seconds. */
@@ -113,11 +123,35 @@ async function loadWfdbExcerpt(record: string, options: ExcerptOptions): Promise
     const inside = beats.filter((a) => a.sampleIndex * perFrame >= start && a.sampleIndex * perFrame < end);
     excerpt.referenceBeats = inside.map((a) => a.sampleIndex * perFrame - start);
     excerpt.referenceSymbols = inside.map((a) => a.symbol);
+    excerpt.rhythm = rhythmEpisodes(rec.annotations, perFrame, start, end);
     excerpt.excludedIntervals = ventricularFlutterIntervals(rec.annotations, rec.header.samplesPerSignal ?? signal.physical.length)
       .map(([a, b]): [number, number] => [Math.max(0, a * perFrame - start), Math.min(end, b * perFrame) - start])
       .filter(([a, b]) => b > a);
   }
   return excerpt;
+}
+
+/**
+ * Rhythm episodes in [start, end) (record samples) from rhythm-change annotations ('+' with aux
+ * '(AFIB' etc.); the rhythm in effect at `start` is the last change before it. Excerpt samples out.
+ */
+export function rhythmEpisodes(
+  annotations: readonly { sampleIndex: number; symbol: string; aux: string }[],
+  samplesPerFrame: number,
+  start: number,
+  end: number,
+): RhythmEpisode[] {
+  const changes = annotations
+    .filter((a) => a.symbol === '+' && a.aux.startsWith('('))
+    .map((a) => ({ at: a.sampleIndex * samplesPerFrame, label: a.aux.slice(1).replace(/\0+$/, '').trim() }));
+  const out: RhythmEpisode[] = [];
+  changes.forEach((c, i) => {
+    const next = i + 1 < changes.length ? changes[i + 1].at : end;
+    const s = Math.max(c.at, start);
+    const e = Math.min(next, end);
+    if (e > s) out.push({ startSample: s - start, endSample: e - start, label: c.label });
+  });
+  return out;
 }
 
 /** The ECG channel: the first label containing 'ECG' (any case), else 'EKG'. */

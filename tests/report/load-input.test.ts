@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { edfTimeline, excerptRange, findEcgChannel, loadEcgExcerpt } from '../../src/report/load-input.js';
+import { edfTimeline, excerptRange, findEcgChannel, loadEcgExcerpt, rhythmEpisodes } from '../../src/report/load-input.js';
 import { attributionFor } from '../../src/report/attribution.js';
 import type { EdfFile, EdfSignalHeader } from '../../src/streaming/formats/edf.js';
 import { loadWfdbRecord } from '../../src/streaming/formats/load.js';
@@ -110,6 +110,23 @@ test('bad channel, bad input, EDF channel by default and by label', async () => 
   const fz = await loadEcgExcerpt(edf, { channel: 'EEG Fz', durationSeconds: 5 });
   assert.is(fz.channelLabel, 'EEG Fz');
   assert.is(fz.microvolts.length, 5 * fz.sampleRateHz);
+});
+
+test('rhythmEpisodes: the rhythm in effect at the start, clipped to the excerpt, frames to samples', () => {
+  const ann = [
+    { sampleIndex: 10, symbol: '+', aux: '(N' },
+    { sampleIndex: 50, symbol: 'N', aux: '' },
+    { sampleIndex: 100, symbol: '+', aux: '(AFIB\0' },
+    { sampleIndex: 300, symbol: '+', aux: '(N' },
+    { sampleIndex: 320, symbol: '~', aux: '' },
+  ];
+  assert.equal(rhythmEpisodes(ann, 1, 60, 400), [
+    { startSample: 0, endSample: 40, label: 'N' },
+    { startSample: 40, endSample: 240, label: 'AFIB' },
+    { startSample: 240, endSample: 340, label: 'N' },
+  ]);
+  assert.equal(rhythmEpisodes(ann, 2, 250, 500), [{ startSample: 0, endSample: 250, label: 'AFIB' }]);
+  assert.equal(rhythmEpisodes([], 1, 0, 100), []);
 });
 
 test('attribution by data folder', () => {
