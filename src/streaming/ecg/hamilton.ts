@@ -224,21 +224,12 @@ export class HamiltonDetector implements RPeakDetector {
     this.rrIntervals.fill(this.sampleRateHz);
     this.updateThreshold();
     // Replay the peaks seen while learning, oldest first, through the normal decision.
-    const count = this.candidates.size;
-    const index = new Float64Array(count);
-    const height = new Float64Array(count);
-    const slope = new Float64Array(count);
-    for (let i = 0; i < count; i++) {
-      index[i] = this.candidates.indexAt(i);
-      height[i] = this.candidates.heightAt(i);
-      slope[i] = this.candidates.slopeAt(i);
-    }
-    this.candidates.clear();
+    const { index, height, slope } = this.candidates.takeAll();
     const heldIndex = this.heldIndex;
     const heldHeight = this.heldHeight;
     const heldSlope = this.heldSlope;
     const heldShift = this.heldBaselineShift;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < index.length; i++) {
       // Slopes were stored signed: negative means "baseline shift".
       this.decide(index[i], height[i], Math.abs(slope[i]), slope[i] < 0);
     }
@@ -297,8 +288,7 @@ export class HamiltonDetector implements RPeakDetector {
   private commit(): void {
     if (!this.provisional) return;
     this.provisional = false;
-    const r = this.lastBeat - this.featureDelaySamples;
-    this.refiner.request(r - this.refineHalfSamples, r + this.refineHalfSamples);
+    this.refiner.requestAround(this.lastBeat - this.featureDelaySamples, this.refineHalfSamples);
   }
 
   private updateThreshold(): void {

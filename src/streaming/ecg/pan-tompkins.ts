@@ -184,17 +184,8 @@ export class PanTompkinsDetector implements RPeakDetector {
     // Pan & Tompkins: signal level from the learning maximum, noise level from its mean.
     this.spki = this.learnMax / 3;
     this.npki = this.learnSum / Math.max(1, this.n) / 2;
-    const count = this.candidates.size;
-    const index = new Float64Array(count);
-    const height = new Float64Array(count);
-    const slope = new Float64Array(count);
-    for (let i = 0; i < count; i++) {
-      index[i] = this.candidates.indexAt(i);
-      height[i] = this.candidates.heightAt(i);
-      slope[i] = this.candidates.slopeAt(i);
-    }
-    this.candidates.clear();
-    for (let i = 0; i < count; i++) this.classify(index[i], height[i], slope[i]);
+    const { index, height, slope } = this.candidates.takeAll();
+    for (let i = 0; i < index.length; i++) this.classify(index[i], height[i], slope[i]);
     this.refiner.drain(out);
   }
 
@@ -266,8 +257,7 @@ export class PanTompkinsDetector implements RPeakDetector {
   private commit(): void {
     if (!this.provisional) return;
     this.provisional = false;
-    const r = this.lastBeat - this.featureDelaySamples;
-    this.refiner.request(r - this.refineHalfSamples, r + this.refineHalfSamples);
+    this.refiner.requestAround(this.lastBeat - this.featureDelaySamples, this.refineHalfSamples);
   }
 
   private addRr(rrSamples: number): void {

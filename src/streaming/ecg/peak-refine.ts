@@ -50,6 +50,11 @@ export class PeakRefiner {
     this.pendingCount++;
   }
 
+  /** Asks for the peak within `halfWidthSamples` of `centerIndex` (ECG timeline). */
+  requestAround(centerIndex: number, halfWidthSamples: number): void {
+    this.request(centerIndex - halfWidthSamples, centerIndex + halfWidthSamples);
+  }
+
   /** Resolves every pending window whose samples have all arrived (all of them when `force`). */
   drain(out: number[], force = false): void {
     const newest = this.ring.end - 1 - this.delaySamples; // newest ECG-timeline index available

@@ -111,6 +111,25 @@ export class CandidateLog {
     return this.slopes[(this.head + i) % this.capacity];
   }
 
+  /**
+   * Removes every held candidate and returns them oldest first, as copies, so a replay through the
+   * normal decision may log new candidates meanwhile.
+   */
+  takeAll(): { index: Float64Array; height: Float64Array; slope: Float64Array } {
+    const count = this.count;
+    const index = new Float64Array(count);
+    const height = new Float64Array(count);
+    const slope = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const k = (this.head + i) % this.capacity;
+      index[i] = this.indices[k];
+      height[i] = this.heights[k];
+      slope[i] = this.slopes[k];
+    }
+    this.clear();
+    return { index, height, slope };
+  }
+
   /** Drops candidates with sample index <= `index`. */
   dropThrough(index: number): void {
     while (this.count > 0 && this.indices[this.head] <= index) {
