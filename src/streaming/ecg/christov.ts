@@ -8,11 +8,11 @@
 //     the last 350 ms) / (0.3 s x rate), i.e. the paper's /150 at its 500 Hz rate,
 //  R: beat-expectation threshold, 0 until 2/3 of the mean of the last 5 RR intervals, then falling
 //     1.4 times slower than M until the expected beat, then held.
-import type { RPeakDetector } from './detector.js';
-import { MissingSampleHold, MovingAverage, MovingSum, RingBuffer, SlidingMax } from '../filters/index.js';
+import { MovingAverage, MovingSum, RingBuffer, SlidingMax } from '../filters/index.js';
+import { ClassicDetector } from './classic-detector.js';
 import { ValueWindow } from './peak-support.js';
 import { SteepSlopeThreshold } from './peak-steep-threshold.js';
-import { maxMicrovolts, PeakRefiner } from './peak-refine.js';
+import { PeakRefiner } from './peak-refine.js';
 
 const refractorySec = 0.2;
 /** Window, relative to the delay-corrected crossing, where the R peak is searched on the ECG. */
@@ -21,12 +21,11 @@ const refineAfterSec = 0.1;
 /** Feature values at or below this (uV/s) never make a QRS: float round-off on a flat line. */
 const featureFloor = 1e-6;
 
-export class ChristovDetector implements RPeakDetector {
+export class ChristovDetector extends ClassicDetector {
   readonly name = 'christov' as const;
-  readonly sampleRateHz: number;
   readonly latencySamples: number;
+  protected readonly refiner: PeakRefiner;
 
-  private readonly hold = new MissingSampleHold(maxMicrovolts);
   private readonly mains: MovingAverage;
   private readonly emg: MovingAverage;
   private readonly lagged = new RingBuffer(3);
@@ -35,7 +34,6 @@ export class ChristovDetector implements RPeakDetector {
   private readonly integrating: MovingSum; // F as a sum over the last 300 ms of latestMax
   private readonly steep: SteepSlopeThreshold;
   private readonly rr = new ValueWindow(5);
-  private readonly refiner: PeakRefiner;
   private readonly derivativeScale: number;
   private readonly fScale: number;
   private readonly delaySamples: number;
@@ -43,15 +41,12 @@ export class ChristovDetector implements RPeakDetector {
   private readonly refineBeforeSamples: number;
   private readonly refineAfterSamples: number;
 
-  private n = 0;
-  private started = false;
   private lastQrs = -1;
   private rrMean = 0;
   private r = 0;
 
   constructor(sampleRateHz: number) {
-    if (!(sampleRateHz >= 100 && sampleRateHz <= 1000)) throw new RangeError(`sample rate ${sampleRateHz} Hz outside 100..1000 Hz`);
-    this.sampleRateHz = sampleRateHz;
+    super(sampleRateHz);
     const fs = sampleRateHz;
     const n1 = Math.max(1, Math.round(0.02 * fs));
     const n2 = Math.max(1, Math.round(0.028 * fs));
@@ -75,20 +70,7 @@ export class ChristovDetector implements RPeakDetector {
     this.latencySamples = Math.max(this.delaySamples, this.refineAfterSamples + this.refiner.delaySamples) + this.refineBeforeSamples + 1;
   }
 
-  push(samples: Float32Array): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < samples.length; i++) this.step(samples[i], out);
-    return out;
-  }
-
-  flush(): number[] {
-    const out: number[] = [];
-    this.refiner.drain(out, true);
-    return out;
-  }
-
-  reset(): void {
-    this.hold.reset();
+  protected resetAlgorithm(): void {
     this.mains.reset();
     this.emg.reset();
     this.lagged.reset();
@@ -97,26 +79,19 @@ export class ChristovDetector implements RPeakDetector {
     this.integrating.reset();
     this.steep.reset();
     this.rr.clear();
-    this.refiner.reset();
-    this.n = 0;
-    this.started = false;
     this.lastQrs = -1;
     this.rrMean = 0;
     this.r = 0;
   }
 
-  private step(raw: number, out: number[]): void {
-    const x = this.hold.step(raw);
-    if (!this.started) {
-      this.started = true;
-      this.refiner.settle(x);
-      // Moving averages start from the first value, as if it had always been there.
-      for (let k = 0; k < this.emg.windowSamples + this.mains.windowSamples; k++) this.emg.step(this.mains.step(x));
-      this.lagged.push(this.emg.step(this.mains.step(x)));
-      this.lagged.push(this.lagged.back(0));
-    }
-    const n = this.n++;
-    this.refiner.push(x);
+  protected settle(x: number): void {
+    // Moving averages start from the first value, as if it had always been there.
+    for (let k = 0; k < this.emg.windowSamples + this.mains.windowSamples; k++) this.emg.step(this.mains.step(x));
+    this.lagged.push(this.emg.step(this.mains.step(x)));
+    this.lagged.push(this.lagged.back(0));
+  }
+
+  protected detect(x: number, n: number): void {
     const filtered = this.emg.step(this.mains.step(x));
     this.lagged.push(filtered);
     const y = this.smooth.step(Math.abs(filtered - this.lagged.back(2)) * this.derivativeScale);
@@ -138,6 +113,5 @@ export class ChristovDetector implements RPeakDetector {
       const c = n - this.delaySamples;
       this.refiner.request(c - this.refineBeforeSamples, c + this.refineAfterSamples);
     }
-    this.refiner.drain(out);
   }
 }

@@ -8,10 +8,10 @@
 // previous start; it is confirmed if within 160 ms the signal falls below -M ("neg threshold") and
 // stays there for more than 10 ms (the 10-sample rule at 1 kHz). The R peak is the largest ECG
 // value between the start and the confirmation.
-import type { RPeakDetector } from './detector.js';
-import { FirFilter, MissingSampleHold, RingBuffer } from '../filters/index.js';
+import { FirFilter, RingBuffer } from '../filters/index.js';
+import { ClassicDetector } from './classic-detector.js';
 import { SteepSlopeThreshold } from './peak-steep-threshold.js';
-import { maxMicrovolts, PeakRefiner } from './peak-refine.js';
+import { PeakRefiner } from './peak-refine.js';
 
 const differenceSec = 0.016;
 const smoothingSec = 0.016;
@@ -31,16 +31,14 @@ function binomialTaps(length: number): Float64Array {
   return taps.map((t) => t / sum);
 }
 
-export class EngzeeDetector implements RPeakDetector {
+export class EngzeeDetector extends ClassicDetector {
   readonly name = 'engzee' as const;
-  readonly sampleRateHz: number;
   readonly latencySamples: number;
+  protected readonly refiner: PeakRefiner;
 
-  private readonly hold = new MissingSampleHold(maxMicrovolts);
   private readonly lagged: RingBuffer;
   private readonly lowpass: FirFilter;
   private readonly steep: SteepSlopeThreshold;
-  private readonly refiner: PeakRefiner;
   private readonly differenceSamples: number;
   private readonly differenceScale: number;
   private readonly delaySamples: number;
@@ -49,8 +47,6 @@ export class EngzeeDetector implements RPeakDetector {
   private readonly negativeRunSamples: number;
   private readonly refineMarginSamples: number;
 
-  private n = 0;
-  private started = false;
   private onset = -1; // sample where the feature last crossed +M (the "thi" of Lourenco et al.)
   private armed = false; // an onset waits for its negative lobe
   private belowRun = 0;
@@ -58,8 +54,7 @@ export class EngzeeDetector implements RPeakDetector {
   private lastFeature = 0;
 
   constructor(sampleRateHz: number) {
-    if (!(sampleRateHz >= 100 && sampleRateHz <= 1000)) throw new RangeError(`sample rate ${sampleRateHz} Hz outside 100..1000 Hz`);
-    this.sampleRateHz = sampleRateHz;
+    super(sampleRateHz);
     const fs = sampleRateHz;
     this.differenceSamples = Math.max(1, Math.round(differenceSec * fs));
     this.differenceScale = fs / this.differenceSamples;
@@ -79,26 +74,10 @@ export class EngzeeDetector implements RPeakDetector {
     this.latencySamples = this.confirmWindowSamples + this.delaySamples + 2 * this.refineMarginSamples + this.refiner.delaySamples + 2;
   }
 
-  push(samples: Float32Array): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < samples.length; i++) this.step(samples[i], out);
-    return out;
-  }
-
-  flush(): number[] {
-    const out: number[] = [];
-    this.refiner.drain(out, true);
-    return out;
-  }
-
-  reset(): void {
-    this.hold.reset();
+  protected resetAlgorithm(): void {
     this.lagged.reset();
     this.lowpass.reset();
     this.steep.reset();
-    this.refiner.reset();
-    this.n = 0;
-    this.started = false;
     this.onset = -1;
     this.armed = false;
     this.belowRun = 0;
@@ -106,15 +85,11 @@ export class EngzeeDetector implements RPeakDetector {
     this.lastFeature = 0;
   }
 
-  private step(raw: number, out: number[]): void {
-    const x = this.hold.step(raw);
-    if (!this.started) {
-      this.started = true;
-      this.refiner.settle(x);
-      for (let k = 0; k <= this.differenceSamples; k++) this.lagged.push(x);
-    }
-    const n = this.n++;
-    this.refiner.push(x);
+  protected settle(x: number): void {
+    for (let k = 0; k <= this.differenceSamples; k++) this.lagged.push(x);
+  }
+
+  protected detect(x: number, n: number): void {
     this.lagged.push(x);
     const feature = this.lowpass.step((x - this.lagged.back(this.differenceSamples)) * this.differenceScale);
     const m = this.steep.step(feature, n);
@@ -150,6 +125,5 @@ export class EngzeeDetector implements RPeakDetector {
       }
     }
     this.lastFeature = feature;
-    this.refiner.drain(out);
   }
 }

@@ -9,17 +9,10 @@
 // the largest peak above half the threshold, at least 360 ms after the last QRS, becomes a QRS.
 // Our addition: a QRS stays provisional for 360 ms; a larger and steeper QRS-grade peak in that time
 // replaces it (a tall P wave before a QRS is otherwise counted as a beat, e.g. MIT-BIH 108).
-import type { RPeakDetector } from './detector.js';
-import {
-  BiquadCascade,
-  butterworthBandpass,
-  cascadeGroupDelaySamples,
-  MissingSampleHold,
-  MovingAverage,
-  RingBuffer,
-} from '../filters/index.js';
+import { BiquadCascade, butterworthBandpass, cascadeGroupDelaySamples, MovingAverage, RingBuffer } from '../filters/index.js';
+import { ClassicDetector } from './classic-detector.js';
 import { CandidateLog, LocalPeakPicker, ValueWindow } from './peak-support.js';
-import { maxMicrovolts, PeakRefiner } from './peak-refine.js';
+import { PeakRefiner } from './peak-refine.js';
 
 const threshold = 0.475;
 const integrationSec = 0.08;
@@ -37,12 +30,11 @@ const candidateCapacity = 64;
 /** Feature peaks below this (mean |derivative|, uV/s) are ignored: a flat line gives no beats. */
 const featureFloor = 1e-3;
 
-export class HamiltonDetector implements RPeakDetector {
+export class HamiltonDetector extends ClassicDetector {
   readonly name = 'hamilton' as const;
-  readonly sampleRateHz: number;
   readonly latencySamples: number;
+  protected readonly refiner: PeakRefiner;
 
-  private readonly hold = new MissingSampleHold(maxMicrovolts);
   private readonly bandpass: BiquadCascade;
   private readonly lagged: RingBuffer; // band-passed signal for the 10 ms difference
   private readonly derivatives: RingBuffer; // signed, for the baseline-shift and slope checks
@@ -53,7 +45,6 @@ export class HamiltonDetector implements RPeakDetector {
   private readonly noisePeaks = new ValueWindow(8);
   private readonly rrIntervals = new ValueWindow(8);
   private readonly learnMax = new Float64Array(learningWindows);
-  private readonly refiner: PeakRefiner;
 
   private readonly differenceSamples: number;
   private readonly differenceScale: number;
@@ -66,8 +57,6 @@ export class HamiltonDetector implements RPeakDetector {
   private readonly lookbackSamples: number;
   private readonly refineHalfSamples: number;
 
-  private n = 0;
-  private started = false;
   private learning = true;
   private detThreshold = 0;
   private lastBeat = -Infinity;
@@ -82,8 +71,7 @@ export class HamiltonDetector implements RPeakDetector {
   private heldBaselineShift = false;
 
   constructor(sampleRateHz: number) {
-    if (!(sampleRateHz >= 100 && sampleRateHz <= 1000)) throw new RangeError(`sample rate ${sampleRateHz} Hz outside 100..1000 Hz`);
-    this.sampleRateHz = sampleRateHz;
+    super(sampleRateHz);
     const fs = sampleRateHz;
     const sections = butterworthBandpass(2, 8, 16, fs);
     this.bandpass = new BiquadCascade(sections);
@@ -109,23 +97,13 @@ export class HamiltonDetector implements RPeakDetector {
     this.latencySamples = decisionSamples + this.featureDelaySamples + this.refineHalfSamples + this.refiner.delaySamples + 2;
   }
 
-  push(samples: Float32Array): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < samples.length; i++) this.step(samples[i], out);
-    return out;
-  }
-
-  flush(): number[] {
-    const out: number[] = [];
-    if (this.learning && this.started) this.endLearning();
+  protected override finish(): void {
+    if (this.learning && this.sampleCount > 0) this.endLearning();
     if (this.heldIndex >= 0) this.judgeHeld();
     this.commit();
-    this.refiner.drain(out, true);
-    return out;
   }
 
-  reset(): void {
-    this.hold.reset();
+  protected resetAlgorithm(): void {
     this.bandpass.reset();
     this.lagged.reset();
     this.derivatives.reset();
@@ -136,9 +114,6 @@ export class HamiltonDetector implements RPeakDetector {
     this.noisePeaks.clear();
     this.rrIntervals.clear();
     this.learnMax.fill(0);
-    this.refiner.reset();
-    this.n = 0;
-    this.started = false;
     this.learning = true;
     this.detThreshold = 0;
     this.lastBeat = -Infinity;
@@ -152,15 +127,11 @@ export class HamiltonDetector implements RPeakDetector {
     this.heldBaselineShift = false;
   }
 
-  private step(raw: number, out: number[]): void {
-    const x = this.hold.step(raw);
-    if (!this.started) {
-      this.started = true;
-      this.bandpass.settle(x);
-      this.refiner.settle(x);
-    }
-    const n = this.n++;
-    this.refiner.push(x);
+  protected settle(x: number): void {
+    this.bandpass.settle(x);
+  }
+
+  protected detect(x: number, n: number): void {
     const y = this.bandpass.step(x);
     this.lagged.push(y);
     const d = this.lagged.size > this.differenceSamples ? (y - this.lagged.back(this.differenceSamples)) * this.differenceScale : 0;
@@ -175,7 +146,6 @@ export class HamiltonDetector implements RPeakDetector {
       this.searchBack(n);
       if (this.provisional && n - this.lastBeat >= this.tWaveSamples) this.commit();
     }
-    this.refiner.drain(out);
   }
 
   private onPeak(index: number, height: number): void {

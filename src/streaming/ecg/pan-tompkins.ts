@@ -4,18 +4,10 @@
 // peaks on the integrated signal classified with SPKI/NPKI and thresholds I1 = NPKI + 0.25(SPKI-NPKI),
 // I2 = I1/2; 200 ms refractory; T-wave test within 360 ms (slope below half the previous QRS slope);
 // search-back for the highest peak above I2 when no QRS came for 166% of the regular RR average.
-import type { RPeakDetector } from './detector.js';
-import {
-  BiquadCascade,
-  butterworthBandpass,
-  cascadeGroupDelaySamples,
-  MissingSampleHold,
-  MovingAverage,
-  RingBuffer,
-  StreamingDerivative,
-} from '../filters/index.js';
+import { BiquadCascade, butterworthBandpass, cascadeGroupDelaySamples, MovingAverage, RingBuffer, StreamingDerivative } from '../filters/index.js';
+import { ClassicDetector } from './classic-detector.js';
 import { CandidateLog, LocalPeakPicker, ValueWindow } from './peak-support.js';
-import { maxMicrovolts, PeakRefiner } from './peak-refine.js';
+import { PeakRefiner } from './peak-refine.js';
 
 const integrationSec = 0.15;
 const refractorySec = 0.2;
@@ -29,12 +21,11 @@ const candidateCapacity = 64;
 /** Integrated-signal peaks below this, in (uV/s)^2, are noise floor even on a very clean line. */
 const featureFloor = 1e-6;
 
-export class PanTompkinsDetector implements RPeakDetector {
+export class PanTompkinsDetector extends ClassicDetector {
   readonly name = 'pan-tompkins' as const;
-  readonly sampleRateHz: number;
   readonly latencySamples: number;
+  protected readonly refiner: PeakRefiner;
 
-  private readonly hold = new MissingSampleHold(maxMicrovolts);
   private readonly bandpass: BiquadCascade;
   private readonly derivative: StreamingDerivative;
   private readonly integrator: MovingAverage;
@@ -43,7 +34,6 @@ export class PanTompkinsDetector implements RPeakDetector {
   private readonly candidates = new CandidateLog(candidateCapacity);
   private readonly rrAll = new ValueWindow(8);
   private readonly rrRegular = new ValueWindow(8);
-  private readonly refiner: PeakRefiner;
 
   private readonly featureDelaySamples: number; // integrated-peak index minus R index
   private readonly refractorySamples: number;
@@ -52,8 +42,6 @@ export class PanTompkinsDetector implements RPeakDetector {
   private readonly lookbackSamples: number;
   private readonly refineHalfSamples: number;
 
-  private n = 0; // absolute index of the next sample
-  private started = false;
   private learning = true;
   private learnMax = 0;
   private learnSum = 0;
@@ -69,8 +57,7 @@ export class PanTompkinsDetector implements RPeakDetector {
   private provisional = false; // lastBeat not yet reported
 
   constructor(sampleRateHz: number) {
-    if (!(sampleRateHz >= 100 && sampleRateHz <= 1000)) throw new RangeError(`sample rate ${sampleRateHz} Hz outside 100..1000 Hz`);
-    this.sampleRateHz = sampleRateHz;
+    super(sampleRateHz);
     const fs = sampleRateHz;
     const sections = butterworthBandpass(2, 5, 15, fs);
     this.bandpass = new BiquadCascade(sections);
@@ -93,22 +80,12 @@ export class PanTompkinsDetector implements RPeakDetector {
     this.latencySamples = Math.max(this.lookbackSamples, this.learningSamples + timeoutSamples) + this.featureDelaySamples + this.refineHalfSamples + this.refiner.delaySamples + 1;
   }
 
-  push(samples: Float32Array): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < samples.length; i++) this.step(samples[i], out);
-    return out;
-  }
-
-  flush(): number[] {
-    const out: number[] = [];
-    if (this.learning && this.started) this.endLearning(out);
+  protected override finish(): void {
+    if (this.learning && this.sampleCount > 0) this.endLearning();
     this.commit();
-    this.refiner.drain(out, true);
-    return out;
   }
 
-  reset(): void {
-    this.hold.reset();
+  protected resetAlgorithm(): void {
     this.bandpass.reset();
     this.derivative.reset();
     this.integrator.reset();
@@ -117,9 +94,6 @@ export class PanTompkinsDetector implements RPeakDetector {
     this.candidates.clear();
     this.rrAll.clear();
     this.rrRegular.clear();
-    this.refiner.reset();
-    this.n = 0;
-    this.started = false;
     this.learning = true;
     this.learnMax = 0;
     this.learnSum = 0;
@@ -135,17 +109,12 @@ export class PanTompkinsDetector implements RPeakDetector {
     this.provisional = false;
   }
 
-  private step(raw: number, out: number[]): void {
-    const x = this.hold.step(raw);
-    if (!this.started) {
-      // Start as if the first value had always been there: no start-up transient.
-      this.started = true;
-      this.bandpass.settle(x);
-      this.derivative.settle(x);
-      this.refiner.settle(x);
-    }
-    const n = this.n++;
-    this.refiner.push(x);
+  protected settle(x: number): void {
+    this.bandpass.settle(x);
+    this.derivative.settle(x);
+  }
+
+  protected detect(x: number, n: number): void {
     const d = this.derivative.step(this.bandpass.step(x));
     this.slopes.push(Math.abs(d));
     const feature = this.integrator.step(d * d);
@@ -160,12 +129,11 @@ export class PanTompkinsDetector implements RPeakDetector {
       else this.classify(index, this.picker.peakHeight, slope);
     }
     if (this.learning) {
-      if (n + 1 >= this.learningSamples) this.endLearning(out);
+      if (n + 1 >= this.learningSamples) this.endLearning();
     } else {
       if (n >= this.searchDue) this.searchBack(n);
       if (this.provisional && n - this.lastBeat >= this.tWaveSamples) this.commit();
     }
-    this.refiner.drain(out);
   }
 
   /** Largest |derivative| over the integration window that produced the peak at `index`. */
@@ -179,14 +147,13 @@ export class PanTompkinsDetector implements RPeakDetector {
     return best;
   }
 
-  private endLearning(out: number[]): void {
+  private endLearning(): void {
     this.learning = false;
     // Pan & Tompkins: signal level from the learning maximum, noise level from its mean.
     this.spki = this.learnMax / 3;
-    this.npki = this.learnSum / Math.max(1, this.n) / 2;
+    this.npki = this.learnSum / Math.max(1, this.sampleCount) / 2;
     const { index, height, slope } = this.candidates.takeAll();
     for (let i = 0; i < index.length; i++) this.classify(index[i], height[i], slope[i]);
-    this.refiner.drain(out);
   }
 
   private threshold1(): number {
