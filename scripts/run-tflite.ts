@@ -1,5 +1,5 @@
 // Runs a .tflite model with LiteRT.js on inputs from .npy files and writes the outputs as .npy, so
-// Python (ai-edge-litert, training/litert_crosscheck.py) can compare its outputs with ours.
+// Python (ai-edge-litert, training/crosscheck.py) can compare its outputs with ours.
 //
 // Usage:
 //   npx tsx scripts/run-tflite.ts --model m.tflite --in x.npy [--in x2.npy] --out y.npy [--out y2.npy]
