@@ -6,9 +6,9 @@
 // -25 ms, R 1.0 at 0, S -0.3 at +25 ms, widths 8-10 ms) sampled at the detector's rate and passed
 // through the same band-pass, so it is the filter matched to an ideal band-passed QRS at any rate.
 // Squaring the correlation makes inverted complexes (negative QRS, some PVCs) count as well.
-import type { RPeakDetector } from './detector.js';
 import { AdaptivePeakPicker } from './adaptive-peak-picker.js';
-import { genericQrs, SampleGuard } from './raw-history.js';
+import { AdaptiveFeatureDetector } from './adaptive-feature-detector.js';
+import { genericQrs } from './raw-history.js';
 import { BiquadCascade, butterworthBandpass, FirFilter, MovingSum } from '../filters/index.js';
 
 const lowHz = 5;
@@ -39,21 +39,18 @@ export function qrsTemplate(sampleRateHz: number, bandpass: BiquadCascade): Floa
   return template;
 }
 
-export class MatchedFilterDetector implements RPeakDetector {
+export class MatchedFilterDetector extends AdaptiveFeatureDetector {
   readonly name = 'matched-filter' as const;
-  readonly sampleRateHz: number;
   readonly latencySamples: number;
+  protected readonly picker: AdaptivePeakPicker;
   private readonly bandpass: BiquadCascade;
   private readonly correlator: FirFilter;
   private readonly smooth: MovingSum;
   private readonly smoothScale: number;
-  private readonly guard = new SampleGuard();
-  private readonly picker: AdaptivePeakPicker;
 
   constructor(sampleRateHz: number) {
-    if (!(sampleRateHz >= 50 && sampleRateHz <= 2000)) throw new RangeError(`matched-filter: sample rate ${sampleRateHz} Hz out of range`);
+    super('matched-filter', sampleRateHz);
     const fs = sampleRateHz;
-    this.sampleRateHz = fs;
     this.bandpass = new BiquadCascade(butterworthBandpass(2, lowHz, Math.min(highHz, 0.45 * fs), fs));
     const template = qrsTemplate(fs, this.bandpass);
     // correlation = convolution with the time-reversed template
@@ -73,28 +70,19 @@ export class MatchedFilterDetector implements RPeakDetector {
     this.latencySamples = this.picker.latencySamples;
   }
 
-  push(samples: Float32Array): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < samples.length; i++) {
-      const x = this.guard.hold(samples[i]);
-      if (this.guard.isFirstValid) this.bandpass.settle(x);
-      const c = this.correlator.step(this.bandpass.step(x));
-      this.picker.step(x, this.guard.missing, this.smooth.step(c * c) * this.smoothScale, out);
-    }
-    return out;
+  protected settle(x: number): void {
+    this.bandpass.settle(x);
   }
 
-  flush(): number[] {
-    const out: number[] = [];
-    this.picker.flush(out);
-    return out;
+  /** Squared correlation with the template, smoothed over 50 ms. */
+  protected feature(x: number): number {
+    const c = this.correlator.step(this.bandpass.step(x));
+    return this.smooth.step(c * c) * this.smoothScale;
   }
 
-  reset(): void {
+  protected resetFeature(): void {
     this.bandpass.reset();
     this.correlator.reset();
     this.smooth.reset();
-    this.guard.reset();
-    this.picker.reset();
   }
 }

@@ -11,6 +11,7 @@
 // band-pass is causal (the paper filtered forwards and backwards); its group delay is
 // compensated when the R is put on the original signal.
 import type { RPeakDetector } from './detector.js';
+import { checkFeatureSampleRate } from './adaptive-feature-detector.js';
 import { RawHistory, SampleGuard } from './raw-history.js';
 import { BiquadCascade, butterworthBandpass, cascadeGroupDelaySamples, MovingSum } from '../filters/index.js';
 
@@ -125,7 +126,7 @@ export class TwoAverageDetector implements RPeakDetector {
   private lastBeat = -1e12;
 
   constructor(sampleRateHz: number) {
-    if (!(sampleRateHz >= 50 && sampleRateHz <= 2000)) throw new RangeError(`two-average: sample rate ${sampleRateHz} Hz out of range`);
+    checkFeatureSampleRate('two-average', sampleRateHz);
     const fs = sampleRateHz;
     this.sampleRateHz = fs;
     const sections = butterworthBandpass(3, lowHz, Math.min(highHz, 0.45 * fs), fs);
