@@ -13,6 +13,7 @@
 import type { RPeakDetector } from './detector.js';
 import { checkFeatureSampleRate } from './adaptive-feature-detector.js';
 import { RawHistory, SampleGuard } from './raw-history.js';
+import { ValueWindow } from './peak-support.js';
 import { BiquadCascade, butterworthBandpass, cascadeGroupDelaySamples, MovingSum } from '../filters/index.js';
 
 const lowHz = 8;
@@ -54,43 +55,31 @@ class WarmAverage {
  * window; until the first block is complete, the mean of what has been seen.
  */
 class RobustMean {
-  private readonly means: Float64Array;
-  private readonly sorted: Float64Array;
+  private readonly means: ValueWindow;
   private readonly blockSamples: number;
-  private count = 0;
-  private pos = 0;
   private blockSum = 0;
   private blockFill = 0;
   private median = 0;
 
   constructor(blockSamples: number, blocks: number) {
     this.blockSamples = Math.max(1, blockSamples);
-    this.means = new Float64Array(blocks);
-    this.sorted = new Float64Array(blocks);
+    this.means = new ValueWindow(blocks);
   }
 
   step(z: number): number {
     this.blockSum += z;
     this.blockFill++;
     if (this.blockFill === this.blockSamples) {
-      this.means[this.pos] = this.blockSum / this.blockSamples;
-      this.pos = (this.pos + 1) % this.means.length;
-      if (this.count < this.means.length) this.count++;
+      this.means.push(this.blockSum / this.blockSamples);
       this.blockSum = 0;
       this.blockFill = 0;
-      const sorted = this.sorted.subarray(0, this.count);
-      sorted.set(this.means.subarray(0, this.count));
-      sorted.sort();
-      const mid = this.count >> 1;
-      this.median = this.count % 2 === 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+      this.median = this.means.median();
     }
-    return this.count > 0 ? this.median : this.blockSum / Math.max(1, this.blockFill);
+    return this.means.size > 0 ? this.median : this.blockSum / Math.max(1, this.blockFill);
   }
 
   reset(): void {
-    this.means.fill(0);
-    this.count = 0;
-    this.pos = 0;
+    this.means.clear();
     this.blockSum = 0;
     this.blockFill = 0;
     this.median = 0;
