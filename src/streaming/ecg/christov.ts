@@ -8,9 +8,9 @@
 //     the last 350 ms) / (0.3 s x rate), i.e. the paper's /150 at its 500 Hz rate,
 //  R: beat-expectation threshold, 0 until 2/3 of the mean of the last 5 RR intervals, then falling
 //     1.4 times slower than M until the expected beat, then held.
-import { MovingAverage, MovingSum, RingBuffer, SlidingMax } from '../filters/index.js';
+import { MovingAverage, MovingSum, SlidingMax } from '../filters/index.js';
 import { ClassicDetector } from './classic-detector.js';
-import { ValueWindow } from './peak-support.js';
+import { LagDerivative, ValueWindow } from './peak-support.js';
 import { SteepSlopeThreshold } from './peak-steep-threshold.js';
 import { PeakRefiner } from './peak-refine.js';
 
@@ -28,13 +28,12 @@ export class ChristovDetector extends ClassicDetector {
 
   private readonly mains: MovingAverage;
   private readonly emg: MovingAverage;
-  private readonly lagged = new RingBuffer(3);
+  private readonly lead: LagDerivative; // the complex lead before |.|: x[n] - x[n-2]
   private readonly smooth: MovingAverage;
   private readonly latestMax: SlidingMax; // max Y over the latest 50 ms
   private readonly integrating: MovingSum; // F as a sum over the last 300 ms of latestMax
   private readonly steep: SteepSlopeThreshold;
   private readonly rr = new ValueWindow(5);
-  private readonly derivativeScale: number;
   private readonly fScale: number;
   private readonly delaySamples: number;
   private readonly refractorySamples: number;
@@ -54,7 +53,7 @@ export class ChristovDetector extends ClassicDetector {
     this.mains = new MovingAverage(n1);
     this.emg = new MovingAverage(n2);
     this.smooth = new MovingAverage(n3);
-    this.derivativeScale = fs / 2;
+    this.lead = new LagDerivative(2, fs);
     this.latestMax = new SlidingMax(Math.max(1, Math.round(0.05 * fs)));
     const fWindow = Math.max(1, Math.round(0.3 * fs));
     this.integrating = new MovingSum(fWindow);
@@ -73,7 +72,7 @@ export class ChristovDetector extends ClassicDetector {
   protected resetAlgorithm(): void {
     this.mains.reset();
     this.emg.reset();
-    this.lagged.reset();
+    this.lead.reset();
     this.smooth.reset();
     this.latestMax.reset();
     this.integrating.reset();
@@ -87,14 +86,11 @@ export class ChristovDetector extends ClassicDetector {
   protected settle(x: number): void {
     // Moving averages start from the first value, as if it had always been there.
     for (let k = 0; k < this.emg.windowSamples + this.mains.windowSamples; k++) this.emg.step(this.mains.step(x));
-    this.lagged.push(this.emg.step(this.mains.step(x)));
-    this.lagged.push(this.lagged.back(0));
+    this.lead.settle(this.emg.step(this.mains.step(x)));
   }
 
   protected detect(x: number, n: number): void {
-    const filtered = this.emg.step(this.mains.step(x));
-    this.lagged.push(filtered);
-    const y = this.smooth.step(Math.abs(filtered - this.lagged.back(2)) * this.derivativeScale);
+    const y = this.smooth.step(Math.abs(this.lead.step(this.emg.step(this.mains.step(x)))));
 
     const m = this.steep.step(y, n);
     const f = this.integrating.step(this.latestMax.step(y)) * this.fScale;

@@ -8,8 +8,9 @@
 // previous start; it is confirmed if within 160 ms the signal falls below -M ("neg threshold") and
 // stays there for more than 10 ms (the 10-sample rule at 1 kHz). The R peak is the largest ECG
 // value between the start and the confirmation.
-import { FirFilter, RingBuffer } from '../filters/index.js';
+import { FirFilter } from '../filters/index.js';
 import { ClassicDetector } from './classic-detector.js';
+import { LagDerivative } from './peak-support.js';
 import { SteepSlopeThreshold } from './peak-steep-threshold.js';
 import { PeakRefiner } from './peak-refine.js';
 
@@ -36,11 +37,9 @@ export class EngzeeDetector extends ClassicDetector {
   readonly latencySamples: number;
   protected readonly refiner: PeakRefiner;
 
-  private readonly lagged: RingBuffer;
+  private readonly difference: LagDerivative;
   private readonly lowpass: FirFilter;
   private readonly steep: SteepSlopeThreshold;
-  private readonly differenceSamples: number;
-  private readonly differenceScale: number;
   private readonly delaySamples: number;
   private readonly refractorySamples: number;
   private readonly confirmWindowSamples: number;
@@ -56,13 +55,12 @@ export class EngzeeDetector extends ClassicDetector {
   constructor(sampleRateHz: number) {
     super(sampleRateHz);
     const fs = sampleRateHz;
-    this.differenceSamples = Math.max(1, Math.round(differenceSec * fs));
-    this.differenceScale = fs / this.differenceSamples;
-    this.lagged = new RingBuffer(this.differenceSamples + 1);
+    const differenceSamples = Math.max(1, Math.round(differenceSec * fs));
+    this.difference = new LagDerivative(differenceSamples, fs);
     const tapCount = Math.max(3, 2 * Math.round((smoothingSec * fs) / 2) + 1);
     this.lowpass = new FirFilter(binomialTaps(tapCount));
     this.steep = new SteepSlopeThreshold(fs);
-    this.delaySamples = Math.round(this.differenceSamples / 2 + (tapCount - 1) / 2);
+    this.delaySamples = Math.round(differenceSamples / 2 + (tapCount - 1) / 2);
     this.refractorySamples = Math.round(refractorySec * fs);
     this.confirmWindowSamples = Math.round(confirmWindowSec * fs);
     this.negativeRunSamples = Math.max(1, Math.round(negativeRunSec * fs));
@@ -75,7 +73,7 @@ export class EngzeeDetector extends ClassicDetector {
   }
 
   protected resetAlgorithm(): void {
-    this.lagged.reset();
+    this.difference.reset();
     this.lowpass.reset();
     this.steep.reset();
     this.onset = -1;
@@ -86,12 +84,11 @@ export class EngzeeDetector extends ClassicDetector {
   }
 
   protected settle(x: number): void {
-    for (let k = 0; k <= this.differenceSamples; k++) this.lagged.push(x);
+    this.difference.settle(x);
   }
 
   protected detect(x: number, n: number): void {
-    this.lagged.push(x);
-    const feature = this.lowpass.step((x - this.lagged.back(this.differenceSamples)) * this.differenceScale);
+    const feature = this.lowpass.step(this.difference.step(x));
     const m = this.steep.step(feature, n);
 
     if (feature > m && m > featureFloor && (this.onset < 0 || n - this.onset > this.refractorySamples)) {

@@ -11,7 +11,7 @@
 // replaces it (a tall P wave before a QRS is otherwise counted as a beat, e.g. MIT-BIH 108).
 import { BiquadCascade, butterworthBandpass, cascadeGroupDelaySamples, MovingAverage, RingBuffer } from '../filters/index.js';
 import { ClassicDetector } from './classic-detector.js';
-import { CandidateLog, LocalPeakPicker, ValueWindow } from './peak-support.js';
+import { CandidateLog, LagDerivative, LocalPeakPicker, ValueWindow } from './peak-support.js';
 import { PeakRefiner } from './peak-refine.js';
 
 const threshold = 0.475;
@@ -36,7 +36,7 @@ export class HamiltonDetector extends ClassicDetector {
   protected readonly refiner: PeakRefiner;
 
   private readonly bandpass: BiquadCascade;
-  private readonly lagged: RingBuffer; // band-passed signal for the 10 ms difference
+  private readonly difference: LagDerivative; // 10 ms difference of the band-passed signal
   private readonly derivatives: RingBuffer; // signed, for the baseline-shift and slope checks
   private readonly integrator: MovingAverage;
   private readonly picker: LocalPeakPicker;
@@ -46,8 +46,6 @@ export class HamiltonDetector extends ClassicDetector {
   private readonly rrIntervals = new ValueWindow(8);
   private readonly learnMax = new Float64Array(learningWindows);
 
-  private readonly differenceSamples: number;
-  private readonly differenceScale: number;
   private readonly featureDelaySamples: number;
   private readonly preBlankSamples: number;
   private readonly tWaveSamples: number;
@@ -75,12 +73,11 @@ export class HamiltonDetector extends ClassicDetector {
     const fs = sampleRateHz;
     const sections = butterworthBandpass(2, 8, 16, fs);
     this.bandpass = new BiquadCascade(sections);
-    this.differenceSamples = Math.max(1, Math.round(differenceSec * fs));
-    this.differenceScale = fs / this.differenceSamples;
-    this.lagged = new RingBuffer(this.differenceSamples + 1);
+    const differenceSamples = Math.max(1, Math.round(differenceSec * fs));
+    this.difference = new LagDerivative(differenceSamples, fs);
     const windowSamples = Math.max(1, Math.round(integrationSec * fs));
     this.integrator = new MovingAverage(windowSamples);
-    this.featureDelaySamples = Math.round(cascadeGroupDelaySamples(sections, 10, fs) + this.differenceSamples / 2 + (windowSamples - 1) / 2);
+    this.featureDelaySamples = Math.round(cascadeGroupDelaySamples(sections, 10, fs) + differenceSamples / 2 + (windowSamples - 1) / 2);
     this.preBlankSamples = Math.round(preBlankSec * fs);
     this.tWaveSamples = Math.round(tWaveSec * fs);
     this.blsWindowSamples = Math.round(blsWindowSec * fs);
@@ -105,7 +102,7 @@ export class HamiltonDetector extends ClassicDetector {
 
   protected resetAlgorithm(): void {
     this.bandpass.reset();
-    this.lagged.reset();
+    this.difference.reset();
     this.derivatives.reset();
     this.integrator.reset();
     this.picker.reset();
@@ -132,9 +129,7 @@ export class HamiltonDetector extends ClassicDetector {
   }
 
   protected detect(x: number, n: number): void {
-    const y = this.bandpass.step(x);
-    this.lagged.push(y);
-    const d = this.lagged.size > this.differenceSamples ? (y - this.lagged.back(this.differenceSamples)) * this.differenceScale : 0;
+    const d = this.difference.step(this.bandpass.step(x));
     this.derivatives.push(d);
     const feature = this.integrator.step(Math.abs(d));
     if (this.picker.step(feature, n)) this.onPeak(this.picker.peakIndex, this.picker.peakHeight);

@@ -1,6 +1,7 @@
 // Small bounded building blocks shared by the classic R-peak detectors (Pan-Tompkins, Hamilton,
 // Christov, Engelse-Zeelenberg): fixed-length value windows, a ring log of candidate peaks for
-// search-back, and Hamilton's online local-maximum picker.
+// search-back, Hamilton's online local-maximum picker and the lagged-difference derivative.
+import { RingBuffer } from '../filters/index.js';
 
 /** The last N values with mean and median; memory fixed at construction. */
 export class ValueWindow {
@@ -63,6 +64,36 @@ export class ValueWindow {
     this.values.fill(0);
     this.count = 0;
     this.position = 0;
+  }
+}
+
+/**
+ * Derivative as a difference over a lag: (x[n] - x[n - lagSamples]) per second. 0 until `lagSamples`
+ * earlier samples exist, unless settle() supplied them.
+ */
+export class LagDerivative {
+  readonly lagSamples: number;
+  private readonly perSecond: number;
+  private readonly ring: RingBuffer;
+
+  constructor(lagSamples: number, sampleRateHz: number) {
+    this.lagSamples = lagSamples;
+    this.perSecond = sampleRateHz / lagSamples;
+    this.ring = new RingBuffer(lagSamples + 1);
+  }
+
+  step(x: number): number {
+    this.ring.push(x);
+    return this.ring.size > this.lagSamples ? (x - this.ring.back(this.lagSamples)) * this.perSecond : 0;
+  }
+
+  /** Fills the lag with `x`, as if it had always been the input. */
+  settle(x: number): void {
+    for (let k = 0; k <= this.lagSamples; k++) this.ring.push(x);
+  }
+
+  reset(): void {
+    this.ring.reset();
   }
 }
 
