@@ -8,11 +8,12 @@
 // of the last QRS with less than half its slope). Search-back when no QRS for 1.5x the mean RR:
 // the largest peak above half the threshold, at least 360 ms after the last QRS, becomes a QRS.
 // Our addition: a QRS stays provisional for 360 ms; a larger and steeper QRS-grade peak in that time
-// replaces it (a tall P wave before a QRS is otherwise counted as a beat, e.g. MIT-BIH 108).
+// replaces it (provisional-qrs.ts).
 import { BiquadCascade, butterworthBandpass, cascadeGroupDelaySamples, MovingAverage, RingBuffer } from '../filters/index.js';
 import { ClassicDetector } from './classic-detector.js';
 import { CandidateLog, LagDerivative, LocalPeakPicker, ValueWindow } from './peak-support.js';
 import { PeakRefiner } from './peak-refine.js';
+import { ProvisionalQrs } from './provisional-qrs.js';
 
 const threshold = 0.475;
 const integrationSec = 0.08;
@@ -45,6 +46,7 @@ export class HamiltonDetector extends ClassicDetector {
   private readonly noisePeaks = new ValueWindow(8);
   private readonly rrIntervals = new ValueWindow(8);
   private readonly learnMax = new Float64Array(learningWindows);
+  private readonly lastQrs: ProvisionalQrs;
 
   private readonly featureDelaySamples: number;
   private readonly preBlankSamples: number;
@@ -57,11 +59,6 @@ export class HamiltonDetector extends ClassicDetector {
 
   private learning = true;
   private detThreshold = 0;
-  private lastBeat = -Infinity;
-  private lastSlope = 0;
-  private lastHeight = 0;
-  private beforeLastBeat = -Infinity;
-  private provisional = false; // lastBeat not yet reported
   // The held ("temp") peak waiting out its 200 ms pre-blank interval.
   private heldIndex = -1;
   private heldHeight = 0;
@@ -90,6 +87,7 @@ export class HamiltonDetector extends ClassicDetector {
     this.derivatives = new RingBuffer(this.blsWindowSamples + timeoutSamples + 4);
     const historySamples = Math.max(this.lookbackSamples, this.learningSamples + this.preBlankSamples) + this.featureDelaySamples + 2 * this.refineHalfSamples + timeoutSamples;
     this.refiner = new PeakRefiner(fs, historySamples, this.preBlankSamples / 2);
+    this.lastQrs = new ProvisionalQrs(this.refiner, this.featureDelaySamples, this.refineHalfSamples, this.tWaveSamples);
     const decisionSamples = Math.max(this.lookbackSamples, this.learningSamples + this.preBlankSamples + timeoutSamples, this.preBlankSamples + timeoutSamples);
     this.latencySamples = decisionSamples + this.featureDelaySamples + this.refineHalfSamples + this.refiner.delaySamples + 2;
   }
@@ -97,7 +95,7 @@ export class HamiltonDetector extends ClassicDetector {
   protected override finish(): void {
     if (this.learning && this.sampleCount > 0) this.endLearning();
     if (this.heldIndex >= 0) this.judgeHeld();
-    this.commit();
+    this.lastQrs.commit();
   }
 
   protected resetAlgorithm(): void {
@@ -113,11 +111,7 @@ export class HamiltonDetector extends ClassicDetector {
     this.learnMax.fill(0);
     this.learning = true;
     this.detThreshold = 0;
-    this.lastBeat = -Infinity;
-    this.lastSlope = 0;
-    this.lastHeight = 0;
-    this.beforeLastBeat = -Infinity;
-    this.provisional = false;
+    this.lastQrs.reset();
     this.heldIndex = -1;
     this.heldHeight = 0;
     this.heldSlope = 0;
@@ -139,7 +133,7 @@ export class HamiltonDetector extends ClassicDetector {
       // Judge only once every peak within the pre-blank interval has been confirmed by the picker.
       if (this.heldIndex >= 0 && n - this.heldIndex > this.preBlankSamples + this.picker.timeoutSamples) this.judgeHeld();
       this.searchBack(n);
-      if (this.provisional && n - this.lastBeat >= this.tWaveSamples) this.commit();
+      this.lastQrs.commitIfDue(n);
     }
   }
 
@@ -217,9 +211,9 @@ export class HamiltonDetector extends ClassicDetector {
   }
 
   private decide(index: number, height: number, slope: number, baselineShift: boolean): void {
-    const sinceBeat = index - this.lastBeat;
+    const sinceBeat = index - this.lastQrs.index;
     if (sinceBeat < this.preBlankSamples) return;
-    const tWave = sinceBeat < this.tWaveSamples && slope < 0.5 * this.lastSlope;
+    const tWave = sinceBeat < this.tWaveSamples && slope < 0.5 * this.lastQrs.slope;
     if (height > this.detThreshold && !baselineShift && !tWave) {
       this.acceptBeat(index, height, slope);
       return;
@@ -230,30 +224,19 @@ export class HamiltonDetector extends ClassicDetector {
   }
 
   private acceptBeat(index: number, height: number, slope: number): void {
-    const replaces = this.provisional && index - this.lastBeat < this.tWaveSamples && height > this.lastHeight && slope > this.lastSlope;
-    if (replaces) {
-      this.noisePeaks.push(this.lastHeight);
+    const last = this.lastQrs;
+    if (last.replaceableBy(index, height, slope)) {
+      this.noisePeaks.push(last.height);
       this.qrsPeaks.replaceLast(height);
-      if (Number.isFinite(this.beforeLastBeat)) this.rrIntervals.replaceLast(index - this.beforeLastBeat);
+      if (Number.isFinite(last.previousIndex)) this.rrIntervals.replaceLast(index - last.previousIndex);
+      last.replace(index, height, slope);
     } else {
-      this.commit();
       this.qrsPeaks.push(height);
-      if (Number.isFinite(this.lastBeat)) this.rrIntervals.push(index - this.lastBeat);
-      this.beforeLastBeat = this.lastBeat;
+      if (Number.isFinite(last.index)) this.rrIntervals.push(index - last.index);
+      last.take(index, height, slope);
     }
-    this.lastBeat = index;
-    this.lastSlope = slope;
-    this.lastHeight = height;
-    this.provisional = true;
     this.updateThreshold();
     this.candidates.dropThrough(index);
-  }
-
-  /** Reports the provisional beat. */
-  private commit(): void {
-    if (!this.provisional) return;
-    this.provisional = false;
-    this.refiner.requestAround(this.lastBeat - this.featureDelaySamples, this.refineHalfSamples);
   }
 
   private updateThreshold(): void {
@@ -263,11 +246,12 @@ export class HamiltonDetector extends ClassicDetector {
   }
 
   private searchBack(n: number): void {
-    if (!Number.isFinite(this.lastBeat)) return;
-    const sinceBeat = n - this.lastBeat;
+    const lastIndex = this.lastQrs.index;
+    if (!Number.isFinite(lastIndex)) return;
+    const sinceBeat = n - lastIndex;
     const limit = Math.min(1.5 * this.rrIntervals.mean(), this.lookbackSamples - this.tWaveSamples);
     if (sinceBeat <= limit) return;
-    const from = Math.max(this.lastBeat + this.tWaveSamples, n - this.lookbackSamples);
+    const from = Math.max(lastIndex + this.tWaveSamples, n - this.lookbackSamples);
     const found = this.candidates.highestIn(from, n, this.detThreshold / 2);
     if (found >= 0) {
       this.acceptBeat(this.candidates.indexAt(found), this.candidates.heightAt(found), this.candidates.slopeAt(found));
@@ -277,7 +261,7 @@ export class HamiltonDetector extends ClassicDetector {
       // Nothing qualifies for a long time (e.g. after a huge artefact): let the QRS level decay.
       this.qrsPeaks.push(this.qrsPeaks.median() / 2);
       this.updateThreshold();
-      this.lastBeat = n - this.tWaveSamples; // restart the wait, keep search-back bounded
+      this.lastQrs.restartWaitFrom(n - this.tWaveSamples); // keeps search-back bounded
     }
   }
 }

@@ -8,6 +8,7 @@ import { BiquadCascade, butterworthBandpass, cascadeGroupDelaySamples, MovingAve
 import { ClassicDetector } from './classic-detector.js';
 import { CandidateLog, LocalPeakPicker, ValueWindow } from './peak-support.js';
 import { PeakRefiner } from './peak-refine.js';
+import { ProvisionalQrs } from './provisional-qrs.js';
 
 const integrationSec = 0.15;
 const refractorySec = 0.2;
@@ -34,6 +35,7 @@ export class PanTompkinsDetector extends ClassicDetector {
   private readonly candidates = new CandidateLog(candidateCapacity);
   private readonly rrAll = new ValueWindow(8);
   private readonly rrRegular = new ValueWindow(8);
+  private readonly lastQrs: ProvisionalQrs;
 
   private readonly featureDelaySamples: number; // integrated-peak index minus R index
   private readonly refractorySamples: number;
@@ -47,14 +49,9 @@ export class PanTompkinsDetector extends ClassicDetector {
   private learnSum = 0;
   private spki = 0;
   private npki = 0;
-  private lastBeat = -Infinity; // feature-timeline index of the last QRS
-  private lastSlope = 0;
   private searchDue = Infinity;
   private irregular = false;
-  private lastHeight = 0;
-  private beforeLastBeat = -Infinity;
   private spkiBeforeLast = 0;
-  private provisional = false; // lastBeat not yet reported
 
   constructor(sampleRateHz: number) {
     super(sampleRateHz);
@@ -75,6 +72,7 @@ export class PanTompkinsDetector extends ClassicDetector {
     this.slopes = new RingBuffer(windowSamples + timeoutSamples + 4);
     const historySamples = Math.max(this.lookbackSamples, this.learningSamples) + this.featureDelaySamples + 2 * this.refineHalfSamples + timeoutSamples;
     this.refiner = new PeakRefiner(fs, historySamples, this.refractorySamples / 2);
+    this.lastQrs = new ProvisionalQrs(this.refiner, this.featureDelaySamples, this.refineHalfSamples, this.tWaveSamples);
     // Worst case: a candidate decided at the end of learning or found by search-back lookbackSec
     // after its feature peak, plus the feature delay and the refinement window.
     this.latencySamples = Math.max(this.lookbackSamples, this.learningSamples + timeoutSamples) + this.featureDelaySamples + this.refineHalfSamples + this.refiner.delaySamples + 1;
@@ -82,7 +80,7 @@ export class PanTompkinsDetector extends ClassicDetector {
 
   protected override finish(): void {
     if (this.learning && this.sampleCount > 0) this.endLearning();
-    this.commit();
+    this.lastQrs.commit();
   }
 
   protected resetAlgorithm(): void {
@@ -99,14 +97,10 @@ export class PanTompkinsDetector extends ClassicDetector {
     this.learnSum = 0;
     this.spki = 0;
     this.npki = 0;
-    this.lastBeat = -Infinity;
-    this.lastSlope = 0;
+    this.lastQrs.reset();
     this.searchDue = Infinity;
     this.irregular = false;
-    this.lastHeight = 0;
-    this.beforeLastBeat = -Infinity;
     this.spkiBeforeLast = 0;
-    this.provisional = false;
   }
 
   protected settle(x: number): void {
@@ -132,7 +126,7 @@ export class PanTompkinsDetector extends ClassicDetector {
       if (n + 1 >= this.learningSamples) this.endLearning();
     } else {
       if (n >= this.searchDue) this.searchBack(n);
-      if (this.provisional && n - this.lastBeat >= this.tWaveSamples) this.commit();
+      this.lastQrs.commitIfDue(n);
     }
   }
 
@@ -163,13 +157,13 @@ export class PanTompkinsDetector extends ClassicDetector {
   }
 
   private classify(index: number, height: number, slope: number): void {
-    const sinceBeat = index - this.lastBeat;
-    if (this.provisional && sinceBeat < this.tWaveSamples && height > this.lastHeight && slope > this.lastSlope && height > this.threshold1()) {
+    const sinceBeat = index - this.lastQrs.index;
+    if (this.lastQrs.replaceableBy(index, height, slope) && height > this.threshold1()) {
       this.replaceProvisional(index, height, slope);
       return;
     }
     if (height > this.threshold1() && sinceBeat > this.refractorySamples) {
-      if (sinceBeat < this.tWaveSamples && slope < 0.5 * this.lastSlope) {
+      if (sinceBeat < this.tWaveSamples && slope < 0.5 * this.lastQrs.slope) {
         this.npki = 0.125 * this.clipHeight(height) + 0.875 * this.npki; // T wave
         return;
       }
@@ -192,39 +186,25 @@ export class PanTompkinsDetector extends ClassicDetector {
 
   /** Takes a QRS, provisionally: see replaceProvisional(). `weight` is the SPKI update weight. */
   private acceptBeat(index: number, height: number, slope: number, weight: number): void {
-    this.commit();
     this.spkiBeforeLast = this.spki;
     this.spki = weight * this.clipHeight(height) + (1 - weight) * this.spki;
-    if (Number.isFinite(this.lastBeat)) this.addRr(index - this.lastBeat);
-    this.beforeLastBeat = this.lastBeat;
-    this.setLast(index, height, slope);
+    if (Number.isFinite(this.lastQrs.index)) this.addRr(index - this.lastQrs.index);
+    this.lastQrs.take(index, height, slope);
+    this.afterQrs(index);
   }
 
-  /**
-   * Our addition: a QRS stays provisional for 360 ms, and a larger and steeper QRS-grade peak in that
-   * time replaces it (a tall P wave, e.g. MIT-BIH 108, is otherwise taken and its QRS refused).
-   */
+  /** A larger and steeper QRS-grade peak replaces the provisional QRS (see provisional-qrs.ts). */
   private replaceProvisional(index: number, height: number, slope: number): void {
-    this.npki = 0.125 * this.clipHeight(this.lastHeight) + 0.875 * this.npki;
+    this.npki = 0.125 * this.clipHeight(this.lastQrs.height) + 0.875 * this.npki;
     this.spki = 0.125 * this.clipHeight(height) + 0.875 * this.spkiBeforeLast;
-    if (Number.isFinite(this.beforeLastBeat)) this.rrAll.replaceLast(index - this.beforeLastBeat);
-    this.setLast(index, height, slope);
+    if (Number.isFinite(this.lastQrs.previousIndex)) this.rrAll.replaceLast(index - this.lastQrs.previousIndex);
+    this.lastQrs.replace(index, height, slope);
+    this.afterQrs(index);
   }
 
-  private setLast(index: number, height: number, slope: number): void {
-    this.lastBeat = index;
-    this.lastHeight = height;
-    this.lastSlope = slope;
-    this.provisional = true;
+  private afterQrs(index: number): void {
     this.candidates.dropThrough(index);
     this.scheduleSearch();
-  }
-
-  /** Reports the provisional QRS. */
-  private commit(): void {
-    if (!this.provisional) return;
-    this.provisional = false;
-    this.refiner.requestAround(this.lastBeat - this.featureDelaySamples, this.refineHalfSamples);
   }
 
   private addRr(rrSamples: number): void {
@@ -242,13 +222,13 @@ export class PanTompkinsDetector extends ClassicDetector {
 
   private scheduleSearch(): void {
     const wait = Math.min(1.66 * this.rrAverage(), this.lookbackSamples - this.refractorySamples);
-    this.searchDue = this.lastBeat + Math.round(wait) + this.picker.timeoutSamples;
+    this.searchDue = this.lastQrs.index + Math.round(wait) + this.picker.timeoutSamples;
   }
 
   private searchBack(n: number): void {
-    const from = Math.max(this.lastBeat + this.refractorySamples + 1, n - this.lookbackSamples);
+    const from = Math.max(this.lastQrs.index + this.refractorySamples + 1, n - this.lookbackSamples);
     // The highest candidate where the missed beat should be (within 166% RR), else the highest at all.
-    const missLimit = this.lastBeat + Math.round(1.66 * this.rrAverage());
+    const missLimit = this.lastQrs.index + Math.round(1.66 * this.rrAverage());
     const i2 = 0.5 * this.threshold1();
     let found = this.candidates.highestIn(from, missLimit, i2);
     if (found < 0) found = this.candidates.highestIn(from, n, i2);
