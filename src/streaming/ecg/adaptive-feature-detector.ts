@@ -26,10 +26,12 @@ export abstract class AdaptiveFeatureDetector implements RPeakDetector {
 
   push(samples: Float32Array): number[] {
     const out: number[] = [];
+    const guard = this.guard;
+    const picker = this.picker;
     for (let i = 0; i < samples.length; i++) {
-      const x = this.guard.hold(samples[i]);
-      if (this.guard.isFirstValid) this.settle(x);
-      this.picker.step(x, this.guard.missing, this.feature(x), out);
+      const x = guard.hold(samples[i]);
+      if (guard.isFirstValid) this.settle(x);
+      picker.step(x, guard.missing, this.feature(x), out);
     }
     return out;
   }
