@@ -1,65 +1,7 @@
 // Tiny float32 .tflite graphs built with our writer, for quantizer proof tests.
-import type { FbTable } from '../../src/quantize/flatbuf/descriptor.js';
-import { builtinOperatorCode, type Tensor, type TfliteModel } from '../../src/quantize/tflite/model.js';
-import { options } from '../../src/quantize/tflite/options.js';
-import { writeTflite } from '../../src/quantize/tflite/write.js';
+import { GraphBuilder, randomArray, rng } from '../../src/quantize/tflite/build.js';
 
-/** Deterministic PRNG (mulberry32) so that weights and inputs repeat run to run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randomArray(n: number, random: () => number, lo = -1, hi = 1): Float32Array {
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * random());
-}
-
-export class GraphBuilder {
-  readonly model: TfliteModel = { version: 3, description: 'weargate test graph', operatorCodes: [], subgraphs: [{ name: 'main', tensors: [], inputs: [], outputs: [], operators: [] }], buffers: [{ data: new Uint8Array(0) }], metadataBuffer: [], metadata: [], signatureDefs: [] };
-
-  private get sg() {
-    return this.model.subgraphs[0];
-  }
-
-  tensor(name: string, shape: number[], data?: Float32Array | Int32Array, type = 'FLOAT32'): number {
-    let buffer = 0;
-    if (data) {
-      const bytes = new Uint8Array(data.byteLength);
-      const view = new DataView(bytes.buffer);
-      data.forEach((v, i) => (data instanceof Int32Array ? view.setInt32(4 * i, v, true) : view.setFloat32(4 * i, v, true)));
-      buffer = this.model.buffers.push({ data: bytes }) - 1;
-    }
-    const t: Tensor = { name, shape, type: data instanceof Int32Array ? 'INT32' : type, buffer, isVariable: false, hasRank: true };
-    return this.sg.tensors.push(t) - 1;
-  }
-
-  input(name: string, shape: number[]): number {
-    const i = this.tensor(name, shape);
-    this.sg.inputs.push(i);
-    return i;
-  }
-
-  op(name: string, inputs: number[], outputs: number[], optionsType?: string, opts: FbTable = {}): void {
-    const code = builtinOperatorCode(name);
-    let index = this.model.operatorCodes.findIndex((c) => c.builtinCode === code);
-    if (index < 0) index = this.model.operatorCodes.push({ builtinCode: code, builtinName: name, version: 1 }) - 1;
-    this.sg.operators.push({ opcodeIndex: index, inputs, outputs, ...(optionsType ? { builtinOptions: options(optionsType, opts) } : {}) });
-  }
-
-  output(i: number): void {
-    this.sg.outputs.push(i);
-  }
-
-  bytes(): Uint8Array {
-    return writeTflite(this.model);
-  }
-}
+export { randomArray, rng };
 
 /** input [1,8] -> FULLY_CONNECTED(8->4, RELU) -> [1,4] */
 export function fcReluGraph(seed = 1): Uint8Array {
