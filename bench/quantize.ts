@@ -14,6 +14,7 @@ import { quantizeModel } from '../src/quantize/quantize.js';
 import { readTflite } from '../src/quantize/tflite/read.js';
 import { writeTflite } from '../src/quantize/tflite/write.js';
 import { TOPOMAP_INPUT_SHAPE, topomapCnnFloat, topomapInputs } from '../src/quantize/tflite/build.js';
+import { pickRPeaks, scoreRPeakWindow } from '../src/models/rpeak/postprocess.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const referenceDir = process.env.WG_TFLITE_REFERENCE_DIR ?? join(repoRoot, '..', 'shared', 'data', 'tflite-reference');
@@ -73,35 +74,15 @@ async function errorVsFloat(runtime: ModelRuntime, floatBytes: Uint8Array, int8B
   return { max, rmse: Math.sqrt(sq / n) };
 }
 
-// R-peak post-processing and window scoring as specified in models/rpeak-proto/README.md.
-function pickPeaks(p: ArrayLike<number>, threshold = 0.5, refractorySamples = 50): number[] {
-  const at = (t: number): number => (t < 0 || t >= p.length ? -Infinity : p[t]);
-  const cand: number[] = [];
-  for (let t = 0; t < p.length; t++) if (p[t] >= threshold && p[t] >= at(t - 1) && p[t] > at(t + 1)) cand.push(t);
-  cand.sort((a, b) => p[b] - p[a] || a - b);
-  const kept: number[] = [];
-  for (const t of cand) if (kept.every((k) => Math.abs(k - t) >= refractorySamples)) kept.push(t);
-  return kept.sort((a, b) => a - b);
-}
-
-function scoreWindow(ref: number[], det: number[], length = 625, tol = 37): [number, number, number] {
-  const pairs: [number, number, number][] = [];
-  ref.forEach((r, i) => det.forEach((d, j) => Math.abs(d - r) <= tol && pairs.push([Math.abs(d - r), i, j])));
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-  const refHit = ref.map(() => false), detHit = det.map(() => false);
-  for (const [, i, j] of pairs) if (!refHit[i] && !detHit[j]) (refHit[i] = true), (detHit[j] = true);
-  const core = (t: number): boolean => t >= tol && t < length - tol;
-  return [ref.filter((r, i) => core(r) && refHit[i]).length, ref.filter((r, i) => core(r) && !refHit[i]).length, det.filter((d, j) => core(d) && !detHit[j]).length];
-}
-
 async function rpeakWindowScores(runtime: ModelRuntime, label: string, bytes: Uint8Array, val: Float32Array, beats: number[][]): Promise<string> {
   const m = await runtime.load(bytes);
   let tp = 0, fn = 0, fp = 0;
   try {
     beats.forEach((ref, i) => {
       const [p] = m.run([val.subarray(i * 625, (i + 1) * 625)]);
-      const [a, b, c] = scoreWindow(ref, pickPeaks(p as Float32Array));
-      tp += a, fn += b, fp += c;
+      const peaks = pickRPeaks(p as Float32Array, { threshold: 0.5, refractorySamples: 50 });
+      const score = scoreRPeakWindow(ref, peaks, { lengthSamples: 625, toleranceSamples: 37, guardSamples: 37 });
+      tp += score.tp, fn += score.fn, fp += score.fp;
     });
   } finally {
     m.dispose();

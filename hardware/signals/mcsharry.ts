@@ -2,7 +2,7 @@
 // synthetic electrocardiogram signals", IEEE TBME 50(3):289-294, 2003 (ECGSYN). A point circles a
 // limit cycle at the heart rate; P, Q, R, S and T are Gaussian events at fixed angles that push z.
 // RR intervals vary beat to beat (respiratory sinus arrhythmia + seeded randomness).
-import { SeededRandom } from './random.js';
+import { SeededRandom } from '../../src/common/random.js';
 
 export interface McSharryOptions {
   sampleRateHz: number;

@@ -3,7 +3,7 @@
 import { loadWfdbRecord } from '../../src/streaming/formats/load.js';
 import { resampleSinc } from '../../src/streaming/resample.js';
 import { McSharryEcg } from './mcsharry.js';
-import { SeededRandom } from './random.js';
+import { SeededRandom } from '../../src/common/random.js';
 
 export interface SignalSource {
   readonly sampleRateHz: number;

@@ -1,11 +1,12 @@
-// Re-derives the R-peak prototype's golden vectors (models/rpeak-proto/*-golden.json, written by
-// training/make_goldens.py) from the rules stated in the model card, in plain TypeScript. This
-// proves the card's pre-processing and peak-picking/scoring text is exact enough to reproduce
-// bit-for-bit; the production implementations live elsewhere and have their own tests.
+// Checks the R-peak prototype's golden vectors (models/rpeak-proto/*-golden.json, written by
+// training/make_goldens.py): the pre-processing is re-derived here from the model card's text (so the
+// card is exact enough to reproduce bit for bit), and the post-processing is the product's own
+// (src/models/rpeak/postprocess.ts), which must reproduce Python's peaks and counts exactly.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pickRPeaks, scoreRPeakWindow } from '../../src/models/rpeak/postprocess.js';
 
 const modelDir = join(new URL('../..', import.meta.url).pathname, 'models', 'rpeak-proto');
 const windowSamples = 625;
@@ -57,30 +58,6 @@ function normalizeWindow(x: number[]): Float32Array {
   return Float32Array.from(x, (v) => Math.min(8, Math.max(-8, (v - mean) / scale)));
 }
 
-function pickPeaks(p: Float32Array, threshold: number, refractorySamples: number): number[] {
-  const at = (t: number): number => (t < 0 || t >= p.length ? -Infinity : p[t]);
-  const cand: number[] = [];
-  for (let t = 0; t < p.length; t++) if (p[t] >= threshold && p[t] >= at(t - 1) && p[t] > at(t + 1)) cand.push(t);
-  cand.sort((a, b) => p[b] - p[a] || a - b);
-  const kept: number[] = [];
-  for (const t of cand) if (kept.every((k) => Math.abs(k - t) >= refractorySamples)) kept.push(t);
-  return kept.sort((a, b) => a - b);
-}
-
-function matchCounts(ref: number[], det: number[], length: number, tol: number, guard: number): [number, number, number] {
-  const pairs: [number, number, number][] = [];
-  ref.forEach((r, i) => det.forEach((d, j) => Math.abs(d - r) <= tol && pairs.push([Math.abs(d - r), i, j])));
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-  const refHit = ref.map(() => false);
-  const detHit = det.map(() => false);
-  for (const [, i, j] of pairs) if (!refHit[i] && !detHit[j]) (refHit[i] = true), (detHit[j] = true);
-  const core = (t: number): boolean => t >= guard && t < length - guard;
-  const tp = ref.filter((r, i) => core(r) && refHit[i]).length;
-  const fn = ref.filter((r, i) => core(r) && !refHit[i]).length;
-  const fp = det.filter((d, j) => core(d) && !detHit[j]).length;
-  return [tp, fn, fp];
-}
-
 /** Reads float32 [N,1,625,1] little-endian .npy rows (v1 header). */
 function readWindows(name: string): Float32Array[] {
   const buf = readFileSync(join(modelDir, name));
@@ -116,10 +93,14 @@ test('post-processing: peaks and Se/+P counts match the golden', () => {
   const meta = readJson<{ windows: { beats: number[] }[] }>('val-meta.json').windows;
   assert.ok(g.windows.length >= 20);
   for (const gw of g.windows) {
-    const peaks = pickPeaks(probs[gw.index], g.threshold, g.refractory_samples);
+    const peaks = pickRPeaks(probs[gw.index], { threshold: g.threshold, refractorySamples: g.refractory_samples });
     assert.equal(peaks, gw.peaks, `window ${gw.index}: peaks`);
-    const counts = matchCounts(meta[gw.index].beats, peaks, windowSamples, g.tolerance_samples, g.guard_samples);
-    assert.equal(counts, [gw.tp, gw.fn, gw.fp], `window ${gw.index}: TP/FN/FP`);
+    const { tp, fn, fp } = scoreRPeakWindow(meta[gw.index].beats, peaks, {
+      lengthSamples: windowSamples,
+      toleranceSamples: g.tolerance_samples,
+      guardSamples: g.guard_samples,
+    });
+    assert.equal([tp, fn, fp], [gw.tp, gw.fn, gw.fp], `window ${gw.index}: TP/FN/FP`);
   }
 });
 

@@ -1,21 +1,13 @@
 // Builds float32 .tflite graphs in code with our writer: the quantizer's proof graphs (tests) and a
 // synthetic, weight-dominated CNN that shows how file size and latency scale (bench/quantize.ts).
+import { mulberry32 } from '../../common/random.js';
 import type { FbTable } from '../flatbuf/descriptor.js';
 import { builtinOperatorCode, type Tensor, type TfliteModel } from './model.js';
 import { options } from './options.js';
 import { writeTflite } from './write.js';
 
-/** Deterministic PRNG (mulberry32) in [0, 1) so that weights and inputs repeat run to run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG in [0, 1) so that weights and inputs repeat run to run. */
+export const rng = mulberry32;
 
 export function randomArray(n: number, random: () => number, lo = -1, hi = 1): Float32Array {
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * random());

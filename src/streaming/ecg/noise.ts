@@ -11,6 +11,7 @@
 // Unlike the NSTDB records (noise only in alternate 2-minute segments after minute 5), noise is added
 // to the whole record here, starting at a seeded offset in the noise record and wrapping around
 // with a level shift that keeps the noise continuous (as `nst` does when its noise record ends).
+import { mulberry32 } from '../../common/random.js';
 import { FormatError } from '../../common/errors.js';
 
 /** Symbols that WFDB's map1() maps to NORMAL, the beats `sigamp -a` measures. */
@@ -90,17 +91,6 @@ export function resampleLinear(x: Float32Array, fromHz: number, toHz: number): F
   return out;
 }
 
-/** Small seeded PRNG (mulberry32) so noise offsets repeat across runs. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface MixNoiseInput {
   /** Clean ECG, physical units. */
@@ -133,7 +123,7 @@ export function mixNoise(input: MixNoiseInput): MixNoiseResult {
   const noiseRms = noiseRmsAmplitude(noise, input.sampleRateHz);
   if (!(noiseRms > 0)) throw new FormatError('noise', 'noise record has zero amplitude');
   const gain = noiseGainForSnr(input.snrDb, signalPeakToPeak, noiseRms);
-  const offsetSamples = Math.floor(seededRandom(input.seed)() * noise.length);
+  const offsetSamples = Math.floor(mulberry32(input.seed)() * noise.length);
 
   const noisy = new Float32Array(input.ecg.length);
   let k = offsetSamples;

@@ -5,7 +5,7 @@ import { EcgQualityMonitor } from '../../../src/streaming/ecg/quality-monitor.js
 import { loadWfdbRecord } from '../../../src/streaming/formats/load.js';
 import { isBeatAnnotation } from '../../../src/streaming/formats/wfdb.js';
 import { McSharryEcg } from '../../../hardware/signals/mcsharry.js';
-import { SeededRandom } from '../../../hardware/signals/random.js';
+import { SeededRandom } from '../../../src/common/random.js';
 
 const fs = 250;
 function clean(seconds = 10, seed = 4) {
