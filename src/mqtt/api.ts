@@ -179,7 +179,7 @@ export interface BridgeModels {
 
 export type Transaction = string | number;
 
-/** A request: any JSON object; `transaction` is echoed in the response. */
+/** A request: a JSON object of the verb's own shape; `transaction` is echoed in the response. */
 export type BridgeRequest = { transaction?: Transaction } & Record<string, unknown>;
 
 export type BridgeResponse =

@@ -13,7 +13,7 @@ export const INT8_MAX = 127;
 export const WEIGHT_MAX = 127;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
-/** Scale for an all-zero range: any positive value is exact for zero; LiteRT rejects scale 0. */
+/** Scale for an all-zero range: every positive value is exact for zero; LiteRT rejects scale 0. */
 const DEGENERATE_SCALE = 1 / 255;
 
 /** Asymmetric int8 params for [minReal, maxReal], widened to include 0 (TFLite's ChooseQuantizationParams). */

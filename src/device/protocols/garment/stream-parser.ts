@@ -62,7 +62,7 @@ export class GarmentStreamParser {
     this.bufferedLength = 0;
   }
 
-  // Leaves fewer than GARMENT_MAX_ENVELOPE_FRAME_BYTES buffered: any candidate that long is decided.
+  // Leaves fewer than GARMENT_MAX_ENVELOPE_FRAME_BYTES buffered: every candidate that long is decided.
   private drain(frames: GarmentFrame[]): void {
     const buf = this.buffer;
     const end = this.bufferedLength;
