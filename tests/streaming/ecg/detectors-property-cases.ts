@@ -8,6 +8,7 @@ import { isBeatAnnotation, toMicrovolts } from '../../../src/streaming/formats/w
 import type { DetectorFactory, RPeakDetector } from '../../../src/streaming/ecg/detector.js';
 import { scoreRecord } from '../../../src/streaming/ecg/ec57.js';
 import { McSharryEcg } from '../../../hardware/signals/mcsharry.js';
+import { runInChunks as runChunked } from './_run.js';
 
 const mitdb = '/work/shared/data/mitdb-train';
 
@@ -27,12 +28,7 @@ export async function mitdbExcerpt(record: string, seconds: number): Promise<Exc
   return { fs, microvolts, beats };
 }
 
-export function runChunked(detector: RPeakDetector, signal: Float32Array, chunk: number): number[] {
-  const beats: number[] = [];
-  for (let o = 0; o < signal.length; o += chunk) beats.push(...detector.push(signal.subarray(o, o + chunk)));
-  beats.push(...detector.flush());
-  return beats;
-}
+export { runChunked };
 
 /** Bytes held in typed arrays and array slots reachable from `root` (a structural size, not a timing). */
 export function retainedBytes(root: object): number {

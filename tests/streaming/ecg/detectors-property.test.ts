@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { detectorFactories } from '../../../src/streaming/ecg/registry.js';
 import type { DetectorFactory, DetectorName } from '../../../src/streaming/ecg/detector.js';
 import { mitdbExcerpt, runChunked } from './detectors-property-cases.js';
+import { runInChunks } from './_run.js';
 
 const excerpt = await mitdbExcerpt('208', 40);
 const { fs } = excerpt;
@@ -13,16 +14,7 @@ const entries = Object.entries(detectorFactories) as [DetectorName, DetectorFact
 
 /** Pushes `signal` in chunks whose sizes cycle through `sizes`, then flushes. */
 function runSizes(factory: DetectorFactory, signal: Float32Array, sizes: number[]): number[] {
-  const detector = factory(fs);
-  const beats: number[] = [];
-  let o = 0;
-  for (let k = 0; o < signal.length; k++) {
-    const size = sizes[k % sizes.length];
-    beats.push(...detector.push(signal.subarray(o, o + size)));
-    o += size;
-  }
-  beats.push(...detector.flush());
-  return beats;
+  return runInChunks(factory(fs), signal, sizes);
 }
 
 test('the registry holds Pan-Tompkins, Hamilton, Christov and Engelse-Zeelenberg', () => {

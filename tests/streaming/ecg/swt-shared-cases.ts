@@ -8,6 +8,7 @@ import { isBeatAnnotation } from '../../../src/streaming/formats/wfdb.js';
 import type { DetectorFactory, RPeakDetector } from '../../../src/streaming/ecg/detector.js';
 import { scoreRecord } from '../../../src/streaming/ecg/ec57.js';
 import { McSharryEcg } from '../../../hardware/signals/mcsharry.js';
+import { runInChunks as runAll } from './_run.js';
 
 const mitdb = '/work/shared/data/mitdb-train';
 
@@ -25,13 +26,7 @@ function matchBeats(reference: readonly number[], detected: readonly number[], t
   };
 }
 
-/** Runs a detector over `signal` in chunks of `chunk` samples, then flushes. */
-export function runAll(detector: RPeakDetector, signal: Float32Array, chunk = signal.length): number[] {
-  const beats: number[] = [];
-  for (let o = 0; o < signal.length; o += chunk) beats.push(...detector.push(signal.subarray(o, o + chunk)));
-  beats.push(...detector.flush());
-  return beats;
-}
+export { runAll };
 
 function synthetic(sampleRateHz: number, seconds: number, seed = 3) {
   const ecg = new McSharryEcg({ sampleRateHz, heartRateBpm: 72, seed, noiseMicrovolts: 15 });
@@ -124,16 +119,7 @@ export function detectorCases(name: string, factory: DetectorFactory, floors: De
     assert.ok(whole.length > 15);
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 1, maxLength: 50 }), (sizes) => {
-        const detector = factory(fs);
-        const beats: number[] = [];
-        let o = 0;
-        for (let k = 0; o < signal.length; k++) {
-          const size = sizes[k % sizes.length];
-          beats.push(...detector.push(signal.subarray(o, o + size)));
-          o += size;
-        }
-        beats.push(...detector.flush());
-        assert.equal(beats, whole);
+        assert.equal(runAll(factory(fs), signal, sizes), whole);
       }),
       { numRuns: 15 },
     );
