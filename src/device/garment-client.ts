@@ -26,6 +26,8 @@ export interface DeviceLinkStats extends GarmentParserStats {
   duplicates: number;
   /** Frames from another device id on this link (misconfigured dongle), skipped. */
   foreignFrames: number;
+  /** Bytes the transport dropped because reading fell behind (0 for transports that cannot drop). */
+  bytesDropped: number;
 }
 
 export interface GarmentClientEvents {
@@ -72,6 +74,7 @@ export class GarmentClient extends EventEmitter<GarmentClientEvents> {
       samplesLost: a.samplesLost,
       duplicates: a.duplicates,
       foreignFrames: this.foreignFrames,
+      bytesDropped: this.options.transport.droppedBytes ?? 0,
     };
   }
 

@@ -61,6 +61,12 @@ export interface DeviceHealth {
   versionErrors: number;
   fieldErrors: number;
   bytesSkipped: number;
+  /** Bytes the transport dropped because the gateway fell behind reading (bounded buffer). */
+  bytesDropped: number;
+  /** Repeated or stale frames (sequence number already seen), dropped. */
+  duplicates: number;
+  /** Frames from another device id on this link (misconfigured dongle), skipped. */
+  foreignFrames: number;
   reconnects: number;
 }
 

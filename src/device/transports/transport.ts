@@ -12,6 +12,8 @@ export interface Transport extends AsyncIterable<Uint8Array> {
   /** Human-readable address, e.g. `serial:/dev/ttyUSB0@115200`. */
   readonly address: string;
   readonly isOpen: boolean;
+  /** Bytes dropped because the reader fell behind, for transports with a bounded receive buffer. */
+  readonly droppedBytes?: number;
   /** Opens the link; rejects with a clear error when the device is absent. */
   open(): Promise<void>;
   /** Closes the link; idempotent. Pending iteration ends. */

@@ -42,6 +42,9 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
         versionErrors: s.versionErrors,
         fieldErrors: s.fieldErrors,
         bytesSkipped: s.bytesSkipped,
+        bytesDropped: s.bytesDropped,
+        duplicates: s.duplicates,
+        foreignFrames: s.foreignFrames,
         reconnects: s.reconnects,
       };
     }
