@@ -4,6 +4,7 @@ import type { Logger } from '../common/logger.js';
 import type { DeviceLinkStats, GarmentStatusReport } from '../device/garment-client.js';
 import type { DeviceInfo, Topics } from '../mqtt/api.js';
 import type { MqttPublisher } from '../mqtt/connection.js';
+import type { SequenceCounter } from '../mqtt/sequence.js';
 import type { SampleBlock } from '../streaming/types.js';
 import type { GatewayConfig } from './config/schema.js';
 import type { StatusBoard } from './status-board.js';
@@ -29,6 +30,8 @@ export interface ExtensionContext {
   bus: EventBus<GatewayEvents>;
   publisher: MqttPublisher;
   topics: Topics;
+  /** The `seq` counter of a result stream (e.g. `dev1/ecg/beats`); never repeats, even across restarts. */
+  sequence(key: string): SequenceCounter;
   /** Retained per-device status, merged from all extensions. */
   status: StatusBoard;
   /** Devices by id, filled by the devices extension. */

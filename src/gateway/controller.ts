@@ -9,6 +9,7 @@ import { topics as buildTopics } from '../mqtt/api.js';
 import { EmbeddedBroker } from '../mqtt/broker.js';
 import { MqttPublisher } from '../mqtt/connection.js';
 import { Outbox } from '../mqtt/outbox.js';
+import { SequenceCounter } from '../mqtt/sequence.js';
 import type { GatewayConfig } from './config/schema.js';
 import type { DeviceHandle, Extension, ExtensionContext, ExtensionFactory, GatewayEvents } from './context.js';
 import { bridgeExtension } from './extensions/bridge.js';
@@ -98,6 +99,7 @@ export class Controller {
     this.publisher.events.on('disconnected', ({ reason }) => log.warn(`MQTT broker connection lost: ${reason}`));
     this.publisher.start();
 
+    const outbox = this.outbox;
     this.context = {
       config,
       version: gatewayVersion,
@@ -106,6 +108,7 @@ export class Controller {
       bus: this.bus,
       publisher: this.publisher,
       topics,
+      sequence: (key) => new SequenceCounter(outbox, key),
       status: new StatusBoard(this.publisher, topics),
       devices: new Map(),
     };

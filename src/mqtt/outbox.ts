@@ -91,6 +91,7 @@ export class Outbox {
     oldest: Database.Statement<[], { createdAtMs: number }>;
     peek: Database.Statement<[number, number], DbRow>;
     addEvicted: Database.Statement<[number]>;
+    reserveSequence: Database.Statement<[{ key: string; count: number }], { value: number }>;
   };
   private readonly enqueueTx: (messages: readonly EnqueueMessage[]) => number[];
   private readonly ackTx: (ids: readonly number[]) => number;
@@ -124,6 +125,9 @@ export class Outbox {
         'SELECT id, topic, payload, qos, retain, createdAtMs, coalesceKey FROM outbox WHERE id > ? ORDER BY id LIMIT ?',
       ),
       addEvicted: this.db.prepare("UPDATE outbox_meta SET value = value + ? WHERE key = 'evicted'"),
+      reserveSequence: this.db.prepare(
+        'INSERT INTO outbox_meta (key, value) VALUES (@key, @count) ON CONFLICT(key) DO UPDATE SET value = value + @count RETURNING value',
+      ),
     };
     this.reloadTotals();
     this.enqueueTx = this.db.transaction((messages: readonly EnqueueMessage[]) => messages.map((m) => this.insert(m)));
@@ -182,6 +186,17 @@ export class Outbox {
     } finally {
       if (this.fullSync) this.db.pragma('synchronous = FULL');
     }
+  }
+
+  /**
+   * Reserves `count` consecutive sequence numbers for `key` (e.g. `dev1/ecg/beats`) and returns the
+   * first. The reservation is committed before it returns, so no number is ever handed out twice,
+   * even across a crash (a crash only leaves a gap, which consumers tolerate).
+   */
+  reserveSequence(key: string, count: number): number {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`sequence reservation must be a positive integer (got ${count})`);
+    const end = this.stmt.reserveSequence.get({ key: `seq:${key}`, count })!.value;
+    return end - count;
   }
 
   stats(): OutboxStats {

@@ -4,6 +4,7 @@ import type { DeviceConfig } from '../config/schema.js';
 import { BeatStream, type StreamBeat, type StreamQuality } from '../../streaming/ecg/beat-stream.js';
 import type { EcgQuality } from '../../mqtt/api.js';
 import { HrvMonitor, type HeartRateUpdate } from '../../streaming/ecg/hrv.js';
+import type { SequenceCounter } from '../../mqtt/sequence.js';
 import type { Extension, ExtensionContext } from '../context.js';
 
 interface DevicePipeline {
@@ -17,8 +18,8 @@ interface DevicePipeline {
   leadOff: boolean;
   /** The latest completed quality window. */
   quality: StreamQuality | undefined;
-  beatsSeq: number;
-  hrSeq: number;
+  beatsSeq: SequenceCounter;
+  hrSeq: SequenceCounter;
 }
 
 export function ecgExtension(ctx: ExtensionContext): Extension {
@@ -32,7 +33,7 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
     const beats = p.pendingBeats;
     p.pendingBeats = [];
     ctx.publisher.publish(ctx.topics.ecgBeats(id), {
-      seq: p.beatsSeq++,
+      seq: p.beatsSeq.next(),
       t: Date.now(),
       detector: p.beats.detectorName,
       sampleRateHz: p.sampleRateHz,
@@ -50,7 +51,7 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
     const last = updates.at(-1);
     const hrBpm = last?.smoothedHrBpm ?? null;
     ctx.publisher.publish(ctx.topics.ecgHr(id), {
-      seq: p.hrSeq++,
+      seq: p.hrSeq.next(),
       t: Date.now(),
       detector: p.beats.detectorName,
       hrBpm: hrBpm === null ? null : Math.round(hrBpm * 10) / 10,
@@ -80,8 +81,8 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
           pendingRr: [],
           leadOff: false,
           quality: undefined,
-          beatsSeq: 0,
-          hrSeq: 0,
+          beatsSeq: ctx.sequence(`${device.id}/ecg/beats`),
+          hrSeq: ctx.sequence(`${device.id}/ecg/hr`),
         };
         pipelines.set(device.id, p);
         const beatsTimer = setInterval(() => flushBeats(device.id, p), device.ecg.beatsPublishIntervalS * 1000);
