@@ -2,7 +2,7 @@
 // gateway opens the slave path with the real serialport stack, exactly as it would /dev/ttyACM0.
 // A stable symlink stands in for udev's /dev/serial/by-id/... name across re-plugs.
 import { createRequire } from 'node:module';
-import { mkdirSync, renameSync, symlinkSync, unlinkSync, write } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import tty from 'node:tty';
 
@@ -19,17 +19,21 @@ function loadNativePty(): NativePty {
 
 export class PtyPair {
   readonly slavePath: string;
-  private readonly masterFd: number;
   private readonly reader: tty.ReadStream;
   private readonly slaveHolder: tty.ReadStream;
   private closed = false;
   /** Bytes the simulator could not write because the peer stopped reading (kernel buffer full). */
   droppedBytes = 0;
 
-  /** @param symlinkPath stable path pointing at the slave side (replaced atomically on each open). */
-  constructor(readonly symlinkPath?: string) {
+  /**
+   * @param symlinkPath stable path pointing at the slave side (replaced atomically on each open).
+   * @param maxPendingBytes device-side backlog allowed while the gateway is not reading.
+   */
+  constructor(
+    readonly symlinkPath?: string,
+    private readonly maxPendingBytes = 64 * 1024,
+  ) {
     const { master, slave, pty } = loadNativePty().open(80, 24);
-    this.masterFd = master;
     this.slavePath = pty;
     // Raw mode on the slave before anyone opens it: no echo back to the device, no line editing.
     this.slaveHolder = new tty.ReadStream(slave);
@@ -51,13 +55,18 @@ export class PtyPair {
     this.reader.on('data', (chunk: Buffer) => listener(new Uint8Array(chunk)));
   }
 
-  /** Writes device bytes; drops (and counts) them if the peer is not draining, as a UART FIFO would. */
+  /**
+   * Writes device bytes. Like a USB CDC device, short stalls are absorbed (libuv queues the write
+   * until the kernel's pty buffer drains); beyond `maxPendingBytes` of backlog the bytes are dropped
+   * and counted, as the device's own FIFO would overflow.
+   */
   write(bytes: Uint8Array): void {
     if (this.closed) return;
-    write(this.masterFd, bytes, (err, written) => {
-      if (err) this.droppedBytes += bytes.length;
-      else if (written < bytes.length) this.droppedBytes += bytes.length - written;
-    });
+    if (this.reader.writableLength + bytes.length > this.maxPendingBytes) {
+      this.droppedBytes += bytes.length;
+      return;
+    }
+    this.reader.write(bytes);
   }
 
   /** Unplugs: the gateway's next read fails with EIO, as when a USB device is pulled. */
