@@ -35,6 +35,7 @@ export class Controller {
   private publisher: MqttPublisher | undefined;
   private readonly running: Extension[] = [];
   private context: ExtensionContext | undefined;
+  private stopping = false;
   readonly bus: EventBus<GatewayEvents>;
 
   constructor(private readonly options: ControllerOptions) {
@@ -96,7 +97,9 @@ export class Controller {
       log: log.child('mqtt'),
     });
     this.publisher.events.on('connected', ({ url }) => log.info(`connected to MQTT broker ${url}`));
-    this.publisher.events.on('disconnected', ({ reason }) => log.warn(`MQTT broker connection lost: ${reason}`));
+    this.publisher.events.on('disconnected', ({ reason }) => {
+      if (!this.stopping) log.warn(`MQTT broker connection lost: ${reason}`);
+    });
     this.publisher.start();
 
     const outbox = this.outbox;
@@ -131,6 +134,7 @@ export class Controller {
 
   async stop(): Promise<void> {
     const log = this.options.log;
+    this.stopping = true;
     for (const extension of this.running.reverse()) {
       try {
         await extension.stop();

@@ -255,7 +255,8 @@ export class MqttPublisher {
     this.lastSentId = 0;
     client?.end(true); // releases mqtt.js timers and fails its pending callbacks
     if (wasLive) {
-      this.log.warn(`disconnected from ${this.options.url}: ${reason}`);
+      // A disconnect we asked for (stop) is news, not a warning.
+      (this.stopping ? this.log.info : this.log.warn)(`disconnected from ${this.options.url}: ${reason}`);
       this.events.emit('disconnected', { reason });
     }
   }

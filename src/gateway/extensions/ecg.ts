@@ -64,7 +64,6 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
       quality: qualityPayload(p.quality, p.sampleRateHz),
       leadOff: p.leadOff,
     });
-    ctx.bus.emit('ecg:hr', { deviceId: id, hrBpm });
   };
 
   return {
@@ -111,7 +110,13 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
               p.quality = latest;
               ctx.status.update(deviceId, { signalQuality: Math.round(latest.sqi * 100) / 100 });
             }
-            if (beats.length > 0) p.pendingRr.push(...p.hrv.push(beats.map((b) => b.sampleIndex)));
+            if (beats.length > 0) {
+              const updates = p.hrv.push(beats.map((b) => b.sampleIndex));
+              p.pendingRr.push(...updates);
+              // Live HR for local consumers (the status line) as soon as there is one, between publishes.
+              const hrBpm = updates.at(-1)?.smoothedHrBpm;
+              if (hrBpm != null) ctx.bus.emit('ecg:hr', { deviceId, hrBpm });
+            }
             // Bounded: a consumer-less gateway must not grow this list between publishes.
             if (p.pendingRr.length > 1000) p.pendingRr.splice(0, p.pendingRr.length - 1000);
           } catch (err) {
