@@ -12,7 +12,7 @@ import { writeTflite } from '../../src/quantize/tflite/write.js';
 import { opName } from '../../src/quantize/tflite/model.js';
 import { inspectBytes } from '../../src/quantize/inspect.js';
 import { formatInspectReport } from '../../src/quantize/inspect-format.js';
-import { hasCommand } from '../_support/env.js';
+import { requireCommands } from '../_support/env.js';
 import { FlatWriter } from '../../src/quantize/flatbuf/write.js';
 import { TFLITE_SCHEMA } from '../../src/quantize/schema/tflite-schema.js';
 import type { FbTable } from '../../src/quantize/flatbuf/descriptor.js';
@@ -45,7 +45,7 @@ test('read -> write -> read is identical for every reference model', () => {
 });
 
 test('flatc decodes our rewritten files exactly like the originals', () => {
-  if (!hasCommand('flatc')) return void console.log('SKIP flatc oracle: missing flatc');
+  if (!requireCommands('flatc oracle', 'flatc')) return;
   const dir = mkdtempSync(join(tmpdir(), 'wg-flatc-'));
   try {
     const schema = readFileSync(join(REFERENCE_DIR, 'schema.fbs'), 'utf8')
