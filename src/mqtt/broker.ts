@@ -61,7 +61,9 @@ export class EmbeddedBroker {
       });
     } catch (err) {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
-      throw new Error(`embedded MQTT broker cannot listen on ${this.host}:${this.options.port ?? 0}: ${(err as Error).message}`);
+      const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      const hint = inUse ? ' (another broker is running there? set mqtt.url to use it, or pick mqtt.embeddedBroker.port)' : '';
+      throw new Error(`embedded MQTT broker cannot listen on ${this.host}:${this.options.port ?? 0}: ${(err as Error).message}${hint}`);
     }
     const address = server.address();
     this.boundPort = typeof address === 'object' && address ? address.port : 0;
