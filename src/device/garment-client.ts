@@ -55,7 +55,9 @@ export class GarmentClient extends EventEmitter<GarmentClientEvents> {
   private connected = false;
   private reconnects = 0;
   private foreignFrames = 0;
+  /** The garment id on the wire for the current connection (the first one heard), and the previous one's. */
   private wireDeviceId: number | undefined;
+  private lastWireDeviceId: number | undefined;
   private lastStatusKey = '';
 
   constructor(private readonly options: GarmentClientOptions) {
@@ -105,6 +107,8 @@ export class GarmentClient extends EventEmitter<GarmentClientEvents> {
       if (signal.aborted) break;
       if (everConnected) this.reconnects++;
       everConnected = true;
+      // The link may now carry another garment (a swapped shirt on the same dongle): learn its id again.
+      this.wireDeviceId = undefined;
       this.connected = true;
       this.backoff.reset();
       log.info(`connected on ${transport.address}`);
@@ -141,7 +145,10 @@ export class GarmentClient extends EventEmitter<GarmentClientEvents> {
 
   private onFrame(frame: GarmentFrame): void {
     if (frame.stream !== 'ecg') return; // other garment streams are not consumed yet
-    this.wireDeviceId ??= frame.deviceId;
+    if (this.wireDeviceId === undefined) {
+      if (this.lastWireDeviceId !== undefined && frame.deviceId !== this.lastWireDeviceId) this.assembler.reset();
+      this.wireDeviceId = this.lastWireDeviceId = frame.deviceId;
+    }
     if (frame.deviceId !== this.wireDeviceId) {
       this.foreignFrames++;
       return;
