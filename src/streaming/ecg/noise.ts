@@ -91,7 +91,6 @@ export function resampleLinear(x: Float32Array, fromHz: number, toHz: number): F
   return out;
 }
 
-
 export interface MixNoiseInput {
   /** Clean ECG, physical units. */
   ecg: Float32Array;
