@@ -32,10 +32,11 @@ export function makeGarment(dir: string, speed = 4): SimulatedGarment {
   });
 }
 
-export function makeConfig(dir: string, mqtt: Record<string, unknown>): GatewayConfig {
-  return validateConfig({
+/** The test gateway's config document (one garment 'g1' on `<dir>/tty-g1`), before validation. */
+export function configDocument(dir: string, mqtt: Record<string, unknown>, gatewayId = 'gw-test'): Record<string, unknown> {
+  return {
     version: 1,
-    gatewayId: 'gw-test',
+    gatewayId,
     dataDir: join(dir, 'state'),
     logLevel: 'debug',
     mqtt: { reconnectPeriodMs: 100, ...mqtt },
@@ -50,7 +51,11 @@ export function makeConfig(dir: string, mqtt: Record<string, unknown>): GatewayC
         ecg: { detector: 'pan-tompkins', beatsPublishIntervalS: 0.5, hrPublishIntervalS: 1 },
       },
     ],
-  });
+  };
+}
+
+export function makeConfig(dir: string, mqtt: Record<string, unknown>): GatewayConfig {
+  return validateConfig(configDocument(dir, mqtt));
 }
 
 export function tempDir(): string {

@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { EmbeddedBroker } from '../../src/mqtt/broker.js';
 import { freePort } from '../_support/brokers.js';
 import { waitFor } from '../_support/env.js';
-import { makeGarment, tempDir } from './_harness.js';
+import { configDocument, makeGarment, tempDir } from './_harness.js';
 
 const bin = new URL('../../bin/weargate.js', import.meta.url).pathname;
 const beatsTopic = 'weargate/gw-crash/g1/ecg/beats';
@@ -47,25 +47,7 @@ test('SIGKILL with results queued: after restart they reach the broker in order;
   const garment = makeGarment(dir, 4);
   garment.start();
   const configPath = join(dir, 'weargate.yaml');
-  writeFileSync(
-    configPath,
-    stringify({
-      version: 1,
-      gatewayId: 'gw-crash',
-      dataDir: join(dir, 'state'),
-      mqtt: { url: `mqtt://127.0.0.1:${port}`, reconnectPeriodMs: 100 },
-      statusLine: { enabled: false },
-      devices: [
-        {
-          id: 'g1',
-          kind: 'garment',
-          transport: { type: 'serial', path: join(dir, 'tty-g1') },
-          reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
-          ecg: { detector: 'pan-tompkins', beatsPublishIntervalS: 0.5 },
-        },
-      ],
-    }),
-  );
+  writeFileSync(configPath, stringify(configDocument(dir, { url: `mqtt://127.0.0.1:${port}` }, 'gw-crash')));
   const dbPath = join(dir, 'state', 'outbox.sqlite');
   const received: number[] = [];
   const broker = new EmbeddedBroker({
