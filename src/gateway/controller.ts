@@ -10,6 +10,7 @@ import { EmbeddedBroker } from '../mqtt/broker.js';
 import { MqttPublisher } from '../mqtt/connection.js';
 import { Outbox } from '../mqtt/outbox.js';
 import { SequenceCounter } from '../mqtt/sequence.js';
+import { SequenceFile } from '../mqtt/sequence-file.js';
 import type { GatewayConfig } from './config/schema.js';
 import type { DeviceHandle, Extension, ExtensionContext, ExtensionFactory, GatewayEvents } from './context.js';
 import { bridgeExtension } from './extensions/bridge.js';
@@ -33,6 +34,7 @@ export class Controller {
   private broker: EmbeddedBroker | undefined;
   private outbox: Outbox | undefined;
   private publisher: MqttPublisher | undefined;
+  private sequences: SequenceFile | undefined;
   private readonly running: Extension[] = [];
   private context: ExtensionContext | undefined;
   private stopping = false;
@@ -68,6 +70,13 @@ export class Controller {
       maxAgeS: config.mqtt.outbox.maxAgeS,
       log: log.child('outbox'),
     });
+    // Allocated whole at creation, so reservations keep working on a full disk; keys first seen
+    // here continue above what older versions reserved in the outbox database.
+    const legacy = this.outbox;
+    this.sequences = new SequenceFile({
+      path: join(config.dataDir, 'sequences.bin'),
+      startOf: (key) => legacy.sequenceValue(key),
+    });
 
     step('broker');
     if (config.mqtt.url) {
@@ -102,7 +111,7 @@ export class Controller {
     });
     this.publisher.start();
 
-    const outbox = this.outbox;
+    const sequences = this.sequences;
     this.context = {
       config,
       version: gatewayVersion,
@@ -111,7 +120,7 @@ export class Controller {
       bus: this.bus,
       publisher: this.publisher,
       topics,
-      sequence: (key) => new SequenceCounter(outbox, key),
+      sequence: (key) => new SequenceCounter(sequences, key),
       status: new StatusBoard(this.publisher, topics),
       devices: new Map(),
     };
@@ -145,6 +154,7 @@ export class Controller {
     this.running.length = 0;
     await this.publisher?.stop();
     this.outbox?.close();
+    this.sequences?.close();
     await this.broker?.stop();
     this.bus.removeAll();
   }

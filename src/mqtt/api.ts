@@ -47,8 +47,42 @@ export interface OutboxHealth {
   evicted: number;
   /** Rows acknowledged by the broker since the daemon started. */
   published: number;
-  /** Publishes that failed (connection lost before PUBACK, or refused by the broker). */
+  /** Publishes that did not complete (connection lost before PUBACK); they are sent again. */
   failed: number;
+  /** Results the disk refused and that were held in memory instead (lost on a crash until delivered), ever. */
+  notDurable: number;
+  /** Messages dropped: memory full while the disk refused them, or refused by the broker. */
+  lost: number;
+  /** Messages waiting in memory (state and health always; results while the disk refuses them). */
+  memoryDepth: number;
+  memoryBytes: number;
+  /** Size of the outbox's write-ahead log file, bytes. */
+  walBytes: number;
+}
+
+/** Whether results can be made durable right now; published without touching the disk. */
+export interface StorageHealth {
+  state: 'ok' | 'degraded';
+  /** Why results are not durable (e.g. `full: ... database or disk is full`). */
+  reason?: string;
+  /** Unix ms when the current state began. */
+  sinceT: number;
+  /** Free bytes on the data directory's filesystem for this user; null when unknown. */
+  freeBytes: number | null;
+}
+
+export interface RequestHealth {
+  answered: number;
+  /** Ignored requests: invalid verb or retained. */
+  refused: number;
+  /** Requests not answered because they came faster than the reply rate. */
+  dropped: number;
+}
+
+/** Retained `bridge/status`: the gateway's own condition, changed only when it changes. */
+export interface BridgeStatus {
+  t: number;
+  storage: StorageHealth;
 }
 
 export interface DeviceHealth {
@@ -77,6 +111,8 @@ export interface BridgeHealth {
   rssBytes: number;
   heapUsedBytes: number;
   outbox: OutboxHealth;
+  storage: StorageHealth;
+  requests: RequestHealth;
   devices: Record<string, DeviceHealth>;
 }
 
@@ -197,6 +233,7 @@ export interface MqttApi {
   'bridge/state': BridgeState;
   'bridge/info': BridgeInfo;
   'bridge/health': BridgeHealth;
+  'bridge/status': BridgeStatus;
   'bridge/models': BridgeModels;
   'bridge/request/<verb>': BridgeRequest;
   'bridge/response/<verb>': BridgeResponse;
@@ -213,21 +250,28 @@ export type ApiTopic = keyof MqttApi;
 export interface TopicPolicy {
   retain: boolean;
   qos: 0 | 1;
-  /** Keep only the newest pending copy in the outbox (state, not a history). */
+  /** Keep only the newest pending copy (state, not a history). */
   coalesce: boolean;
+  /**
+   * Committed to the disk before it is published (results). State and health are not: they are
+   * republished after a restart anyway, and must still reach the broker when the disk is full.
+   */
+  durable: boolean;
 }
 
-const state: TopicPolicy = { retain: true, qos: 1, coalesce: true };
-const result: TopicPolicy = { retain: false, qos: 1, coalesce: false };
+const state: TopicPolicy = { retain: true, qos: 1, coalesce: true, durable: false };
+const result: TopicPolicy = { retain: false, qos: 1, coalesce: false, durable: true };
+const reply: TopicPolicy = { retain: false, qos: 1, coalesce: false, durable: false };
 
 export const topicPolicy: Record<ApiTopic, TopicPolicy> = {
   'bridge/state': state,
   'bridge/info': state,
   // Only the latest health matters; while offline it must not pile up at 8640 rows a day.
-  'bridge/health': { retain: false, qos: 1, coalesce: true },
+  'bridge/health': { retain: false, qos: 1, coalesce: true, durable: false },
+  'bridge/status': state,
   'bridge/models': state,
-  'bridge/request/<verb>': result,
-  'bridge/response/<verb>': result,
+  'bridge/request/<verb>': reply,
+  'bridge/response/<verb>': reply,
   '<deviceId>/status': state,
   '<deviceId>/ecg/beats': result,
   '<deviceId>/ecg/hr': result,
@@ -279,6 +323,7 @@ export function topics(baseTopic: string, gatewayId: string) {
     bridgeState: ref('bridge/state', `${base}/bridge/state`),
     bridgeInfo: ref('bridge/info', `${base}/bridge/info`),
     bridgeHealth: ref('bridge/health', `${base}/bridge/health`),
+    bridgeStatus: ref('bridge/status', `${base}/bridge/status`),
     bridgeModels: ref('bridge/models', `${base}/bridge/models`),
     request: (verb: string) => ref('bridge/request/<verb>', `${base}/bridge/request/${checkTopicLevel('verb', verb)}`),
     response: (verb: string) => ref('bridge/response/<verb>', `${base}/bridge/response/${checkTopicLevel('verb', verb)}`),

@@ -1,30 +1,32 @@
 // The broker connection: birth/last will on `bridge/state`, reconnect with exponential backoff,
-// and a drain loop that publishes outbox rows in id order with QoS 1 and a bounded in-flight
-// window, deleting each row on PUBACK.
+// and, over each live connection, the delivery of queued messages (src/mqtt/delivery.ts) and the
+// answering of requests (src/mqtt/request-server.ts).
 //
 // Each connection attempt gets a fresh mqtt.js client with its own reconnect switched off: we
 // own the backoff, and a dropped connection's in-memory store (at most `inFlightWindow` packets)
-// is thrown away instead of being replayed by mqtt.js, because the outbox re-sends those rows
+// is thrown away instead of being replayed by mqtt.js, because the delivery re-sends those rows
 // itself, in order, on the next connection. Redelivery can duplicate; payloads carry `seq`.
 import { connect, UniqueMessageIdProvider, type IClientOptions, type MqttClient } from 'mqtt';
 import { readTls, type MqttConnectionOptions } from './connection-options.js';
 import { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
 import type { ApiTopic, MqttApi, OutboxHealth, Topics, TopicRef } from './api.js';
+import { Delivery, type StorageState } from './delivery.js';
 import type { EnqueueMessage, Outbox } from './outbox.js';
+import { RequestServer, type RequestStats } from './request-server.js';
 import { RequestRouter, type RequestHandler } from './requests.js';
 
 export type { MqttConnectionOptions, MqttTlsFiles } from './connection-options.js';
-
-// Upper bound of messages staged in memory before a commit is forced within the same turn.
-const maxStagedMessages = 256;
+export type { StorageState } from './delivery.js';
 
 // A type alias (not an interface) so it satisfies EventBus's Record constraint without an index signature.
 export type PublisherEvents = {
   connected: { url: string; attempts: number };
   disconnected: { reason: string };
-  /** Rows acknowledged by the broker (and deleted) in one batch. */
+  /** Messages acknowledged by the broker (and deleted) in one batch. */
   published: { count: number; totalPublished: number };
+  /** The disk started or stopped refusing results. */
+  storage: StorageState;
 };
 
 export interface MqttPublisherDeps {
@@ -32,6 +34,8 @@ export interface MqttPublisherDeps {
   outbox: Outbox;
   topics: Topics;
   log: Logger;
+  /** Bytes of results held in memory while the disk refuses them (default 8 MiB). */
+  memoryFallbackBytes?: number;
 }
 
 export class MqttPublisher {
@@ -40,10 +44,12 @@ export class MqttPublisher {
     Omit<MqttConnectionOptions, 'username' | 'password' | 'tls' | 'requestTimeoutMs'>
   > &
     MqttConnectionOptions;
-  private readonly outbox: Outbox;
   private readonly topics: Topics;
   private readonly log: Logger;
-  private readonly requests: RequestRouter;
+  private readonly router: RequestRouter;
+  private readonly requests: RequestServer;
+  private readonly delivery: Delivery;
+  private readonly outbox: Outbox;
   private readonly tlsOptions: IClientOptions;
   private client: MqttClient | null = null;
   private live: MqttClient | null = null; // the client, once its CONNACK arrived
@@ -52,16 +58,6 @@ export class MqttPublisher {
   private failedAttempts = 0;
   private lastError = 'connection closed';
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private readonly inFlight = new Set<number>();
-  private lastSentId = 0;
-  private draining = false;
-  private drainAgain = false;
-  private staged: EnqueueMessage[] = [];
-  private commitScheduled = false;
-  private pendingAcks: number[] = [];
-  private ackFlushScheduled = false;
-  private published = 0;
-  private failed = 0;
 
   constructor(deps: MqttPublisherDeps) {
     const c = deps.connection;
@@ -80,12 +76,26 @@ export class MqttPublisher {
     this.topics = deps.topics;
     this.log = deps.log;
     this.events = new EventBus<PublisherEvents>(deps.log);
-    this.requests = new RequestRouter(deps.log.child('request'), c.requestTimeoutMs);
+    this.router = new RequestRouter(deps.log.child('request'), c.requestTimeoutMs);
+    this.requests = new RequestServer({ topics: deps.topics, router: this.router, log: deps.log.child('request') });
+    this.delivery = new Delivery({
+      outbox: deps.outbox,
+      memoryFallbackBytes: deps.memoryFallbackBytes ?? 8 * 1024 * 1024,
+      inFlightWindow: this.options.inFlightWindow,
+      log: deps.log,
+      onStorageChange: (state) => this.events.emit('storage', state),
+      onPublished: (count, totalPublished) => this.events.emit('published', { count, totalPublished }),
+    });
     this.tlsOptions = readTls(c.tls);
   }
 
   get isConnected(): boolean {
     return this.live !== null;
+  }
+
+  /** Whether results are durable right now, and since when. */
+  get storage(): StorageState {
+    return this.delivery.storageState;
   }
 
   /** Starts connecting; rows enqueued before or while disconnected drain once connected. */
@@ -97,9 +107,10 @@ export class MqttPublisher {
   }
 
   /**
-   * Stages a typed message; it is committed to the outbox (durable from then on) at the end of
+   * Queues a typed message. Results (`policy.durable`) are committed to the outbox at the end of
    * this event-loop turn together with everything else published in the turn — one fsync per
-   * batch instead of one per result — and published only after that commit. Throws at once
+   * batch — and published only after that commit (or held in memory and counted when the disk
+   * refuses them). State and health go out from memory and never touch the disk. Throws at once
    * when the message can never fit the outbox.
    */
   publish<K extends ApiTopic>(ref: TopicRef<K>, payload: MqttApi[K]): void {
@@ -110,39 +121,34 @@ export class MqttPublisher {
       retain: ref.policy.retain,
       coalesceKey: ref.policy.coalesce ? ref.topic : null,
     };
-    this.outbox.assertFits(message);
-    this.staged.push(message);
-    if (this.staged.length >= maxStagedMessages) this.flush();
-    else if (!this.commitScheduled) {
-      this.commitScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.delivery.send(message, ref.policy.durable);
   }
 
   /** Commits staged messages now (also done by `stop()` and at the end of each turn). */
   flush(): void {
-    this.commitScheduled = false;
-    if (this.staged.length === 0) return;
-    const batch = this.staged;
-    this.staged = [];
-    try {
-      this.outbox.enqueueMany(batch);
-    } catch (err) {
-      // Disk full or I/O error: nothing else can hold them; count and say so loudly.
-      this.failed += batch.length;
-      this.log.error(`outbox write failed, ${batch.length} messages lost: ${(err as Error).message}`);
-    }
-    this.drain();
+    this.delivery.flush();
   }
 
   /** Answers `bridge/request/<verb>`; returns a function that removes the handler. */
   handle(verb: string, handler: RequestHandler): () => void {
-    return this.requests.register(verb, handler);
+    return this.router.register(verb, handler);
   }
 
   /** Outbox figures for `bridge/health`. */
   stats(): OutboxHealth {
-    return { ...this.outbox.stats(), published: this.published, failed: this.failed };
+    const memory = this.delivery.memoryStats();
+    return {
+      ...this.outbox.stats(),
+      ...this.delivery.counters,
+      memoryDepth: memory.depth,
+      memoryBytes: memory.bytes,
+      walBytes: this.outbox.walBytes(),
+    };
+  }
+
+  /** Request counters for `bridge/health`. */
+  requestStats(): RequestStats {
+    return { ...this.requests.stats };
   }
 
   /**
@@ -154,6 +160,7 @@ export class MqttPublisher {
     if (!this.started) return;
     this.stopping = true;
     this.started = false;
+    this.delivery.quiesce();
     clearTimeout(this.reconnectTimer);
     const client = this.client;
     const live = this.live;
@@ -170,7 +177,7 @@ export class MqttPublisher {
         this.options.stopTimeoutMs,
       );
     }
-    this.flushAcks();
+    this.delivery.flushAcks();
     if (client) client.end(true);
     this.dropConnection(client, 'stopped');
   }
@@ -195,7 +202,11 @@ export class MqttPublisher {
     });
     this.client = client;
     client.on('connect', () => this.onConnect(client));
-    client.on('message', (topic, payload) => void this.onMessage(client, topic, payload));
+    client.on('message', (topic, payload, packet) => {
+      void this.requests.handle(topic, payload, packet.retain, (responseTopic, body) => {
+        if (client === this.live) client.publish(responseTopic, body, { qos: 1, retain: false });
+      });
+    });
     client.on('error', (err) => {
       this.lastError = err.message;
       // A numeric code is the broker refusing us (bad credentials, not authorized): say it loudly.
@@ -212,9 +223,6 @@ export class MqttPublisher {
     this.failedAttempts = 0;
     this.lastError = 'connection closed';
     this.live = client;
-    this.flushAcks(); // rows acked on the last connection must not be re-sent
-    this.inFlight.clear();
-    this.lastSentId = 0;
     // Birth first: mqtt.js writes in call order, so `online` precedes the backlog.
     client.publish(this.topics.bridgeState.topic, 'online', { qos: 1, retain: true });
     client.subscribe(this.topics.requestFilter, { qos: 1 }, (err) => {
@@ -222,7 +230,7 @@ export class MqttPublisher {
     });
     this.log.info(`connected to ${this.options.url}`, { attempts, depth: this.outbox.stats().depth });
     this.events.emit('connected', { url: this.options.url, attempts });
-    this.drain();
+    this.delivery.attach(client);
   }
 
   private onClose(client: MqttClient): void {
@@ -248,96 +256,16 @@ export class MqttPublisher {
   private dropConnection(client: MqttClient | null, reason: string): void {
     const wasLive = this.live !== null && this.live === client;
     if (client === this.client) this.client = null;
-    if (wasLive) this.live = null;
-    // Rows in flight stay in the outbox and go out again, in order, on the next connection.
-    this.failed += this.inFlight.size;
-    this.inFlight.clear();
-    this.lastSentId = 0;
+    if (wasLive) {
+      this.live = null;
+      this.delivery.detach(client);
+    }
     client?.end(true); // releases mqtt.js timers and fails its pending callbacks
     if (wasLive) {
       // A disconnect we asked for (stop) is news, not a warning.
       (this.stopping ? this.log.info : this.log.warn)(`disconnected from ${this.options.url}: ${reason}`);
       this.events.emit('disconnected', { reason });
     }
-  }
-
-  private drain(): void {
-    if (this.draining) {
-      this.drainAgain = true;
-      return;
-    }
-    this.draining = true;
-    try {
-      do {
-        this.drainAgain = false;
-        this.fillWindow();
-      } while (this.drainAgain);
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  private fillWindow(): void {
-    const client = this.live;
-    if (!client || this.stopping) return; // stop() lets the window empty, it does not refill it
-    const room = this.options.inFlightWindow - this.inFlight.size;
-    if (room <= 0) return;
-    for (const row of this.outbox.peek(room, this.lastSentId)) {
-      if (this.live !== client) return;
-      this.inFlight.add(row.id);
-      this.lastSentId = row.id;
-      client.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain }, (err) =>
-        this.onPublishDone(client, row.id, err),
-      );
-    }
-  }
-
-  private onPublishDone(client: MqttClient, id: number, err: Error | undefined): void {
-    if (client !== this.live || !this.inFlight.delete(id)) return; // from a dropped connection
-    if (err) {
-      this.failed++;
-      if (typeof (err as Error & { code?: unknown }).code === 'number') {
-        // The broker refused this message (MQTT 5 reason code); re-sending cannot help.
-        this.log.warn(`broker refused row ${id}: ${err.message}; dropping it`);
-        this.pendingAcks.push(id);
-        this.scheduleAckFlush();
-      }
-    } else {
-      this.pendingAcks.push(id);
-      this.published++;
-      this.scheduleAckFlush();
-    }
-    this.drain();
-  }
-
-  private scheduleAckFlush(): void {
-    if (this.ackFlushScheduled) return;
-    this.ackFlushScheduled = true;
-    setImmediate(() => this.flushAcks());
-  }
-
-  // PUBACKs arriving together are deleted in one transaction (one fsync).
-  private flushAcks(): void {
-    this.ackFlushScheduled = false;
-    if (this.pendingAcks.length === 0) return;
-    const ids = this.pendingAcks;
-    this.pendingAcks = [];
-    try {
-      this.outbox.ackMany(ids);
-    } catch (err) {
-      // Rows stay and are re-sent later: a duplicate, not a loss.
-      this.log.error(`outbox ack failed: ${(err as Error).message}`);
-      return;
-    }
-    this.events.emit('published', { count: ids.length, totalPublished: this.published });
-  }
-
-  private async onMessage(client: MqttClient, topic: string, payload: Buffer): Promise<void> {
-    const parsed = this.topics.parse(topic);
-    if (parsed?.key !== 'bridge/request/<verb>' || parsed.verb === undefined) return;
-    const response = await this.requests.dispatch(parsed.verb, payload);
-    if (client !== this.live) return; // the requester will time out; replies are not queued
-    client.publish(this.topics.response(parsed.verb).topic, JSON.stringify(response), { qos: 1, retain: false });
   }
 }
 

@@ -8,8 +8,11 @@
 // published" has to mean on a gateway without a UPS. Acks are committed without their own fsync
 // and batched (`ackMany`): a lost delete only costs a duplicate, which consumers drop by `seq`.
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
+import type { SequenceReserver } from './sequence-file.js';
+import { StorageError } from './storage-error.js';
 
 export type Qos = 0 | 1 | 2;
 
@@ -67,12 +70,15 @@ const defaultMaxBytes = 64 * 1024 * 1024;
 const defaultMaxAgeS = 7 * 24 * 3600;
 const evictionLogIntervalMs = 60_000;
 const schemaVersion = 1;
+const walCheckpointPages = 256;
+const walSizeLimitBytes = 1024 * 1024;
 // Size of a row as the byte bound counts it.
 const sizeSql = 'length(payload) + length(CAST(topic AS BLOB))';
 
-export class Outbox {
+export class Outbox implements SequenceReserver {
   readonly maxBytes: number;
   readonly maxAgeS: number;
+  private readonly path: string;
   private readonly db: Database.Database;
   private readonly fullSync: boolean;
   private readonly nowMs: () => number;
@@ -92,7 +98,9 @@ export class Outbox {
     peek: Database.Statement<[number, number], DbRow>;
     addEvicted: Database.Statement<[number]>;
     reserveSequence: Database.Statement<[{ key: string; count: number }], { value: number }>;
+    sequenceValue: Database.Statement<[string], { value: number }>;
   };
+  private readonly reserveTx: (key: string, count: number) => number;
   private readonly enqueueTx: (messages: readonly EnqueueMessage[]) => number[];
   private readonly ackTx: (ids: readonly number[]) => number;
 
@@ -102,13 +110,17 @@ export class Outbox {
     if (!(this.maxBytes > 0) || !(this.maxAgeS > 0)) throw new RangeError('outbox maxBytes and maxAgeS must be > 0');
     this.nowMs = options.nowMs ?? Date.now;
     this.log = options.log ?? silentLogger;
+    this.path = options.path;
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.fullSync = options.synchronous !== 'normal';
     this.db.pragma(`synchronous = ${this.fullSync ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
-    // Bound the WAL file left behind after checkpoints (SD cards are small).
-    this.db.pragma('journal_size_limit = 4194304');
+    // Bound the WAL: checkpoint every 256 pages (1 MiB) instead of SQLite's 1000, and truncate
+    // what a checkpoint leaves behind to 1 MiB. With the default, many small FULL-sync commits
+    // grew the WAL to 4 MiB per few hundred rows and filled small disks before any checkpoint.
+    this.db.pragma(`wal_autocheckpoint = ${walCheckpointPages}`);
+    this.db.pragma(`journal_size_limit = ${walSizeLimitBytes}`);
     this.migrate();
     this.stmt = {
       insert: this.db.prepare(
@@ -128,7 +140,13 @@ export class Outbox {
       reserveSequence: this.db.prepare(
         'INSERT INTO outbox_meta (key, value) VALUES (@key, @count) ON CONFLICT(key) DO UPDATE SET value = value + @count RETURNING value',
       ),
+      sequenceValue: this.db.prepare('SELECT value FROM outbox_meta WHERE key = ?'),
     };
+    // In an explicit transaction, so a commit that fails (disk full) throws instead of leaving a
+    // RETURNING row that was read but never saved.
+    this.reserveTx = this.db.transaction(
+      (key: string, count: number) => this.stmt.reserveSequence.all({ key: `seq:${key}`, count })[0].value,
+    );
     this.reloadTotals();
     this.enqueueTx = this.db.transaction((messages: readonly EnqueueMessage[]) => messages.map((m) => this.insert(m)));
     this.ackTx = this.db.transaction((ids: readonly number[]) => {
@@ -149,8 +167,11 @@ export class Outbox {
     try {
       return this.enqueueTx(messages);
     } catch (err) {
-      this.reloadTotals(); // the transaction rolled back; so must the counters
-      throw err;
+      if (err instanceof RangeError) {
+        this.reloadTotals();
+        throw err;
+      }
+      throw this.failed(err, `cannot write ${messages.length} message(s) to the outbox`);
     }
   }
 
@@ -181,8 +202,7 @@ export class Outbox {
     try {
       return this.ackTx(ids);
     } catch (err) {
-      this.reloadTotals();
-      throw err;
+      throw this.failed(err, `cannot delete ${ids.length} acknowledged row(s)`);
     } finally {
       if (this.fullSync) this.db.pragma('synchronous = FULL');
     }
@@ -195,8 +215,42 @@ export class Outbox {
    */
   reserveSequence(key: string, count: number): number {
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`sequence reservation must be a positive integer (got ${count})`);
-    const end = this.stmt.reserveSequence.get({ key: `seq:${key}`, count })!.value;
-    return end - count;
+    try {
+      return this.reserveTx(key, count) - count;
+    } catch (err) {
+      throw this.failed(err, `cannot save sequence reservation for '${key}'`);
+    }
+  }
+
+  /** The first number not yet handed out for `key` by `reserveSequence` (undefined if never used). */
+  sequenceValue(key: string): number | undefined {
+    return this.stmt.sequenceValue.get(`seq:${key}`)?.value;
+  }
+
+  /** Size of the write-ahead log file now, bytes (0 when absent). */
+  walBytes(): number {
+    if (this.path === ':memory:') return 0;
+    try {
+      return statSync(`${this.path}-wal`).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * A failed write: the transaction rolled back, so must the counters. On a full disk, a
+   * checkpoint moves the WAL into the database and truncates it, which is what frees space for
+   * deletes (acks) and later writes.
+   */
+  private failed(err: unknown, context: string): StorageError {
+    const error = StorageError.from(err, context);
+    try {
+      this.reloadTotals();
+      if (error.code === 'full') this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // The database cannot even be read now; the original error says why.
+    }
+    return error;
   }
 
   stats(): OutboxStats {

@@ -37,6 +37,9 @@ export class RequestRouter {
     if ('error' in parsed) return { status: 'error', error: parsed.error };
     const request = parsed.request;
     const transaction = echoable(request.transaction);
+    if (request.transaction !== undefined && transaction === undefined) {
+      return { status: 'error', error: `transaction must be a string of at most ${maxTransactionChars} characters or a finite number` };
+    }
     const withTransaction = (response: BridgeResponse): BridgeResponse =>
       transaction === undefined ? response : { transaction, ...response };
     const handler = this.handlers.get(verb);
@@ -60,8 +63,12 @@ export class RequestRouter {
   }
 }
 
+/** Longest `transaction` string echoed back; a longer one is not echoed (replies stay small). */
+export const maxTransactionChars = 128;
+
 function echoable(value: unknown): Transaction | undefined {
-  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? value : undefined;
+  if (typeof value === 'string') return value.length <= maxTransactionChars ? value : undefined;
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 function parseRequest(payload: Uint8Array): { request: BridgeRequest } | { error: string } {

@@ -16,10 +16,12 @@ test('topics hang under <base>/<gatewayId> and keep their pattern', () => {
   assert.is(t.requestFilter, 'weargate/gw1/bridge/request/+');
 });
 
-test('retained state topics coalesce; results do not', () => {
-  assert.equal(t.deviceStatus('d').policy, { retain: true, qos: 1, coalesce: true });
-  assert.equal(t.bridgeInfo.policy, { retain: true, qos: 1, coalesce: true });
-  assert.equal(t.ecgBeats('d').policy, { retain: false, qos: 1, coalesce: false });
+test('retained state topics coalesce and stay off the disk; results are durable and do not coalesce', () => {
+  assert.equal(t.deviceStatus('d').policy, { retain: true, qos: 1, coalesce: true, durable: false });
+  assert.equal(t.bridgeInfo.policy, { retain: true, qos: 1, coalesce: true, durable: false });
+  assert.equal(t.bridgeStatus.policy, { retain: true, qos: 1, coalesce: true, durable: false });
+  assert.equal(t.ecgBeats('d').policy, { retain: false, qos: 1, coalesce: false, durable: true });
+  assert.is(t.bridgeHealth.policy.durable, false);
   assert.is(t.bridgeHealth.policy.retain, false);
   assert.is(t.bridgeHealth.policy.coalesce, true);
   for (const key of Object.keys(topicPolicy)) assert.ok(topicPolicy[key as keyof MqttApi].qos === 1, key);

@@ -79,7 +79,7 @@ test('1000 results arrive in order, exactly once on a stable link, and leave the
   }
 });
 
-test('broker absent at start: results queue in the outbox and drain in order once it appears', async () => {
+test('broker absent at start: results queue in the outbox, state in memory, and both drain once it appears', async () => {
   const port = await freePort();
   const pub = makePublisher(`mqtt://127.0.0.1:${port}`);
   const gate = { open: false };
@@ -94,7 +94,8 @@ test('broker absent at start: results queue in the outbox and drain in order onc
     assert.is(pub.outbox.stats().depth, 0, 'staged until the end of the turn');
     pub.publisher.flush();
     assert.not.ok(pub.publisher.isConnected);
-    assert.is(pub.outbox.stats().depth, 51, '50 results + 1 coalesced status');
+    assert.is(pub.outbox.stats().depth, 50, '50 results on disk');
+    assert.is(pub.publisher.stats().memoryDepth, 1, '1 coalesced status in memory');
 
     // The subscriber must be in place before the publisher may connect, hence the gate.
     broker = await startAedes({ port, aedes: gated(gate) });

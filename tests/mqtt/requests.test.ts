@@ -38,9 +38,16 @@ test('every failure becomes an error reply', async () => {
   assert.equal(hung, { transaction: 'h', status: 'error', error: "request 'hang' timed out after 50 ms" });
 });
 
-test('a non-scalar transaction is not echoed; duplicates and bad verbs are refused', async () => {
+test('a non-scalar or oversized transaction is refused, not echoed; duplicates and bad verbs are refused', async () => {
   const r = router();
-  assert.equal(await r.dispatch('echo', bytes('{"transaction":{"x":1}}')), { status: 'ok', data: { got: null } });
+  const refusal = { status: 'error', error: 'transaction must be a string of at most 128 characters or a finite number' };
+  assert.equal(await r.dispatch('echo', bytes('{"transaction":{"x":1}}')), refusal);
+  assert.equal(await r.dispatch('echo', bytes(JSON.stringify({ transaction: 'x'.repeat(129) }))), refusal);
+  assert.equal(await r.dispatch('echo', bytes(JSON.stringify({ transaction: 'x'.repeat(128) }))), {
+    transaction: 'x'.repeat(128),
+    status: 'ok',
+    data: { got: null },
+  });
   assert.throws(() => r.register('echo', () => 1), /already registered/);
   assert.throws(() => r.register('a/b', () => 1), /verb/);
   const off = r.register('temp', () => 1);

@@ -1,6 +1,7 @@
 // The gateway's own topics: retained `bridge/info`, periodic `bridge/health`, and the
 // request verbs `info` and `health` on `bridge/request/<verb>`.
-import type { BridgeHealth, BridgeInfo, DeviceHealth } from '../../mqtt/api.js';
+import { statfsSync } from 'node:fs';
+import type { BridgeHealth, BridgeInfo, BridgeStatus, DeviceHealth, StorageHealth } from '../../mqtt/api.js';
 import type { Extension, ExtensionContext } from '../context.js';
 
 const notice =
@@ -20,6 +21,9 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
     models: [],
     notice,
   });
+
+  const storage = (): StorageHealth => ({ ...ctx.publisher.storage, freeBytes: freeBytes(ctx.config.dataDir) });
+  const status = (): BridgeStatus => ({ t: Date.now(), storage: storage() });
 
   const health = (): BridgeHealth => {
     const cpu = process.cpuUsage();
@@ -55,6 +59,8 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       outbox: ctx.publisher.stats(),
+      storage: storage(),
+      requests: ctx.publisher.requestStats(),
       devices,
     };
   };
@@ -63,6 +69,8 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
     name: 'bridge',
     start() {
       ctx.publisher.publish(ctx.topics.bridgeInfo, info());
+      ctx.publisher.publish(ctx.topics.bridgeStatus, status());
+      unhandle.push(ctx.publisher.events.on('storage', () => ctx.publisher.publish(ctx.topics.bridgeStatus, status())));
       unhandle.push(ctx.publisher.handle('info', () => info()));
       unhandle.push(ctx.publisher.handle('health', () => health()));
       timer = setInterval(() => ctx.publisher.publish(ctx.topics.bridgeHealth, health()), ctx.config.health.intervalS * 1000);
@@ -73,4 +81,14 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
       for (const off of unhandle) off();
     },
   };
+}
+
+/** Free bytes for this user on the filesystem holding `dir`; null when it cannot be read. */
+function freeBytes(dir: string): number | null {
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return null;
+  }
 }

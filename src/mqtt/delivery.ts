@@ -1,0 +1,291 @@
+// What goes to the broker and in which order, over one connection at a time: state and health
+// from memory (they never touch the disk), results from the durable outbox, and results the disk
+// refused from a bounded memory fallback. Results are committed in one transaction per event-loop
+// turn and published only after that commit; each row is deleted on PUBACK. When the disk is full
+// or failing, results keep flowing from memory while a broker is connected, what could not be
+// made durable is counted, and the storage state changes so that `bridge/health` and
+// `bridge/status` (which never need the disk) can say so.
+import type { MqttClient } from 'mqtt';
+import type { Logger } from '../common/logger.js';
+import { MemoryQueue } from './memory-queue.js';
+import type { EnqueueMessage, Outbox, OutboxRow } from './outbox.js';
+import { StorageError } from './storage-error.js';
+
+export interface StorageState {
+  state: 'ok' | 'degraded';
+  /** Why results are not durable right now. */
+  reason?: string;
+  /** Unix ms when the current state began. */
+  sinceT: number;
+}
+
+export interface DeliveryCounters {
+  /** Messages acknowledged by the broker since start. */
+  published: number;
+  /** Publishes that did not complete (connection lost before PUBACK); they are sent again. */
+  failed: number;
+  /** Results the disk refused, held in memory instead (lost on a crash until delivered), ever. */
+  notDurable: number;
+  /** Messages dropped: memory full while the disk refused them, or refused by the broker. */
+  lost: number;
+}
+
+export interface DeliveryOptions {
+  outbox: Outbox;
+  /** Bytes of results held in memory while the disk refuses them. */
+  memoryFallbackBytes: number;
+  /** Bytes of state/health messages held in memory (coalesced per topic). */
+  volatileBytes?: number;
+  inFlightWindow: number;
+  log: Logger;
+  nowMs?: () => number;
+  onStorageChange?: (state: StorageState) => void;
+  onPublished?: (count: number, total: number) => void;
+}
+
+type Source = 'volatile' | 'outbox' | 'fallback';
+const sources: readonly Source[] = ['volatile', 'outbox', 'fallback'];
+// Upper bound of messages staged in memory before a commit is forced within the same turn.
+const maxStagedMessages = 256;
+// While the disk refuses writes, try it again at most this often.
+const storageRetryMs = 1000;
+// Acks that could not be deleted are retried later, up to this many ids.
+const maxUnackedIds = 100_000;
+
+export class Delivery {
+  readonly counters: DeliveryCounters = { published: 0, failed: 0, notDurable: 0, lost: 0 };
+  private readonly volatile: MemoryQueue;
+  private readonly fallback: MemoryQueue;
+  private readonly nowMs: () => number;
+  private storage: StorageState;
+  private lastStorageTryMs = -Infinity;
+  private live: MqttClient | null = null;
+  private stopping = false;
+  private readonly inFlight: Record<Source, Set<number>> = { volatile: new Set(), outbox: new Set(), fallback: new Set() };
+  private readonly cursor: Record<Source, number> = { volatile: 0, outbox: 0, fallback: 0 };
+  private draining = false;
+  private drainAgain = false;
+  private staged: EnqueueMessage[] = [];
+  private commitScheduled = false;
+  private pendingAcks: number[] = [];
+  private ackFlushScheduled = false;
+  private lastErrorLogMs = -Infinity;
+
+  constructor(private readonly options: DeliveryOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+    this.volatile = new MemoryQueue(options.volatileBytes ?? 4 * 1024 * 1024, this.nowMs);
+    this.fallback = new MemoryQueue(options.memoryFallbackBytes, this.nowMs);
+    this.storage = { state: 'ok', sinceT: this.nowMs() };
+  }
+
+  get storageState(): StorageState {
+    return { ...this.storage };
+  }
+
+  memoryStats(): { depth: number; bytes: number } {
+    return { depth: this.volatile.depth + this.fallback.depth, bytes: this.volatile.bytes + this.fallback.bytes };
+  }
+
+  /** Queues a message: durable ones are committed at the end of this turn, the rest go out from memory. */
+  send(message: EnqueueMessage, durable: boolean): void {
+    if (!durable) {
+      if (!this.volatile.add(message)) {
+        this.counters.lost++;
+        this.logError(`memory queue full, ${message.topic} dropped`);
+      }
+      this.drain();
+      return;
+    }
+    this.options.outbox.assertFits(message);
+    this.staged.push(message);
+    if (this.staged.length >= maxStagedMessages) this.flush();
+    else if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Commits staged results now (also done at the end of each turn). */
+  flush(): void {
+    this.commitScheduled = false;
+    if (this.staged.length === 0) return;
+    const batch = this.staged;
+    this.staged = [];
+    if (this.storage.state === 'ok' || this.nowMs() - this.lastStorageTryMs >= storageRetryMs) this.commit(batch);
+    else this.holdInMemory(batch);
+    this.drain();
+  }
+
+  /** A connection got its CONNACK: publish from the start of every queue. */
+  attach(client: MqttClient): void {
+    this.flushAcks(); // rows acked on the last connection must not be re-sent
+    this.live = client;
+    this.stopping = false;
+    this.resetWindow();
+    this.drain();
+  }
+
+  /** The connection is gone: rows in flight stay queued and go out again, in order, next time. */
+  detach(client: MqttClient | null): void {
+    if (client !== null && client !== this.live) return;
+    this.live = null;
+    this.resetWindow();
+  }
+
+  /** Stop refilling the window (the in-flight rows may still be acknowledged). */
+  quiesce(): void {
+    this.stopping = true;
+  }
+
+  flushAcks(): void {
+    this.ackFlushScheduled = false;
+    if (this.pendingAcks.length === 0) return;
+    const ids = this.pendingAcks;
+    this.pendingAcks = [];
+    try {
+      this.options.outbox.ackMany(ids);
+    } catch (err) {
+      // Rows stay on disk; keep their ids and delete them once the disk takes writes again.
+      this.pendingAcks = ids.slice(-maxUnackedIds);
+      this.logError(`outbox ack failed (will retry): ${(err as Error).message}`);
+      this.markDegraded(StorageError.from(err, 'outbox ack'));
+      return;
+    }
+    this.options.onPublished?.(ids.length, this.counters.published);
+  }
+
+  private commit(batch: EnqueueMessage[]): void {
+    this.lastStorageTryMs = this.nowMs();
+    // Results held in memory are older than this batch: they go to disk first, in order.
+    const held = this.fallback.takeAllExcept(this.inFlight.fallback);
+    const moved: EnqueueMessage[] = held.map(rowToMessage);
+    try {
+      this.options.outbox.enqueueMany([...moved, ...batch]);
+    } catch (err) {
+      const refused = this.fallback.restore(held);
+      this.counters.lost += refused;
+      this.markDegraded(StorageError.from(err, 'outbox write'));
+      this.holdInMemory(batch);
+      return;
+    }
+    if (this.storage.state !== 'ok') {
+      this.options.log.info(`storage recovered: results are durable again (${moved.length} moved from memory to disk)`);
+      this.setStorage({ state: 'ok', sinceT: this.nowMs() });
+      if (this.pendingAcks.length > 0) this.scheduleAckFlush();
+    }
+  }
+
+  private holdInMemory(batch: EnqueueMessage[]): void {
+    for (const message of batch) {
+      if (this.fallback.add(message)) this.counters.notDurable++;
+      else this.counters.lost++;
+    }
+    if (this.fallback.bytes > 0 && this.live === null) {
+      this.logError(`disk refuses results and no broker: ${this.fallback.depth} held in memory, ${this.counters.lost} lost so far`);
+    }
+  }
+
+  private markDegraded(error: StorageError): void {
+    if (this.storage.state === 'degraded') return;
+    this.options.log.error(`storage degraded, results are no longer durable: ${error.message}`);
+    this.setStorage({ state: 'degraded', reason: `${error.code}: ${error.message}`, sinceT: this.nowMs() });
+  }
+
+  private setStorage(state: StorageState): void {
+    this.storage = state;
+    this.options.onStorageChange?.({ ...state });
+  }
+
+  private resetWindow(): void {
+    for (const source of sources) {
+      this.counters.failed += this.live === null ? this.inFlight[source].size : 0;
+      this.inFlight[source].clear();
+      this.cursor[source] = 0;
+    }
+  }
+
+  drain(): void {
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = true;
+    try {
+      do {
+        this.drainAgain = false;
+        this.fillWindow();
+      } while (this.drainAgain);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private inFlightCount(): number {
+    return this.inFlight.volatile.size + this.inFlight.outbox.size + this.inFlight.fallback.size;
+  }
+
+  private fillWindow(): void {
+    const client = this.live;
+    if (!client || this.stopping) return;
+    for (const source of sources) {
+      const room = this.options.inFlightWindow - this.inFlightCount();
+      if (room <= 0) return;
+      for (const row of this.peek(source, room)) {
+        if (this.live !== client) return;
+        this.inFlight[source].add(row.id);
+        this.cursor[source] = row.id;
+        client.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain }, (err) =>
+          this.onPublishDone(client, source, row.id, err),
+        );
+      }
+    }
+  }
+
+  private peek(source: Source, limit: number): OutboxRow[] {
+    if (source === 'outbox') return this.options.outbox.peek(limit, this.cursor.outbox);
+    return (source === 'volatile' ? this.volatile : this.fallback).peek(limit, this.cursor[source]);
+  }
+
+  private onPublishDone(client: MqttClient, source: Source, id: number, err: Error | undefined): void {
+    if (client !== this.live || !this.inFlight[source].delete(id)) return; // from a dropped connection
+    if (err) {
+      this.counters.failed++;
+      if (typeof (err as Error & { code?: unknown }).code !== 'number') return this.drain();
+      // The broker refused this message (MQTT 5 reason code); re-sending cannot help.
+      this.options.log.warn(`broker refused a message (${source} ${id}): ${err.message}; dropping it`);
+      this.counters.lost++;
+    } else {
+      this.counters.published++;
+    }
+    this.acknowledge(source, id);
+    this.drain();
+  }
+
+  private acknowledge(source: Source, id: number): void {
+    if (source === 'volatile') this.volatile.ack(id);
+    else if (source === 'fallback') this.fallback.ack(id);
+    else {
+      this.pendingAcks.push(id);
+      this.scheduleAckFlush();
+      return;
+    }
+    this.options.onPublished?.(1, this.counters.published);
+  }
+
+  private scheduleAckFlush(): void {
+    if (this.ackFlushScheduled) return;
+    this.ackFlushScheduled = true;
+    setImmediate(() => this.flushAcks());
+  }
+
+  private logError(text: string): void {
+    const nowMs = this.nowMs();
+    if (nowMs - this.lastErrorLogMs < 60_000) return;
+    this.lastErrorLogMs = nowMs;
+    this.options.log.error(text);
+  }
+}
+
+function rowToMessage(row: OutboxRow): EnqueueMessage {
+  return { topic: row.topic, payload: row.payload, qos: row.qos, retain: row.retain, coalesceKey: row.coalesceKey };
+}
