@@ -48,6 +48,16 @@ export async function run(): Promise<void> {
   });
   console.log(`parse:            ${fmt(frameCount / parseOnly.s)} frames/s, ${(bytes / parseOnly.s / 1e6).toFixed(0)} MB/s`);
 
+  // Hostile input: a false magic every 6 bytes announcing the largest frame, CRC wrong (bounded by the CRC budget).
+  const crafted = new Uint8Array(8 << 20);
+  for (let i = 0; i + 6 <= crafted.length; i += 6) crafted.set([0xa5, 0x5a, 0x01, 0xff, 0x00, 0x04], i);
+  const hostile = time(() => {
+    const parser = new GarmentStreamParser();
+    for (let at = 0; at < crafted.length; at += 4096) parser.push(crafted.subarray(at, at + 4096));
+    return parser.stats.crcBytesChecked / crafted.length;
+  });
+  console.log(`parse crafted:    ${(crafted.length / hostile.s / 1e6).toFixed(1)} MB/s, ${hostile.value.toFixed(1)} CRC bytes per input byte`);
+
   const detectors = Object.keys(detectorFactories) as DetectorName[];
   console.log('\n| pipeline (parse + assemble + detect) | frames/s | samples/s | real-time factor @250 Hz | beats |');
   console.log('|---|---|---|---|---|');

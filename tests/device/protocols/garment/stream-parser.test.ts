@@ -3,12 +3,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   encodeGarmentFrame,
+  GARMENT_ENVELOPE_BYTES,
   GARMENT_HEADER_BYTES,
   GARMENT_MAX_ENVELOPE_FRAME_BYTES,
   GARMENT_SAMPLE_FORMAT_BYTES,
   GarmentStreamParser,
   type GarmentFrame,
+  type GarmentParserStats,
 } from '../../../../src/device/protocols/garment/index.js';
+import { envelopeFrameBytes, readEnvelope } from '../../../../src/device/protocols/garment/frame.js';
+import { envelopeFrameBytesAt } from '../../../../src/device/protocols/garment/stream-parser.js';
+import { checkEnvelope } from '../../../../src/device/protocols/garment/validate.js';
 import { arbitraryFrame } from './_arbitraries.js';
 import { concat, frameVectors, fromHex, plain, streamVectors } from './_vectors.js';
 
@@ -16,6 +21,11 @@ const mixed = streamVectors.find((v) => v.name === 'stream-mixed')!;
 const mixedBytes = fromHex(mixed.hex);
 const expectedFrames = mixed.frames.map((name) => frameVectors.find((v) => v.name === name)!.fields);
 const bufferLimitBytes = 2 * GARMENT_MAX_ENVELOPE_FRAME_BYTES;
+
+/** The counters SPEC.md section 6 defines (the vectors' `stats`), without the CRC-budget counters. */
+function wire(s: GarmentParserStats): GarmentParserStats {
+  return { framesOk: s.framesOk, crcErrors: s.crcErrors, lengthErrors: s.lengthErrors, versionErrors: s.versionErrors, fieldErrors: s.fieldErrors, bytesSkipped: s.bytesSkipped };
+}
 
 /** Feeds `bytes` cut at `cuts` (sorted offsets) and returns what came out. */
 function feed(bytes: Uint8Array, cuts: number[], parser = new GarmentStreamParser()) {
@@ -26,7 +36,8 @@ function feed(bytes: Uint8Array, cuts: number[], parser = new GarmentStreamParse
     assert.ok(parser.bufferedBytes <= bufferLimitBytes);
     from = cut;
   }
-  return { frames, stats: parser.stats, buffered: parser.bufferedBytes };
+  assert.is(parser.stats.candidatesSkipped, 0, 'real traffic never exhausts the CRC budget');
+  return { frames, stats: wire(parser.stats), buffered: parser.bufferedBytes };
 }
 
 function frameWireBytes(f: GarmentFrame): number {
@@ -82,7 +93,16 @@ test('random frames between random garbage come out whole, in order, under rando
         }
         assert.equal(frames.map(plain), pieces.map(([, f]) => plain(f)));
         const garbageBytes = pieces.reduce((n, [g]) => n + g.length, 0);
-        assert.equal(parser.stats, { framesOk: pieces.length, crcErrors: 0, lengthErrors: 0, versionErrors: 0, fieldErrors: 0, bytesSkipped: garbageBytes });
+        assert.equal(parser.stats, {
+          framesOk: pieces.length,
+          crcErrors: 0,
+          lengthErrors: 0,
+          versionErrors: 0,
+          fieldErrors: 0,
+          bytesSkipped: garbageBytes,
+          candidatesSkipped: 0,
+          crcBytesChecked: bytes.length - garbageBytes - 2 * pieces.length,
+        });
       },
     ),
     { numRuns: 200 },
@@ -105,6 +125,7 @@ test('corrupted streams never throw, and every byte is accounted for', () => {
           for (const f of parser.push(bytes.subarray(at, at + chunkBytes))) goodBytes += frameWireBytes(f);
         }
         assert.is(goodBytes + parser.stats.bytesSkipped + parser.bufferedBytes, bytes.length);
+        assert.is(parser.stats.candidatesSkipped, 0, 'random corruption never exhausts the CRC budget');
       },
     ),
     { numRuns: 300 },
@@ -127,11 +148,57 @@ test('endless garbage keeps the buffer bounded and the parser answering', () => 
     }
   }
   assert.is(parser.stats.bytesSkipped + parser.bufferedBytes, pushed);
-  assert.ok(parser.stats.lengthErrors + parser.stats.crcErrors > 1000);
+  const s = parser.stats;
+  assert.ok(s.lengthErrors + s.crcErrors + s.candidatesSkipped > 1000);
   // And it still finds the next real frame.
   const good = fromHex(frameVectors[0].hex);
   const frames = parser.push(concat([new Uint8Array(GARMENT_MAX_ENVELOPE_FRAME_BYTES), good]));
   assert.equal(frames.map(plain), [frameVectors[0].fields]);
+});
+
+/** A false magic every 6 bytes, each announcing the largest frame any version can describe, CRC wrong. */
+function crafted(bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes);
+  for (let i = 0; i + 6 <= bytes; i += 6) out.set([0xa5, 0x5a, 0x01, 0xff, 0x00, 0x04], i);
+  return out;
+}
+
+test('crafted false magics: CRC work per input byte stays bounded, and real frames are still found', () => {
+  const good = fromHex(frameVectors[0].hex);
+  const attack = crafted(1 << 20);
+  // One frame right after the attack (inside its last false spans: may be skipped), one after a clean stretch.
+  const bytes = concat([attack, good, new Uint8Array(GARMENT_MAX_ENVELOPE_FRAME_BYTES), good]);
+  for (const chunkBytes of [bytes.length, 4096, 61]) {
+    const parser = new GarmentStreamParser();
+    const frames: GarmentFrame[] = [];
+    for (let at = 0; at < bytes.length; at += chunkBytes) frames.push(...parser.push(bytes.subarray(at, at + chunkBytes)));
+    const s = parser.stats;
+    const perByte = s.crcBytesChecked / bytes.length;
+    assert.ok(perByte < 40, `${perByte.toFixed(1)} CRC bytes per input byte (chunks of ${chunkBytes})`);
+    assert.ok(s.candidatesSkipped > 100_000, `skipped ${s.candidatesSkipped}`);
+    assert.ok(frames.length >= 1, `chunks of ${chunkBytes}: the frame after the attack is found`);
+    assert.equal(plain(frames.at(-1)!), frameVectors[0].fields);
+    assert.is(s.bytesSkipped + parser.bufferedBytes + frames.length * good.length, bytes.length, 'every byte accounted for');
+  }
+});
+
+test("the parser's envelope rule is checkEnvelope's (SPEC.md rule 3)", () => {
+  const bytes = new Uint8Array(GARMENT_ENVELOPE_BYTES);
+  const payloads = [...Array.from({ length: 1100 }, (_v, i) => i), 0x4000, 0xfffe, 0xffff];
+  for (let headerBytes = 0; headerBytes < 256; headerBytes++) {
+    for (const payloadBytes of payloads) {
+      bytes.set([0xa5, 0x5a, 1, headerBytes, payloadBytes & 0xff, payloadBytes >> 8]);
+      let expected: number | null;
+      try {
+        const envelope = readEnvelope(bytes);
+        checkEnvelope(envelope);
+        expected = envelopeFrameBytes(envelope);
+      } catch {
+        expected = null;
+      }
+      if (envelopeFrameBytesAt(bytes, 0) !== expected) assert.is(envelopeFrameBytesAt(bytes, 0), expected, `${headerBytes}/${payloadBytes}`);
+    }
+  }
 });
 
 test('one huge chunk is processed through the bounded buffer', () => {
