@@ -12,11 +12,12 @@ const { values } = parseArgs({ options: { config: { type: 'string', short: 'c', 
 const configPath = resolve(values.config!);
 try {
   const doc = readConfigDocument(configPath);
-  if (typeof doc !== 'object' || doc === null) throw new ConfigError(['(root): expected an object']);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ConfigError(['(root): expected an object']);
   const { simulators, ...gatewayDoc } = doc as Record<string, unknown>;
   const baseDir = dirname(configPath);
   const sims = validateSimulators(simulators, baseDir);
   const config = resolvePaths(validateConfig(gatewayDoc), baseDir);
+  // runGateway runs the preflight (TLS files, dataDir) on this config before the simulators start.
   process.exitCode = await runGateway({ config, beforeStart: (log) => startSimulators(sims, log.child('sim')) });
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;

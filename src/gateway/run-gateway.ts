@@ -2,6 +2,7 @@
 import { ConfigError } from '../common/errors.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { loadConfigFile } from './config/load.js';
+import { preflightConfig } from './config/preflight.js';
 import type { GatewayConfig } from './config/schema.js';
 import { Controller, type ControllerOptions } from './controller.js';
 
@@ -18,6 +19,8 @@ export async function runGateway(options: RunGatewayOptions): Promise<number> {
   let config: GatewayConfig;
   try {
     config = options.config ?? loadConfigFile(options.configPath!);
+    // Before anything starts (simulators included): a bad TLS file or dataDir is a config problem.
+    preflightConfig(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`weargate: refusing to start, ${err.message}\n`);

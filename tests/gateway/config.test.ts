@@ -59,7 +59,7 @@ test('cross-field checks: duplicate device ids, tls cert without key', () => {
 });
 
 test('version 0 documents migrate (broker -> mqtt.url)', () => {
-  const c = validateConfig({ gatewayId: 'gw', broker: 'mqtt://example:1883' });
+  const c = validateConfig({ version: 0, gatewayId: 'gw', broker: 'mqtt://example:1883' });
   assert.is(c.version, 1);
   assert.is(c.mqtt.url, 'mqtt://example:1883');
 });

@@ -1,7 +1,7 @@
 // `weargate model quantize <float.tflite> --calib <data> --out <int8.tflite>`: int8 post-training
 // quantization calibrated in LiteRT, with a progress bar and a per-layer error report.
 import type { Command } from 'commander';
-import { modelCommand } from './model-inspect.js';
+import { MAX_TFLITE_BYTES, modelCommand } from './model-inspect.js';
 
 interface QuantizeCliOptions {
   calib: string;
@@ -16,6 +16,7 @@ interface QuantizeCliOptions {
 }
 
 const METHODS = ['minmax', 'percentile', 'mse'] as const;
+const MAX_METADATA_BYTES = 1024 * 1024;
 
 export function register(program: Command): void {
   modelCommand(program)
@@ -37,7 +38,8 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const { readFile, writeFile } = await import('node:fs/promises');
+      const { writeFile } = await import('node:fs/promises');
+      const { readBoundedFile, readBoundedTextFile } = await import('../../common/bounded-read.js');
       const { SingleBar, Presets } = await import('cli-progress');
       const { quantizeModel, inputElementCounts, assertQuantizable } = await import('../../quantize/quantize.js');
       const { loadCalibrationArrays, calibrationSet } = await import('../../quantize/calibrate/dataset.js');
@@ -49,11 +51,13 @@ export function register(program: Command): void {
       const runtime = await createLiteRtRuntime();
       const started = performance.now();
       try {
-        const floatBytes = new Uint8Array(await readFile(floatPath));
+        const floatBytes = await readBoundedFile(floatPath, { maxBytes: MAX_TFLITE_BYTES, what: 'model' });
         const floatModel = readTflite(floatBytes, floatPath);
         assertQuantizable(floatModel);
         const set = calibrationSet(await loadCalibrationArrays(opts.calib), inputElementCounts(floatModel));
-        const extra = opts.metadata ? (JSON.parse(await readFile(opts.metadata, 'utf8')) as Record<string, unknown>) : {};
+        const extra = opts.metadata
+          ? (JSON.parse(await readBoundedTextFile(opts.metadata, { maxBytes: MAX_METADATA_BYTES, what: 'metadata' })) as Record<string, unknown>)
+          : {};
         const result = await quantizeModel({
           floatModel: floatBytes,
           calibration: set,

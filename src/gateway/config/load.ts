@@ -1,48 +1,123 @@
-// Loads a YAML or JSON config file: migrate old versions step by step, fill defaults, validate,
-// and report every problem as `path: message` (the daemon refuses to start on any).
-import { readFileSync } from 'node:fs';
+// Loads a YAML or JSON config file: check its shape and version, migrate old versions step by
+// step, fill defaults, validate, and report every problem as `path: message` (the daemon refuses
+// to start on any).
+import { isIPv4, isIPv6 } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../common/errors.js';
+import { checkDeviceId } from '../../mqtt/api.js';
+import { documentShapeProblems, formatPath, quoteValue, readConfigDocument } from './document.js';
 import { CONFIG_VERSION, GatewayConfig } from './schema.js';
 
-type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
-/** migrations[n] turns a version-n document into version n+1. */
+export { readConfigDocument } from './document.js';
+
+// Past this many, the list is cut: the first ones are what the user fixes first anyway.
+const MAX_REPORTED_PROBLEMS = 100;
+
+type Doc = Record<string, unknown>;
+/** One migration step: the next version's document; problems when the old one cannot migrate. */
+type Migration = (old: Doc, problems: string[]) => Doc;
+
+const isObject = (value: unknown): value is Doc => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const VERSION_0_KEYS = new Set(['version', 'gatewayId', 'dataDir', 'logLevel', 'broker', 'mqtt', 'health', 'statusLine', 'devices']);
+
+/** migrations[n] turns a version-n document into version n+1; a step never drops a key silently. */
 const migrations: Record<number, Migration> = {
   // Version 0 (pre-release) named the broker URL `broker` at top level.
-  0: ({ broker, mqtt, ...rest }) => ({
-    ...rest,
-    version: 1,
-    mqtt: { ...(typeof mqtt === 'object' && mqtt ? mqtt : {}), ...(typeof broker === 'string' ? { url: broker } : {}) },
-  }),
+  0: (old, problems) => {
+    const { broker, mqtt, ...rest } = old;
+    for (const key of Object.keys(old)) {
+      if (!VERSION_0_KEYS.has(key)) problems.push(`${formatPath([key])}: unknown key in a version 0 document`);
+    }
+    if (broker !== undefined && typeof broker !== 'string') problems.push('broker: expected a string (the version 0 broker URL)');
+    if (mqtt !== undefined && !isObject(mqtt)) problems.push('mqtt: expected an object');
+    if (broker !== undefined && isObject(mqtt) && mqtt.url !== undefined) {
+      problems.push('broker: the broker URL is given twice (broker is the version 0 name of mqtt.url)');
+    }
+    return { ...rest, version: 1, mqtt: { ...(isObject(mqtt) ? mqtt : {}), ...(typeof broker === 'string' ? { url: broker } : {}) } };
+  },
 };
 
-export function migrateConfig(doc: Record<string, unknown>): Record<string, unknown> {
+function versionProblem(doc: Doc): string | undefined {
+  if (!Object.prototype.hasOwnProperty.call(doc, 'version')) {
+    return `version: required, the config format version (${CONFIG_VERSION} for this release)`;
+  }
+  const version = doc.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0 || version > CONFIG_VERSION) {
+    return `version: must be an integer from 0 (pre-release, migrated) to ${CONFIG_VERSION}, got ${quoteValue(version)}`;
+  }
+  return undefined;
+}
+
+/** Brings a document of any supported version to CONFIG_VERSION; ConfigError when it cannot. */
+export function migrateConfig(doc: Doc): Doc {
+  const problem = versionProblem(doc);
+  if (problem) throw new ConfigError([problem]);
   let current = doc;
-  let version = typeof current.version === 'number' ? current.version : 0;
-  while (version < CONFIG_VERSION) {
-    const step = migrations[version];
-    if (!step) throw new ConfigError([`version: no migration from version ${version}`]);
-    current = step(current);
-    version++;
+  for (let version = doc.version as number; version < CONFIG_VERSION; version++) {
+    const problems: string[] = [];
+    current = migrations[version](current, problems);
+    if (problems.length > 0) throw new ConfigError(problems);
   }
   return current;
 }
 
+/** `/devices/0/id` (a JSON pointer, as TypeBox reports paths) to `devices.0.id`. */
+function pointerPath(pointer: string): string {
+  if (pointer === '') return '(root)';
+  return formatPath(pointer.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~')));
+}
+
 export function validateConfig(doc: unknown): GatewayConfig {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ConfigError(['(root): expected an object']);
+  if (!isObject(doc)) throw new ConfigError([`(root): expected an object, got ${doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc}`]);
+  const shape = documentShapeProblems(doc);
+  if (shape.length > 0) throw new ConfigError(shape);
+  const migrated = migrateConfig(doc);
+  const withDefaults: unknown = Value.Default(GatewayConfig, Value.Clone(migrated));
+  const problems = new Set<string>();
+  for (const e of Value.Errors(GatewayConfig, withDefaults)) {
+    if (problems.size === MAX_REPORTED_PROBLEMS) {
+      problems.add('(root): more problems not shown; fix these first');
+      break;
+    }
+    problems.add(`${pointerPath(e.path)}: ${e.message}`);
   }
-  const migrated = migrateConfig(doc as Record<string, unknown>);
-  const withDefaults = Value.Default(GatewayConfig, Value.Clone(migrated));
-  const problems = [...Value.Errors(GatewayConfig, withDefaults)].map(
-    (e) => `${e.path ? e.path.slice(1).replaceAll('/', '.') : '(root)'}: ${e.message}`,
-  );
   const config = withDefaults as GatewayConfig;
-  if (problems.length === 0) problems.push(...crossFieldProblems(config));
-  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  if (problems.size === 0) for (const p of crossFieldProblems(config)) problems.add(p);
+  if (problems.size > 0) throw new ConfigError([...problems]);
   return config;
+}
+
+const MQTT_SCHEMES = new Set(['mqtt:', 'mqtts:', 'ws:', 'wss:']);
+
+function mqttUrlProblem(url: string): string | undefined {
+  const expected = 'expected mqtt://host[:port], mqtts://, ws:// or wss://';
+  // URL() silently drops tabs and newlines inside and trims the ends; refuse them instead.
+  if (/[\s\u0000-\u001f\u007f]/.test(url)) return 'mqtt.url: contains spaces or control characters';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `mqtt.url: not a URL; ${expected}`; // the text may hold a password: not echoed
+  }
+  if (!MQTT_SCHEMES.has(parsed.protocol)) return `mqtt.url: scheme ${quoteValue(parsed.protocol)} is not an MQTT transport; ${expected}`;
+  if (parsed.hostname === '') return `mqtt.url: no host; ${expected}`;
+  return undefined;
+}
+
+/** 127.0.0.0/8, ::1 (also IPv4-mapped 127.x) and localhost: reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase();
+  if (name === 'localhost') return true;
+  if (isIPv4(name)) return name.startsWith('127.');
+  if (!isIPv6(name)) return false;
+  try {
+    const canonical = new URL(`http://[${name}]`).hostname;
+    return canonical === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(canonical);
+  } catch {
+    return false; // zone ids (fe80::1%eth0) are link-local, not loopback
+  }
 }
 
 function crossFieldProblems(config: GatewayConfig): string[] {
@@ -51,30 +126,33 @@ function crossFieldProblems(config: GatewayConfig): string[] {
   config.devices.forEach((d, i) => {
     if (seen.has(d.id)) problems.push(`devices.${i}.id: duplicate device id '${d.id}'`);
     seen.add(d.id);
+    try {
+      checkDeviceId(d.id); // the MQTT API owns the list of reserved topic levels
+    } catch {
+      problems.push(`devices.${i}.id: '${d.id}' is reserved for the gateway's own topics (<baseTopic>/<gatewayId>/${d.id}/...)`);
+    }
     if (d.reconnect.maxDelayMs < d.reconnect.initialDelayMs) {
       problems.push(`devices.${i}.reconnect.maxDelayMs: must be >= initialDelayMs`);
     }
   });
-  const tls = config.mqtt.tls;
+  const { url, tls, embeddedBroker } = config.mqtt;
+  const urlProblem = url === undefined ? undefined : mqttUrlProblem(url);
+  if (urlProblem) problems.push(urlProblem);
   if (tls && (tls.cert === undefined) !== (tls.key === undefined)) {
     problems.push('mqtt.tls: cert and key must be given together');
   }
+  // Checked even when mqtt.url is set: removing the url later must not expose an open broker.
+  if (!isLoopbackHost(embeddedBroker.host)) {
+    const where = `the embedded broker listens beyond loopback (host ${quoteValue(embeddedBroker.host)})`;
+    if (embeddedBroker.users.length === 0) problems.push(`mqtt.embeddedBroker.users: authentication is required when ${where}`);
+    if (embeddedBroker.allowAnonymous === true) problems.push(`mqtt.embeddedBroker.allowAnonymous: must not be true when ${where}`);
+  }
+  const usernames = new Set<string>();
+  embeddedBroker.users.forEach((u, i) => {
+    if (usernames.has(u.username)) problems.push(`mqtt.embeddedBroker.users.${i}.username: duplicate username ${quoteValue(u.username)}`);
+    usernames.add(u.username);
+  });
   return problems;
-}
-
-/** Reads and parses a YAML or JSON config file without validating it. */
-export function readConfigDocument(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError([`(file): cannot read ${path}: ${(err as Error).message}`]);
-  }
-  try {
-    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new ConfigError([`(file): ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`]);
-  }
 }
 
 /** Reads, parses and validates a config file; relative paths inside resolve against its folder. */

@@ -3,6 +3,16 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 export const CONFIG_VERSION = 1;
+/** More devices than a Pi's radios and USB ports can serve; also keeps a hostile file small. */
+export const MAX_DEVICES = 256;
+export const MAX_BROKER_USERS = 64;
+// Lengths of free-text fields: generous for real values, small enough to bound memory.
+const PATH_MAX_CHARS = 4096;
+const NAME_MAX_CHARS = 256;
+const SECRET_MAX_CHARS = 1024;
+
+const FilePath = (description: string, defaultPath?: string) =>
+  Type.String({ minLength: 1, maxLength: PATH_MAX_CHARS, description, ...(defaultPath === undefined ? {} : { default: defaultPath }) });
 
 const Id = (description: string) =>
   Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: `${description} (letters, digits, _ and -, MQTT-safe)` });
@@ -10,7 +20,7 @@ const Id = (description: string) =>
 const SerialTransport = Type.Object(
   {
     type: Type.Literal('serial'),
-    path: Type.String({ minLength: 1, description: 'Serial device path, e.g. /dev/ttyACM0 or a simulator symlink' }),
+    path: FilePath('Serial device path, e.g. /dev/ttyACM0 or a simulator symlink'),
     baudRate: Type.Integer({ minimum: 300, maximum: 4_000_000, default: 115200, description: 'Baud rate' }),
   },
   { additionalProperties: false },
@@ -60,26 +70,41 @@ export const DeviceConfig = Type.Object(
   { additionalProperties: false },
 );
 
+const BrokerUser = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 128 }),
+    password: Type.String({ minLength: 8, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+
+const EmbeddedBrokerConfig = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1', minLength: 1, maxLength: 253, description: 'Listen address; beyond loopback, users are required' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 1883, description: '0 picks a free port' }),
+    users: Type.Array(BrokerUser, { maxItems: MAX_BROKER_USERS, default: [], description: 'Clients allowed to connect (username/password)' }),
+    allowAnonymous: Type.Optional(Type.Boolean({ description: 'Accept clients without credentials (loopback only)' })),
+    maxPacketBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 262_144, description: 'Largest MQTT packet a client may send' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const MqttConfig = Type.Object(
   {
-    url: Type.Optional(Type.String({ description: 'Broker URL (mqtt://, mqtts://, ws://). Absent: start the embedded broker' })),
-    embeddedBroker: Type.Object(
-      {
-        host: Type.String({ default: '127.0.0.1' }),
-        port: Type.Integer({ minimum: 0, maximum: 65535, default: 1883, description: '0 picks a free port' }),
-      },
-      { additionalProperties: false, default: {} },
+    url: Type.Optional(
+      Type.String({ maxLength: 2048, description: 'Broker URL (mqtt://, mqtts://, ws://, wss:// with a host). Absent: start the embedded broker' }),
     ),
-    baseTopic: Type.String({ default: 'weargate', pattern: '^[^#+]+$', description: 'Topics are <baseTopic>/<gatewayId>/...' }),
-    clientId: Type.Optional(Type.String()),
-    username: Type.Optional(Type.String()),
-    password: Type.Optional(Type.String()),
+    embeddedBroker: EmbeddedBrokerConfig,
+    baseTopic: Type.String({ default: 'weargate', pattern: '^[^#+]+$', maxLength: NAME_MAX_CHARS, description: 'Topics are <baseTopic>/<gatewayId>/...' }),
+    clientId: Type.Optional(Type.String({ maxLength: NAME_MAX_CHARS })),
+    username: Type.Optional(Type.String({ maxLength: NAME_MAX_CHARS })),
+    password: Type.Optional(Type.String({ maxLength: SECRET_MAX_CHARS })),
     tls: Type.Optional(
       Type.Object(
         {
-          ca: Type.Optional(Type.String({ description: 'CA certificate file (PEM)' })),
-          cert: Type.Optional(Type.String({ description: 'Client certificate file (PEM)' })),
-          key: Type.Optional(Type.String({ description: 'Client key file (PEM)' })),
+          ca: Type.Optional(FilePath('CA certificate file (PEM)')),
+          cert: Type.Optional(FilePath('Client certificate file (PEM)')),
+          key: Type.Optional(FilePath('Client key file (PEM)')),
           rejectUnauthorized: Type.Boolean({ default: true }),
         },
         { additionalProperties: false },
@@ -91,6 +116,13 @@ export const MqttConfig = Type.Object(
       {
         maxBytes: Type.Integer({ minimum: 65_536, default: 64 * 1024 * 1024, description: 'Evict oldest results beyond this size' }),
         maxAgeS: Type.Integer({ minimum: 60, default: 7 * 24 * 3600, description: 'Evict results older than this' }),
+        memoryFallbackBytes: Type.Integer({
+          minimum: 65_536,
+          maximum: 256 * 1024 * 1024,
+          default: 8 * 1024 * 1024,
+          description:
+            'When the disk cannot take results, up to this many bytes wait in memory (lost on a crash); beyond it the newest are dropped and counted',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -102,7 +134,7 @@ export const GatewayConfig = Type.Object(
   {
     version: Type.Literal(CONFIG_VERSION, { description: 'Config file format version' }),
     gatewayId: Id('Gateway id, used in MQTT topics'),
-    dataDir: Type.String({ default: './var', description: 'Directory for the durable outbox and state' }),
+    dataDir: FilePath('Directory for the durable outbox and state', './var'),
     logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')], {
       default: 'info',
     }),
@@ -118,7 +150,7 @@ export const GatewayConfig = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    devices: Type.Array(DeviceConfig, { default: [] }),
+    devices: Type.Array(DeviceConfig, { default: [], maxItems: MAX_DEVICES }),
   },
   { additionalProperties: false },
 );
@@ -126,3 +158,5 @@ export const GatewayConfig = Type.Object(
 export type GatewayConfig = Static<typeof GatewayConfig>;
 export type DeviceConfig = Static<typeof DeviceConfig>;
 export type MqttConfig = Static<typeof MqttConfig>;
+export type EmbeddedBrokerConfig = Static<typeof EmbeddedBrokerConfig>;
+export type BrokerUser = Static<typeof BrokerUser>;

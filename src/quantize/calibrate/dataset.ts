@@ -1,8 +1,9 @@
 // Calibration data: one .npy file per model input (float32/float64, shape [N, ...input shape
 // without its batch dimension] or [N, ...full input shape]). `--calib` names a .npy file (models
 // with one input) or a directory whose .npy files, sorted by name, feed the inputs in order.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readBoundedFile } from '../../common/bounded-read.js';
 import { QuantizeError } from '../errors.js';
 import { readNpy, type NpyArray } from '../npy.js';
 
@@ -34,11 +35,15 @@ export function calibrationSet(arrays: NpyArray[], elementsPerInput: number[]): 
   };
 }
 
+/** Per .npy file: 512 MiB of float32 is 134 M values, more calibration data than a Pi can hold twice. */
+export const MAX_CALIBRATION_FILE_BYTES = 512 * 1024 * 1024;
+
 export async function loadCalibrationArrays(path: string): Promise<NpyArray[]> {
   const info = await stat(path);
   const files = info.isDirectory()
     ? (await readdir(path)).filter((f) => f.endsWith('.npy')).sort().map((f) => join(path, f))
     : [path];
   if (files.length === 0) throw new QuantizeError('calibration', `no .npy file in ${path}`);
-  return Promise.all(files.map(async (f) => readNpy(new Uint8Array(await readFile(f)), f)));
+  const read = (f: string) => readBoundedFile(f, { maxBytes: MAX_CALIBRATION_FILE_BYTES, what: 'calibration data' });
+  return Promise.all(files.map(async (f) => readNpy(await read(f), f)));
 }

@@ -1,6 +1,7 @@
 // Thin file-system helpers over the pure WFDB and EDF parsers.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { readBoundedFile, readBoundedTextFile } from '../../common/bounded-read.js';
 import { FormatError } from '../../common/errors.js';
 import { parseWfdbHeader, type WfdbHeader } from './wfdb-header.js';
 import { decodeWfdbSignals, type DecodeOptions, type WfdbSignal } from './wfdb-signals.js';
@@ -22,6 +23,10 @@ export interface LoadWfdbOptions extends DecodeOptions {
   annotator?: string | null;
 }
 
+/** Per file: a day of 12-lead ECG at 500 Hz in format 16 is 1 GB, so records past this are cut first. */
+export const MAX_RECORD_FILE_BYTES = 256 * 1024 * 1024;
+const readRecordFile = (path: string, what: string) => readBoundedFile(path, { maxBytes: MAX_RECORD_FILE_BYTES, what });
+
 async function exists(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile();
@@ -33,7 +38,7 @@ async function exists(path: string): Promise<boolean> {
 /** Loads `<path>.hea`, its signal files and `<path>.<annotator>` when present. */
 export async function loadWfdbRecord(pathWithoutExt: string, options: LoadWfdbOptions = {}): Promise<WfdbRecord> {
   const headerPath = `${pathWithoutExt}.hea`;
-  const header = parseWfdbHeader(await readFile(headerPath, 'utf8'), headerPath);
+  const header = parseWfdbHeader(await readBoundedTextFile(headerPath, { maxBytes: MAX_RECORD_FILE_BYTES, what: 'WFDB header' }), headerPath);
   const folder = dirname(pathWithoutExt);
   const files = new Map<string, Uint8Array>();
   for (const spec of header.signals) {
@@ -41,14 +46,14 @@ export async function loadWfdbRecord(pathWithoutExt: string, options: LoadWfdbOp
     if (spec.fileName === '-' || spec.fileName.includes('..')) {
       throw new FormatError('wfdb', `signal file '${spec.fileName}' cannot be read from disk`, headerPath);
     }
-    files.set(spec.fileName, await readFile(join(folder, spec.fileName)));
+    files.set(spec.fileName, await readRecordFile(join(folder, spec.fileName), 'WFDB signal file'));
   }
   const signals = decodeWfdbSignals(header, files, { ...options, file: options.file ?? pathWithoutExt });
   const annotator = options.annotator === undefined ? 'atr' : options.annotator;
   let annotations: WfdbAnnotation[] | undefined;
   if (annotator !== null) {
     const annPath = `${pathWithoutExt}.${annotator}`;
-    if (await exists(annPath)) annotations = parseWfdbAnnotations(await readFile(annPath), annPath);
+    if (await exists(annPath)) annotations = parseWfdbAnnotations(await readRecordFile(annPath, 'WFDB annotations'), annPath);
   }
   return { path: pathWithoutExt, header, signals, annotations };
 }
@@ -74,7 +79,7 @@ export interface LoadEdfOptions extends EdfOptions {
 /** Reads and parses an EDF/EDF+ file. */
 export async function loadEdf(path: string, options: LoadEdfOptions = {}): Promise<EdfFile & { crlfRepaired: boolean }> {
   const { repairCrlf, ...edfOptions } = options;
-  let bytes: Uint8Array = await readFile(path);
+  let bytes: Uint8Array = await readRecordFile(path, 'EDF file');
   const crlfRepaired = repairCrlf === true && looksCrlfConverted(bytes);
   if (crlfRepaired) bytes = undoCrlfConversion(bytes);
   const parsed = parseEdf(bytes, {
