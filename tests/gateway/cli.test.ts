@@ -27,6 +27,23 @@ test('weargate run refuses an invalid config, listing every problem as path: mes
   assert.match(r.stderr, /devices\.0\.transport\.path: /);
 });
 
+test('weargate model inspect /dev/zero exits 1 quickly with a clear message (no read until out of memory)', () => {
+  const started = Date.now();
+  const r = run('model', 'inspect', '/dev/zero');
+  assert.is(r.status, 1, r.stderr);
+  assert.is(r.stderr.trim(), 'model inspect: model /dev/zero: is a character device, not a regular file');
+  assert.ok(Date.now() - started < 30_000);
+});
+
+test('weargate run --config on a device or a directory exits 2 with a (file): line', () => {
+  for (const [file, kind] of [['/dev/zero', 'a character device'], [tmpdir(), 'a directory']]) {
+    const r = run('run', '--config', file);
+    assert.is(r.status, 2, r.stderr);
+    assert.ok(r.stderr.includes(`\n  (file): config file ${file}: is ${kind}, not a regular file`), r.stderr);
+    assert.not.match(r.stderr, /\n\s+at /);
+  }
+});
+
 test('weargate run without --config explains what is missing', () => {
   const r = run('run');
   assert.is.not(r.status, 0);
