@@ -3,6 +3,7 @@ import type { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
 import type { DeviceLinkStats, GarmentStatusReport } from '../device/garment-client.js';
 import type { DeviceInfo, Topics } from '../mqtt/api.js';
+import type { BrokerRefusals } from '../mqtt/broker.js';
 import type { MqttPublisher } from '../mqtt/connection.js';
 import type { SequenceCounter } from '../mqtt/sequence.js';
 import type { SampleBlock } from '../streaming/types.js';
@@ -36,6 +37,8 @@ export interface ExtensionContext {
   status: StatusBoard;
   /** Devices by id, filled by the devices extension. */
   devices: Map<string, DeviceHandle>;
+  /** What the embedded broker refused (absent with an external broker). */
+  brokerRefusals?: () => BrokerRefusals;
 }
 
 export interface Extension {

@@ -7,6 +7,7 @@ import { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
 import { topics as buildTopics } from '../mqtt/api.js';
 import { EmbeddedBroker } from '../mqtt/broker.js';
+import { gatewayCredentials } from '../mqtt/broker-security.js';
 import { MqttPublisher } from '../mqtt/connection.js';
 import { Outbox } from '../mqtt/outbox.js';
 import { SequenceCounter } from '../mqtt/sequence.js';
@@ -79,24 +80,42 @@ export class Controller {
     });
 
     step('broker');
+    const topics = buildTopics(config.mqtt.baseTopic, config.gatewayId);
+    const clientId = config.mqtt.clientId ?? `weargate-${config.gatewayId}`;
+    let credentials = { username: config.mqtt.username, password: config.mqtt.password };
     if (config.mqtt.url) {
       this.brokerUrl = config.mqtt.url;
     } else {
-      this.broker = new EmbeddedBroker({ ...config.mqtt.embeddedBroker, log: log.child('broker') });
+      // The gateway's own connection authenticates with a secret made for this run only.
+      const embedded = config.mqtt.embeddedBroker;
+      const gateway = gatewayCredentials(clientId);
+      credentials = gateway;
+      this.broker = new EmbeddedBroker({
+        host: embedded.host,
+        port: embedded.port,
+        maxPacketBytes: embedded.maxPacketBytes,
+        security: {
+          baseTopic: config.mqtt.baseTopic,
+          gatewayBase: topics.base,
+          gateway,
+          users: embedded.users,
+          allowAnonymous: embedded.allowAnonymous ?? embedded.users.length === 0,
+        },
+        log: log.child('broker'),
+      });
       await this.broker.start();
       this.brokerUrl = this.broker.url;
-      log.info(`embedded MQTT broker listening on ${this.brokerUrl}`);
     }
 
     step('mqtt connection');
-    const topics = buildTopics(config.mqtt.baseTopic, config.gatewayId);
     const tls = config.mqtt.tls;
     this.publisher = new MqttPublisher({
+      memoryFallbackBytes: config.mqtt.outbox.memoryFallbackBytes,
       connection: {
         url: this.brokerUrl,
-        clientId: config.mqtt.clientId ?? `weargate-${config.gatewayId}`,
-        username: config.mqtt.username,
-        password: config.mqtt.password,
+        clientId,
+        username: credentials.username,
+        password: credentials.password,
         tls: tls && { caPath: tls.ca, certPath: tls.cert, keyPath: tls.key, rejectUnauthorized: tls.rejectUnauthorized },
         keepaliveS: config.mqtt.keepaliveS,
         reconnectInitialMs: config.mqtt.reconnectPeriodMs,
@@ -123,6 +142,7 @@ export class Controller {
       sequence: (key) => new SequenceCounter(sequences, key),
       status: new StatusBoard(this.publisher, topics),
       devices: new Map(),
+      brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
     };
     const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));

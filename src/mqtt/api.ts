@@ -102,6 +102,10 @@ export interface DeviceHealth {
   /** Frames from another device id on this link (misconfigured dongle), skipped. */
   foreignFrames: number;
   reconnects: number;
+  /** False magics skipped unchecked because the parser's CRC budget ran out (a flood, not a stream). */
+  candidatesSkipped: number;
+  /** Input a processing stage refused, by short code (e.g. `ecg-channel`, `ecg-rate`); the same map for every device kind. */
+  rejected: Record<string, number>;
 }
 
 export interface BridgeHealth {
@@ -113,6 +117,8 @@ export interface BridgeHealth {
   outbox: OutboxHealth;
   storage: StorageHealth;
   requests: RequestHealth;
+  /** The embedded broker's refusals (absent with an external broker). */
+  broker?: { refused: number; oversized: number };
   devices: Record<string, DeviceHealth>;
 }
 

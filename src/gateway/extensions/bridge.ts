@@ -50,6 +50,8 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
         duplicates: s.duplicates,
         foreignFrames: s.foreignFrames,
         reconnects: s.reconnects,
+        candidatesSkipped: s.candidatesSkipped,
+        rejected: ctx.status.rejected(id),
       };
     }
     return {
@@ -61,6 +63,7 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
       outbox: ctx.publisher.stats(),
       storage: storage(),
       requests: ctx.publisher.requestStats(),
+      ...(ctx.brokerRefusals && { broker: ctx.brokerRefusals() }),
       devices,
     };
   };
