@@ -1,11 +1,13 @@
 // Client glue for a weargate garment on a byte-stream transport: keeps the link up (reconnect with
 // backoff), parses frames, turns them into sample blocks on the device clock and reports status.
-// Every fault is counted; none stops the loop.
+// Every fault is counted; none stops the loop. "Connected" means frames arrive, not that the port
+// opened: a silent garment is reported lost once, and stays lost while the reopens go on.
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../common/logger.js';
 import { FrameAssembler } from '../streaming/frame-assembler.js';
 import type { SampleBlock } from '../streaming/types.js';
-import { GarmentStreamParser, type GarmentFrame, type GarmentParserStats } from './protocols/garment/index.js';
+import { GarmentStreamParser, type GarmentFrame } from './protocols/garment/index.js';
+import type { GarmentStreamParserStats } from './protocols/garment/stream-parser.js';
 import { Backoff, abortableDelay } from './backoff.js';
 import type { Transport } from './transports/transport.js';
 
@@ -18,7 +20,8 @@ export interface GarmentStatusReport {
   reason?: string;
 }
 
-export interface DeviceLinkStats extends GarmentParserStats {
+export interface DeviceLinkStats extends GarmentStreamParserStats {
+  /** Frames of this garment arrive on an open link (an open but silent link is not connected). */
   connected: boolean;
   reconnects: number;
   framesLost: number;
@@ -39,9 +42,11 @@ export interface GarmentClientOptions {
   deviceId: string;
   transport: Transport;
   reconnect: { initialDelayMs: number; maxDelayMs: number };
-  /** A streaming garment that sends nothing for this long is treated as lost and reopened. */
+  /** A streaming garment that sends no frame for this long is reported lost and its link reopened. */
   silenceTimeoutMs?: number;
   log: Logger;
+  /** Monotonic milliseconds (default performance.now). */
+  nowMs?: () => number;
 }
 
 const CHANNEL_NAMES = ['ECG', 'ECG2', 'ECG3', 'ECG4', 'ECG5', 'ECG6', 'ECG7', 'ECG8'];
@@ -93,7 +98,9 @@ export class GarmentClient extends EventEmitter<GarmentClientEvents> {
   private async run(): Promise<void> {
     const { transport, log } = this.options;
     const signal = this.abort.signal;
-    let everConnected = false;
+    const nowMs = this.options.nowMs ?? (() => performance.now());
+    const silenceMs = this.options.silenceTimeoutMs ?? 5000;
+    let everOpened = false;
     while (!signal.aborted) {
       try {
         await transport.open();
@@ -105,26 +112,24 @@ export class GarmentClient extends EventEmitter<GarmentClientEvents> {
         continue;
       }
       if (signal.aborted) break;
-      if (everConnected) this.reconnects++;
-      everConnected = true;
+      if (everOpened) this.reconnects++;
+      everOpened = true;
       // The link may now carry another garment (a swapped shirt on the same dongle): learn its id again.
       this.wireDeviceId = undefined;
-      this.connected = true;
-      this.backoff.reset();
-      log.info(`connected on ${transport.address}`);
-      this.reportStatus({ connected: true });
+      log.debug(`opened ${transport.address}`);
+      // No connected:true yet: only a frame proves the garment is there (onFrame reports it).
       let reason = 'closed';
-      let lastDataMs = performance.now();
-      const silenceMs = this.options.silenceTimeoutMs ?? 5000;
+      let lastFrameMs = nowMs();
       const watchdog = setInterval(() => {
-        if (performance.now() - lastDataMs < silenceMs) return;
-        reason = `no data for ${silenceMs} ms`;
+        if (nowMs() - lastFrameMs < silenceMs) return;
+        reason = `no data for ${formatSeconds(silenceMs)} s`;
         void transport.close();
-      }, Math.min(1000, silenceMs / 2));
+      }, Math.min(1000, silenceMs / 5));
       try {
         for await (const chunk of transport) {
-          lastDataMs = performance.now();
-          for (const frame of this.parser.push(chunk)) this.onFrame(frame);
+          for (const frame of this.parser.push(chunk)) {
+            if (this.onFrame(frame)) lastFrameMs = nowMs();
+          }
         }
       } catch (err) {
         reason = (err as Error).message;
@@ -134,24 +139,32 @@ export class GarmentClient extends EventEmitter<GarmentClientEvents> {
       this.connected = false;
       this.parser.reset();
       if (signal.aborted) break;
-      log.warn(`link lost on ${transport.address}: ${reason}`);
-      this.reportStatus({ connected: false, reason });
+      // Said once: a garment that stays silent across reopens repeats the same status, which is not news.
+      if (this.reportStatus({ connected: false, reason })) log.warn(`link lost on ${transport.address}: ${reason}`);
+      else log.debug(() => `still no garment on ${transport.address}: ${reason}`);
       await transport.close();
+      // The backoff is reset only by frames, so a silent garment is reopened ever more slowly.
       await abortableDelay(this.backoff.nextDelayMs(), signal);
     }
     this.connected = false;
     this.reportStatus({ connected: false, reason: 'gateway stopping' });
   }
 
-  private onFrame(frame: GarmentFrame): void {
-    if (frame.stream !== 'ecg') return; // other garment streams are not consumed yet
+  /** Handles one frame; true when it is this garment's ECG (the data that proves the link alive). */
+  private onFrame(frame: GarmentFrame): boolean {
+    if (frame.stream !== 'ecg') return false; // other garment streams are not consumed yet
     if (this.wireDeviceId === undefined) {
       if (this.lastWireDeviceId !== undefined && frame.deviceId !== this.lastWireDeviceId) this.assembler.reset();
       this.wireDeviceId = this.lastWireDeviceId = frame.deviceId;
     }
     if (frame.deviceId !== this.wireDeviceId) {
       this.foreignFrames++;
-      return;
+      return false;
+    }
+    if (!this.connected) {
+      this.connected = true;
+      this.backoff.reset();
+      this.options.log.info(`receiving frames on ${this.options.transport.address}`);
     }
     if (frame.status.clockReset) this.assembler.reset();
     const n = frame.samples.length / frame.channelCount;
@@ -176,13 +189,20 @@ export class GarmentClient extends EventEmitter<GarmentClientEvents> {
       saturated: frame.status.saturated,
     });
     if (block) this.emit('block', block);
+    return true;
   }
 
-  /** Emits status only when it changes (battery in whole percent), so retained status stays quiet. */
-  private reportStatus(status: GarmentStatusReport): void {
+  /** Emits status only when it changes (battery in whole percent), so retained status stays quiet; true when emitted. */
+  private reportStatus(status: GarmentStatusReport): boolean {
     const key = JSON.stringify(status);
-    if (key === this.lastStatusKey) return;
+    if (key === this.lastStatusKey) return false;
     this.lastStatusKey = key;
     this.emit('status', status);
+    return true;
   }
+}
+
+/** 5000 -> "5", 1500 -> "1.5": the silence timeout as configured, in seconds. */
+function formatSeconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }

@@ -1,11 +1,13 @@
 // The retained `<device>/status` of each device, merged from several sources (the link, the ECG
-// pipeline's signal quality) and republished only when something a consumer sees changes.
+// pipeline's signal quality) and republished only when something a consumer sees changes; and the
+// per-device counts of input the pipeline stages refused, which `bridge/health` reports.
 import type { DeviceStatus, Topics } from '../mqtt/api.js';
 import type { MqttPublisher } from '../mqtt/connection.js';
 
 export class StatusBoard {
   private readonly current = new Map<string, DeviceStatus>();
   private readonly lastKey = new Map<string, string>();
+  private readonly rejectedByDevice = new Map<string, Record<string, number>>();
 
   constructor(
     private readonly publisher: MqttPublisher,
@@ -26,5 +28,17 @@ export class StatusBoard {
     if (this.lastKey.get(deviceId) === key) return;
     this.lastKey.set(deviceId, key);
     this.publisher.publish(this.topics.deviceStatus(deviceId), next);
+  }
+
+  /** Counts `count` units (blocks, frames) a stage refused, under a short code such as `ecg-rate`. */
+  countRejected(deviceId: string, code: string, count = 1): void {
+    let counts = this.rejectedByDevice.get(deviceId);
+    if (!counts) this.rejectedByDevice.set(deviceId, (counts = {}));
+    counts[code] = (counts[code] ?? 0) + count;
+  }
+
+  /** A copy of the device's rejection counts by code (empty when nothing was refused). */
+  rejected(deviceId: string): Record<string, number> {
+    return { ...this.rejectedByDevice.get(deviceId) };
   }
 }

@@ -1,12 +1,12 @@
 // The garment client on a real PTY: blocks on the device clock, another garment on the same link
-// after a re-plug, and a foreign garment's frames on a live link.
+// after a re-plug, a foreign garment's frames on a live link, and a garment that stays silent.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryLogger } from '../../src/common/logger.js';
-import { GarmentClient } from '../../src/device/garment-client.js';
+import { GarmentClient, type GarmentStatusReport } from '../../src/device/garment-client.js';
 import { SerialTransport } from '../../src/device/transports/serial.js';
 import type { SampleBlock } from '../../src/streaming/types.js';
 import { SimulatedGarment } from '../../hardware/garment-sim.js';
@@ -64,6 +64,34 @@ test('a swapped garment on the same dongle is accepted after the re-plug; a fore
     await client.stop();
     second?.stop();
     first.stop();
+  }
+});
+
+test('an open but silent link is reported lost once, however often it is reopened; frames make it connected', async () => {
+  const link = join(mkdtempSync(join(tmpdir(), 'wg-client-')), 'tty');
+  const sim = garment(link, 7);
+  sim.plug(); // the dongle is there, the garment sends nothing
+  const client = new GarmentClient({
+    deviceId: 'g1',
+    transport: new SerialTransport({ path: link, baudRate: 115200 }),
+    reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
+    silenceTimeoutMs: 500,
+    log: createMemoryLogger(),
+  });
+  const statuses: GarmentStatusReport[] = [];
+  client.on('status', (s) => statuses.push(s));
+  client.start();
+  try {
+    await waitFor('three reopens of the silent link', () => client.stats.reconnects >= 3, 10_000);
+    assert.equal(statuses, [{ connected: false, reason: 'no data for 0.5 s' }], 'never connected, said once');
+    assert.is(client.stats.connected, false);
+    sim.start();
+    await waitFor('connected once frames flow', () => statuses.some((s) => s.connected), 10_000);
+    assert.ok(client.stats.connected);
+    assert.is(statuses.filter((s) => !s.connected).length, 1);
+  } finally {
+    await client.stop();
+    sim.stop();
   }
 });
 

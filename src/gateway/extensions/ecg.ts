@@ -1,11 +1,30 @@
 // Per ECG device: R-peak detection on the live stream, beats batched to `<device>/ecg/beats`,
 // HR/HRV and signal quality to `<device>/ecg/hr`. The domain work lives in src/streaming/ecg.
+// Blocks the detector cannot take are counted per device (`bridge/health` `rejected`), logged
+// once a minute; a device that sends nothing makes the quality say so, not the last good window.
+import { RateLimitedLog } from '../../common/rate-limited-log.js';
 import type { DeviceConfig } from '../config/schema.js';
 import { BeatStream, type StreamBeat, type StreamQuality } from '../../streaming/ecg/beat-stream.js';
 import type { EcgQuality } from '../../mqtt/api.js';
 import { HrvMonitor, type HeartRateUpdate } from '../../streaming/ecg/hrv.js';
+import { createDetector } from '../../streaming/ecg/registry.js';
+import { silentMsInWindow, withSilence, type Silence } from '../../streaming/ecg/silence.js';
+import type { SampleBlock } from '../../streaming/types.js';
 import type { SequenceCounter } from '../../mqtt/sequence.js';
 import type { Extension, ExtensionContext } from '../context.js';
+
+export interface EcgExtensionOptions {
+  /** Monotonic milliseconds: how long a device has sent no samples is measured on it. */
+  nowMs?: () => number;
+}
+
+/** Why blocks of one layout are refused, decided once per change of rate or channel count. */
+interface FormatVerdict {
+  key: string;
+  /** Short code counted on `bridge/health` (`ecg-channel`, `ecg-rate`); undefined when accepted. */
+  code: string | undefined;
+  message: string;
+}
 
 interface DevicePipeline {
   config: DeviceConfig;
@@ -20,13 +39,33 @@ interface DevicePipeline {
   quality: StreamQuality | undefined;
   beatsSeq: SequenceCounter;
   hrSeq: SequenceCounter;
+  format: FormatVerdict | undefined;
+  /** Gateway time the latest samples arrived, ms. */
+  lastSamplesMs: number | undefined;
+  /** A silence that ended after the latest quality window: it still covers part of the current one. */
+  pastSilence: Silence | undefined;
+  /** Arrival gaps shorter than this are jitter, not silence. */
+  silenceGraceMs: number;
 }
 
-export function ecgExtension(ctx: ExtensionContext): Extension {
+export function ecgExtension(ctx: ExtensionContext, options: EcgExtensionOptions = {}): Extension {
+  const nowMs = options.nowMs ?? (() => performance.now());
   const pipelines = new Map<string, DevicePipeline>();
   const timers: NodeJS.Timeout[] = [];
   const offs: Array<() => void> = [];
   const log = ctx.log.child('ecg');
+  const rejections = new RateLimitedLog(log, { nowMs });
+
+  const reject = (id: string, code: string, message: string): void => {
+    ctx.status.countRejected(id, code);
+    rejections.warn(`${id}/${code}`, `${id}: block rejected (${code}): ${message}`);
+  };
+
+  /** The silence to report at `now`: ongoing (no samples for longer than the grace), or a recent one. */
+  const silenceAt = (p: DevicePipeline, now: number): Silence | undefined => {
+    if (p.lastSamplesMs !== undefined && now - p.lastSamplesMs > p.silenceGraceMs) return { startMs: p.lastSamplesMs, endMs: now };
+    return p.pastSilence;
+  };
 
   const flushBeats = (id: string, p: DevicePipeline): void => {
     if (p.pendingBeats.length === 0) return;
@@ -45,11 +84,22 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
   const publishHr = (id: string, p: DevicePipeline): void => {
     // Nothing to say before the first quality window: HR without its quality would be misleading.
     if (!p.hrv || !p.quality) return;
+    const now = nowMs();
+    const silence = silenceAt(p, now);
+    let quality = p.quality;
+    if (silence) {
+      const windowMs = (1000 * quality.windowSamples) / p.sampleRateHz;
+      const silentS = silentMsInWindow(silence, now, windowMs) / 1000;
+      quality = withSilence(quality, silentS, windowMs / 1000, (silence.endMs - silence.startMs) / 1000);
+      // The status is the signal now, not over the window: with no samples arriving there is none.
+      if (silence.endMs === now) ctx.status.update(id, { signalQuality: 0 });
+    }
     const updates = p.pendingRr;
     p.pendingRr = [];
     const summary = p.hrv.summaries()[0];
     const last = updates.at(-1);
     const hrBpm = last?.smoothedHrBpm ?? null;
+    if (hrBpm === null) ctx.bus.emit('ecg:hr', { deviceId: id, hrBpm: null });
     ctx.publisher.publish(ctx.topics.ecgHr(id), {
       seq: p.hrSeq.next(),
       t: Date.now(),
@@ -61,7 +111,7 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
       pnn50: summary.pnn50 === null ? null : Math.round(summary.pnn50 * 1000) / 1000,
       windowS: summary.windowMs / 1000,
       beatsRejected: updates.filter((u) => u.interval.rejected !== undefined).length,
-      quality: qualityPayload(p.quality, p.sampleRateHz),
+      quality: qualityPayload(quality, p.sampleRateHz),
       leadOff: p.leadOff,
     });
   };
@@ -82,6 +132,10 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
           quality: undefined,
           beatsSeq: ctx.sequence(`${device.id}/ecg/beats`),
           hrSeq: ctx.sequence(`${device.id}/ecg/hr`),
+          format: undefined,
+          lastSamplesMs: undefined,
+          pastSilence: undefined,
+          silenceGraceMs: Math.min(1000, (device.silenceTimeoutS * 1000) / 2),
         };
         pipelines.set(device.id, p);
         const beatsTimer = setInterval(() => flushBeats(device.id, p), device.ecg.beatsPublishIntervalS * 1000);
@@ -93,11 +147,23 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
       offs.push(
         ctx.bus.on('device:status', ({ deviceId, status }) => {
           const p = pipelines.get(deviceId);
-          if (p && status.leadOff !== undefined) p.leadOff = status.leadOff;
+          if (!p) return;
+          if (status.leadOff !== undefined) p.leadOff = status.leadOff;
+          // No link, no signal: the status must not keep the last window's quality.
+          if (!status.connected && ctx.status.get(deviceId)?.signalQuality !== undefined) ctx.status.update(deviceId, { signalQuality: 0 });
         }),
         ctx.bus.on('device:block', ({ deviceId, block }) => {
           const p = pipelines.get(deviceId);
           if (!p || block.stream !== 'ecg') return;
+          const verdict = checkFormat(p, block);
+          if (verdict.code !== undefined) return reject(deviceId, verdict.code, verdict.message);
+          if (block.values[p.config.ecg.channel].length > 0) {
+            const now = nowMs();
+            if (p.lastSamplesMs !== undefined && now - p.lastSamplesMs > p.silenceGraceMs) {
+              p.pastSilence = { startMs: p.lastSamplesMs, endMs: now };
+            }
+            p.lastSamplesMs = now;
+          }
           if (block.sampleRateHz !== p.sampleRateHz || !p.hrv) {
             p.sampleRateHz = block.sampleRateHz;
             p.hrv = new HrvMonitor(block.sampleRateHz, { windowsMs: [p.config.ecg.hrvWindowS * 1000] });
@@ -107,7 +173,9 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
             p.pendingBeats.push(...beats);
             const latest = quality.at(-1);
             if (latest) {
+              // A window assessed from samples supersedes the silence estimate.
               p.quality = latest;
+              p.pastSilence = undefined;
               ctx.status.update(deviceId, { signalQuality: Math.round(latest.sqi * 100) / 100 });
             }
             if (beats.length > 0) {
@@ -120,7 +188,7 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
             // Bounded: a consumer-less gateway must not grow this list between publishes.
             if (p.pendingRr.length > 1000) p.pendingRr.splice(0, p.pendingRr.length - 1000);
           } catch (err) {
-            log.warn(`${deviceId}: ${(err as Error).message}`);
+            reject(deviceId, 'ecg-error', (err as Error).message);
           }
         }),
       );
@@ -129,8 +197,28 @@ export function ecgExtension(ctx: ExtensionContext): Extension {
       for (const t of timers) clearInterval(t);
       for (const off of offs) off();
       for (const [id, p] of pipelines) flushBeats(id, p);
+      rejections.flush();
     },
   };
+}
+
+/** Whether the detector can take blocks of this layout; decided once per change, then looked up. */
+function checkFormat(p: DevicePipeline, block: SampleBlock): FormatVerdict {
+  const key = `${block.sampleRateHz}/${block.values.length}`;
+  if (p.format?.key === key) return p.format;
+  const { channel, detector } = p.config.ecg;
+  let verdict: FormatVerdict = { key, code: undefined, message: '' };
+  if (channel >= block.values.length) {
+    verdict = { key, code: 'ecg-channel', message: `ecg.channel ${channel} but the device sends ${block.values.length} channel(s) (${block.channels.join(', ')})` };
+  } else {
+    try {
+      createDetector(detector, block.sampleRateHz);
+    } catch (err) {
+      verdict = { key, code: 'ecg-rate', message: `detector ${detector} refuses ${block.sampleRateHz} Hz: ${(err as Error).message}` };
+    }
+  }
+  p.format = verdict;
+  return verdict;
 }
 
 function round1(value: number | null): number | null {

@@ -226,6 +226,17 @@ export function signalDefects(x: ArrayLike<number>, sampleRateHz: number, option
   };
 }
 
+/** The `reasons` entry for missing samples (one wording, shared with the silence re-rating). */
+export function missingSamplesReason(missingFraction: number): string {
+  return `${(100 * missingFraction).toFixed(1)}% samples missing`;
+}
+
+/** The class of an index, by the options' thresholds (more than half missing is always unusable). */
+export function qualityLevel(sqi: number, missingFraction: number, options: QualityOptions = defaultQualityOptions): QualityLevel {
+  if (missingFraction > 0.5) return 'unusable';
+  return sqi >= options.goodSqi ? 'good' : sqi >= options.poorSqi ? 'poor' : 'unusable';
+}
+
 /** Pure: quality of one window given the beats found in it (offsets into `x`). */
 export function assessEcgQuality(
   x: ArrayLike<number>,
@@ -246,14 +257,14 @@ export function assessEcgQuality(
   const reasons: string[] = [];
   if (leadOff) reasons.push('lead off');
   if (defects.flatline) reasons.push('flat line');
-  if (defects.missingFraction > 0) reasons.push(`${(100 * defects.missingFraction).toFixed(1)}% samples missing`);
+  if (defects.missingFraction > 0) reasons.push(missingSamplesReason(defects.missingFraction));
   if (defects.clippedFraction > 0.01) reasons.push(`${(100 * defects.clippedFraction).toFixed(1)}% samples clipped`);
   if (tc.mean === null) reasons.push('fewer than 2 complete beats');
   else if (tc.mean < 0.8) reasons.push(`beats unlike each other (correlation ${tc.mean.toFixed(2)})`);
   if (k !== null && k < 5) reasons.push(`kurtosis ${k.toFixed(1)} < 5`);
   if (leadOff || defects.flatline) sqi = 0;
-  let quality: QualityLevel = sqi >= options.goodSqi ? 'good' : sqi >= options.poorSqi ? 'poor' : 'unusable';
-  if (leadOff || defects.flatline || defects.missingFraction > 0.5) quality = 'unusable';
+  let quality = qualityLevel(sqi, defects.missingFraction, options);
+  if (leadOff || defects.flatline) quality = 'unusable';
   return {
     sqi,
     kurtosis: k,
