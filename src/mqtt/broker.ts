@@ -85,6 +85,8 @@ export class EmbeddedBroker {
     if (hooks) broker.on('clientDisconnect', (client) => hooks.forget(client));
     const maxPacketBytes = this.options.maxPacketBytes ?? 256 * 1024;
     const server = createServer((socket) => {
+      // Small MQTT packets (PUBACKs) must not wait for Nagle's algorithm behind delayed ACKs.
+      socket.setNoDelay(true);
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
       broker.handle(

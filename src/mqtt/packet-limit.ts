@@ -91,6 +91,14 @@ export class PacketLimitedStream extends Duplex {
     this.socket.write(chunk, callback);
   }
 
+  // aedes writes a packet in several pieces; one corked write keeps them in one segment.
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    if (this.socket.destroyed) return callback(new Error('socket closed'));
+    this.socket.cork();
+    chunks.forEach(({ chunk }, i) => this.socket.write(chunk, i === chunks.length - 1 ? callback : undefined));
+    this.socket.uncork();
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     this.socket.end(callback);
   }
