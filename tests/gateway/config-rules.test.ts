@@ -88,6 +88,12 @@ test('size limits: at most 256 devices, long strings refused, deep nesting refus
   has(problemsOf(cyclic), /nested deeper than 32 levels/);
 });
 
+test('an array where an object belongs is refused, not merged into the defaults', () => {
+  has(problemsOf({ ...base, mqtt: [] }), /^mqtt: Expected object$/);
+  has(problemsOf({ ...base, mqtt: { outbox: [] } }), /^mqtt\.outbox: Expected object$/);
+  has(problemsOf({ ...base, devices: [{ ...(device('g1') as object), ecg: [] }] }), /^devices\.0\.ecg: Expected object$/);
+});
+
 test('odd keys keep every problem a single `path: message` line', () => {
   const problems = problemsOf({ ...base, 'a:b\nc': 1, mqtt: { 'x: y': 2 } });
   for (const p of problems) assert.match(p, /^[^:\n]+: [^\n]+$/);

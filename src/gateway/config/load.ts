@@ -3,6 +3,7 @@
 // to start on any).
 import { isIPv4, isIPv6 } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigError } from '../../common/errors.js';
 import { checkDeviceId } from '../../mqtt/api.js';
@@ -69,11 +70,29 @@ function pointerPath(pointer: string): string {
   return formatPath(pointer.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~')));
 }
 
+/**
+ * Arrays where the schema has objects: Value.Default merges them into the default object
+ * (`Object.assign({}, [])`), so `mqtt: []` would pass as `mqtt: {}`. Reported before defaults.
+ */
+function arrayForObjectProblems(schema: TSchema, value: unknown, path: (string | number)[], problems: string[]): void {
+  if (schema.type === 'object' && Array.isArray(value)) problems.push(`${formatPath(path)}: Expected object`);
+  else if (schema.type === 'object' && isObject(value)) {
+    for (const [key, property] of Object.entries(schema.properties as Record<string, TSchema>)) {
+      arrayForObjectProblems(property, value[key], [...path, key], problems);
+    }
+  } else if (schema.type === 'array' && Array.isArray(value)) {
+    value.forEach((item, i) => arrayForObjectProblems(schema.items as TSchema, item, [...path, i], problems));
+  }
+}
+
 export function validateConfig(doc: unknown): GatewayConfig {
   if (!isObject(doc)) throw new ConfigError([`(root): expected an object, got ${doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc}`]);
   const shape = documentShapeProblems(doc);
   if (shape.length > 0) throw new ConfigError(shape);
   const migrated = migrateConfig(doc);
+  const misplacedArrays: string[] = [];
+  arrayForObjectProblems(GatewayConfig, migrated, [], misplacedArrays);
+  if (misplacedArrays.length > 0) throw new ConfigError(misplacedArrays);
   const withDefaults: unknown = Value.Default(GatewayConfig, Value.Clone(migrated));
   const problems = new Set<string>();
   for (const e of Value.Errors(GatewayConfig, withDefaults)) {
