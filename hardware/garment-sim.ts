@@ -1,6 +1,6 @@
 // A simulated smart garment: produces garment-protocol v1 ECG frames from a signal source at the
 // device's own pace and writes them to a pseudo-terminal, like the garment's USB CDC dongle.
-// It can be unplugged and plugged back, report lead-off, and inject raw bytes (fault tests).
+// It can be unplugged and plugged back, stall, report lead-off, and inject raw bytes (fault tests).
 import { EventEmitter } from 'node:events';
 import { encodeGarmentFrame, type GarmentFrame } from '../src/device/protocols/garment/index.js';
 import { PtyPair } from './pty.js';
@@ -34,7 +34,7 @@ const I16_MAX = 32767;
 const MAX_FRAMES_PER_TICK = 200;
 
 export class SimulatedGarment extends EventEmitter<SimulatedGarmentEvents> {
-  readonly stats = { framesGenerated: 0, framesWritten: 0, bytesWritten: 0, framesWhileUnplugged: 0 };
+  readonly stats = { framesGenerated: 0, framesWritten: 0, bytesWritten: 0, framesWhileUnplugged: 0, framesWhileStalled: 0 };
   private pty: PtyPair | undefined;
   private timer: NodeJS.Timeout | undefined;
   private startedMs = 0;
@@ -44,6 +44,7 @@ export class SimulatedGarment extends EventEmitter<SimulatedGarmentEvents> {
   private readonly speed: number;
   private leadOffMask = 0;
   private batteryPercent = 100;
+  private stalledUntilMs = -Infinity;
 
   constructor(private readonly options: SimulatedGarmentOptions) {
     super();
@@ -102,6 +103,15 @@ export class SimulatedGarment extends EventEmitter<SimulatedGarmentEvents> {
 
   setBatteryPercent(percent: number): void {
     this.batteryPercent = percent;
+  }
+
+  /**
+   * Firmware hiccup: nothing is sent for `durationMs` (real time) while the link stays open; frames
+   * sampled meanwhile are lost (the garment's FIFO overflows), so the gateway sees a sequence gap,
+   * and a stall longer than its silence timeout makes it reopen the link.
+   */
+  stall(durationMs: number): void {
+    this.stalledUntilMs = this.clock.nowMs() + durationMs;
   }
 
   /** Writes raw bytes on the link (garbage, truncated or corrupted frames in fault tests). */
@@ -164,6 +174,10 @@ export class SimulatedGarment extends EventEmitter<SimulatedGarmentEvents> {
     const bytes = this.nextFrameBytes();
     if (!this.pty) {
       this.stats.framesWhileUnplugged++;
+      return;
+    }
+    if (this.clock.nowMs() < this.stalledUntilMs) {
+      this.stats.framesWhileStalled++;
       return;
     }
     this.pty.write(bytes);

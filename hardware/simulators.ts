@@ -22,10 +22,14 @@ export async function createSimulatedGarment(config: SimulatorConfig, speed = 1)
 }
 
 /** Starts every simulator; returns a function that stops them all. */
-export async function startSimulators(configs: SimulatorConfig[], log: Logger): Promise<() => Promise<void>> {
+export async function startSimulators(
+  configs: SimulatorConfig[],
+  log: Logger,
+  options: { speed?: number } = {},
+): Promise<() => Promise<void>> {
   const garments: SimulatedGarment[] = [];
   for (const config of configs) {
-    const garment = await createSimulatedGarment(config);
+    const garment = await createSimulatedGarment(config, options.speed ?? 1);
     garment.start();
     log.info(`simulated garment ${config.deviceId} streaming on ${config.link.path} (${config.source.type})`);
     garments.push(garment);
