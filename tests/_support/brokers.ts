@@ -23,8 +23,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts aedes on 127.0.0.1 (`port` 0 = any free port). Call `stop()` when done. */
-export async function startAedes(options: { port?: number; aedes?: AedesOptions } = {}): Promise<EmbeddedBroker> {
-  const broker = new EmbeddedBroker({ port: options.port ?? 0, aedes: options.aedes });
+export async function startAedes(options: { port?: number; aedes?: AedesOptions; maxPacketBytes?: number } = {}): Promise<EmbeddedBroker> {
+  const broker = new EmbeddedBroker({ port: options.port ?? 0, aedes: options.aedes, maxPacketBytes: options.maxPacketBytes });
   await broker.start();
   return broker;
 }
