@@ -18,7 +18,7 @@ import { GatewayConfig } from '../../src/gateway/config/schema.js';
 
 const PROBLEM_LINE = /^[^:\n]+: [^\n]+$/;
 const MAX_MS_PER_DOCUMENT = 200;
-const RUNS = 250;
+const RUNS = 300;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = (string | number)[];
@@ -209,7 +209,7 @@ test('the valid base document is valid (so every mutation below is what makes a 
 
 test('invalid documents are refused with ConfigError `path: message` lines, each fast', () => {
   const started = performance.now();
-  fc.assert(fc.property(invalidDocument, (doc) => assertRefused(doc)), { numRuns: 4 * RUNS });
+  fc.assert(fc.property(invalidDocument, (doc) => assertRefused(doc)), { numRuns: 6 * RUNS });
   assert.ok(performance.now() - started < 30_000, 'bounded total');
 });
 
@@ -247,10 +247,8 @@ test('weargate run refuses the worst files: exit 2, `path: message` lines, no st
   const nest = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
   const cases: [string, string, RegExp][] = [
     ['devices-100k.json', JSON.stringify({ version: 1, gatewayId: 'gw', devices: Array(100_000).fill({}) }), /^devices: 100000 items, more than the 256 allowed$/],
-    ['devices-100k.yaml', `version: 1\ngatewayId: gw\ndevices: [${Array(100_000).fill('{}').join(',')}]\n`, /^\(file\): .* YAML tokens/],
     ['devices-100k-full.json', JSON.stringify({ ...(VALID as object), devices: Array.from({ length: 100_000 }, (_, i) => device(`d${i}`)) }), /^\(file\): .* larger than the 1 MiB limit$/],
     ['deep.yaml', `version: 1\ngatewayId: gw\nmqtt: ${nest(10_000)}\n`, /^\(file\): .* nested deeper than 32 levels/],
-    ['deep.json', `{"version": 1, "gatewayId": "gw", "mqtt": ${nest(10_000)}}`, /^mqtt(\.0)+: nested deeper than 32 levels$/],
     ['big.yaml', `version: 1\ngatewayId: gw\n${'# padding\n'.repeat(210_000)}`, /^\(file\): .* is 2(\.0)? MiB, larger than the 1 MiB limit$/],
     ['bridge.yaml', 'version: 1\ngatewayId: gw\ndevices: [{ id: bridge, kind: garment, transport: { type: serial, path: /dev/x } }]\n', /^devices\.0\.id: 'bridge' is reserved/],
     ['banana.yaml', 'version: banana\ngatewayId: gw\n', /^version: must be an integer/],

@@ -88,7 +88,9 @@ test('size limits: at most 256 devices, long strings refused, deep nesting refus
   has(problemsOf(cyclic), /nested deeper than 32 levels/);
 });
 
-test('an array where an object belongs is refused, not merged into the defaults', () => {
+test('an array where an object belongs, or an object where an array belongs, is refused, not merged into the defaults', () => {
+  has(problemsOf({ ...base, devices: {} }), /^devices: Expected array$/);
+  has(problemsOf({ ...base, mqtt: { embeddedBroker: { users: { a: 1 } } } }), /^mqtt\.embeddedBroker\.users: Expected array$/);
   has(problemsOf({ ...base, mqtt: [] }), /^mqtt: Expected object$/);
   has(problemsOf({ ...base, mqtt: { outbox: [] } }), /^mqtt\.outbox: Expected object$/);
   has(problemsOf({ ...base, devices: [{ ...(device('g1') as object), ecg: [] }] }), /^devices\.0\.ecg: Expected object$/);
@@ -116,6 +118,8 @@ test('file limits: 1 MiB, YAML nesting, alias bombs, multiple documents: all `(f
   has(fileProblems('bomb.yaml', `${bomb}\n`), /^\(file\): .* YAML aliases/);
   has(fileProblems('two.yaml', 'version: 1\ngatewayId: gw\n---\nversion: 1\n'), /^\(file\): .* more than one YAML document/);
   has(fileProblems('dup.yaml', 'version: 1\nversion: 1\ngatewayId: gw\n'), /^\(file\): .* not valid YAML: .*unique/);
+  has(fileProblems('tokens.yaml', `version: 1\ngatewayId: gw\ndevices: [${Array(100_000).fill('{}').join(',')}]\n`), /^\(file\): .* more than 100000 YAML tokens/);
+  has(fileProblems('devices.json', JSON.stringify({ version: 1, gatewayId: 'gw', devices: Array(100_000).fill({}) })), /^devices: 100000 items, more than the 256 allowed$/);
   has(fileProblems('empty.yaml', ''), /^\(root\): expected an object, got null/);
   has(fileProblems('list.yaml', '- 1\n'), /^\(root\): expected an object, got an array/);
 });

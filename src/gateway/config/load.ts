@@ -71,17 +71,18 @@ function pointerPath(pointer: string): string {
 }
 
 /**
- * Arrays where the schema has objects: Value.Default merges them into the default object
- * (`Object.assign({}, [])`), so `mqtt: []` would pass as `mqtt: {}`. Reported before defaults.
+ * Arrays where the schema has objects and objects where it has arrays: Value.Default merges them
+ * into the default (`Object.assign({}, [])`), so `mqtt: []` or `users: {}` would pass. Reported first.
  */
-function arrayForObjectProblems(schema: TSchema, value: unknown, path: (string | number)[], problems: string[]): void {
+function containerKindProblems(schema: TSchema, value: unknown, path: (string | number)[], problems: string[]): void {
   if (schema.type === 'object' && Array.isArray(value)) problems.push(`${formatPath(path)}: Expected object`);
+  else if (schema.type === 'array' && isObject(value)) problems.push(`${formatPath(path)}: Expected array`);
   else if (schema.type === 'object' && isObject(value)) {
     for (const [key, property] of Object.entries(schema.properties as Record<string, TSchema>)) {
-      arrayForObjectProblems(property, value[key], [...path, key], problems);
+      containerKindProblems(property, value[key], [...path, key], problems);
     }
   } else if (schema.type === 'array' && Array.isArray(value)) {
-    value.forEach((item, i) => arrayForObjectProblems(schema.items as TSchema, item, [...path, i], problems));
+    value.forEach((item, i) => containerKindProblems(schema.items as TSchema, item, [...path, i], problems));
   }
 }
 
@@ -90,9 +91,9 @@ export function validateConfig(doc: unknown): GatewayConfig {
   const shape = documentShapeProblems(doc);
   if (shape.length > 0) throw new ConfigError(shape);
   const migrated = migrateConfig(doc);
-  const misplacedArrays: string[] = [];
-  arrayForObjectProblems(GatewayConfig, migrated, [], misplacedArrays);
-  if (misplacedArrays.length > 0) throw new ConfigError(misplacedArrays);
+  const containers: string[] = [];
+  containerKindProblems(GatewayConfig, migrated, [], containers);
+  if (containers.length > 0) throw new ConfigError(containers);
   const withDefaults: unknown = Value.Default(GatewayConfig, Value.Clone(migrated));
   const problems = new Set<string>();
   for (const e of Value.Errors(GatewayConfig, withDefaults)) {
