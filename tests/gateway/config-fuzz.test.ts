@@ -17,7 +17,8 @@ import { validateConfig } from '../../src/gateway/config/load.js';
 import { GatewayConfig } from '../../src/gateway/config/schema.js';
 
 const PROBLEM_LINE = /^[^:\n]+: [^\n]+$/;
-const MAX_MS_PER_DOCUMENT = 200;
+// Generous: the defect was minutes and gigabytes; a loaded 2-core CI box must not turn GC pauses into failures.
+const MAX_MS_PER_DOCUMENT = 1_000;
 const RUNS = 300;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -210,7 +211,7 @@ test('the valid base document is valid (so every mutation below is what makes a 
 test('invalid documents are refused with ConfigError `path: message` lines, each fast', () => {
   const started = performance.now();
   fc.assert(fc.property(invalidDocument, (doc) => assertRefused(doc)), { numRuns: 6 * RUNS });
-  assert.ok(performance.now() - started < 30_000, 'bounded total');
+  assert.ok(performance.now() - started < 90_000, 'bounded total');
 });
 
 test('random edits of a YAML config: a config or a ConfigError, never another exception', () => {
