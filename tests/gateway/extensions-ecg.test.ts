@@ -9,9 +9,10 @@ import { validateConfig } from '../../src/gateway/config/load.js';
 import type { ExtensionContext, GatewayEvents } from '../../src/gateway/context.js';
 import { ecgExtension } from '../../src/gateway/extensions/ecg.js';
 import { StatusBoard } from '../../src/gateway/status-board.js';
-import { topics as buildTopics, type ApiTopic, type DeviceStatus, type EcgHr, type TopicRef } from '../../src/mqtt/api.js';
+import { topics as buildTopics, type ApiTopic, type DeviceStatus, type EcgBeats, type EcgHr, type TopicRef } from '../../src/mqtt/api.js';
 import type { MqttPublisher } from '../../src/mqtt/connection.js';
-import type { SequenceCounter } from '../../src/mqtt/sequence.js';
+import { SequenceCounter } from '../../src/mqtt/sequence.js';
+import type { SequenceReserver } from '../../src/mqtt/sequence-file.js';
 import type { SampleBlock } from '../../src/streaming/types.js';
 import { syntheticSource } from '../../hardware/signals/source.js';
 import { waitFor } from '../_support/env.js';
@@ -28,7 +29,7 @@ class CountingSequence {
   }
 }
 
-function rig(ecg: Record<string, unknown> = {}) {
+function rig(ecg: Record<string, unknown> = {}, sequence: (key: string) => SequenceCounter = () => new CountingSequence() as unknown as SequenceCounter) {
   const config = validateConfig({
     version: 1,
     gatewayId: 'gw',
@@ -58,7 +59,7 @@ function rig(ecg: Record<string, unknown> = {}) {
     bus: new EventBus<GatewayEvents>(log),
     publisher,
     topics,
-    sequence: () => new CountingSequence() as unknown as SequenceCounter,
+    sequence,
     status: new StatusBoard(publisher, topics),
     devices: new Map(),
   };
@@ -71,7 +72,8 @@ function rig(ecg: Record<string, unknown> = {}) {
     await waitFor('the next ecg/hr', () => hr().length > before, 3_000);
     return hr().at(-1)!;
   };
-  return { ctx, extension, clock, log, hr, status, nextHr };
+  const beats = (): EcgBeats[] => published.filter((p) => p.key === '<deviceId>/ecg/beats').map((p) => p.payload as EcgBeats);
+  return { ctx, extension, clock, log, hr, status, nextHr, beats };
 }
 
 /** A 250 Hz (or `rateHz`) garment: blocks of 0.1 s; the gateway clock advances as they arrive. */
@@ -199,6 +201,35 @@ test('a rate the detector refuses is counted per block; a good rate afterwards i
     assert.equal(r.ctx.status.rejected('g1'), { 'ecg-rate': 300 });
     const hr = await r.nextHr();
     assert.is(hr.quality.quality, 'good');
+  } finally {
+    await r.extension.stop();
+  }
+});
+
+test('no durable seq (a failing sequence file): nothing throws, beats wait, and go out once a seq can be had', async () => {
+  let failures = 3;
+  let next = 0;
+  const store: SequenceReserver = {
+    reserveSequence(_key, count) {
+      if (failures > 0) {
+        failures--;
+        throw new Error('cannot save sequence reservation: disk I/O error');
+      }
+      next += count;
+      return next - count;
+    },
+  };
+  const r = rig({}, (key) => new SequenceCounter(store, key, 5));
+  await r.extension.start();
+  const garment = stream(r);
+  try {
+    garment.send(20);
+    await waitFor('beats published after the store recovers', () => r.beats().length > 0, 5_000);
+    const published = r.beats().flatMap((b) => b.beats.map((x) => x.sampleIndex));
+    assert.ok(published.length >= 20, `${published.length} beats in ${r.beats().length} messages`);
+    assert.equal(published, [...published].sort((a, b) => a - b), 'in order');
+    assert.is(new Set(published).size, published.length, 'none twice');
+    assert.ok(r.log.lines.some((l) => l.level === 'warn' && /no durable seq/.test(l.text)));
   } finally {
     await r.extension.stop();
   }

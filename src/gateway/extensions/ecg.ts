@@ -13,6 +13,9 @@ import type { SampleBlock } from '../../streaming/types.js';
 import type { SequenceCounter } from '../../mqtt/sequence.js';
 import type { Extension, ExtensionContext } from '../context.js';
 
+// Beats kept while no seq can be had (a failing sequence file): about an hour at 180 bpm.
+const maxPendingBeats = 10_000;
+
 export interface EcgExtensionOptions {
   /** Monotonic milliseconds: how long a device has sent no samples is measured on it. */
   nowMs?: () => number;
@@ -67,12 +70,27 @@ export function ecgExtension(ctx: ExtensionContext, options: EcgExtensionOptions
     return p.pastSilence;
   };
 
+  /** The next seq, or undefined (logged) when no durable reservation can be made: the results wait. */
+  const nextSeq = (id: string, counter: SequenceCounter): number | undefined => {
+    try {
+      return counter.next();
+    } catch (err) {
+      rejections.warn(`${id}/seq`, `${id}: no durable seq for ${counter.key} (${(err as Error).message}); results wait for the next try`);
+      return undefined;
+    }
+  };
+
   const flushBeats = (id: string, p: DevicePipeline): void => {
     if (p.pendingBeats.length === 0) return;
+    const seq = nextSeq(id, p.beatsSeq);
+    if (seq === undefined) {
+      if (p.pendingBeats.length > maxPendingBeats) p.pendingBeats.splice(0, p.pendingBeats.length - maxPendingBeats);
+      return;
+    }
     const beats = p.pendingBeats;
     p.pendingBeats = [];
     ctx.publisher.publish(ctx.topics.ecgBeats(id), {
-      seq: p.beatsSeq.next(),
+      seq,
       t: Date.now(),
       detector: p.beats.detectorName,
       sampleRateHz: p.sampleRateHz,
@@ -94,6 +112,8 @@ export function ecgExtension(ctx: ExtensionContext, options: EcgExtensionOptions
       // The status is the signal now, not over the window: with no samples arriving there is none.
       if (silence.endMs === now) ctx.status.update(id, { signalQuality: 0 });
     }
+    const seq = nextSeq(id, p.hrSeq);
+    if (seq === undefined) return;
     const updates = p.pendingRr;
     p.pendingRr = [];
     const summary = p.hrv.summaries()[0];
@@ -101,7 +121,7 @@ export function ecgExtension(ctx: ExtensionContext, options: EcgExtensionOptions
     const hrBpm = last?.smoothedHrBpm ?? null;
     if (hrBpm === null) ctx.bus.emit('ecg:hr', { deviceId: id, hrBpm: null });
     ctx.publisher.publish(ctx.topics.ecgHr(id), {
-      seq: p.hrSeq.next(),
+      seq,
       t: Date.now(),
       detector: p.beats.detectorName,
       hrBpm: hrBpm === null ? null : Math.round(hrBpm * 10) / 10,
