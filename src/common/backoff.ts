@@ -1,4 +1,4 @@
-// Exponential backoff with full jitter for reconnect loops; waits are abortable.
+// Exponential backoff with jitter for every reconnect loop (devices and the MQTT connection); waits are abortable.
 
 export class Backoff {
   private attempt = 0;

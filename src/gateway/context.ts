@@ -1,7 +1,7 @@
 // What every extension receives (STYLE.md): one context object, not positional arguments or globals.
 import type { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
-import type { DeviceLinkStats, GarmentStatusReport } from '../device/garment-client.js';
+import type { DeviceCounters, DeviceStatusReport } from '../device/kinds/kind.js';
 import type { DeviceInfo, Topics } from '../mqtt/api.js';
 import type { BrokerRefusals } from '../mqtt/broker.js';
 import type { MqttPublisher } from '../mqtt/connection.js';
@@ -12,7 +12,7 @@ import type { StatusBoard } from './status-board.js';
 
 export type GatewayEvents = {
   'device:block': { deviceId: string; block: SampleBlock };
-  'device:status': { deviceId: string; status: GarmentStatusReport };
+  'device:status': { deviceId: string; status: DeviceStatusReport };
   'ecg:beats': { deviceId: string; count: number };
   'ecg:hr': { deviceId: string; hrBpm: number | null };
 };
@@ -20,7 +20,7 @@ export type GatewayEvents = {
 /** A device as the rest of the gateway sees it. */
 export interface DeviceHandle {
   info: DeviceInfo;
-  stats(): DeviceLinkStats;
+  stats(): DeviceCounters;
 }
 
 export interface ExtensionContext {

@@ -19,7 +19,7 @@ export interface MqttConnectionOptions {
   tls?: MqttTlsFiles;
   keepaliveS?: number;
   connectTimeoutMs?: number;
-  /** First reconnect delay; doubles per failed attempt up to `reconnectMaxMs` (±20 % jitter). */
+  /** First reconnect delay; doubles per failed attempt up to `reconnectMaxMs` (jittered to 50-100 %, src/common/backoff.ts). */
   reconnectInitialMs?: number;
   reconnectMaxMs?: number;
   /** QoS 1 publishes awaiting PUBACK at once. */

@@ -8,6 +8,7 @@
 // itself, in order, on the next connection. Redelivery can duplicate; payloads carry `seq`.
 import { connect, UniqueMessageIdProvider, type IClientOptions, type MqttClient } from 'mqtt';
 import { readTls, type MqttConnectionOptions } from './connection-options.js';
+import { Backoff } from '../common/backoff.js';
 import { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
 import type { ApiTopic, MqttApi, OutboxHealth, Topics, TopicRef } from './api.js';
@@ -56,6 +57,7 @@ export class MqttPublisher {
   private started = false;
   private stopping = false;
   private failedAttempts = 0;
+  private readonly backoff: Backoff;
   private lastError = 'connection closed';
   private reconnectTimer: NodeJS.Timeout | undefined;
 
@@ -87,6 +89,7 @@ export class MqttPublisher {
       onPublished: (count, totalPublished) => this.events.emit('published', { count, totalPublished }),
     });
     this.tlsOptions = readTls(c.tls);
+    this.backoff = new Backoff(this.options.reconnectInitialMs, this.options.reconnectMaxMs);
   }
 
   get isConnected(): boolean {
@@ -221,6 +224,7 @@ export class MqttPublisher {
     if (client !== this.client || this.stopping) return;
     const attempts = this.failedAttempts + 1;
     this.failedAttempts = 0;
+    this.backoff.reset();
     this.lastError = 'connection closed';
     this.live = client;
     // Birth first: mqtt.js writes in call order, so `online` precedes the backlog.
@@ -239,11 +243,7 @@ export class MqttPublisher {
     this.dropConnection(client, wasLive ? 'connection closed' : 'connect failed');
     if (this.stopping || !this.started) return;
     this.failedAttempts++;
-    const baseMs = Math.min(
-      this.options.reconnectMaxMs,
-      this.options.reconnectInitialMs * 2 ** Math.min(this.failedAttempts - 1, 20),
-    );
-    const delayMs = Math.round(baseMs * (0.8 + 0.4 * Math.random()));
+    const delayMs = this.backoff.nextDelayMs();
     const text = `cannot reach broker ${this.options.url} (${this.lastError}); retry ${this.failedAttempts} in ${delayMs} ms`;
     // The first failure and every tenth are worth a warning; the rest would flood the log.
     if (this.failedAttempts % 10 === 1) this.log.warn(text);

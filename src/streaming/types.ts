@@ -27,4 +27,16 @@ export interface SampleBlock {
   firstSampleIndex: number;
   /** One Float32Array per channel, physical units (ECG and EEG in microvolts). NaN marks a missing sample. */
   values: Float32Array[];
+  /** The device's own word on these samples, when it says anything (absent fields: unknown). */
+  status?: BlockStatus;
+}
+
+/** Sample status that travels with the samples, so no consumer has to rejoin it from elsewhere. */
+export interface BlockStatus {
+  /** An electrode is off (any channel). */
+  leadOff?: boolean;
+  /** The front end clipped. */
+  saturated?: boolean;
+  /** Skin contact (straps and headbands that report it). */
+  contact?: boolean;
 }

@@ -41,13 +41,20 @@ test('every invalid field is reported as path: message', () => {
     version: 1,
     gatewayId: 'bad id/with#',
     mqtt: { keepaliveS: 1, baseTopic: 'a/#' },
-    devices: [{ id: 'g1', kind: 'toaster', transport: { type: 'serial', path: '' } }],
+    devices: [
+      { id: 'g1', kind: 'toaster', transport: { type: 'serial', path: '' } },
+      { id: 'g2', kind: 'garment', transport: { type: 'serial', path: '' }, ecg: { detector: 'magic' } },
+    ],
     unknownField: true,
   });
   const joined = problems.join('\n');
-  for (const path of ['gatewayId:', 'mqtt.keepaliveS:', 'mqtt.baseTopic:', 'devices.0.kind:', 'devices.0.transport.path:']) {
+  const paths = ['gatewayId:', 'mqtt.keepaliveS:', 'mqtt.baseTopic:', 'devices.0.kind:', 'devices.1.transport.path:', 'devices.1.ecg.detector:'];
+  for (const path of paths) {
     assert.ok(joined.includes(path), `missing problem for ${path} in:\n${joined}`);
   }
+  // A device of an unknown kind is checked no further: its fields mean nothing without a kind.
+  assert.match(joined, /devices\.0\.kind: unknown device kind "toaster" \(known: garment\)/);
+  assert.not.match(joined, /^devices\.\d+: /m, 'each device is checked against its own kind, not as a whole against the union');
   assert.ok(problems.some((p) => /unknownField|additional/i.test(p)), joined);
 });
 

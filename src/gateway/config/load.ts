@@ -8,6 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import { ConfigError } from '../../common/errors.js';
 import { checkDeviceId } from '../../mqtt/api.js';
 import { documentShapeProblems, formatPath, quoteValue, readConfigDocument } from './document.js';
+import { validateDevices } from './devices.js';
 import { CONFIG_VERSION, GatewayConfig } from './schema.js';
 
 export { readConfigDocument } from './document.js';
@@ -90,13 +91,17 @@ export function validateConfig(doc: unknown): GatewayConfig {
   if (!isObject(doc)) throw new ConfigError([`(root): expected an object, got ${doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc}`]);
   const shape = documentShapeProblems(doc);
   if (shape.length > 0) throw new ConfigError(shape);
-  const migrated = migrateConfig(doc);
+  const { devices, ...migrated } = migrateConfig(doc);
   const containers: string[] = [];
   containerKindProblems(GatewayConfig, migrated, [], containers);
   if (containers.length > 0) throw new ConfigError(containers);
-  const withDefaults: unknown = Value.Default(GatewayConfig, Value.Clone(migrated));
-  const problems = new Set<string>();
+  const checkedDevices = validateDevices(devices, containerKindProblems, MAX_REPORTED_PROBLEMS);
+  const withDefaults = Value.Default(GatewayConfig, Value.Clone(migrated)) as Record<string, unknown>;
+  withDefaults.devices = checkedDevices.devices;
+  const problems = new Set<string>(checkedDevices.problems);
   for (const e of Value.Errors(GatewayConfig, withDefaults)) {
+    // Devices were checked against their own kind above; the union's "Expected union value" adds nothing.
+    if (e.path.startsWith('/devices/') && checkedDevices.problems.length > 0) continue;
     if (problems.size === MAX_REPORTED_PROBLEMS) {
       problems.add('(root): more problems not shown; fix these first');
       break;

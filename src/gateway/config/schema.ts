@@ -1,74 +1,18 @@
 // The configuration schema: one source for validation, defaults, descriptions and the TS types
 // (Static<> derives them, so code and schema cannot drift).
 import { Type, type Static } from '@sinclair/typebox';
+import { FilePath, Id } from '../../device/kinds/common-schema.js';
+import { deviceSchemas } from '../../device/kinds/registry.js';
 
 export const CONFIG_VERSION = 1;
 /** More devices than a Pi's radios and USB ports can serve; also keeps a hostile file small. */
 export const MAX_DEVICES = 256;
 export const MAX_BROKER_USERS = 64;
 // Lengths of free-text fields: generous for real values, small enough to bound memory.
-const PATH_MAX_CHARS = 4096;
 const NAME_MAX_CHARS = 256;
 const SECRET_MAX_CHARS = 1024;
 
-const FilePath = (description: string, defaultPath?: string) =>
-  Type.String({ minLength: 1, maxLength: PATH_MAX_CHARS, description, ...(defaultPath === undefined ? {} : { default: defaultPath }) });
-
-const Id = (description: string) =>
-  Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: `${description} (letters, digits, _ and -, MQTT-safe)` });
-
-const SerialTransport = Type.Object(
-  {
-    type: Type.Literal('serial'),
-    path: FilePath('Serial device path, e.g. /dev/ttyACM0 or a simulator symlink'),
-    baudRate: Type.Integer({ minimum: 300, maximum: 4_000_000, default: 115200, description: 'Baud rate' }),
-  },
-  { additionalProperties: false },
-);
-
-const Reconnect = Type.Object(
-  {
-    initialDelayMs: Type.Integer({ minimum: 10, default: 250, description: 'First retry delay after a disconnect' }),
-    maxDelayMs: Type.Integer({ minimum: 100, default: 10_000, description: 'Upper bound of the exponential backoff' }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-const EcgProcessing = Type.Object(
-  {
-    detector: Type.Union(
-      [
-        Type.Literal('pan-tompkins'),
-        Type.Literal('hamilton'),
-        Type.Literal('christov'),
-        Type.Literal('engzee'),
-        Type.Literal('swt'),
-        Type.Literal('two-average'),
-        Type.Literal('matched-filter'),
-      ],
-      { default: 'pan-tompkins', description: 'Streaming R-peak detector' },
-    ),
-    channel: Type.Integer({ minimum: 0, default: 0, description: 'Which ECG channel feeds the detector' }),
-    beatsPublishIntervalS: Type.Number({ minimum: 0.2, maximum: 60, default: 2, description: 'Batch beats for this long per message' }),
-    hrPublishIntervalS: Type.Number({ minimum: 0.5, maximum: 600, default: 5, description: 'How often HR/HRV is published' }),
-    hrvWindowS: Type.Number({ minimum: 10, maximum: 600, default: 60, description: 'Sliding window for SDNN/RMSSD/pNN50' }),
-    maxGapFillS: Type.Number({ minimum: 0, maximum: 60, default: 2, description: 'Gaps up to this long are filled with missing samples; longer ones restart the detector' }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-export const DeviceConfig = Type.Object(
-  {
-    id: Id('Device id, used in MQTT topics'),
-    kind: Type.Literal('garment', { description: 'Device family: garment (weargate garment protocol v1)' }),
-    transport: SerialTransport,
-    enabled: Type.Boolean({ default: true }),
-    reconnect: Reconnect,
-    silenceTimeoutS: Type.Number({ minimum: 0.5, maximum: 600, default: 5, description: 'Reopen the link when the device sends nothing for this long' }),
-    ecg: EcgProcessing,
-  },
-  { additionalProperties: false },
-);
+export const DeviceConfig = Type.Union(deviceSchemas, { description: 'A device: the fields of its kind (src/device/kinds/<kind>/schema.ts)' });
 
 const BrokerUser = Type.Object(
   {

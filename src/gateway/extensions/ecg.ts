@@ -139,8 +139,9 @@ export function ecgExtension(ctx: ExtensionContext, options: EcgExtensionOptions
   return {
     name: 'ecg',
     start() {
+      // By stream, not by kind: every device whose kind produces ECG has `ecg` settings.
       for (const device of ctx.config.devices) {
-        if (!device.enabled) continue;
+        if (!device.enabled || !('ecg' in device)) continue;
         const p: DevicePipeline = {
           config: device,
           beats: new BeatStream({ detector: device.ecg.detector, channel: device.ecg.channel, maxGapFillS: device.ecg.maxGapFillS }),
@@ -168,13 +169,14 @@ export function ecgExtension(ctx: ExtensionContext, options: EcgExtensionOptions
         ctx.bus.on('device:status', ({ deviceId, status }) => {
           const p = pipelines.get(deviceId);
           if (!p) return;
-          if (status.leadOff !== undefined) p.leadOff = status.leadOff;
           // No link, no signal: the status must not keep the last window's quality.
           if (!status.connected && ctx.status.get(deviceId)?.signalQuality !== undefined) ctx.status.update(deviceId, { signalQuality: 0 });
         }),
         ctx.bus.on('device:block', ({ deviceId, block }) => {
           const p = pipelines.get(deviceId);
           if (!p || block.stream !== 'ecg') return;
+          // Lead-off travels with the samples it concerns.
+          if (block.status?.leadOff !== undefined) p.leadOff = block.status.leadOff;
           const verdict = checkFormat(p, block);
           if (verdict.code !== undefined) return reject(deviceId, verdict.code, verdict.message);
           if (block.values[p.config.ecg.channel].length > 0) {

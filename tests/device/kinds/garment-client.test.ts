@@ -5,13 +5,14 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemoryLogger } from '../../src/common/logger.js';
-import { GarmentClient, type GarmentStatusReport } from '../../src/device/garment-client.js';
-import { SerialTransport } from '../../src/device/transports/serial.js';
-import type { SampleBlock } from '../../src/streaming/types.js';
-import { SimulatedGarment } from '../../hardware/garment-sim.js';
-import { syntheticSource } from '../../hardware/signals/source.js';
-import { waitFor } from '../_support/env.js';
+import { createMemoryLogger } from '../../../src/common/logger.js';
+import { GarmentClient } from '../../../src/device/kinds/garment/client.js';
+import type { DeviceStatusReport } from '../../../src/device/kinds/kind.js';
+import { SerialTransport } from '../../../src/device/transports/serial.js';
+import type { SampleBlock } from '../../../src/streaming/types.js';
+import { SimulatedGarment } from '../../../hardware/garment-sim.js';
+import { syntheticSource } from '../../../hardware/signals/source.js';
+import { waitFor } from '../../_support/env.js';
 
 function garment(linkPath: string, deviceId: number): SimulatedGarment {
   return new SimulatedGarment({
@@ -78,7 +79,7 @@ test('an open but silent link is reported lost once, however often it is reopene
     silenceTimeoutMs: 500,
     log: createMemoryLogger(),
   });
-  const statuses: GarmentStatusReport[] = [];
+  const statuses: DeviceStatusReport[] = [];
   client.on('status', (s) => statuses.push(s));
   client.start();
   try {

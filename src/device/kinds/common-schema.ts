@@ -1,0 +1,69 @@
+// Config schema pieces every device kind shares (TypeBox): the device id, reconnect policy, the
+// silence watchdog, transports, and the per-device processing settings of the streams a kind
+// produces. A kind's own schema is `deviceSchema(kind, description, fields)`.
+import { Type, type TProperties } from '@sinclair/typebox';
+
+// Lengths of free-text fields: generous for real values, small enough to bound memory.
+export const PATH_MAX_CHARS = 4096;
+
+export const FilePath = (description: string, defaultPath?: string) =>
+  Type.String({ minLength: 1, maxLength: PATH_MAX_CHARS, description, ...(defaultPath === undefined ? {} : { default: defaultPath }) });
+
+export const Id = (description: string) =>
+  Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: `${description} (letters, digits, _ and -, MQTT-safe)` });
+
+export const SerialTransport = Type.Object(
+  {
+    type: Type.Literal('serial'),
+    path: FilePath('Serial device path, e.g. /dev/ttyACM0 or a simulator symlink'),
+    baudRate: Type.Integer({ minimum: 300, maximum: 4_000_000, default: 115200, description: 'Baud rate' }),
+  },
+  { additionalProperties: false },
+);
+
+export const Reconnect = Type.Object(
+  {
+    initialDelayMs: Type.Integer({ minimum: 10, default: 250, description: 'First retry delay after a disconnect' }),
+    maxDelayMs: Type.Integer({ minimum: 100, default: 10_000, description: 'Upper bound of the exponential backoff' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Settings of the ECG pipeline for a device whose kind produces an `ecg` stream. */
+export const EcgProcessing = Type.Object(
+  {
+    detector: Type.Union(
+      [
+        Type.Literal('pan-tompkins'),
+        Type.Literal('hamilton'),
+        Type.Literal('christov'),
+        Type.Literal('engzee'),
+        Type.Literal('swt'),
+        Type.Literal('two-average'),
+        Type.Literal('matched-filter'),
+      ],
+      { default: 'pan-tompkins', description: 'Streaming R-peak detector' },
+    ),
+    channel: Type.Integer({ minimum: 0, default: 0, description: 'Which ECG channel feeds the detector' }),
+    beatsPublishIntervalS: Type.Number({ minimum: 0.2, maximum: 60, default: 2, description: 'Batch beats for this long per message' }),
+    hrPublishIntervalS: Type.Number({ minimum: 0.5, maximum: 600, default: 5, description: 'How often HR/HRV is published' }),
+    hrvWindowS: Type.Number({ minimum: 10, maximum: 600, default: 60, description: 'Sliding window for SDNN/RMSSD/pNN50' }),
+    maxGapFillS: Type.Number({ minimum: 0, maximum: 60, default: 2, description: 'Gaps up to this long are filled with missing samples; longer ones restart the detector' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** The fields of every device plus a kind's own. */
+export function deviceSchema<Kind extends string, Fields extends TProperties>(kind: Kind, description: string, fields: Fields) {
+  return Type.Object(
+    {
+      id: Id('Device id, used in MQTT topics'),
+      kind: Type.Literal(kind, { description }),
+      enabled: Type.Boolean({ default: true }),
+      reconnect: Reconnect,
+      silenceTimeoutS: Type.Number({ minimum: 0.5, maximum: 600, default: 5, description: 'Reopen the link when the device sends nothing for this long' }),
+      ...fields,
+    },
+    { additionalProperties: false },
+  );
+}

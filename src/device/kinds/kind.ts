@@ -1,0 +1,96 @@
+// What a device kind is to the rest of the gateway (docs/devices.md): its config schema, the streams
+// it produces, and `create(context)`, which returns a running session. A session reports sample
+// blocks (carrying their own status) and link/device status through the context, and counters on
+// request; it knows nothing of MQTT or models.
+import type { TObject } from '@sinclair/typebox';
+import type { Logger } from '../../common/logger.js';
+import type { SampleBlock, StreamKind } from '../../streaming/types.js';
+
+/** A stream a kind produces, for `bridge/info` and for consumers deciding whether to attach. */
+export interface StreamSpec {
+  stream: StreamKind;
+  /** Nominal rate; absent for event streams (RR intervals). */
+  sampleRateHz?: number;
+  channels: string[];
+  unit: string;
+}
+
+/** What a session says about its device; absent fields are unknown (and keep their last value). */
+export interface DeviceStatusReport {
+  /** Data arrives on an open link (an open but silent link is not connected). */
+  connected: boolean;
+  reason?: string;
+  batteryPercent?: number | null;
+  leadOff?: boolean;
+  saturated?: boolean;
+}
+
+/** Counters every session keeps, in one shape for every kind and transport. */
+export interface DeviceCounters {
+  connected: boolean;
+  reconnects: number;
+  framesOk: number;
+  framesLost: number;
+  samplesLost: number;
+  crcErrors: number;
+  lengthErrors: number;
+  versionErrors: number;
+  fieldErrors: number;
+  bytesSkipped: number;
+  bytesDropped: number;
+  duplicates: number;
+  foreignFrames: number;
+  candidatesSkipped: number;
+}
+
+/** Every counter at zero: kinds start from this and fill in what their protocol has. */
+export function zeroCounters(): DeviceCounters {
+  return {
+    connected: false,
+    reconnects: 0,
+    framesOk: 0,
+    framesLost: 0,
+    samplesLost: 0,
+    crcErrors: 0,
+    lengthErrors: 0,
+    versionErrors: 0,
+    fieldErrors: 0,
+    bytesSkipped: 0,
+    bytesDropped: 0,
+    duplicates: 0,
+    foreignFrames: 0,
+    candidatesSkipped: 0,
+  };
+}
+
+export interface DeviceSessionContext<Config> {
+  deviceId: string;
+  config: Config;
+  log: Logger;
+  onBlock(block: SampleBlock): void;
+  onStatus(status: DeviceStatusReport): void;
+  /** Monotonic milliseconds (default performance.now); injectable so tests can drive time. */
+  nowMs?: () => number;
+}
+
+export interface DeviceSession {
+  /** Transport name (`serial`, `ble`, ...) and its address, for `bridge/info`. */
+  readonly transport: string;
+  readonly address: string;
+  start(): void;
+  stop(): Promise<void>;
+  counters(): DeviceCounters;
+}
+
+export interface DeviceKind<Config> {
+  readonly kind: string;
+  streams(config: Config): StreamSpec[];
+  create(context: DeviceSessionContext<Config>): DeviceSession;
+}
+
+/** One line of the registry: the schema is loaded eagerly (config validation needs it), the code lazily. */
+export interface DeviceKindEntry {
+  kind: string;
+  schema: TObject;
+  load(): Promise<DeviceKind<unknown>>;
+}

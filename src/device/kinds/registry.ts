@@ -1,0 +1,27 @@
+// Every device kind the gateway knows: one line each (docs/devices.md). The schema is imported
+// eagerly because config validation needs it; the kind's code is imported only when a configured
+// device uses it.
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import type { DeviceKind, DeviceKindEntry } from './kind.js';
+import { GarmentConfig } from './garment/schema.js';
+
+function entry<Kind extends string, Schema extends TObject>(
+  kind: Kind,
+  schema: Schema,
+  load: () => Promise<{ kind: DeviceKind<Static<Schema>> }>,
+) {
+  return { kind, schema, load: async () => (await load()).kind as DeviceKind<unknown> } satisfies DeviceKindEntry;
+}
+
+export const deviceKinds = [
+  entry('garment', GarmentConfig, () => import('./garment/index.js')),
+] as const;
+
+type SchemasOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends { schema: infer S extends TSchema } ? S : never };
+
+/** The schemas of every kind, in registry order (the device config is their union, discriminated on `kind`). */
+export const deviceSchemas = deviceKinds.map((k) => k.schema) as unknown as SchemasOf<typeof deviceKinds>;
+
+export function findDeviceKind(kind: unknown): DeviceKindEntry | undefined {
+  return deviceKinds.find((k) => k.kind === kind);
+}
