@@ -25,7 +25,8 @@ const batteryService = '180F';
 const batteryLevel = '2a19';
 
 const normalTimeouts: GattTimeouts = { discoveryTimeoutMs: 5000, connectTimeoutMs: 5000, operationTimeoutMs: 5000 };
-const shortTimeouts: GattTimeouts = { discoveryTimeoutMs: 600, connectTimeoutMs: 600, operationTimeoutMs: 400 };
+// Short enough to keep the suite quick, long enough for a loaded 2-core CI machine to connect in.
+const shortTimeouts: GattTimeouts = { discoveryTimeoutMs: 800, connectTimeoutMs: 2000, operationTimeoutMs: 400 };
 
 let nextAddress = 1;
 
