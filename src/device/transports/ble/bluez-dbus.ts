@@ -69,6 +69,35 @@ export async function knownDevices(manager: ObjectManagerProxy, adapterPath: str
   return out;
 }
 
+interface PropertiesProxy {
+  Get(iface: string, name: string): Promise<dbus.Variant>;
+  on(event: 'PropertiesChanged', listener: (iface: string, changed: Record<string, dbus.Variant>) => void): unknown;
+  off(event: 'PropertiesChanged', listener: (iface: string, changed: Record<string, dbus.Variant>) => void): unknown;
+}
+
+/**
+ * Starts watching Device1.ServicesResolved before the caller connects. node-ble's gatt() reads the
+ * property and only then listens for its change, so a change arriving in the same socket read as
+ * the reply is missed and gatt() waits forever; listening first closes that gap.
+ */
+export async function watchServicesResolved(bus: dbus.MessageBus, devicePath: string): Promise<{ resolved: () => Promise<void>; stop: () => void }> {
+  const object = await bus.getProxyObject('org.bluez', devicePath);
+  const props = object.getInterface('org.freedesktop.DBus.Properties') as unknown as PropertiesProxy;
+  let markResolved!: () => void;
+  const resolvedOnce = new Promise<void>((resolve) => (markResolved = resolve));
+  const onChange = (iface: string, changed: Record<string, dbus.Variant>): void => {
+    if (iface === 'org.bluez.Device1' && changed.ServicesResolved?.value === true) markResolved();
+  };
+  props.on('PropertiesChanged', onChange);
+  return {
+    resolved: async () => {
+      if ((await props.Get('org.bluez.Device1', 'ServicesResolved')).value === true) markResolved();
+      await resolvedOnce;
+    },
+    stop: () => void props.off('PropertiesChanged', onChange),
+  };
+}
+
 /** Calls `onGone` when the org.bluez owner leaves the bus (bluetoothd stopped or restarted). */
 export async function watchBluezOwner(bus: dbus.MessageBus, onGone: () => void): Promise<void> {
   const object = await bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus');

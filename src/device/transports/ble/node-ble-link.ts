@@ -16,7 +16,8 @@ import type {
   GattUnsubscribe,
   GattWriteOptions,
 } from '../gatt.js';
-import { adapterPaths, adapterProxy, knownDevices, objectManager, watchBluezOwner } from './bluez-dbus.js';
+import { adapterPaths, knownDevices, objectManager, watchBluezOwner, watchServicesResolved } from './bluez-dbus.js';
+import type { KnownDevice } from './bluez-dbus.js';
 import { toGattError } from './bluez-errors.js';
 import { LinkSession } from './link-session.js';
 
@@ -41,6 +42,18 @@ export interface NodeBleLinkOptions {
   scanPollMs?: number;
 }
 
+interface Found {
+  adapter: nodeBle.Adapter;
+  device: KnownDevice;
+}
+
+interface Subscription {
+  listeners: Set<Listener>;
+  onValue: (value: Buffer) => void;
+  /** StartNotify; a second subscriber waits for the first one's. */
+  started: Promise<void>;
+}
+
 interface Connection {
   session: LinkSession;
   destroy: () => void;
@@ -48,7 +61,7 @@ interface Connection {
   onDeviceDisconnect?: () => void;
   services: GattServiceInfo[];
   characteristics: Map<string, { characteristic: Characteristic; flags: GattFlag[] }>;
-  subscriptions: Map<string, { listeners: Set<Listener>; onValue: (value: Buffer) => void }>;
+  subscriptions: Map<string, Subscription>;
 }
 
 export class NodeBleLink extends EventEmitter<GattLinkEvents> implements GattLink {
@@ -92,7 +105,7 @@ export class NodeBleLink extends EventEmitter<GattLinkEvents> implements GattLin
           if (!(err instanceof TimeoutError)) throw err;
           throw new GattError('not-found', `${this.address} not found within ${this.timeouts.discoveryTimeoutMs} ms of scanning`);
         });
-      await session.run(`connecting ${this.address}`, this.timeouts.connectTimeoutMs, () => this.open(conn, found.adapter, found.address), signal);
+      await session.run(`connecting ${this.address}`, this.timeouts.connectTimeoutMs, () => this.open(conn, bus, found), signal);
       void watchBluezOwner(bus, () => this.lose(conn, 'bluetoothd left the D-Bus')).catch(() => undefined);
       this.connected = true;
       this.lostError = undefined;
@@ -162,17 +175,18 @@ export class NodeBleLink extends EventEmitter<GattLinkEvents> implements GattLin
         const bytes = Uint8Array.from(value);
         for (const l of [...listeners]) l(bytes);
       };
-      subscription = { listeners, onValue };
-      conn.subscriptions.set(key, subscription);
+      // Listening before StartNotify, so the first notification is not missed.
       entry.characteristic.on('valuechanged', onValue);
-      try {
-        await this.run(conn, `subscribe ${characteristic}`, () => entry.characteristic.startNotifications());
-      } catch (err) {
+      const started = this.run(conn, `subscribe ${characteristic}`, () => entry.characteristic.startNotifications());
+      const created: Subscription = { listeners, onValue, started };
+      subscription = created;
+      conn.subscriptions.set(key, created);
+      started.catch(() => {
         entry.characteristic.off('valuechanged', onValue);
-        conn.subscriptions.delete(key);
-        throw err;
-      }
+        if (conn.subscriptions.get(key) === created) conn.subscriptions.delete(key);
+      });
     }
+    await subscription.started;
     const { listeners, onValue } = subscription;
     listeners.add(listener);
     return async () => {
@@ -185,7 +199,7 @@ export class NodeBleLink extends EventEmitter<GattLinkEvents> implements GattLin
   }
 
   /** Finds the adapter and the peripheral's address, scanning only when BlueZ does not know it yet. */
-  private async find(bluetooth: nodeBle.Bluetooth, bus: dbus.MessageBus, stop: AbortSignal): Promise<{ adapter: nodeBle.Adapter; address: string }> {
+  private async find(bluetooth: nodeBle.Bluetooth, bus: dbus.MessageBus, stop: AbortSignal): Promise<Found> {
     const manager = await objectManager(bus);
     const paths = await adapterPaths(manager);
     const adapterPath = this.options.adapter ? `/org/bluez/${this.options.adapter}` : paths[0];
@@ -193,16 +207,22 @@ export class NodeBleLink extends EventEmitter<GattLinkEvents> implements GattLin
       throw new GattError('not-found', `no Bluetooth adapter ${this.options.adapter ?? ''} (BlueZ lists ${paths.join(', ') || 'none'})`);
     }
     const adapter = await bluetooth.getAdapter(adapterPath.slice('/org/bluez/'.length));
-    const look = async (): Promise<string | undefined> => {
+    const look = async (): Promise<KnownDevice | undefined> => {
       const devices = await knownDevices(manager, adapterPath);
-      return devices.find((d) => (this.wantedAddress ? d.address === this.wantedAddress : d.name === this.options.name))?.address;
+      return devices.find((d) => (this.wantedAddress ? d.address === this.wantedAddress : d.name === this.options.name));
     };
     const known = await look();
-    if (known) return { adapter, address: known };
-    const startedScan = !(await adapter.isDiscovering());
-    if (startedScan) await adapter.startDiscovery();
+    if (known) return { adapter, device: known };
+    let startedScan = !(await adapter.isDiscovering());
+    if (startedScan) {
+      await adapter.startDiscovery().catch((err: unknown) => {
+        // Another client started a discovery meanwhile: it serves us as well.
+        if (toGattError(err, 'scan').code !== 'busy' && !/already in progress/i.test(String(err))) throw err;
+        startedScan = false;
+      });
+    }
     try {
-      const address = await new Promise<string>((resolve, reject) => {
+      const device = await new Promise<KnownDevice>((resolve, reject) => {
         let looking = false;
         const check = (): void => {
           if (looking) return;
@@ -228,19 +248,25 @@ export class NodeBleLink extends EventEmitter<GattLinkEvents> implements GattLin
         stop.addEventListener('abort', onStop, { once: true });
         check();
       });
-      return { adapter, address };
+      return { adapter, device };
     } finally {
       if (startedScan) await adapter.stopDiscovery().catch(() => undefined);
     }
   }
 
-  /** Connects, waits for ServicesResolved (node-ble's gatt()) and indexes the GATT table. */
-  private async open(conn: Connection, adapter: nodeBle.Adapter, address: string): Promise<void> {
-    const device = await adapter.getDevice(address);
+  /** Connects, waits for ServicesResolved and indexes the GATT table. */
+  private async open(conn: Connection, bus: dbus.MessageBus, found: Found): Promise<void> {
+    const device = await found.adapter.getDevice(found.device.address);
     conn.device = device;
     conn.onDeviceDisconnect = () => this.lose(conn, 'BlueZ reported Connected=false');
     device.on('disconnect', conn.onDeviceDisconnect);
-    await device.connect();
+    const services = await watchServicesResolved(bus, found.device.path);
+    try {
+      await device.connect();
+      await services.resolved();
+    } finally {
+      services.stop();
+    }
     const gatt = await device.gatt();
     for (const serviceUuid of await gatt.services()) {
       const service = await gatt.getPrimaryService(serviceUuid);

@@ -5,6 +5,7 @@ import dbus from 'dbus-next';
 import { GattError } from '../gatt.js';
 import { adapterPaths, adapterProxy, knownDevices, objectManager } from './bluez-dbus.js';
 import { toGattError } from './bluez-errors.js';
+import { LinkSession } from './link-session.js';
 
 export interface ScannedDevice {
   name: string | undefined;
@@ -25,10 +26,14 @@ export interface ScanOptions {
 /** Scans for `durationS` seconds; devices sorted by signal strength, strongest first. */
 export async function scan(durationS: number, options: ScanOptions = {}): Promise<ScannedDevice[]> {
   const bus = dbus.systemBus();
-  const failed = new Promise<never>((_, reject) => bus.once('error', (err: Error) => reject(new GattError('io', `D-Bus: ${err.message}`))));
+  // Every bus error is heard (an unheard 'error' event would crash the process); the first fails the scan.
+  const failed = new Promise<never>((_, reject) => bus.on('error', (err: Error) => reject(new GattError('io', `D-Bus: ${err.message}`))));
   failed.catch(() => undefined);
+  const guard = new LinkSession();
   try {
-    return await Promise.race([failed, scanOn(bus, durationS, options)]);
+    // A bluetoothd that stops answering must not hang the command.
+    const timeoutMs = durationS * 1000 + 10_000;
+    return await guard.run('BLE scan', timeoutMs, () => Promise.race([failed, scanOn(bus, durationS, options)]));
   } finally {
     bus.disconnect();
   }
