@@ -4,6 +4,7 @@
 // Field names are camelCase and carry units. `t` is always Unix time in milliseconds; `tUs` is
 // device time in microseconds. Every result carries `seq`, counting per device and stream, so
 // consumers can drop QoS 1 duplicates.
+import type { DeviceCounters } from '../device/kinds/kind.js';
 import type { DetectorName } from '../streaming/ecg/detector.js';
 
 /** Attached to every research output (similarity, MDD screen). */
@@ -85,25 +86,8 @@ export interface BridgeStatus {
   storage: StorageHealth;
 }
 
-export interface DeviceHealth {
-  connected: boolean;
-  framesOk: number;
-  framesLost: number;
-  samplesLost: number;
-  crcErrors: number;
-  lengthErrors: number;
-  versionErrors: number;
-  fieldErrors: number;
-  bytesSkipped: number;
-  /** Bytes the transport dropped because the gateway fell behind reading (bounded buffer). */
-  bytesDropped: number;
-  /** Repeated or stale frames (sequence number already seen), dropped. */
-  duplicates: number;
-  /** Frames from another device id on this link (misconfigured dongle), skipped. */
-  foreignFrames: number;
-  reconnects: number;
-  /** False magics skipped unchecked because the parser's CRC budget ran out (a flood, not a stream). */
-  candidatesSkipped: number;
+/** A device's counters (one shape for every kind and transport, documented in src/device/kinds/kind.ts). */
+export interface DeviceHealth extends DeviceCounters {
   /** Input a processing stage refused, by short code (e.g. `ecg-channel`, `ecg-rate`); the same map for every device kind. */
   rejected: Record<string, number>;
 }

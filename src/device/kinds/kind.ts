@@ -25,21 +25,30 @@ export interface DeviceStatusReport {
   saturated?: boolean;
 }
 
-/** Counters every session keeps, in one shape for every kind and transport. */
+/** Counters every session keeps, in one shape for every kind and transport (published on `bridge/health`). */
 export interface DeviceCounters {
+  /** The device's data arrives (an open but silent link is not connected). */
   connected: boolean;
+  /** Link opens after the first one. */
   reconnects: number;
   framesOk: number;
+  /** Frames and samples missing by sequence gap (or timestamp gap where a protocol has no sequence). */
   framesLost: number;
   samplesLost: number;
   crcErrors: number;
+  /** Impossible envelopes and frames with a wrong length. */
   lengthErrors: number;
   versionErrors: number;
   fieldErrors: number;
+  /** Input bytes not delivered inside a good frame. */
   bytesSkipped: number;
+  /** Bytes the transport dropped because the gateway fell behind reading (bounded buffer). */
   bytesDropped: number;
+  /** Repeated or stale frames (sequence number already seen), dropped. */
   duplicates: number;
+  /** Frames from another device id on this link (misconfigured dongle), skipped. */
   foreignFrames: number;
+  /** False frame starts skipped unchecked because the parser's work budget ran out (a flood, not a stream). */
   candidatesSkipped: number;
 }
 

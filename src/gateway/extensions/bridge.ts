@@ -35,24 +35,7 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
     const memory = process.memoryUsage();
     const devices: Record<string, DeviceHealth> = {};
     for (const [id, device] of ctx.devices) {
-      const s = device.stats();
-      devices[id] = {
-        connected: s.connected,
-        framesOk: s.framesOk,
-        framesLost: s.framesLost,
-        samplesLost: s.samplesLost,
-        crcErrors: s.crcErrors,
-        lengthErrors: s.lengthErrors,
-        versionErrors: s.versionErrors,
-        fieldErrors: s.fieldErrors,
-        bytesSkipped: s.bytesSkipped,
-        bytesDropped: s.bytesDropped,
-        duplicates: s.duplicates,
-        foreignFrames: s.foreignFrames,
-        reconnects: s.reconnects,
-        candidatesSkipped: s.candidatesSkipped,
-        rejected: ctx.status.rejected(id),
-      };
+      devices[id] = { ...device.stats(), rejected: ctx.status.rejected(id) };
     }
     return {
       t: Date.now(),
