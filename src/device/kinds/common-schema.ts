@@ -67,3 +67,14 @@ export function deviceSchema<Kind extends string, Fields extends TProperties>(ki
     { additionalProperties: false },
   );
 }
+
+/** A BLE peripheral, by address or advertised name, through BlueZ. */
+export const BleTransport = Type.Object(
+  {
+    type: Type.Literal('ble'),
+    address: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$', description: 'Bluetooth address, e.g. A0:9E:1A:12:34:56' })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 248, description: 'Advertised name (exact), when the address is not known' })),
+    adapter: Type.Optional(Type.String({ pattern: '^hci[0-9]{1,2}$', description: 'BlueZ adapter, e.g. hci0 (default: the first)' })),
+  },
+  { additionalProperties: false },
+);

@@ -156,6 +156,10 @@ function crossFieldProblems(config: GatewayConfig): string[] {
     } catch {
       problems.push(`devices.${i}.id: '${d.id}' is reserved for the gateway's own topics (<baseTopic>/<gatewayId>/${d.id}/...)`);
     }
+    const transport: { type: string; address?: string; name?: string } = d.transport;
+    if (transport.type === 'ble' && transport.address === undefined && transport.name === undefined) {
+      problems.push(`devices.${i}.transport: a BLE device needs its address or its advertised name`);
+    }
     if (d.reconnect.maxDelayMs < d.reconnect.initialDelayMs) {
       problems.push(`devices.${i}.reconnect.maxDelayMs: must be >= initialDelayMs`);
     }
@@ -190,7 +194,8 @@ export function resolvePaths(config: GatewayConfig, baseDir: string): GatewayCon
   return {
     ...config,
     dataDir: abs(config.dataDir),
-    devices: config.devices.map((d) => ({ ...d, transport: { ...d.transport, path: abs(d.transport.path) } })),
+    // Byte-stream transports name a file (a serial device, a simulator's PTY link); BLE names a peripheral.
+    devices: config.devices.map((d) => ('path' in d.transport ? { ...d, transport: { ...d.transport, path: abs(d.transport.path) } } : d)),
     mqtt: {
       ...config.mqtt,
       tls: config.mqtt.tls && {
