@@ -157,6 +157,21 @@ export interface EcgHr {
   leadOff: boolean;
 }
 
+/** `<deviceId>/hr`: a heart-rate strap's own HR and RR (Heart Rate Service), batched per interval. */
+export interface DeviceHr {
+  seq: number;
+  t: number;
+  /** The strap's latest HR. */
+  hrBpm: number;
+  /** RR intervals the strap sent since the previous message, ms (0.1 ms resolution), oldest first. */
+  rrMs: number[];
+  /** Skin contact; null when the strap cannot tell. */
+  contact: boolean | null;
+  /** Accumulated energy expended, kJ, when the strap sends it. */
+  energyKj?: number;
+  batteryPercent?: number;
+}
+
 export interface ModelRef {
   name: string;
   version: string;
@@ -228,6 +243,7 @@ export interface MqttApi {
   'bridge/request/<verb>': BridgeRequest;
   'bridge/response/<verb>': BridgeResponse;
   '<deviceId>/status': DeviceStatus;
+  '<deviceId>/hr': DeviceHr;
   '<deviceId>/ecg/beats': EcgBeats;
   '<deviceId>/ecg/hr': EcgHr;
   '<deviceId>/ecg/similarity': EcgSimilarity;
@@ -263,6 +279,7 @@ export const topicPolicy: Record<ApiTopic, TopicPolicy> = {
   'bridge/request/<verb>': reply,
   'bridge/response/<verb>': reply,
   '<deviceId>/status': state,
+  '<deviceId>/hr': result,
   '<deviceId>/ecg/beats': result,
   '<deviceId>/ecg/hr': result,
   '<deviceId>/ecg/similarity': result,
@@ -320,6 +337,7 @@ export function topics(baseTopic: string, gatewayId: string) {
     /** Subscription filter for every request verb. */
     requestFilter: `${base}/bridge/request/+`,
     deviceStatus: device('<deviceId>/status'),
+    deviceHr: device('<deviceId>/hr'),
     ecgBeats: device('<deviceId>/ecg/beats'),
     ecgHr: device('<deviceId>/ecg/hr'),
     ecgSimilarity: device('<deviceId>/ecg/similarity'),

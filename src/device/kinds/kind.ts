@@ -72,12 +72,26 @@ export function zeroCounters(): DeviceCounters {
   };
 }
 
+/** One heart-rate measurement (HRS 0x2A37 notification), from kinds that have one. */
+export interface HeartRateReport {
+  /** Gateway Unix time of arrival, µs (the HRS measurement carries no timestamp of its own). */
+  tUs: number;
+  hrBpm: number;
+  /** RR intervals in this notification, ms, oldest first. */
+  rrMs: number[];
+  /** Skin contact; null when the sensor cannot tell. */
+  contact: boolean | null;
+  energyKj?: number;
+}
+
 export interface DeviceSessionContext<Config> {
   deviceId: string;
   config: Config;
   log: Logger;
   onBlock(block: SampleBlock): void;
   onStatus(status: DeviceStatusReport): void;
+  /** Heart-rate measurements, for kinds that have them (straps). */
+  onHeartRate?(report: HeartRateReport): void;
   /** Monotonic milliseconds (default performance.now); injectable so tests can drive time. */
   nowMs?: () => number;
 }

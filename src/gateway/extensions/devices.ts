@@ -21,6 +21,7 @@ export function devicesExtension(ctx: ExtensionContext): Extension {
           config: device,
           log,
           onBlock: (block) => ctx.bus.emit('device:block', { deviceId: device.id, block }),
+          onHeartRate: (report) => ctx.bus.emit('device:hr', { deviceId: device.id, ...report }),
           onStatus: (status) => {
             // A disconnect keeps the last known battery, so dashboards don't blank out.
             ctx.status.update(device.id, {
