@@ -18,5 +18,6 @@ program
 (await import('./commands/model-quantize.js')).register(program);
 (await import('./commands/eval-rpeaks.js')).register(program);
 (await import('./commands/ecg-report.js')).register(program);
+(await import('./commands/devices-scan.js')).register(program);
 
 await program.parseAsync(process.argv);

@@ -107,6 +107,8 @@ export interface DeviceSession {
 
 export interface DeviceKind<Config> {
   readonly kind: string;
+  /** How `weargate devices scan` recognises this kind among BLE advertisements (absent: not a BLE kind). */
+  readonly recognize?: (advertisement: { name: string | undefined; serviceUuids: string[] }) => boolean;
   streams(config: Config): StreamSpec[];
   create(context: DeviceSessionContext<Config>): DeviceSession;
 }
