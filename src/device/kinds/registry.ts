@@ -4,6 +4,7 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { DeviceKind, DeviceKindEntry } from './kind.js';
 import { GarmentConfig } from './garment/schema.js';
+import { MuseConfig } from './muse/schema.js';
 
 function entry<Kind extends string, Schema extends TObject>(
   kind: Kind,
@@ -15,6 +16,7 @@ function entry<Kind extends string, Schema extends TObject>(
 
 export const deviceKinds = [
   entry('garment', GarmentConfig, () => import('./garment/index.js')),
+  entry('muse', MuseConfig, () => import('./muse/index.js')),
 ] as const;
 
 type SchemasOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends { schema: infer S extends TSchema } ? S : never };

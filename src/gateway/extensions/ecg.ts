@@ -30,7 +30,8 @@ interface FormatVerdict {
 }
 
 interface DevicePipeline {
-  config: DeviceConfig;
+  /** Only devices whose kind has `ecg` settings get a pipeline. */
+  config: Extract<DeviceConfig, { ecg: unknown }>;
   beats: BeatStream;
   pendingBeats: StreamBeat[];
   sampleRateHz: number;

@@ -1,0 +1,211 @@
+// A simulated Muse 2 / Muse S (classic protocol, service 0xFE8D) as a SimulatedPeripheral: it
+// answers the real length-prefixed commands (h, p21/p20/p50, d, k, s) and, while started, sends
+// the real 20-byte EEG packets per channel (12 x 12-bit samples) at 256 Hz and telemetry with the
+// battery. The EEG is synthetic and seeded: alpha (10 Hz, strongest on TP9/TP10), theta (6 Hz),
+// eye blinks on AF7/AF8, 50 Hz line noise and white noise, so analyses have something to find.
+import { SeededRandom } from '../../../src/common/random.js';
+import {
+  MUSE_BATTERY_COUNTS_PER_PERCENT,
+  MUSE_CONTROL_UUID,
+  MUSE_EEG_CHANNELS,
+  MUSE_EEG_MICROVOLTS_PER_COUNT,
+  MUSE_EEG_SAMPLE_RATE_HZ,
+  MUSE_EEG_SAMPLES_PER_PACKET,
+  MUSE_EEG_UUIDS,
+  MUSE_EEG_ZERO_COUNT,
+  MUSE_PACKET_BYTES,
+  MUSE_SERVICE_UUID,
+  MUSE_TELEMETRY_UUID,
+} from '../../../src/device/protocols/muse/index.js';
+import { SimulatedPeripheral } from '../peripheral.js';
+
+export interface SimulatedMuseOptions {
+  address: string;
+  name?: string;
+  seed?: number;
+  /** Simulated seconds per real second (default 1). */
+  speed?: number;
+  /** Wire sequence number of the first packet (default 0); near 65535 to exercise the wrap. */
+  firstSeq?: number;
+  batteryPercent?: number;
+  alphaUv?: number;
+  thetaUv?: number;
+  lineNoiseUv?: number;
+  noiseUv?: number;
+  blinkUv?: number;
+}
+
+const TICK_MS = 10;
+const TELEMETRY_PERIOD_S = 1;
+/** Bound on packets sent per tick, so a stalled event loop does not burst forever. */
+const MAX_SEQS_PER_TICK = 64;
+
+export class SimulatedMuse {
+  readonly peripheral: SimulatedPeripheral;
+  /** Commands received, in order (without the length prefix and newline). */
+  readonly commands: string[] = [];
+  streaming = false;
+  preset = 'p21';
+  batteryPercent: number;
+  /** Sequence numbers sent (one per EEG packet set). */
+  seqsSent = 0;
+  private readonly random: SeededRandom;
+  private readonly speed: number;
+  private seq: number;
+  private sampleIndex = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private startedMs = 0;
+  private startedSeqs = 0;
+  private telemetrySeq = 0;
+  private nextBlinkIndex: number;
+  private readonly o: Required<Omit<SimulatedMuseOptions, 'address' | 'name' | 'seed' | 'speed' | 'firstSeq' | 'batteryPercent'>>;
+
+  constructor(options: SimulatedMuseOptions) {
+    this.random = new SeededRandom(options.seed ?? 1);
+    this.speed = options.speed ?? 1;
+    this.seq = options.firstSeq ?? 0;
+    this.batteryPercent = options.batteryPercent ?? 87;
+    this.o = {
+      alphaUv: options.alphaUv ?? 20,
+      thetaUv: options.thetaUv ?? 6,
+      lineNoiseUv: options.lineNoiseUv ?? 4,
+      noiseUv: options.noiseUv ?? 3,
+      blinkUv: options.blinkUv ?? 120,
+    };
+    this.nextBlinkIndex = Math.round((1 + this.random.next() * 3) * MUSE_EEG_SAMPLE_RATE_HZ);
+    const notify = ['notify'] as const;
+    this.peripheral = new SimulatedPeripheral({
+      address: options.address,
+      name: options.name ?? 'Muse-SIM0',
+      rssiDbm: -55,
+      advertisedServiceUuids: [MUSE_SERVICE_UUID],
+      services: [
+        {
+          uuid: MUSE_SERVICE_UUID,
+          characteristics: [
+            {
+              uuid: MUSE_CONTROL_UUID,
+              flags: ['write-without-response', 'write', 'notify'],
+              onWrite: (bytes) => this.onCommand(bytes),
+            },
+            { uuid: MUSE_TELEMETRY_UUID, flags: [...notify] },
+            ...MUSE_EEG_CHANNELS.map((c) => ({ uuid: MUSE_EEG_UUIDS[c], flags: [...notify] })),
+          ],
+        },
+      ],
+    });
+  }
+
+  /** Starts the clock; packets go out only while the headset was told to stream (`d`). */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.streaming = false;
+  }
+
+  private onCommand(bytes: Uint8Array): void {
+    const n = bytes[0] ?? 0;
+    const text = String.fromCharCode(...bytes.subarray(1, 1 + n)).replace(/\n$/, '');
+    this.commands.push(text);
+    if (text === 'h') this.streaming = false;
+    else if (text === 'd') this.startStreaming();
+    else if (/^p\d\d$/.test(text)) this.preset = text;
+    this.respond(text === 's' ? `{"bp":${Math.round(this.batteryPercent)},"rc":0}` : '{"rc":0}');
+  }
+
+  private startStreaming(): void {
+    if (this.streaming) return;
+    this.streaming = true;
+    this.startedMs = performance.now();
+    this.startedSeqs = this.seqsSent;
+  }
+
+  /** Control responses go out in chunks: [length][up to 19 characters]. */
+  private respond(text: string): void {
+    for (let at = 0; at < text.length; at += MUSE_PACKET_BYTES - 1) {
+      const part = text.slice(at, at + MUSE_PACKET_BYTES - 1);
+      const chunk = new Uint8Array(MUSE_PACKET_BYTES);
+      chunk[0] = part.length;
+      for (let i = 0; i < part.length; i++) chunk[i + 1] = part.charCodeAt(i);
+      this.peripheral.notify(MUSE_CONTROL_UUID, chunk);
+    }
+  }
+
+  private tick(): void {
+    if (!this.streaming) return;
+    // The headset may have lost its link: it keeps its clock, so the gateway sees a sequence gap.
+    const elapsedS = ((performance.now() - this.startedMs) / 1000) * this.speed;
+    const due = this.startedSeqs + Math.floor((elapsedS * MUSE_EEG_SAMPLE_RATE_HZ) / MUSE_EEG_SAMPLES_PER_PACKET);
+    let budget = MAX_SEQS_PER_TICK;
+    while (this.seqsSent < due && budget-- > 0) this.sendPacketSet();
+  }
+
+  private sendPacketSet(): void {
+    const channelCount = this.preset === 'p20' ? 5 : 4;
+    const perChannel = this.synthesize(MUSE_EEG_SAMPLES_PER_PACKET);
+    const seqBytes = [(this.seq >> 8) & 0xff, this.seq & 0xff];
+    for (let c = 0; c < channelCount; c++) {
+      const packet = new Uint8Array(MUSE_PACKET_BYTES);
+      packet[0] = seqBytes[0];
+      packet[1] = seqBytes[1];
+      const counts = perChannel[c].map((uv) => Math.max(0, Math.min(0xfff, Math.round(uv / MUSE_EEG_MICROVOLTS_PER_COUNT) + MUSE_EEG_ZERO_COUNT)));
+      for (let i = 0, at = 2; i < counts.length; i += 2, at += 3) {
+        packet[at] = counts[i] >> 4;
+        packet[at + 1] = ((counts[i] & 0x0f) << 4) | (counts[i + 1] >> 8);
+        packet[at + 2] = counts[i + 1] & 0xff;
+      }
+      this.peripheral.notify(MUSE_EEG_UUIDS[MUSE_EEG_CHANNELS[c]], packet);
+    }
+    this.seq = (this.seq + 1) & 0xffff;
+    this.seqsSent++;
+    const packetsPerTelemetry = Math.round((TELEMETRY_PERIOD_S * MUSE_EEG_SAMPLE_RATE_HZ) / MUSE_EEG_SAMPLES_PER_PACKET);
+    if (this.seqsSent % packetsPerTelemetry === 1) this.sendTelemetry();
+  }
+
+  private sendTelemetry(): void {
+    const t = new Uint8Array(MUSE_PACKET_BYTES);
+    const put = (at: number, v: number): void => {
+      t[at] = (v >> 8) & 0xff;
+      t[at + 1] = v & 0xff;
+    };
+    put(0, this.telemetrySeq);
+    put(2, Math.round(this.batteryPercent * MUSE_BATTERY_COUNTS_PER_PERCENT));
+    put(4, Math.round(3900 / 2.2));
+    put(6, 0);
+    put(8, 31);
+    this.telemetrySeq = (this.telemetrySeq + 1) & 0xffff;
+    this.peripheral.notify(MUSE_TELEMETRY_UUID, t);
+  }
+
+  /** `count` samples per channel (TP9, AF7, AF8, TP10, AUX), µV. */
+  private synthesize(count: number): number[][] {
+    const out: number[][] = MUSE_EEG_CHANNELS.map(() => new Array<number>(count).fill(0));
+    // Alpha is posterior (strong on the temporal-parietal TP9/TP10), weaker on the frontal AF7/AF8.
+    const alphaGain = [1, 0.35, 0.35, 1, 0.2];
+    const blinkGain = [0.1, 1, 1, 0.1, 0];
+    const blinkSamples = Math.round(0.25 * MUSE_EEG_SAMPLE_RATE_HZ);
+    for (let i = 0; i < count; i++) {
+      const n = this.sampleIndex++;
+      const t = n / MUSE_EEG_SAMPLE_RATE_HZ;
+      const alpha = this.o.alphaUv * Math.sin(2 * Math.PI * 10 * t) * (0.8 + 0.2 * Math.sin(2 * Math.PI * 0.1 * t));
+      const theta = this.o.thetaUv * Math.sin(2 * Math.PI * 6 * t + 1);
+      const line = this.o.lineNoiseUv * Math.sin(2 * Math.PI * 50 * t);
+      let blink = 0;
+      if (n >= this.nextBlinkIndex) {
+        const k = n - this.nextBlinkIndex;
+        if (k < blinkSamples) blink = this.o.blinkUv * Math.sin((Math.PI * k) / blinkSamples);
+        else this.nextBlinkIndex = n + Math.round((2 + this.random.next() * 4) * MUSE_EEG_SAMPLE_RATE_HZ);
+      }
+      for (let c = 0; c < out.length; c++) {
+        out[c][i] = alphaGain[c] * alpha + theta + line + blinkGain[c] * blink + this.o.noiseUv * this.random.gaussian();
+      }
+    }
+    return out;
+  }
+}

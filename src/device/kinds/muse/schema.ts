@@ -1,0 +1,27 @@
+// Config of a Muse 2 / Muse S headband speaking the classic protocol (service 0xFE8D) over BLE.
+import { Type, type Static } from '@sinclair/typebox';
+import { BleTransport, deviceSchema } from '../common-schema.js';
+
+/**
+ * Publishing of raw EEG batches on `<device>/eeg/raw` (src/gateway/extensions/eeg-raw.ts). The
+ * extension attaches to any device with these settings and takes its `eeg` blocks, whatever the kind.
+ */
+export const EegRawPublishing = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'Publish raw EEG batches on <device>/eeg/raw' }),
+    publishIntervalS: Type.Number({ minimum: 0.2, maximum: 10, default: 1, description: 'Seconds of EEG per batch (one message per interval)' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const MuseConfig = deviceSchema('muse', 'Muse 2 / Muse S, classic BLE protocol (service 0xFE8D)', {
+  transport: BleTransport,
+  preset: Type.Union([Type.Literal('p21'), Type.Literal('p50')], {
+    default: 'p21',
+    description: 'p21: EEG only; p50: EEG + PPG (Muse 2 / Muse S). With aux, p21 is sent as p20 (5 EEG channels)',
+  }),
+  aux: Type.Boolean({ default: false, description: 'Also stream the AUX electrode (a fifth EEG channel)' }),
+  eegRaw: EegRawPublishing,
+});
+
+export type MuseConfig = Static<typeof MuseConfig>;
