@@ -4,6 +4,8 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { DeviceKind, DeviceKindEntry } from './kind.js';
 import { GarmentConfig } from './garment/schema.js';
+import { HrStrapConfig } from './hr-strap/schema.js';
+import { PolarH10Config } from './polar-h10/schema.js';
 import { MuseConfig } from './muse/schema.js';
 
 function entry<Kind extends string, Schema extends TObject>(
@@ -16,6 +18,8 @@ function entry<Kind extends string, Schema extends TObject>(
 
 export const deviceKinds = [
   entry('garment', GarmentConfig, () => import('./garment/index.js')),
+  entry('hr-strap', HrStrapConfig, () => import('./hr-strap/index.js')),
+  entry('polar-h10', PolarH10Config, () => import('./polar-h10/index.js')),
   entry('muse', MuseConfig, () => import('./muse/index.js')),
 ] as const;
 

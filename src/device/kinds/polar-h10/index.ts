@@ -1,0 +1,154 @@
+// The polar-h10 device kind: ECG at 130 Hz over the Polar Measurement Data service (control point
+// commands matched to their indicated responses, data frames decoded on the strap's clock), plus
+// HR/RR and battery over the standard services (shared with hr-strap). Only ECG data makes the
+// session alive: HR notifications go on while a stopped ECG stream would stay unnoticed otherwise.
+import { FrameError } from '../../../common/errors.js';
+import {
+  decodeH10DataFrame,
+  encodeGetMeasurementSettings,
+  encodeStartEcg,
+  encodeStopMeasurement,
+  H10_ECG_SAMPLE_RATE_HZ,
+  PMD_CONTROL_POINT_UUID,
+  PMD_DATA_UUID,
+  PMD_MEASUREMENT_TYPE_CODES,
+  PMD_OP_GET_MEASUREMENT_SETTINGS,
+  PMD_OP_START_MEASUREMENT,
+  PMD_OP_STOP_MEASUREMENT,
+  PMD_SERVICE_UUID,
+  PmdControlPointAssembler,
+  type PmdControlPointResponse,
+} from '../../protocols/polar-h10/index.js';
+import { RequestMatcher } from '../../request-matcher.js';
+import type { GattLink } from '../../transports/gatt.js';
+import { bleLink, GattSession } from '../gatt-session.js';
+import type { DeviceKind, DeviceSession, DeviceSessionContext } from '../kind.js';
+import { zeroCounters } from '../kind.js';
+import { HeartRateChannel } from '../hr-strap/heart-rate.js';
+import { EcgFrames } from './ecg-frames.js';
+import type { PolarH10Config } from './schema.js';
+
+/** The H10 answers its control point within tens of ms; a response this late will not come. */
+const PMD_RESPONSE_TIMEOUT_MS = 5_000;
+/** Stopping on the way out is best effort: the strap stops by itself when the link goes. */
+const PMD_STOP_TIMEOUT_MS = 1_000;
+const PMD_STATUS_ALREADY_IN_STATE = 6;
+
+export const kind: DeviceKind<PolarH10Config> = {
+  kind: 'polar-h10',
+  streams: () => [
+    { stream: 'ecg', sampleRateHz: H10_ECG_SAMPLE_RATE_HZ, channels: ['ECG'], unit: 'uV' },
+    { stream: 'rr', channels: ['RR'], unit: 'ms' },
+  ],
+  create: (context) => createPolarH10Session(context, bleLink(context.config.transport)),
+};
+
+/** The session over a given link (the real one is node-ble; tests pass a SimGattLink). */
+export function createPolarH10Session(context: DeviceSessionContext<PolarH10Config>, link: GattLink): DeviceSession {
+  const { config, log, deviceId } = context;
+  const counters = zeroCounters();
+  const ecg = new EcgFrames(deviceId, counters);
+  const assembler = new PmdControlPointAssembler();
+  let matcher = new RequestMatcher<PmdControlPointResponse>({ what: `${deviceId} PMD control point` });
+  const heartRate = new HeartRateChannel({
+    log,
+    counters,
+    onHeartRate: context.onHeartRate,
+    onStatus: context.onStatus,
+    isConnected: () => session.supervisor.connected,
+  });
+
+  const onControlPoint = (bytes: Uint8Array): void => {
+    let message;
+    try {
+      message = assembler.push(bytes);
+    } catch (err) {
+      if (!(err instanceof FrameError)) throw err;
+      counters.fieldErrors++;
+      log.debug(() => `bad PMD control point value: ${err.message}`);
+      return;
+    }
+    if (message === null) return;
+    if (message.kind === 'measurement-stopped') {
+      // Charger or low battery: no more data comes, so the silence watchdog reopens and restarts it.
+      log.warn(`H10 stopped measurement ${message.measurementTypes.join(', ')}`);
+      return;
+    }
+    if (!matcher.resolve(message)) log.debug(() => `unsolicited PMD response ${message.op} (${message.statusName})`);
+  };
+
+  const onData = (bytes: Uint8Array, alive: () => void): void => {
+    let frame;
+    try {
+      frame = decodeH10DataFrame(bytes);
+    } catch (err) {
+      if (!(err instanceof FrameError)) throw err;
+      if (err.code === 'length' || err.code === 'truncated') counters.lengthErrors++;
+      else counters.fieldErrors++;
+      log.debug(() => `bad PMD data frame: ${err.message}`);
+      return;
+    }
+    if (frame.kind !== 'ecg') return; // only ECG is started; anything else is another client's stream
+    counters.framesOk++;
+    alive();
+    const contact = heartRate.contact;
+    const block = ecg.push(frame, contact === undefined || contact === null ? undefined : { contact, leadOff: !contact });
+    if (block) context.onBlock(block);
+  };
+
+  /** Writes a command and waits for the response to its op code on ECG. */
+  const request = async (l: GattLink, command: Uint8Array, opCode: number, timeoutMs: number): Promise<PmdControlPointResponse> => {
+    const ecgCode = PMD_MEASUREMENT_TYPE_CODES.ecg;
+    // Registered before the write: the indication can arrive before the write's own acknowledgement.
+    const pending = matcher.waitFor((r) => r.opCode === opCode && r.measurementTypeCode === ecgCode, timeoutMs);
+    try {
+      await l.write(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID, command, { withResponse: true });
+    } catch (err) {
+      pending.cancel();
+      pending.promise.catch(() => undefined);
+      throw err;
+    }
+    return pending.promise;
+  };
+
+  const setup = async (l: GattLink, alive: () => void): Promise<void> => {
+    matcher = new RequestMatcher<PmdControlPointResponse>({ what: `${deviceId} PMD control point` });
+    assembler.reset();
+    await l.subscribe(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID, onControlPoint);
+    await l.subscribe(PMD_SERVICE_UUID, PMD_DATA_UUID, (bytes) => onData(bytes, alive));
+    await heartRate.attach(l, () => undefined);
+    const settings = await request(l, encodeGetMeasurementSettings('ecg'), PMD_OP_GET_MEASUREMENT_SETTINGS, PMD_RESPONSE_TIMEOUT_MS);
+    if (!settings.ok) throw new Error(`H10 refused ECG settings: ${settings.statusName}`);
+    const rates = settings.settings?.sampleRateHz ?? [];
+    if (!rates.includes(H10_ECG_SAMPLE_RATE_HZ)) throw new Error(`H10 offers ECG at ${rates.join('/') || 'no'} Hz, not ${H10_ECG_SAMPLE_RATE_HZ}`);
+    const started = await request(l, encodeStartEcg(), PMD_OP_START_MEASUREMENT, PMD_RESPONSE_TIMEOUT_MS);
+    // Already streaming (a previous gateway run left it on) is as good as started.
+    if (!started.ok && started.status !== PMD_STATUS_ALREADY_IN_STATE) throw new Error(`H10 refused to start ECG: ${started.statusName}`);
+    log.debug('H10 ECG started at 130 Hz');
+  };
+
+  const session: GattSession = new GattSession({
+    link,
+    reconnect: config.reconnect,
+    silenceTimeoutMs: config.silenceTimeoutS * 1000,
+    log,
+    nowMs: context.nowMs,
+    onStatus: context.onStatus,
+    setup,
+    teardown: async (l) => {
+      await request(l, encodeStopMeasurement('ecg'), PMD_OP_STOP_MEASUREMENT, PMD_STOP_TIMEOUT_MS);
+    },
+    onLinkEnd: () => {
+      matcher.close('link ended');
+      assembler.reset();
+      heartRate.detach();
+    },
+  });
+  return {
+    transport: 'ble',
+    address: link.address,
+    start: () => session.start(),
+    stop: () => session.stop(),
+    counters: () => ({ ...counters, connected: session.supervisor.connected, reconnects: session.supervisor.reconnects }),
+  };
+}
