@@ -96,13 +96,17 @@ export class Mosquitto {
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`mosquitto not running after ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
-        child.stderr?.on('data', (chunk: Buffer) => {
+        const onData = (chunk: Buffer): void => {
           stderr += chunk.toString();
           if (/mosquitto version \S+ running/.test(stderr)) {
             clearTimeout(timer);
+            // Keep draining the pipe, but stop keeping mosquitto's whole log in memory.
+            child.stderr?.off('data', onData);
+            child.stderr?.resume();
             resolve();
           }
-        });
+        };
+        child.stderr?.on('data', onData);
         child.once('exit', (code, signal) => {
           clearTimeout(timer);
           reject(new Error(`mosquitto exited (${code ?? signal}) while starting:\n${stderr}`));

@@ -31,9 +31,11 @@ test('device defaults are filled per device', () => {
     gatewayId: 'gw1',
     devices: [{ id: 'g1', kind: 'garment', transport: { type: 'serial', path: '/dev/ttyACM0' } }],
   });
-  assert.is(c.devices[0].transport.baudRate, 115200);
-  assert.is(c.devices[0].ecg.detector, 'pan-tompkins');
-  assert.is(c.devices[0].reconnect.initialDelayMs, 250);
+  const garment = c.devices[0];
+  if (garment.kind !== 'garment') throw new Error(`expected a garment, got ${garment.kind}`);
+  assert.is(garment.transport.baudRate, 115200);
+  assert.is(garment.ecg.detector, 'pan-tompkins');
+  assert.is(garment.reconnect.initialDelayMs, 250);
 });
 
 test('every invalid field is reported as path: message', () => {

@@ -9,7 +9,7 @@ import { ConfigError } from '../../common/errors.js';
 import { checkDeviceId } from '../../mqtt/api.js';
 import { documentShapeProblems, formatPath, quoteValue, readConfigDocument } from './document.js';
 import { validateDevices } from './devices.js';
-import { CONFIG_VERSION, GatewayConfig } from './schema.js';
+import { CONFIG_VERSION, GatewayConfig, type DeviceConfig } from './schema.js';
 
 export { readConfigDocument } from './document.js';
 
@@ -195,7 +195,11 @@ export function resolvePaths(config: GatewayConfig, baseDir: string): GatewayCon
     ...config,
     dataDir: abs(config.dataDir),
     // Byte-stream transports name a file (a serial device, a simulator's PTY link); BLE names a peripheral.
-    devices: config.devices.map((d) => ('path' in d.transport ? { ...d, transport: { ...d.transport, path: abs(d.transport.path) } } : d)),
+    devices: config.devices.map((d): DeviceConfig => {
+      if (!('path' in d.transport)) return d;
+      // Same kind, same fields: only the path changes (TS cannot follow a spread through the union).
+      return { ...d, transport: { ...d.transport, path: abs(d.transport.path) } } as DeviceConfig;
+    }),
     mqtt: {
       ...config.mqtt,
       tls: config.mqtt.tls && {
