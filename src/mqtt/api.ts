@@ -98,6 +98,10 @@ export interface BridgeHealth {
   cpuPercent: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** V8 heap reserved, and memory outside it (Buffers): a rise in these alone is deferred GC, not a leak. */
+  heapTotalBytes: number;
+  externalBytes: number;
+  arrayBuffersBytes: number;
   outbox: OutboxHealth;
   storage: StorageHealth;
   requests: RequestHealth;
