@@ -208,6 +208,24 @@ export interface EegBands {
   relative: Record<EegBandName, number[]>;
 }
 
+/** A batch of raw EEG as the device sent it (`<deviceId>/eeg/raw`, when the device's `eegRaw.enabled`). */
+export interface EegRaw {
+  seq: number;
+  t: number;
+  sampleRateHz: number;
+  channels: string[];
+  /** Device time of the first sample, µs. */
+  t0Us: number;
+  /** Index of the first sample in the device's stream; the next batch starts at firstSampleIndex + values[0].length. */
+  firstSampleIndex: number;
+  /** One array per channel (order of `channels`), µV rounded to 0.01; null where a sample was lost. */
+  values: (number | null)[][];
+  /** Values in this batch (all channels together) the device's link lost: the nulls in `values`. */
+  samplesLost: number;
+  /** Samples per channel dropped from the oldest end since the previous batch (the buffer is bounded while results cannot be sent). */
+  samplesDropped: number;
+}
+
 export interface EegMdd {
   seq: number;
   t: number;
@@ -252,6 +270,7 @@ export interface MqttApi {
   '<deviceId>/ecg/hr': EcgHr;
   '<deviceId>/ecg/similarity': EcgSimilarity;
   '<deviceId>/eeg/bands': EegBands;
+  '<deviceId>/eeg/raw': EegRaw;
   '<deviceId>/eeg/mdd': EegMdd;
 }
 
@@ -288,6 +307,7 @@ export const topicPolicy: Record<ApiTopic, TopicPolicy> = {
   '<deviceId>/ecg/hr': result,
   '<deviceId>/ecg/similarity': result,
   '<deviceId>/eeg/bands': result,
+  '<deviceId>/eeg/raw': result,
   '<deviceId>/eeg/mdd': result,
 };
 
@@ -346,6 +366,7 @@ export function topics(baseTopic: string, gatewayId: string) {
     ecgHr: device('<deviceId>/ecg/hr'),
     ecgSimilarity: device('<deviceId>/ecg/similarity'),
     eegBands: device('<deviceId>/eeg/bands'),
+    eegRaw: device('<deviceId>/eeg/raw'),
     eegMdd: device('<deviceId>/eeg/mdd'),
     /** Maps a concrete topic back to its pattern; null for topics outside this gateway's API. */
     parse(topic: string): ParsedTopic | null {
