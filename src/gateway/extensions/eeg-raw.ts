@@ -1,0 +1,181 @@
+// Raw EEG batches on `<device>/eeg/raw`: for every device whose config has `eegRaw.enabled`, the
+// `eeg` blocks it produces (by stream type, never by kind) are batched and published every
+// `publishIntervalS`. Batches are contiguous on the device's sample index: samples the link lost
+// are null (and counted), so consumers never have to guess where a batch sits. The buffer is
+// bounded: while no seq can be had (a failing sequence file), the oldest samples are dropped and
+// counted. EEG analysis (bands, models) is a separate extension; this one only forwards.
+import { RateLimitedLog } from '../../common/rate-limited-log.js';
+import type { SequenceCounter } from '../../mqtt/sequence.js';
+import type { SampleBlock } from '../../streaming/types.js';
+import type { Extension, ExtensionContext } from '../context.js';
+
+/** Longest stretch kept unpublished, s: beyond it the oldest samples are dropped. */
+const maxBufferS = 10;
+
+interface Chunk {
+  firstSampleIndex: number;
+  t0Us: number;
+  /** One array per channel; NaN marks a lost sample. */
+  values: Float32Array[];
+}
+
+interface DeviceBatch {
+  seq: SequenceCounter;
+  layoutKey: string;
+  sampleRateHz: number;
+  channels: string[];
+  chunks: Chunk[];
+  /** Samples per channel buffered. */
+  samples: number;
+  maxSamples: number;
+  /** Sample index and device time right after the last buffered sample. */
+  nextIndex: number | undefined;
+  nextT0Us: number;
+  /** Samples per channel dropped from the oldest end since the last batch. */
+  dropped: number;
+}
+
+export function eegRawExtension(ctx: ExtensionContext): Extension {
+  const batches = new Map<string, DeviceBatch>();
+  const timers: NodeJS.Timeout[] = [];
+  const offs: Array<() => void> = [];
+  const log = ctx.log.child('eeg-raw');
+  const warnings = new RateLimitedLog(log);
+
+  const flush = (id: string, b: DeviceBatch): void => {
+    if (b.samples === 0) return;
+    let seq: number;
+    try {
+      seq = b.seq.next();
+    } catch (err) {
+      // The buffer stays (bounded by maxSamples); the next interval tries again.
+      warnings.warn(`${id}/seq`, `${id}: no durable seq for ${b.seq.key} (${(err as Error).message}); raw EEG waits`);
+      return;
+    }
+    let samplesLost = 0;
+    const values = b.channels.map((_, c) => {
+      const out: (number | null)[] = [];
+      for (const chunk of b.chunks) {
+        for (const v of chunk.values[c]) {
+          if (Number.isFinite(v)) out.push(Math.round(v * 100) / 100);
+          else {
+            out.push(null);
+            samplesLost++;
+          }
+        }
+      }
+      return out;
+    });
+    const first = b.chunks[0];
+    ctx.publisher.publish(ctx.topics.eegRaw(id), {
+      seq,
+      t: Date.now(),
+      sampleRateHz: b.sampleRateHz,
+      channels: b.channels,
+      t0Us: Math.round(first.t0Us),
+      firstSampleIndex: first.firstSampleIndex,
+      values,
+      samplesLost,
+      samplesDropped: b.dropped,
+    });
+    b.chunks = [];
+    b.samples = 0;
+    b.dropped = 0;
+  };
+
+  const push = (b: DeviceBatch, chunk: Chunk): void => {
+    const n = chunk.values[0]?.length ?? 0;
+    if (n === 0) return;
+    b.chunks.push(chunk);
+    b.samples += n;
+    b.nextIndex = chunk.firstSampleIndex + n;
+    b.nextT0Us = chunk.t0Us + (n * 1e6) / b.sampleRateHz;
+    // Bounded: drop whole chunks, then part of the oldest, until the buffer fits.
+    while (b.samples > b.maxSamples) {
+      const oldest = b.chunks[0];
+      const len = oldest.values[0].length;
+      const excess = b.samples - b.maxSamples;
+      if (excess >= len) {
+        b.chunks.shift();
+        b.samples -= len;
+        b.dropped += len;
+      } else {
+        b.chunks[0] = {
+          firstSampleIndex: oldest.firstSampleIndex + excess,
+          t0Us: oldest.t0Us + (excess * 1e6) / b.sampleRateHz,
+          values: oldest.values.map((v) => v.subarray(excess)),
+        };
+        b.samples -= excess;
+        b.dropped += excess;
+      }
+    }
+  };
+
+  const onBlock = (id: string, b: DeviceBatch, block: SampleBlock): void => {
+    const key = `${block.sampleRateHz}|${block.channels.join(',')}`;
+    if (key !== b.layoutKey) {
+      // A new layout (AUX switched on, another rate) is a new batch: one batch has one shape.
+      flush(id, b);
+      b.layoutKey = key;
+      b.sampleRateHz = block.sampleRateHz;
+      b.channels = [...block.channels];
+      b.maxSamples = Math.ceil(maxBufferS * block.sampleRateHz);
+      b.nextIndex = undefined;
+    }
+    if (b.nextIndex !== undefined && block.firstSampleIndex !== b.nextIndex) {
+      const gap = block.firstSampleIndex - b.nextIndex;
+      if (gap > 0 && gap <= b.maxSamples) {
+        // Samples no channel delivered: nulls in place, so the batch stays contiguous.
+        push(b, {
+          firstSampleIndex: b.nextIndex,
+          t0Us: b.nextT0Us,
+          values: b.channels.map(() => new Float32Array(gap).fill(NaN)),
+        });
+      } else {
+        // Too long a gap, or the device went back: the next batch starts at this block.
+        flush(id, b);
+        b.chunks = [];
+        b.samples = 0;
+      }
+    }
+    push(b, { firstSampleIndex: block.firstSampleIndex, t0Us: block.t0Us, values: block.values });
+  };
+
+  return {
+    name: 'eeg-raw',
+    start() {
+      for (const device of ctx.config.devices) {
+        if (!device.enabled || !('eegRaw' in device) || !device.eegRaw.enabled) continue;
+        const b: DeviceBatch = {
+          seq: ctx.sequence(`${device.id}/eeg/raw`),
+          layoutKey: '',
+          sampleRateHz: 0,
+          channels: [],
+          chunks: [],
+          samples: 0,
+          maxSamples: 0,
+          nextIndex: undefined,
+          nextT0Us: 0,
+          dropped: 0,
+        };
+        batches.set(device.id, b);
+        const timer = setInterval(() => flush(device.id, b), device.eegRaw.publishIntervalS * 1000);
+        timer.unref();
+        timers.push(timer);
+      }
+      if (batches.size === 0) return;
+      offs.push(
+        ctx.bus.on('device:block', ({ deviceId, block }) => {
+          const b = batches.get(deviceId);
+          if (b && block.stream === 'eeg') onBlock(deviceId, b, block);
+        }),
+      );
+    },
+    stop() {
+      for (const t of timers) clearInterval(t);
+      for (const off of offs) off();
+      for (const [id, b] of batches) flush(id, b);
+      warnings.flush();
+    },
+  };
+}
