@@ -18,6 +18,7 @@ import { bridgeExtension } from './extensions/bridge.js';
 import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
 import { eegRawExtension } from './extensions/eeg-raw.js';
+import { hrExtension } from './extensions/hr.js';
 import { statusLineExtension } from './extensions/status-line.js';
 import { StatusBoard } from './status-board.js';
 
@@ -145,7 +146,7 @@ export class Controller {
       devices: new Map(),
       brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, hrExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     factories.push(...(this.options.extensions ?? []));
     for (const factory of factories) {
