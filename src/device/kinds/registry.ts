@@ -7,6 +7,7 @@ import { GarmentConfig } from './garment/schema.js';
 import { HrStrapConfig } from './hr-strap/schema.js';
 import { PolarH10Config } from './polar-h10/schema.js';
 import { MuseConfig } from './muse/schema.js';
+import { GarmentBleConfig } from './garment-ble/schema.js';
 
 function entry<Kind extends string, Schema extends TObject>(
   kind: Kind,
@@ -21,6 +22,7 @@ export const deviceKinds = [
   entry('hr-strap', HrStrapConfig, () => import('./hr-strap/index.js')),
   entry('polar-h10', PolarH10Config, () => import('./polar-h10/index.js')),
   entry('muse', MuseConfig, () => import('./muse/index.js')),
+  entry('garment-ble', GarmentBleConfig, () => import('./garment-ble/index.js')),
 ] as const;
 
 type SchemasOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends { schema: infer S extends TSchema } ? S : never };

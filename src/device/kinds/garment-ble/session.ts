@@ -1,0 +1,71 @@
+// A weargate garment over a GATT link: frame fragments arrive as notifications, the SPEC.md §7
+// reassembler joins them into frames, and the same frame handler as the serial garment turns them
+// into ECG blocks (src/device/kinds/garment/frames.ts). The link is injected so tests run this over
+// SimGattLink.
+import { GarmentBleReassembler } from '../../protocols/garment/index.js';
+import type { GattLink } from '../../transports/gatt.js';
+import { GarmentFrameHandler } from '../garment/frames.js';
+import { GattSession } from '../gatt-session.js';
+import type { DeviceCounters, DeviceSession, DeviceSessionContext, DeviceStatusReport } from '../kind.js';
+import { GARMENT_BLE_FRAMES_UUID, GARMENT_BLE_SERVICE_UUID } from './constants.js';
+import type { GarmentBleConfig } from './schema.js';
+
+export function createGarmentBleSession(context: DeviceSessionContext<GarmentBleConfig>, link: GattLink): DeviceSession {
+  const { config, log } = context;
+  const reassembler = new GarmentBleReassembler();
+  let lastStatusKey = '';
+  // Status only when it changes, so the retained status topic stays quiet at 10 frames a second.
+  const reportStatus = (status: DeviceStatusReport): void => {
+    const key = JSON.stringify(status);
+    if (key === lastStatusKey) return;
+    lastStatusKey = key;
+    context.onStatus(status);
+  };
+  const frames = new GarmentFrameHandler(context.deviceId, { block: (b) => context.onBlock(b), status: reportStatus });
+
+  const session = new GattSession({
+    link,
+    reconnect: config.reconnect,
+    silenceTimeoutMs: config.silenceTimeoutS * 1000,
+    log,
+    nowMs: context.nowMs,
+    onStatus: reportStatus,
+    setup: async (gatt, alive) => {
+      await gatt.subscribe(GARMENT_BLE_SERVICE_UUID, GARMENT_BLE_FRAMES_UUID, (bytes) => {
+        for (const frame of reassembler.push(bytes)) if (frames.handle(frame)) alive();
+      });
+    },
+    onLinkEnd: () => frames.linkEnded(),
+  });
+
+  const counters = (): DeviceCounters => {
+    const a = frames.assembler.stats;
+    const r = reassembler.stats;
+    return {
+      connected: session.supervisor.connected,
+      reconnects: session.supervisor.reconnects,
+      framesOk: r.framesOk,
+      // Frames whose fragments did not all arrive show up as sequence gaps here.
+      framesLost: a.framesLost,
+      samplesLost: a.samplesLost,
+      crcErrors: r.crcErrors,
+      // No byte stream to resync on: malformed fragments, impossible and truncated frames and a bad magic are all length faults.
+      lengthErrors: r.lengthErrors + r.truncatedErrors + r.malformedFragments + r.syncErrors,
+      versionErrors: r.versionErrors,
+      fieldErrors: r.fieldErrors,
+      bytesSkipped: 0,
+      bytesDropped: 0,
+      duplicates: a.duplicates,
+      foreignFrames: frames.foreignFrames,
+      candidatesSkipped: 0,
+    };
+  };
+
+  return {
+    transport: 'ble',
+    address: link.address,
+    start: () => session.start(),
+    stop: () => session.stop(),
+    counters,
+  };
+}
