@@ -134,6 +134,8 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
       } else {
         // Too long a gap, or the device went back: the next batch starts at this block.
         flush(id, b);
+        // What could not be published before the jump is dropped, and says so in the next batch.
+        b.dropped += b.samples;
         b.chunks = [];
         b.samples = 0;
       }
