@@ -61,6 +61,11 @@ const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array'
 
 /** Every path of the valid document (containers and leaves), with the schema node it must match. */
 function targets(doc: Json, schema: TSchema, path: Path = []): { path: Path; value: Json; schema: TSchema }[] {
+  // A device is a union discriminated on kind: descend into the member of this document's kind.
+  if (Array.isArray(schema.anyOf) && doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
+    const members = schema.anyOf as TSchema[];
+    schema = members.find((m) => (m.properties as Record<string, TSchema> | undefined)?.kind?.const === doc.kind) ?? schema;
+  }
   const out = [{ path, value: doc, schema }];
   if (Array.isArray(doc)) doc.forEach((item, i) => out.push(...targets(item, schema.items as TSchema, [...path, i])));
   else if (doc !== null && typeof doc === 'object') {
