@@ -161,6 +161,9 @@ export function createMuseSession(context: DeviceSessionContext<MuseConfig>, lin
       // Blocks still open are emitted with their missing channels as NaN; the next link starts afresh.
       emit(zipper.flush());
       zipper.reset();
+      // The counters sum the channels; which electrode's notifications go missing is worth a log line.
+      const lost = zipper.stats.lostPackets;
+      if (lost.some((n) => n > 0)) log.info(`EEG packets lost per channel so far: ${channels.map((c, i) => `${c} ${lost[i]}`).join(', ')}`);
       control.reset();
       needsRebase = true;
     },
