@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../src/common/errors.js';
 import { readConfigDocument, resolvePaths, validateConfig } from '../src/gateway/config/load.js';
 import { runGateway } from '../src/gateway/run-gateway.js';
+import { bleDemoDevices, canRunBleDemo, startBleDemo } from './ble-demo.js';
 import { validateSimulators } from './sim-config.js';
 import { startSimulators } from './simulators.js';
 
@@ -16,9 +17,22 @@ try {
   const { simulators, ...gatewayDoc } = doc as Record<string, unknown>;
   const baseDir = dirname(configPath);
   const sims = validateSimulators(simulators, baseDir);
+  const ble = canRunBleDemo();
+  if (ble) gatewayDoc.devices = [...((gatewayDoc.devices as unknown[] | undefined) ?? []), ...bleDemoDevices];
+  else process.stderr.write('weargate demo: no dbus-daemon, so no simulated Polar H10 and Muse (apt-get install dbus to add them)\n');
   const config = resolvePaths(validateConfig(gatewayDoc), baseDir);
   // runGateway runs the preflight (TLS files, dataDir) on this config before the simulators start.
-  process.exitCode = await runGateway({ config, beforeStart: (log) => startSimulators(sims, log.child('sim')) });
+  process.exitCode = await runGateway({
+    config,
+    beforeStart: async (log) => {
+      const stopGarments = await startSimulators(sims, log.child('sim'));
+      const stopBle = ble ? await startBleDemo(log.child('sim')) : undefined;
+      return async () => {
+        await stopBle?.();
+        await stopGarments();
+      };
+    },
+  });
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   process.stderr.write(`weargate demo: refusing to start, ${err.message}\n`);
