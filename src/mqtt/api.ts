@@ -127,6 +127,8 @@ export interface EcgBeat {
   tUs: number;
   /** Index of the R peak in the device's ECG stream since it started. */
   sampleIndex: number;
+  /** Unix ms of the R peak on the gateway clock: device time mapped by the per-device clock estimate. */
+  t?: number;
 }
 
 export interface EcgBeats {

@@ -29,6 +29,8 @@ export interface SampleBlock {
   values: Float32Array[];
   /** The device's own word on these samples, when it says anything (absent fields: unknown). */
   status?: BlockStatus;
+  /** Unix ms of values[*][0] on the gateway's clock, mapped from the device clock (drift and offset estimated per device). */
+  gatewayT0Ms?: number;
 }
 
 /** Sample status that travels with the samples, so no consumer has to rejoin it from elsewhere. */

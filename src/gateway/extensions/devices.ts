@@ -3,6 +3,8 @@
 // topic current. Nothing here depends on which kinds exist.
 import type { DeviceSession } from '../../device/kinds/kind.js';
 import { findDeviceKind } from '../../device/kinds/registry.js';
+import { ClockSync } from '../../streaming/clock-sync.js';
+import type { SampleBlock } from '../../streaming/types.js';
 import type { Extension, ExtensionContext } from '../context.js';
 
 export function devicesExtension(ctx: ExtensionContext): Extension {
@@ -16,11 +18,23 @@ export function devicesExtension(ctx: ExtensionContext): Extension {
         if (!entry) throw new Error(`device '${device.id}': unknown kind '${device.kind}'`); // the config validation refuses these
         const kind = await entry.load();
         const log = ctx.log.child(`device:${device.id}`);
+        // Device clock -> gateway clock, from when each block's last sample arrived (per stream: a
+        // device may run one clock per stream).
+        const clocks = new Map<string, ClockSync>();
+        const onBlock = (block: SampleBlock): void => {
+          let clock = clocks.get(block.stream);
+          if (!clock) clocks.set(block.stream, (clock = new ClockSync()));
+          const n = block.values[0]?.length ?? 0;
+          const lastUs = block.t0Us + (Math.max(0, n - 1) * 1e6) / block.sampleRateHz;
+          clock.observe(lastUs, gatewayNowUs());
+          const gatewayT0Ms = clock.toGatewayUs(block.t0Us) / 1000;
+          ctx.bus.emit('device:block', { deviceId: device.id, block: { ...block, gatewayT0Ms } });
+        };
         const session = kind.create({
           deviceId: device.id,
           config: device,
           log,
-          onBlock: (block) => ctx.bus.emit('device:block', { deviceId: device.id, block }),
+          onBlock,
           onHeartRate: (report) => ctx.bus.emit('device:hr', { deviceId: device.id, ...report }),
           onStatus: (status) => {
             // A disconnect keeps the last known battery, so dashboards don't blank out.
@@ -46,4 +60,9 @@ export function devicesExtension(ctx: ExtensionContext): Extension {
       await Promise.all(sessions.map((s) => s.stop()));
     },
   };
+}
+
+// Monotonic µs that read as Unix time at start (performance.now does not jump with NTP; Date.now can).
+function gatewayNowUs(): number {
+  return (performance.timeOrigin + performance.now()) * 1000;
 }

@@ -33,7 +33,8 @@ interface DevicePipeline {
   /** Only devices whose kind has `ecg` settings get a pipeline. */
   config: Extract<DeviceConfig, { ecg: unknown }>;
   beats: BeatStream;
-  pendingBeats: StreamBeat[];
+  /** Beats waiting for the next message, with their gateway time when the clock mapping has one. */
+  pendingBeats: Array<StreamBeat & { t?: number }>;
   sampleRateHz: number;
   hrv: HrvMonitor | undefined;
   /** HR updates since the last `ecg/hr` message. */
@@ -95,7 +96,7 @@ export function ecgExtension(ctx: ExtensionContext, options: EcgExtensionOptions
       t: Date.now(),
       detector: p.beats.detectorName,
       sampleRateHz: p.sampleRateHz,
-      beats: beats.map((b) => ({ tUs: b.tUs, sampleIndex: b.sampleIndex })),
+      beats: beats.map((b) => ({ tUs: b.tUs, sampleIndex: b.sampleIndex, ...(b.t !== undefined && { t: b.t }) })),
     });
     ctx.bus.emit('ecg:beats', { deviceId: id, count: beats.length });
   };
@@ -193,7 +194,11 @@ export function ecgExtension(ctx: ExtensionContext, options: EcgExtensionOptions
           }
           try {
             const { beats, quality } = p.beats.push(block, p.leadOff);
-            p.pendingBeats.push(...beats);
+            // Gateway time of each beat from this block's clock mapping (drift over a detector latency is sub-ms).
+            const anchorMs = block.gatewayT0Ms;
+            for (const b of beats) {
+              p.pendingBeats.push(anchorMs === undefined ? b : { ...b, t: Math.round(anchorMs + (b.tUs - block.t0Us) / 1000) });
+            }
             const latest = quality.at(-1);
             if (latest) {
               // A window assessed from samples supersedes the silence estimate.
