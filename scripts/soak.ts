@@ -3,6 +3,7 @@
 // time, a mosquitto that is restarted at random times, device faults and disk pressure. At the end:
 // every result `seq` accounted for, duplicates, and the daemon's RSS growth after warm-up.
 // Exit code 0 on pass, 1 on fail. See docs/soak.md.
+import { daemonNodeFlags } from '../src/gateway/node-flags.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,7 +106,7 @@ await sleep(200); // the SUBSCRIBE is acknowledged before the gateway's first me
 
 for (const g of garments) g.start();
 const gatewayLog = join(dir, 'gateway.log');
-const gateway: ChildProcess = spawn(process.execPath, [join(root, 'bin/weargate.js'), 'run', '--config', configPath], {
+const gateway: ChildProcess = spawn(process.execPath, [...daemonNodeFlags, join(root, 'bin/weargate.js'), 'run', '--config', configPath], {
   cwd: root,
   stdio: ['ignore', 'ignore', openSync(gatewayLog, 'a')],
 });
