@@ -120,6 +120,10 @@ export interface DeviceStatus {
   signalQuality?: number;
   /** Why the device is disconnected or degraded, human readable. */
   reason?: string;
+  /** Of the device's first stream, over the last 10 s of arrivals: what it declares vs what arrives (losses lower it). */
+  sampleRateHz?: { nominal: number; measured: number };
+  /** Frames (packets) lost by sequence or timestamp gap since the gateway started. */
+  framesLost?: number;
 }
 
 export interface EcgBeat {

@@ -21,7 +21,19 @@ export function devicesExtension(ctx: ExtensionContext): Extension {
         // Device clock -> gateway clock, from when each block's last sample arrived (per stream: a
         // device may run one clock per stream).
         const clocks = new Map<string, ClockSync>();
+        const rate = { stream: undefined as string | undefined, samples: 0, sinceMs: performance.now() };
         const onBlock = (block: SampleBlock): void => {
+          rate.stream ??= block.stream;
+          if (block.stream === rate.stream) {
+            rate.samples += block.values[0]?.length ?? 0;
+            const nowMs = performance.now();
+            if (nowMs - rate.sinceMs >= rateWindowMs) {
+              const measured = Math.round((10 * rate.samples * 1000) / (nowMs - rate.sinceMs)) / 10;
+              ctx.status.update(device.id, { sampleRateHz: { nominal: block.sampleRateHz, measured }, framesLost: session.counters().framesLost });
+              rate.samples = 0;
+              rate.sinceMs = nowMs;
+            }
+          }
           let clock = clocks.get(block.stream);
           if (!clock) clocks.set(block.stream, (clock = new ClockSync()));
           const n = block.values[0]?.length ?? 0;
@@ -61,6 +73,9 @@ export function devicesExtension(ctx: ExtensionContext): Extension {
     },
   };
 }
+
+// Measured sample rate and losses go to the retained status at most this often.
+const rateWindowMs = 10_000;
 
 // Monotonic µs that read as Unix time at start (performance.now does not jump with NTP; Date.now can).
 function gatewayNowUs(): number {
