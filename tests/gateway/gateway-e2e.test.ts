@@ -87,6 +87,14 @@ test('results, status, faults and re-plugging, over a real broker and a real PTY
     );
     garment.setLeadOff(0);
 
+    // Status reports the declared rate beside what arrives: this garment runs 4x real time.
+    type RateStatus = { sampleRateHz?: { nominal: number; measured: number }; framesLost?: number };
+    await sub.until('status with the measured rate', (m) => m.some((x) => x.topic === `${base}/g1/status` && parse<RateStatus>(x.text).sampleRateHz !== undefined), 15_000);
+    const rate = parse<RateStatus>(sub.on(`${base}/g1/status`).filter((x) => parse<RateStatus>(x.text).sampleRateHz).at(-1)!.text);
+    assert.is(rate.sampleRateHz!.nominal, 250);
+    assert.ok(rate.sampleRateHz!.measured > 500 && rate.sampleRateHz!.measured < 1100, `measured ${rate.sampleRateHz!.measured} Hz at 4x`);
+    assert.is(typeof rate.framesLost, 'number');
+
     // Unplug: status goes connected:false; plug back: the gateway reconnects by itself.
     garment.unplug();
     await sub.until('status disconnected', (m) =>
