@@ -2,6 +2,7 @@
 // cut into notifications by the real BLE fragmenter (firmware-bridge/SPEC.md §7), on the GATT
 // layout of src/device/kinds/garment-ble/constants.ts. ECG comes from a hardware/signals source.
 // It streams on its own clock from start(): frames sent while nobody listens are lost, as over the air.
+import { SimTicker } from './sim-ticker.js';
 import { encodeGarmentFrame, fragmentGarmentFrame, type GarmentFrame } from '../../../src/device/protocols/garment/index.js';
 import { GARMENT_BLE_FRAMES_UUID, GARMENT_BLE_SERVICE_UUID } from '../../../src/device/kinds/garment-ble/constants.js';
 import type { SignalSource } from '../../signals/source.js';
@@ -39,14 +40,14 @@ export class SimulatedBleGarment {
   private seq = 0;
   private frameCounter = 0;
   private sampleIndex = 0;
-  private startedMs = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly ticker: SimTicker;
 
   constructor(private readonly options: SimulatedBleGarmentOptions) {
     this.mtu = options.mtu ?? 247;
     this.samplesPerFrame = options.samplesPerFrame ?? 25;
     this.microvoltsPerCount = options.microvoltsPerCount ?? 0.5;
     this.speed = options.speed ?? 1;
+    this.ticker = new SimTicker(TICK_MS, this.speed, () => this.tick());
     this.batteryPercent = options.batteryPercent ?? 90;
     this.peripheral = new SimulatedPeripheral({
       address: options.address,
@@ -67,19 +68,15 @@ export class SimulatedBleGarment {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.startedMs = performance.now();
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.ticker.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.ticker.stop();
   }
 
   private tick(): void {
-    const elapsedS = ((performance.now() - this.startedMs) / 1000) * this.speed;
+    const elapsedS = this.ticker.elapsedS;
     const due = Math.floor((elapsedS * this.sampleRateHz) / this.samplesPerFrame);
     let budget = MAX_FRAMES_PER_TICK;
     while (this.framesSent < due && budget-- > 0) this.sendFrame();

@@ -3,6 +3,7 @@
 // the RR intervals of the beats since the last one (in 1/1024 s) and skin contact, from a seeded
 // synthetic heart (McSharry, hardware/signals). The heart keeps beating while nobody listens.
 // `SyntheticHeart` and `HrsMeasurementSource` are shared with the simulated Polar H10.
+import { SimTicker } from './sim-ticker.js';
 import {
   BATTERY_LEVEL_UUID,
   BATTERY_SERVICE_UUID,
@@ -122,13 +123,13 @@ export class SimulatedHrStrap {
   contact = true;
   private batteryPercent: number;
   private readonly speed: number;
-  private timer: NodeJS.Timeout | undefined;
-  private startedMs = 0;
+  private readonly ticker: SimTicker;
   private nextNotifySample = 0;
 
   constructor(options: SimulatedHrStrapOptions) {
     this.heartRateBpm = options.heartRateBpm ?? 72;
     this.speed = options.speed ?? 1;
+    this.ticker = new SimTicker(TICK_MS, this.speed, () => this.tick());
     this.batteryPercent = options.batteryPercent ?? 81;
     // 130 Hz is enough to time beats to 8 ms; the ECG itself is not sent.
     this.heart = new SyntheticHeart({ sampleRateHz: 130, heartRateBpm: this.heartRateBpm, seed: options.seed ?? 5 });
@@ -152,19 +153,15 @@ export class SimulatedHrStrap {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.startedMs = performance.now();
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.ticker.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.ticker.stop();
   }
 
   private tick(): void {
-    const due = Math.floor((((performance.now() - this.startedMs) * this.speed) / 1000) * this.heart.sampleRateHz);
+    const due = Math.floor(this.ticker.elapsedS * this.heart.sampleRateHz);
     const count = Math.min(MAX_SAMPLES_PER_TICK, due - this.heart.samplesGenerated);
     if (count <= 0) return;
     this.heart.next(count);

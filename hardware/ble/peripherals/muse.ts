@@ -3,6 +3,7 @@
 // the real 20-byte EEG packets per channel (12 x 12-bit samples) at 256 Hz and telemetry with the
 // battery. The EEG is synthetic and seeded: alpha (10 Hz, strongest on TP9/TP10), theta (6 Hz),
 // eye blinks on AF7/AF8, 50 Hz line noise and white noise, so analyses have something to find.
+import { SimTicker } from './sim-ticker.js';
 import { SeededRandom } from '../../../src/common/random.js';
 import {
   MUSE_BATTERY_COUNTS_PER_PERCENT,
@@ -53,8 +54,7 @@ export class SimulatedMuse {
   private readonly speed: number;
   private seq: number;
   private sampleIndex = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private startedMs = 0;
+  private readonly ticker: SimTicker;
   private startedSeqs = 0;
   private telemetrySeq = 0;
   private nextBlinkIndex: number;
@@ -63,6 +63,7 @@ export class SimulatedMuse {
   constructor(options: SimulatedMuseOptions) {
     this.random = new SeededRandom(options.seed ?? 1);
     this.speed = options.speed ?? 1;
+    this.ticker = new SimTicker(TICK_MS, this.speed, () => this.tick());
     this.seq = options.firstSeq ?? 0;
     this.batteryPercent = options.batteryPercent ?? 87;
     this.o = {
@@ -98,14 +99,11 @@ export class SimulatedMuse {
 
   /** Starts the clock; packets go out only while the headset was told to stream (`d`). */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.ticker.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.ticker.stop();
     this.streaming = false;
   }
 
@@ -122,7 +120,7 @@ export class SimulatedMuse {
   private startStreaming(): void {
     if (this.streaming) return;
     this.streaming = true;
-    this.startedMs = performance.now();
+    this.ticker.restartClock();
     this.startedSeqs = this.seqsSent;
   }
 
@@ -140,7 +138,7 @@ export class SimulatedMuse {
   private tick(): void {
     if (!this.streaming) return;
     // The headset may have lost its link: it keeps its clock, so the gateway sees a sequence gap.
-    const elapsedS = ((performance.now() - this.startedMs) / 1000) * this.speed;
+    const elapsedS = this.ticker.elapsedS;
     const due = this.startedSeqs + Math.floor((elapsedS * MUSE_EEG_SAMPLE_RATE_HZ) / MUSE_EEG_SAMPLES_PER_PACKET);
     let budget = MAX_SEQS_PER_TICK;
     while (this.seqsSent < due && budget-- > 0) this.sendPacketSet();

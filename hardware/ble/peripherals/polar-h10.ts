@@ -3,6 +3,7 @@
 // ...]; while ECG runs it sends frames of 73 samples (µV, int24) whose timestamp is the last
 // sample's, ns since 2000-01-01 on its own clock; and the Heart Rate Service notifies HR + RR once
 // a second from the same seeded synthetic heart. A lost link stops the measurement, as on the strap.
+import { SimTicker } from './sim-ticker.js';
 import {
   BATTERY_LEVEL_UUID,
   HRS_SERVICE_UUID,
@@ -59,14 +60,14 @@ export class SimulatedPolarH10 {
   private batteryPercent: number;
   private readonly speed: number;
   private readonly clockStartNs: bigint;
-  private timer: NodeJS.Timeout | undefined;
-  private startedMs = 0;
+  private readonly ticker: SimTicker;
   private nextHrSample = 0;
   private pending: number[] = [];
 
   constructor(options: SimulatedPolarH10Options) {
     this.heartRateBpm = options.heartRateBpm ?? 64;
     this.speed = options.speed ?? 1;
+    this.ticker = new SimTicker(TICK_MS, this.speed, () => this.tick());
     this.batteryPercent = options.batteryPercent ?? 93;
     this.clockStartNs = options.clockStartNs ?? DEFAULT_CLOCK_START_NS;
     this.heart = new SyntheticHeart({ sampleRateHz: ECG_RATE_HZ, heartRateBpm: this.heartRateBpm, seed: options.seed ?? 7 });
@@ -105,15 +106,11 @@ export class SimulatedPolarH10 {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.startedMs = performance.now();
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.ticker.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.ticker.stop();
     this.ecgStreaming = false;
   }
 
@@ -139,7 +136,7 @@ export class SimulatedPolarH10 {
   private tick(): void {
     // The measurement ends with the link, as on the strap.
     if (!this.peripheral.connected) this.ecgStreaming = false;
-    const due = Math.floor((((performance.now() - this.startedMs) * this.speed) / 1000) * ECG_RATE_HZ);
+    const due = Math.floor(this.ticker.elapsedS * ECG_RATE_HZ);
     const count = Math.min(MAX_SAMPLES_PER_TICK, due - this.heart.samplesGenerated);
     if (count <= 0) return;
     const first = this.heart.samplesGenerated;
