@@ -117,6 +117,12 @@ export class MuseEegZipper {
 
     const out: MuseEegBlock[] = [];
     let index = this.unwrap(seq);
+    if (index < 0 && this.expected === undefined) {
+      // A packet from before the wrap arrived after the first one from after it: move the open
+      // blocks up one wrap so no index (and no sample index derived from it) is negative.
+      this.rebase(MUSE_SEQ_MODULO);
+      index += MUSE_SEQ_MODULO;
+    }
     if (this.expected !== undefined && index < this.expected) {
       if (this.expected - index <= this.resyncAfterSeqs) {
         this.counters.late++;
@@ -163,6 +169,13 @@ export class MuseEegZipper {
     this.newestIndex = undefined;
     this.expected = undefined;
     this.pendingDiscontinuity = false;
+  }
+
+  private rebase(shift: number): void {
+    const blocks = [...this.open];
+    this.open.clear();
+    for (const [index, block] of blocks) this.open.set(index + shift, block);
+    if (this.newestIndex !== undefined) this.newestIndex += shift;
   }
 
   private unwrap(seq: number): number {
