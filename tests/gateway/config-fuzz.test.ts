@@ -160,7 +160,7 @@ const badStrings = fc.oneof(
       fc.constantFrom('mqtt://', 'mqtts:///x', 'ws:// host', 'http://broker:1883', 'file:///etc/passwd', 'mqtt://h:70000', ' mqtt://h', 'mqtt://h\n'),
     )
     .map((url) => mutate(['mqtt', 'url'], url)),
-  fc.oneof(text, fc.double(), fc.integer().filter((v) => v < 0 || v > 1), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 })).map((version) => mutate(['version'], version)),
+  fc.oneof(text, fc.double().filter((v) => !Number.isInteger(v)), fc.integer().filter((v) => v < 0 || v > 1), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 })).map((version) => mutate(['version'], version)),
 );
 
 const rootJunk = fc.oneof(fc.constant(null), text, fc.double(), fc.boolean(), fc.array(small, { maxLength: 5 }), fc.constant([VALID]));
