@@ -8,6 +8,8 @@ import { join, relative } from 'node:path';
 import { cpus } from 'node:os';
 
 const root = new URL('..', import.meta.url).pathname;
+// fast-check's seed: fixed under CI, fresh locally (tests/_support/fast-check-seed.ts).
+const fastCheckSeed = join(root, 'tests/_support/fast-check-seed.ts');
 const filters = process.argv.slice(2);
 const fileTimeoutMs = Number(process.env.WG_TEST_FILE_TIMEOUT_MS ?? 240_000);
 const parallel = Math.max(1, Math.min(Number(process.env.WG_TEST_JOBS ?? cpus().length), 4));
@@ -31,7 +33,7 @@ const failures = [];
 function runFile(file) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', fastCheckSeed, file], {
       cwd: root,
       env: { ...process.env, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
