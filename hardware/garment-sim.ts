@@ -2,7 +2,7 @@
 // device's own pace and writes them to a pseudo-terminal, like the garment's USB CDC dongle.
 // It can be unplugged and plugged back, stall, report lead-off, and inject raw bytes (fault tests).
 import { EventEmitter } from 'node:events';
-import { encodeGarmentFrame, type GarmentFrame } from '../src/device/protocols/garment/index.js';
+import { GarmentFrameSource } from './garment-frames.js';
 import { PtyPair } from './pty.js';
 import type { SignalSource } from './signals/source.js';
 
@@ -29,8 +29,6 @@ export interface SimulatedGarmentEvents {
   unplugged: [];
 }
 
-const I16_MIN = -32768;
-const I16_MAX = 32767;
 const MAX_FRAMES_PER_TICK = 200;
 
 export class SimulatedGarment extends EventEmitter<SimulatedGarmentEvents> {
@@ -38,12 +36,9 @@ export class SimulatedGarment extends EventEmitter<SimulatedGarmentEvents> {
   private pty: PtyPair | undefined;
   private timer: NodeJS.Timeout | undefined;
   private startedMs = 0;
-  private seq = 0;
-  private sampleIndex = 0;
+  private readonly frames: GarmentFrameSource;
   private readonly clock: SimClock;
   private readonly speed: number;
-  private leadOffMask = 0;
-  private batteryPercent = 100;
   private stalledUntilMs = -Infinity;
 
   constructor(private readonly options: SimulatedGarmentOptions) {
@@ -53,6 +48,7 @@ export class SimulatedGarment extends EventEmitter<SimulatedGarmentEvents> {
     }
     this.clock = options.clock ?? realClock;
     this.speed = options.speed ?? 1;
+    this.frames = new GarmentFrameSource(options);
   }
 
   get isPlugged(): boolean {
@@ -98,11 +94,11 @@ export class SimulatedGarment extends EventEmitter<SimulatedGarmentEvents> {
   }
 
   setLeadOff(mask: number): void {
-    this.leadOffMask = mask;
+    this.frames.leadOffMask = mask;
   }
 
   setBatteryPercent(percent: number): void {
-    this.batteryPercent = percent;
+    this.frames.batteryPercent = percent;
   }
 
   /**
@@ -129,45 +125,8 @@ export class SimulatedGarment extends EventEmitter<SimulatedGarmentEvents> {
 
   /** The next frame's bytes (exposed for tests that need exact frames). */
   nextFrameBytes(): Uint8Array {
-    const o = this.options;
-    const microvolts = o.source.next(o.samplesPerFrame);
-    const samples = new Int32Array(o.samplesPerFrame);
-    let saturated = false;
-    for (let i = 0; i < microvolts.length; i++) {
-      const v = microvolts[i];
-      let count = Number.isFinite(v) ? Math.round(v / o.microvoltsPerCount) : 0;
-      if (count < I16_MIN || count > I16_MAX) {
-        saturated = true;
-        count = Math.min(I16_MAX, Math.max(I16_MIN, count));
-      }
-      samples[i] = count;
-    }
-    const frame: GarmentFrame = {
-      version: 1,
-      deviceId: o.deviceId,
-      stream: 'ecg',
-      seq: this.seq & 0xffff,
-      tDeviceUs: Math.round((this.sampleIndex * 1e6) / o.sampleRateHz) % 2 ** 32,
-      sampleRateHz: o.sampleRateHz,
-      channelCount: 1,
-      sampleFormat: 'i16',
-      microvoltsPerCount: o.microvoltsPerCount,
-      status: {
-        leadOffMask: this.leadOffMask,
-        batteryPercent: Math.round(this.batteryPercent),
-        saturated,
-        lowBattery: this.batteryPercent < 15,
-        charging: false,
-        clockReset: this.seq === 0,
-      },
-      samples,
-    };
-    this.seq++;
-    this.sampleIndex += o.samplesPerFrame;
     this.stats.framesGenerated++;
-    // About 1% per 10 simulated minutes, so the battery field moves in long demos.
-    this.batteryPercent = Math.max(0, this.batteryPercent - o.samplesPerFrame / o.sampleRateHz / 600);
-    return encodeGarmentFrame(frame);
+    return this.frames.next();
   }
 
   private emitFrame(): void {

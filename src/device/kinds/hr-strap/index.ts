@@ -1,4 +1,4 @@
-// The hr-strap device kind: any BLE heart-rate strap. A GATT session (supervised link) whose setup
+// The hr-strap device kind: every BLE heart-rate strap. A GATT session (supervised link) whose setup
 // subscribes to the Heart Rate Measurement and reads the battery; HR/RR go out as heart-rate
 // reports, contact and battery as status. No sample stream: RR comes as events.
 import { bleLink, GattSession } from '../gatt-session.js';
