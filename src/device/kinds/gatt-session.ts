@@ -5,7 +5,7 @@ import type { Logger } from '../../common/logger.js';
 import { LinkSupervisor } from '../link-supervisor.js';
 import type { GattLink } from '../transports/gatt.js';
 import { NodeBleLink } from '../transports/ble/node-ble-link.js';
-import type { DeviceStatusReport } from './kind.js';
+import type { DeviceCounters, DeviceSessionContext, DeviceStatusReport } from './kind.js';
 
 export interface GattSessionOptions {
   link: GattLink;
@@ -77,4 +77,22 @@ export class GattSession {
 /** The real link for a `transport: { type: 'ble' }` config: node-ble over BlueZ's D-Bus API. */
 export function bleLink(transport: { address?: string; name?: string; adapter?: string }): GattLink {
   return new NodeBleLink({ address: transport.address, name: transport.name, adapter: transport.adapter });
+}
+
+/** The session options every kind takes the same way from its config and context (override any). */
+export function gattSessionBasics(
+  context: DeviceSessionContext<{ reconnect: { initialDelayMs: number; maxDelayMs: number }; silenceTimeoutS: number }>,
+): Pick<GattSessionOptions, 'reconnect' | 'silenceTimeoutMs' | 'log' | 'nowMs' | 'onStatus'> {
+  return {
+    reconnect: context.config.reconnect,
+    silenceTimeoutMs: context.config.silenceTimeoutS * 1000,
+    log: context.log,
+    nowMs: context.nowMs,
+    onStatus: context.onStatus,
+  };
+}
+
+/** A kind's own counters with the link's state from the supervisor. */
+export function withLinkCounters(counters: DeviceCounters, session: GattSession): DeviceCounters {
+  return { ...counters, connected: session.supervisor.connected, reconnects: session.supervisor.reconnects };
 }

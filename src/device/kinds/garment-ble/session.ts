@@ -5,7 +5,7 @@
 import { GarmentBleReassembler } from '../../protocols/garment/index.js';
 import type { GattLink } from '../../transports/gatt.js';
 import { GarmentFrameHandler } from '../garment/frames.js';
-import { GattSession } from '../gatt-session.js';
+import { GattSession, gattSessionBasics } from '../gatt-session.js';
 import type { DeviceCounters, DeviceSession, DeviceSessionContext, DeviceStatusReport } from '../kind.js';
 import { GARMENT_BLE_FRAMES_UUID, GARMENT_BLE_SERVICE_UUID } from './constants.js';
 import type { GarmentBleConfig } from './schema.js';
@@ -24,11 +24,8 @@ export function createGarmentBleSession(context: DeviceSessionContext<GarmentBle
   const frames = new GarmentFrameHandler(context.deviceId, { block: (b) => context.onBlock(b), status: reportStatus });
 
   const session = new GattSession({
+    ...gattSessionBasics(context),
     link,
-    reconnect: config.reconnect,
-    silenceTimeoutMs: config.silenceTimeoutS * 1000,
-    log,
-    nowMs: context.nowMs,
     onStatus: reportStatus,
     setup: async (gatt, alive) => {
       await gatt.subscribe(GARMENT_BLE_SERVICE_UUID, GARMENT_BLE_FRAMES_UUID, (bytes) => {

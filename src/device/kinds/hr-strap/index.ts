@@ -1,7 +1,7 @@
 // The hr-strap device kind: every BLE heart-rate strap. A GATT session (supervised link) whose setup
 // subscribes to the Heart Rate Measurement and reads the battery; HR/RR go out as heart-rate
 // reports, contact and battery as status. No sample stream: RR comes as events.
-import { bleLink, GattSession } from '../gatt-session.js';
+import { bleLink, GattSession, gattSessionBasics, withLinkCounters } from '../gatt-session.js';
 import type { DeviceKind, DeviceSession, DeviceSessionContext } from '../kind.js';
 import { zeroCounters } from '../kind.js';
 import type { GattLink } from '../../transports/gatt.js';
@@ -26,12 +26,8 @@ export function createHrStrapSession(context: DeviceSessionContext<HrStrapConfig
     isConnected: () => session.supervisor.connected,
   });
   const session: GattSession = new GattSession({
+    ...gattSessionBasics(context),
     link,
-    reconnect: config.reconnect,
-    silenceTimeoutMs: config.silenceTimeoutS * 1000,
-    log,
-    nowMs: context.nowMs,
-    onStatus: context.onStatus,
     setup: (l, alive) => heartRate.attach(l, alive),
     onLinkEnd: () => heartRate.detach(),
   });
@@ -40,6 +36,6 @@ export function createHrStrapSession(context: DeviceSessionContext<HrStrapConfig
     address: link.address,
     start: () => session.start(),
     stop: () => session.stop(),
-    counters: () => ({ ...counters, connected: session.supervisor.connected, reconnects: session.supervisor.reconnects }),
+    counters: () => withLinkCounters(counters, session),
   };
 }

@@ -23,7 +23,7 @@ import {
 } from '../../protocols/muse/index.js';
 import type { SampleBlock } from '../../../streaming/types.js';
 import type { GattLink } from '../../transports/gatt.js';
-import { GattSession } from '../gatt-session.js';
+import { GattSession, gattSessionBasics } from '../gatt-session.js';
 import { zeroCounters, type DeviceCounters, type DeviceSession, type DeviceSessionContext } from '../kind.js';
 import type { MuseConfig } from './schema.js';
 
@@ -100,11 +100,8 @@ export function createMuseSession(context: DeviceSessionContext<MuseConfig>, lin
   };
 
   const session: GattSession = new GattSession({
+    ...gattSessionBasics(context),
     link,
-    reconnect: config.reconnect,
-    silenceTimeoutMs: config.silenceTimeoutS * 1000,
-    log,
-    nowMs: context.nowMs,
     onStatus: (status) => reportStatus(status),
     setup: async (gatt, alive) => {
       await gatt.subscribe(MUSE_SERVICE_UUID, MUSE_CONTROL_UUID, (bytes) => {

@@ -21,7 +21,7 @@ import {
 } from '../../protocols/polar-h10/index.js';
 import { RequestMatcher } from '../../request-matcher.js';
 import type { GattLink } from '../../transports/gatt.js';
-import { bleLink, GattSession } from '../gatt-session.js';
+import { bleLink, GattSession, gattSessionBasics, withLinkCounters } from '../gatt-session.js';
 import type { DeviceKind, DeviceSession, DeviceSessionContext } from '../kind.js';
 import { zeroCounters } from '../kind.js';
 import { HeartRateChannel } from '../hr-strap/heart-rate.js';
@@ -128,12 +128,8 @@ export function createPolarH10Session(context: DeviceSessionContext<PolarH10Conf
   };
 
   const session: GattSession = new GattSession({
+    ...gattSessionBasics(context),
     link,
-    reconnect: config.reconnect,
-    silenceTimeoutMs: config.silenceTimeoutS * 1000,
-    log,
-    nowMs: context.nowMs,
-    onStatus: context.onStatus,
     setup,
     teardown: async (l) => {
       await request(l, encodeStopMeasurement('ecg'), PMD_OP_STOP_MEASUREMENT, PMD_STOP_TIMEOUT_MS);
@@ -149,6 +145,6 @@ export function createPolarH10Session(context: DeviceSessionContext<PolarH10Conf
     address: link.address,
     start: () => session.start(),
     stop: () => session.stop(),
-    counters: () => ({ ...counters, connected: session.supervisor.connected, reconnects: session.supervisor.reconnects }),
+    counters: () => withLinkCounters(counters, session),
   };
 }
