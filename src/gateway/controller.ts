@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
+import { linuxBoardIo, type BoardIo } from '../device/transports/gpio.js';
 import { topics as buildTopics } from '../mqtt/api.js';
 import { EmbeddedBroker } from '../mqtt/broker.js';
 import { gatewayCredentials } from '../mqtt/broker-security.js';
@@ -31,6 +32,8 @@ export interface ControllerOptions {
   log: Logger;
   /** Extra extensions (e.g. from a distribution); run after the built-in ones. */
   extensions?: ExtensionFactory[];
+  /** SPI and GPIO for devices and extensions wired to the gateway's own pins (default: Linux spidev and GPIO). */
+  io?: BoardIo;
 }
 
 export class Controller {
@@ -145,6 +148,7 @@ export class Controller {
       status: new StatusBoard(this.publisher, topics),
       devices: new Map(),
       brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
+      io: this.options.io ?? linuxBoardIo,
     };
     const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, hrExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));

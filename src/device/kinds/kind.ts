@@ -5,6 +5,7 @@
 import type { TObject } from '@sinclair/typebox';
 import type { Logger } from '../../common/logger.js';
 import type { SampleBlock, StreamKind } from '../../streaming/types.js';
+import type { BoardIo } from '../transports/gpio.js';
 
 /** A stream a kind produces, for `bridge/info` and for consumers deciding whether to attach. */
 export interface StreamSpec {
@@ -94,6 +95,8 @@ export interface DeviceSessionContext<Config> {
   onHeartRate?(report: HeartRateReport): void;
   /** Monotonic milliseconds (default performance.now); injectable so tests can drive time. */
   nowMs?: () => number;
+  /** The gateway's own SPI buses and GPIO lines, for kinds wired to them (default: the machine's, via Linux). */
+  io?: BoardIo;
 }
 
 export interface DeviceSession {

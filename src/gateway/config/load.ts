@@ -156,8 +156,9 @@ function crossFieldProblems(config: GatewayConfig): string[] {
     } catch {
       problems.push(`devices.${i}.id: '${d.id}' is reserved for the gateway's own topics (<baseTopic>/<gatewayId>/${d.id}/...)`);
     }
-    const transport: { type: string; address?: string; name?: string } = d.transport;
-    if (transport.type === 'ble' && transport.address === undefined && transport.name === undefined) {
+    // Kinds wired to the gateway's own bus (ads1299: `spi`, `drdy`) have no `transport`.
+    const transport: { type: string; address?: string; name?: string } | undefined = 'transport' in d ? d.transport : undefined;
+    if (transport?.type === 'ble' && transport.address === undefined && transport.name === undefined) {
       problems.push(`devices.${i}.transport: a BLE device needs its address or its advertised name`);
     }
     if (d.reconnect.maxDelayMs < d.reconnect.initialDelayMs) {
@@ -196,7 +197,7 @@ export function resolvePaths(config: GatewayConfig, baseDir: string): GatewayCon
     dataDir: abs(config.dataDir),
     // Byte-stream transports name a file (a serial device, a simulator's PTY link); BLE names a peripheral.
     devices: config.devices.map((d): DeviceConfig => {
-      if (!('path' in d.transport)) return d;
+      if (!('transport' in d) || !('path' in d.transport)) return d;
       // Same kind, same fields: only the path changes (TS cannot follow a spread through the union).
       return { ...d, transport: { ...d.transport, path: abs(d.transport.path) } } as DeviceConfig;
     }),
