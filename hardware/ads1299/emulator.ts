@@ -269,8 +269,10 @@ export class Ads1299Emulator {
     let uv = 0;
     switch (setting.input) {
       case 'normal':
-        // A DC lead-off current pulls an open input to the rail.
-        if ((this.leadOffP | this.leadOffN) & (1 << channel) && this.registers[ADS1299_REG.CONFIG4] & CONFIG4_LOFF_COMP) return ADS1299_CODE_MAX;
+        // The DC lead-off current (LOFF_SENSP/N) pulls an open input to the rail.
+        if (((this.leadOffP & this.registers[ADS1299_REG.LOFF_SENSP]) | (this.leadOffN & this.registers[ADS1299_REG.LOFF_SENSN])) & (1 << channel)) {
+          return ADS1299_CODE_MAX;
+        }
         uv = this.currentSource()(channel, index);
         break;
       case 'test':
