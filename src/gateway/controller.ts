@@ -19,6 +19,7 @@ import { bridgeExtension } from './extensions/bridge.js';
 import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
 import { eegRawExtension } from './extensions/eeg-raw.js';
+import { gpioExtension } from './extensions/gpio.js';
 import { hrExtension } from './extensions/hr.js';
 import { statusLineExtension } from './extensions/status-line.js';
 import { StatusBoard } from './status-board.js';
@@ -152,6 +153,7 @@ export class Controller {
     };
     const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, hrExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
+    if (config.gpio) factories.push((ctx) => gpioExtension(ctx));
     factories.push(...(this.options.extensions ?? []));
     for (const factory of factories) {
       step('extensions');

@@ -252,6 +252,19 @@ export interface BridgeModels {
   models: Array<ModelRef & { state: ModelUpdateState; sha256?: string; error?: string }>;
 }
 
+/** What happened, on `bridge/event` (not retained: an event, not a state). */
+export type BridgeEventType = 'shutdown_requested';
+
+/** `bridge/event`: something happened at the gateway itself (its button). Acting on it is the subscriber's choice. */
+export interface BridgeEvent {
+  t: number;
+  type: BridgeEventType;
+  /** Where it came from, e.g. `button`. */
+  source: string;
+  /** How long the button was held, s (button events). */
+  heldS?: number;
+}
+
 export type Transaction = string | number;
 
 /** A request: a JSON object of the verb's own shape; `transaction` is echoed in the response. */
@@ -268,6 +281,7 @@ export interface MqttApi {
   'bridge/health': BridgeHealth;
   'bridge/status': BridgeStatus;
   'bridge/models': BridgeModels;
+  'bridge/event': BridgeEvent;
   'bridge/request/<verb>': BridgeRequest;
   'bridge/response/<verb>': BridgeResponse;
   '<deviceId>/status': DeviceStatus;
@@ -305,6 +319,8 @@ export const topicPolicy: Record<ApiTopic, TopicPolicy> = {
   'bridge/health': { retain: false, qos: 1, coalesce: true, durable: false },
   'bridge/status': state,
   'bridge/models': state,
+  // Not durable: a shutdown request must never outlive the run that made it (no replay after a restart).
+  'bridge/event': reply,
   'bridge/request/<verb>': reply,
   'bridge/response/<verb>': reply,
   '<deviceId>/status': state,
@@ -362,6 +378,7 @@ export function topics(baseTopic: string, gatewayId: string) {
     bridgeHealth: ref('bridge/health', `${base}/bridge/health`),
     bridgeStatus: ref('bridge/status', `${base}/bridge/status`),
     bridgeModels: ref('bridge/models', `${base}/bridge/models`),
+    bridgeEvent: ref('bridge/event', `${base}/bridge/event`),
     request: (verb: string) => ref('bridge/request/<verb>', `${base}/bridge/request/${checkTopicLevel('verb', verb)}`),
     response: (verb: string) => ref('bridge/response/<verb>', `${base}/bridge/response/${checkTopicLevel('verb', verb)}`),
     /** Subscription filter for every request verb. */
