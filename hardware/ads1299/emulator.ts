@@ -83,7 +83,7 @@ export class Ads1299Emulator {
   constructor(private readonly options: Ads1299EmulatorOptions) {
     this.speed = options.speed ?? 1;
     const spi = options.spi ?? { bus: 0, device: 0 };
-    const drdy = options.drdy ?? { chip: 'gpiochip0', line: 25 };
+    const drdy = options.drdy ?? { chip: 'gpiochip0', line: 26 };
     this.drdy = options.board.line(drdy.chip, drdy.line, 1);
     this.registers[ADS1299_REG.ID] = options.id ?? ADS1299_RESET_VALUES[0];
     this.sourceFor = (rateHz) => options.source ?? syntheticEeg({ seed: options.seed ?? 1, sampleRateHz: rateHz });

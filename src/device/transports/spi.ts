@@ -28,7 +28,8 @@ interface SpiDeviceHandle {
 export async function openLinuxSpi(spec: SpiSpec): Promise<SpiBus> {
   let mod: SpiDeviceModule;
   try {
-    mod = (await import('spi-device' as string)) as SpiDeviceModule;
+    const loaded = (await import('spi-device' as string)) as SpiDeviceModule & { default?: SpiDeviceModule };
+    mod = typeof loaded.open === 'function' ? loaded : loaded.default!;
   } catch (err) {
     throw new Error(`SPI needs the optional package 'spi-device' (npm install spi-device; it builds a native module): ${(err as Error).message}`);
   }

@@ -1,5 +1,5 @@
 // Config of an ADS1299 board (PiEEG, OpenBCI-class 8-channel EEG front end) on the Pi's own SPI bus,
-// with its DRDY line on a GPIO. Defaults follow the PiEEG wiring: SPI0 CE0, DRDY on GPIO25.
+// with its DRDY line on a GPIO. Defaults follow the PiEEG wiring: SPI0 CE0, DRDY on GPIO26 (header pin 37).
 import { Type, type Static } from '@sinclair/typebox';
 import { deviceSchema } from '../common-schema.js';
 import { EegRawPublishing } from '../muse/schema.js';
@@ -45,7 +45,7 @@ export const Ads1299Config = deviceSchema('ads1299', 'TI ADS1299 8-channel EEG f
   drdy: Type.Object(
     {
       chip: Type.String({ pattern: '^gpiochip[0-9]{1,3}$', default: 'gpiochip0', description: 'GPIO chip of the DRDY line' }),
-      line: Type.Integer({ minimum: 0, maximum: 511, default: 25, description: 'DRDY line offset (BCM GPIO number on a Pi; PiEEG: 25)' }),
+      line: Type.Integer({ minimum: 0, maximum: 511, default: 26, description: 'DRDY line offset (BCM GPIO number on a Pi; PiEEG: GPIO26, header pin 37)' }),
     },
     { additionalProperties: false, default: {} },
   ),
