@@ -145,6 +145,25 @@ export function isLoopbackHost(host: string): boolean {
   }
 }
 
+/** Two users of one SPI chip select or one GPIO line (enabled devices and the gpio section) would fight over it. */
+function pinProblems(config: GatewayConfig): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, string>();
+  const claim = (resource: string, path: string): void => {
+    const owner = owners.get(resource);
+    if (owner === undefined) owners.set(resource, path);
+    else problems.push(`${path}: ${resource} is already used by ${owner}`);
+  };
+  config.devices.forEach((d, i) => {
+    if (d.kind !== 'ads1299' || !d.enabled) return;
+    claim(`SPI ${d.spi.bus}.${d.spi.device}`, `devices.${i}.spi`);
+    claim(`GPIO ${d.drdy.chip}:${d.drdy.line}`, `devices.${i}.drdy`);
+  });
+  if (config.gpio?.led) claim(`GPIO ${config.gpio.led.chip}:${config.gpio.led.line}`, 'gpio.led');
+  if (config.gpio?.button) claim(`GPIO ${config.gpio.button.chip}:${config.gpio.button.line}`, 'gpio.button');
+  return problems;
+}
+
 function crossFieldProblems(config: GatewayConfig): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -165,6 +184,7 @@ function crossFieldProblems(config: GatewayConfig): string[] {
       problems.push(`devices.${i}.reconnect.maxDelayMs: must be >= initialDelayMs`);
     }
   });
+  problems.push(...pinProblems(config));
   const { url, tls, embeddedBroker } = config.mqtt;
   const urlProblem = url === undefined ? undefined : mqttUrlProblem(url);
   if (urlProblem) problems.push(urlProblem);
