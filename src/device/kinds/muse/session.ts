@@ -24,7 +24,7 @@ import {
 import type { SampleBlock } from '../../../streaming/types.js';
 import type { GattLink } from '../../transports/gatt.js';
 import { GattSession, gattSessionBasics } from '../gatt-session.js';
-import { zeroCounters, type DeviceCounters, type DeviceSession, type DeviceSessionContext } from '../kind.js';
+import { errorCounts, type DeviceCounters, type DeviceSession, type DeviceSessionContext } from '../kind.js';
 import type { MuseConfig } from './schema.js';
 
 /** muse-js sends a keep-alive every few seconds; the headset stops streaming without one. */
@@ -170,15 +170,13 @@ export function createMuseSession(context: DeviceSessionContext<MuseConfig>, lin
     const z = zipper.stats;
     const packetsLost = z.lostPackets.reduce((a, b) => a + b, 0);
     return {
-      ...zeroCounters(),
       connected: session.supervisor.connected,
       reconnects: session.supervisor.reconnects,
       framesOk: counts.packetsOk,
       // Per channel packet: a lost notification is 12 samples of that channel.
       framesLost: packetsLost,
       samplesLost: packetsLost * MUSE_EEG_SAMPLES_PER_PACKET,
-      lengthErrors: counts.malformed,
-      duplicates: z.duplicates + z.late,
+      errors: errorCounts({ length: counts.malformed, duplicate: z.duplicates + z.late }),
     };
   };
 

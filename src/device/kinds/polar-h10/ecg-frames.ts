@@ -31,7 +31,7 @@ export class EcgFrames {
     if (last !== undefined) {
       const stepNs = Number(frame.timestampNs - last);
       if (stepNs === 0) {
-        this.counters.duplicates++;
+        this.counters.errors.duplicate++;
         return undefined;
       }
       const missing = Math.round(stepNs / SAMPLE_PERIOD_NS) - count;

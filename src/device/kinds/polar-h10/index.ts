@@ -64,7 +64,7 @@ export function createPolarH10Session(context: DeviceSessionContext<PolarH10Conf
       message = assembler.push(bytes);
     } catch (err) {
       if (!(err instanceof FrameError)) throw err;
-      counters.fieldErrors++;
+      counters.errors.field++;
       log.debug(() => `bad PMD control point value: ${err.message}`);
       return;
     }
@@ -83,8 +83,8 @@ export function createPolarH10Session(context: DeviceSessionContext<PolarH10Conf
       frame = decodeH10DataFrame(bytes);
     } catch (err) {
       if (!(err instanceof FrameError)) throw err;
-      if (err.code === 'length' || err.code === 'truncated') counters.lengthErrors++;
-      else counters.fieldErrors++;
+      if (err.code === 'length' || err.code === 'truncated') counters.errors.length++;
+      else counters.errors.field++;
       log.debug(() => `bad PMD data frame: ${err.message}`);
       return;
     }
@@ -106,9 +106,15 @@ export function createPolarH10Session(context: DeviceSessionContext<PolarH10Conf
     } catch (err) {
       pending.cancel();
       pending.promise.catch(() => undefined);
+      counters.errors.command++;
       throw err;
     }
-    return pending.promise;
+    const response = await pending.promise.catch((err: unknown) => {
+      counters.errors.command++;
+      throw err;
+    });
+    if (!response.ok && response.status !== PMD_STATUS_ALREADY_IN_STATE) counters.errors.command++;
+    return response;
   };
 
   const setup = async (l: GattLink, alive: () => void): Promise<void> => {
