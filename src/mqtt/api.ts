@@ -222,6 +222,8 @@ export interface EegRaw {
   channels: string[];
   /** Device time of the first sample, µs. */
   t0Us: number;
+  /** Gateway Unix ms of the first sample: the device clock mapped with its estimated drift and offset (absent until known). */
+  gatewayT0Ms?: number;
   /** Index of the first sample in the device's stream; the next batch starts at firstSampleIndex + values[0].length. */
   firstSampleIndex: number;
   /** One array per channel (order of `channels`), µV rounded to 0.01; null where a sample was lost. */

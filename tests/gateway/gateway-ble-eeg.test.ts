@@ -54,7 +54,7 @@ if (haveDbusDaemon('gateway over BLE with EEG (node-ble, fake BlueZ)')) {
     const bluez = await FakeBluez.start({ busAddress: bus.address });
     const broker = await startAedes();
     // Muse at 2x real time: 170 notifications/s through D-Bus on a 2-core machine.
-    const muse = new SimulatedMuse({ address: museAddress, seed: 21, speed: 2, batteryPercent: 64 });
+    const muse = new SimulatedMuse({ address: museAddress, seed: 21, batteryPercent: 64 });
     const garment = new SimulatedBleGarment({
       address: garmentAddress,
       deviceId: 0x4242,
@@ -112,6 +112,14 @@ if (haveDbusDaemon('gateway over BLE with EEG (node-ble, fake BlueZ)')) {
         assert.equal(b.channels, ['TP9', 'AF7', 'AF8', 'TP10']);
         assert.is(b.values.length, 4);
         assert.ok(b.values.every((v) => v.length === b.values[0].length));
+        // On gateway time: the batch's last sample was taken before it was published, and not long before.
+        assert.type(b.gatewayT0Ms, 'number');
+        const lastMs = b.gatewayT0Ms! + ((b.values[0].length - 1) * 1000) / b.sampleRateHz;
+        assert.ok(lastMs <= b.t + 50 && lastMs > b.t - 3000, `last sample ${lastMs} vs published ${b.t}`);
+      }
+      for (let i = 1; i < batches.length; i++) {
+        const expectedMs = batches[i - 1].gatewayT0Ms! + (batches[i - 1].values[0].length * 1000) / 256;
+        assert.ok(Math.abs(batches[i].gatewayT0Ms! - expectedMs) < 20, `batch ${i} starts ${batches[i].gatewayT0Ms! - expectedMs} ms off where ${i - 1} ended`);
       }
       for (let i = 1; i < batches.length; i++) {
         assert.is(batches[i].firstSampleIndex, batches[i - 1].firstSampleIndex + batches[i - 1].values[0].length, `batch ${i} follows ${i - 1}`);

@@ -33,6 +33,13 @@ interface DeviceBatch {
   nextT0Us: number;
   /** Samples per channel dropped from the oldest end since the last batch. */
   dropped: number;
+  /**
+   * The newest block's first sample on the gateway clock, and its sample index. A batch's gateway
+   * time is taken from its newest block: the clock estimate improves as blocks arrive (most in the
+   * first seconds), and one batch must sit on one mapping.
+   */
+  newestGatewayMs: number | undefined;
+  newestIndex: number;
 }
 
 export function eegRawExtension(ctx: ExtensionContext): Extension {
@@ -67,12 +74,14 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
       return out;
     });
     const first = b.chunks[0];
+    const gatewayT0Ms = b.newestGatewayMs === undefined ? undefined : b.newestGatewayMs - ((b.newestIndex - first.firstSampleIndex) * 1000) / b.sampleRateHz;
     ctx.publisher.publish(ctx.topics.eegRaw(id), {
       seq,
       t: Date.now(),
       sampleRateHz: b.sampleRateHz,
       channels: b.channels,
       t0Us: Math.round(first.t0Us),
+      ...(gatewayT0Ms !== undefined ? { gatewayT0Ms: Math.round(gatewayT0Ms * 10) / 10 } : {}),
       firstSampleIndex: first.firstSampleIndex,
       values,
       samplesLost,
@@ -121,6 +130,7 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
       b.channels = [...block.channels];
       b.maxSamples = Math.ceil(maxBufferS * block.sampleRateHz);
       b.nextIndex = undefined;
+      b.newestGatewayMs = undefined;
     }
     if (b.nextIndex !== undefined && block.firstSampleIndex !== b.nextIndex) {
       const gap = block.firstSampleIndex - b.nextIndex;
@@ -141,6 +151,10 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
       }
     }
     push(b, { firstSampleIndex: block.firstSampleIndex, t0Us: block.t0Us, values: block.values });
+    if (block.gatewayT0Ms !== undefined) {
+      b.newestGatewayMs = block.gatewayT0Ms;
+      b.newestIndex = block.firstSampleIndex;
+    }
   };
 
   return {
@@ -159,6 +173,8 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
           nextIndex: undefined,
           nextT0Us: 0,
           dropped: 0,
+          newestGatewayMs: undefined,
+          newestIndex: 0,
         };
         batches.set(device.id, b);
         const timer = setInterval(() => flush(device.id, b), device.eegRaw.publishIntervalS * 1000);
