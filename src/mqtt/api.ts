@@ -234,6 +234,12 @@ export interface EegRaw {
   samplesDropped: number;
 }
 
+/**
+ * A batch of raw PPG (`<deviceId>/ppg/raw`, when the device's `ppgRaw.enabled`): the same shape as
+ * raw EEG, values are photodiode counts (Muse: unsigned 24-bit ambient, infrared, red), not µV.
+ */
+export type PpgRaw = EegRaw;
+
 export interface EegMdd {
   seq: number;
   t: number;
@@ -279,6 +285,7 @@ export interface MqttApi {
   '<deviceId>/ecg/similarity': EcgSimilarity;
   '<deviceId>/eeg/bands': EegBands;
   '<deviceId>/eeg/raw': EegRaw;
+  '<deviceId>/ppg/raw': PpgRaw;
   '<deviceId>/eeg/mdd': EegMdd;
 }
 
@@ -316,6 +323,7 @@ export const topicPolicy: Record<ApiTopic, TopicPolicy> = {
   '<deviceId>/ecg/similarity': result,
   '<deviceId>/eeg/bands': result,
   '<deviceId>/eeg/raw': result,
+  '<deviceId>/ppg/raw': result,
   '<deviceId>/eeg/mdd': result,
 };
 
@@ -375,6 +383,7 @@ export function topics(baseTopic: string, gatewayId: string) {
     ecgSimilarity: device('<deviceId>/ecg/similarity'),
     eegBands: device('<deviceId>/eeg/bands'),
     eegRaw: device('<deviceId>/eeg/raw'),
+    ppgRaw: device('<deviceId>/ppg/raw'),
     eegMdd: device('<deviceId>/eeg/mdd'),
     /** Maps a concrete topic back to its pattern; null for topics outside this gateway's API. */
     parse(topic: string): ParsedTopic | null {

@@ -80,7 +80,9 @@ if (haveDbusDaemon('gateway over BLE with EEG (node-ble, fake BlueZ)')) {
           kind: 'muse',
           transport: { type: 'ble', address: museAddress },
           reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
+          preset: 'p50',
           eegRaw: { enabled: true, publishIntervalS: 1 },
+          ppgRaw: { enabled: true, publishIntervalS: 1 },
         },
         {
           id: 'shirt',
@@ -130,6 +132,14 @@ if (haveDbusDaemon('gateway over BLE with EEG (node-ble, fake BlueZ)')) {
       const theta = bandPower(tp9, 256, 4, 7);
       const beta = bandPower(tp9, 256, 13, 30);
       assert.ok(alpha > 5 * theta && alpha > 5 * beta, `alpha ${alpha.toExponential(2)} theta ${theta.toExponential(2)} beta ${beta.toExponential(2)}`);
+
+      // Preset p50: the PPG's three photodiode channels, batched on their own topic at 64 Hz.
+      await sub.until('2 ppg batches', () => sub.on(`${base}/muse/ppg/raw`).length >= 2, 10_000);
+      const ppg = sub.on(`${base}/muse/ppg/raw`).map((m) => parse<EegRaw>(m.text));
+      assert.equal(ppg.map((b) => b.seq), ppg.map((_, i) => i));
+      assert.is(ppg[0].sampleRateHz, 64);
+      assert.equal(ppg[0].channels, ['ambient', 'infrared', 'red']);
+      assert.ok(ppg[1].values.every((v) => v.length >= 48 && v.every((x) => x !== null && x > 10_000)), 'photodiode counts at their DC level');
 
       // Notifications lost in the air: nulls in the batch, counted as samplesLost.
       const count = raw().length;

@@ -1,12 +1,13 @@
-// Raw EEG batches on `<device>/eeg/raw`: for every device whose config has `eegRaw.enabled`, the
-// `eeg` blocks it produces (by stream type, never by kind) are batched and published every
-// `publishIntervalS`. Batches are contiguous on the device's sample index: samples the link lost
+// Raw sample batches: `<device>/eeg/raw` for every device whose config has `eegRaw.enabled`, and
+// `<device>/ppg/raw` for `ppgRaw.enabled`. The blocks of that stream type (never by kind) are
+// batched and published every `publishIntervalS`. Batches are contiguous on the device's sample index: samples the link lost
 // are null (and counted), so consumers never have to guess where a batch sits. The buffer is
 // bounded: while no seq can be had (a failing sequence file), the oldest samples are dropped and
-// counted. EEG analysis (bands, models) is a separate extension; this one only forwards.
+// counted. Analysis (EEG bands, models) is a separate extension; this one only forwards.
 import { RateLimitedLog } from '../../common/rate-limited-log.js';
+import type { TopicRef } from '../../mqtt/api.js';
 import type { SequenceCounter } from '../../mqtt/sequence.js';
-import type { SampleBlock } from '../../streaming/types.js';
+import type { SampleBlock, StreamKind } from '../../streaming/types.js';
 import type { Extension, ExtensionContext } from '../context.js';
 
 /** Longest stretch kept unpublished, s: beyond it the oldest samples are dropped. */
@@ -42,11 +43,35 @@ interface DeviceBatch {
   newestIndex: number;
 }
 
-export function eegRawExtension(ctx: ExtensionContext): Extension {
+/** One raw stream: which blocks, which device setting turns it on, which topic. */
+interface RawStreamSpec {
+  name: string;
+  stream: StreamKind;
+  settings(device: ExtensionContext['config']['devices'][number]): { enabled: boolean; publishIntervalS: number } | undefined;
+  topic(deviceId: string): TopicRef<'<deviceId>/eeg/raw' | '<deviceId>/ppg/raw'>;
+}
+
+export const eegRawExtension = (ctx: ExtensionContext): Extension =>
+  rawStreamExtension(ctx, {
+    name: 'eeg-raw',
+    stream: 'eeg',
+    settings: (device) => ('eegRaw' in device ? device.eegRaw : undefined),
+    topic: (id) => ctx.topics.eegRaw(id),
+  });
+
+export const ppgRawExtension = (ctx: ExtensionContext): Extension =>
+  rawStreamExtension(ctx, {
+    name: 'ppg-raw',
+    stream: 'ppg',
+    settings: (device) => ('ppgRaw' in device ? device.ppgRaw : undefined),
+    topic: (id) => ctx.topics.ppgRaw(id),
+  });
+
+function rawStreamExtension(ctx: ExtensionContext, spec: RawStreamSpec): Extension {
   const batches = new Map<string, DeviceBatch>();
   const timers: NodeJS.Timeout[] = [];
   const offs: Array<() => void> = [];
-  const log = ctx.log.child('eeg-raw');
+  const log = ctx.log.child(spec.name);
   const warnings = new RateLimitedLog(log);
 
   const flush = (id: string, b: DeviceBatch): void => {
@@ -56,7 +81,7 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
       seq = b.seq.next();
     } catch (err) {
       // The buffer stays (bounded by maxSamples); the next interval tries again.
-      warnings.warn(`${id}/seq`, `${id}: no durable seq for ${b.seq.key} (${(err as Error).message}); raw EEG waits`);
+      warnings.warn(`${id}/seq`, `${id}: no durable seq for ${b.seq.key} (${(err as Error).message}); raw ${spec.stream} waits`);
       return;
     }
     let samplesLost = 0;
@@ -75,7 +100,7 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
     });
     const first = b.chunks[0];
     const gatewayT0Ms = b.newestGatewayMs === undefined ? undefined : b.newestGatewayMs - ((b.newestIndex - first.firstSampleIndex) * 1000) / b.sampleRateHz;
-    ctx.publisher.publish(ctx.topics.eegRaw(id), {
+    ctx.publisher.publish(spec.topic(id), {
       seq,
       t: Date.now(),
       sampleRateHz: b.sampleRateHz,
@@ -158,12 +183,13 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
   };
 
   return {
-    name: 'eeg-raw',
+    name: spec.name,
     start() {
       for (const device of ctx.config.devices) {
-        if (!device.enabled || !('eegRaw' in device) || !device.eegRaw.enabled) continue;
+        const settings = spec.settings(device);
+        if (!device.enabled || !settings?.enabled) continue;
         const b: DeviceBatch = {
-          seq: ctx.sequence(`${device.id}/eeg/raw`),
+          seq: ctx.sequence(`${device.id}/${spec.stream}/raw`),
           layoutKey: '',
           sampleRateHz: 0,
           channels: [],
@@ -177,7 +203,7 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
           newestIndex: 0,
         };
         batches.set(device.id, b);
-        const timer = setInterval(() => flush(device.id, b), device.eegRaw.publishIntervalS * 1000);
+        const timer = setInterval(() => flush(device.id, b), settings.publishIntervalS * 1000);
         timer.unref();
         timers.push(timer);
       }
@@ -185,7 +211,7 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
       offs.push(
         ctx.bus.on('device:block', ({ deviceId, block }) => {
           const b = batches.get(deviceId);
-          if (b && block.stream === 'eeg') onBlock(deviceId, b, block);
+          if (b && block.stream === spec.stream) onBlock(deviceId, b, block);
         }),
       );
     },
