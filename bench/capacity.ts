@@ -6,7 +6,7 @@
 // Usage: npm run bench -- capacity   (WG_BENCH_CAPACITY=200 garments in the CPU run, WG_BENCH_CAPACITY_S=60)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
 import { SimulatedGarment } from '../hardware/garment-sim.js';
@@ -117,6 +117,7 @@ function keptUp(fleet: Fleet): { written: number; decoded: number; behindS: numb
 export async function run(): Promise<void> {
   const broker = new EmbeddedBroker();
   await broker.start();
+  console.log(`load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')} (the numbers need a quiet machine)`);
   try {
     const rss: Record<number, number> = {};
     for (const count of [10, 100]) {
@@ -147,6 +148,7 @@ export async function run(): Promise<void> {
           `(${(cpuPct / cpuGarments).toFixed(3)} % per device), RSS ${rssMb(pid).toFixed(0)} MB, ${k.connected}/${cpuGarments} connected, ` +
           `${resultsPerS.toFixed(1)} results/s, decoded ${k.decoded} of ${k.written} frames written (behind by ${k.behindS.toFixed(2)} s per device when the last health was published)`,
       );
+      console.log(k.behindS < 1 ? 'kept up: yes' : `kept up: NO — the daemon fell ${k.behindS.toFixed(1)} s behind (load average ${loadavg()[0]!.toFixed(1)}: other processes may have starved it; rerun on a quiet machine)`);
       console.log(`one core at 100 % would carry about ${Math.floor((100 * cpuGarments) / cpuPct)} such garments (linear estimate from this run)`);
     } finally {
       await fleet.stop();
