@@ -18,8 +18,8 @@ import type { DeviceHandle, Extension, ExtensionContext, ExtensionFactory, Gatew
 import { bridgeExtension } from './extensions/bridge.js';
 import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
-import { eegRawExtension } from './extensions/eeg-raw.js';
 import { gpioExtension } from './extensions/gpio.js';
+import { eegRawExtension, ppgRawExtension } from './extensions/raw-stream.js';
 import { hrExtension } from './extensions/hr.js';
 import { statusLineExtension } from './extensions/status-line.js';
 import { StatusBoard } from './status-board.js';
@@ -151,7 +151,7 @@ export class Controller {
       brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
       io: this.options.io ?? linuxBoardIo,
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, hrExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, ppgRawExtension, hrExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     if (config.gpio) factories.push((ctx) => gpioExtension(ctx));
     factories.push(...(this.options.extensions ?? []));

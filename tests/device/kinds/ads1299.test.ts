@@ -167,7 +167,7 @@ test('wrong ID register: no stream, a clear reason, counted as a version error',
     await until('reason', () => r.statuses.some((s) => !s.connected && /ID register/.test(s.reason ?? '')));
     const reason = r.statuses.find((s) => s.reason)!.reason!;
     assert.match(reason, /ID register reads 0x00, not an ADS1299 \(expected 0x3e\).*check SPI wiring/);
-    await until('retried', () => r.session.counters().versionErrors >= 2);
+    await until('retried', () => r.session.counters().errors.version >= 2);
     assert.is(r.blocks.length, 0);
     assert.is(r.chip.openBuses, 0, 'bus closed after each refused open');
   } finally {

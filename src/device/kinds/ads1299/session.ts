@@ -11,7 +11,7 @@ import type { SampleBlock } from '../../../streaming/types.js';
 import { LinkSupervisor } from '../../link-supervisor.js';
 import { linuxBoardIo, type BoardIo, type GpioEdgeEvent, type GpioInput } from '../../transports/gpio.js';
 import type { SpiBus } from '../../transports/spi.js';
-import { zeroCounters, type DeviceCounters, type DeviceSession, type DeviceSessionContext, type DeviceStatusReport } from '../kind.js';
+import { errorCounts, zeroCounters, type DeviceCounters, type DeviceSession, type DeviceSessionContext, type DeviceStatusReport } from '../kind.js';
 import { Ads1299Chip, Ads1299ChipError } from './chip.js';
 import { registerPlan, resolveChannels } from './registers.js';
 import type { Ads1299Config } from './schema.js';
@@ -48,9 +48,7 @@ export function toDeviceCounters(f: Ads1299Faults, link: { connected: boolean; r
     framesOk: f.conversionsOk,
     framesLost: f.conversionsLost + f.badStatusWords,
     samplesLost: (f.conversionsLost + f.badStatusWords) * channelCount,
-    versionErrors: f.idMismatches,
-    fieldErrors: f.badStatusWords + f.readbackMismatches,
-    lengthErrors: f.spiErrors,
+    errors: errorCounts({ version: f.idMismatches, field: f.badStatusWords, command: f.readbackMismatches + f.spiErrors }),
   };
 }
 
