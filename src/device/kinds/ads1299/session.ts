@@ -185,7 +185,10 @@ export function createAds1299Session(context: DeviceSessionContext<Ads1299Config
         try {
           rx = await chip.readFrame();
         } catch (err) {
+          // A read cut short by our own close is not a fault.
+          if (!spi) return;
           faults.spiErrors++;
+          warnings.warn('spi', `SPI read failed: ${(err as Error).message}`);
           failed?.(err as Error);
           return;
         }
