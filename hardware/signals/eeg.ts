@@ -113,7 +113,7 @@ export class EdfEegSource implements EegSource {
     private readonly microvolts: Float32Array[],
   ) {}
 
-  /** `channelCount` signals (the first ones, or those named in `labels`); physical units mV or µV. */
+  /** `channelCount` channels from the first signals (or those named in `labels`), repeated when fewer; mV, V or µV. */
   static async fromFile(path: string, opts: { sampleRateHz: number; channelCount: number; labels?: string[] }): Promise<EdfEegSource> {
     const edf = await loadEdf(path);
     const picked = opts.labels
@@ -123,8 +123,8 @@ export class EdfEegSource implements EegSource {
           return s;
         })
       : edf.signals.slice(0, opts.channelCount);
-    if (picked.length < opts.channelCount) throw new Error(`${path} has ${picked.length} signals, ${opts.channelCount} wanted`);
-    // Fewer labels than channels: the rest repeat the file's signals in order.
+    if (picked.length === 0) throw new Error(`${path} has no signals`);
+    // Fewer signals than channels (8 replayed on a 16-channel board): the rest repeat them in order.
     const signals = Array.from({ length: opts.channelCount }, (_, i) => picked[i % picked.length]);
     const microvolts = signals.map((s) => {
       const unit = s.header.physicalDimension.trim().toLowerCase();
