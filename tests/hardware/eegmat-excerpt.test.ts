@@ -5,7 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cutEdf, DEFAULT_LABELS } from '../../hardware/cut-eegmat-excerpt.js';
+import { validateSimulators } from '../../hardware/sim-config.js';
 import { EdfEegSource } from '../../hardware/signals/eeg.js';
+import { readConfigDocument, validateConfig } from '../../src/gateway/config/load.js';
 import { parseEdf } from '../../src/streaming/formats/edf.js';
 
 const excerptPath = new URL('../../hardware/data/eegmat-excerpt/Subject00_1-8ch-60s.edf', import.meta.url).pathname;
@@ -48,6 +50,19 @@ test('the replay source gives 250 Hz microvolts, looped, and 16 channels by repe
   assert.equal([...a[0].subarray(0, 50)], [...a[8].subarray(0, 50)]);
   const rms = Math.sqrt(a[6].reduce((s, v) => s + v * v, 0) / a[6].length);
   assert.ok(rms > 2 && rms < 100, `O1 rms ${rms} uV`);
+});
+
+test('the demo config has a Cyton with eegRaw on, and its simulator replays this excerpt', () => {
+  const configPath = new URL('../../config/demo.yaml', import.meta.url).pathname;
+  const doc = readConfigDocument(configPath) as { simulators?: unknown; [k: string]: unknown };
+  const { simulators, ...gateway } = doc;
+  const cytonSim = validateSimulators(simulators, new URL('../../config/', import.meta.url).pathname).find((s) => s.kind === 'cyton');
+  assert.ok(cytonSim && cytonSim.kind === 'cyton' && cytonSim.source.type === 'edf');
+  assert.is(cytonSim.source.file, excerptPath);
+  assert.is(cytonSim.daisy, false);
+  const device = validateConfig(gateway).devices.find((d) => d.kind === 'cyton');
+  assert.ok(device && device.kind === 'cyton' && device.eegRaw.enabled);
+  assert.ok(device.kind === 'cyton' && device.transport.path.endsWith(cytonSim.link.path.split('/').at(-1)!));
 });
 
 test.run();
