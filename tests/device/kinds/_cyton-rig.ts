@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
-import { SimulatedCyton } from '../../../hardware/openbci/cyton-sim.js';
+import { SimulatedCyton, type SimulatedCytonOptions } from '../../../hardware/openbci/cyton-sim.js';
 import { syntheticEegSource } from '../../../hardware/signals/eeg.js';
 import { createMemoryLogger } from '../../../src/common/logger.js';
 import { kind } from '../../../src/device/kinds/cyton/index.js';
@@ -21,15 +21,17 @@ export interface CytonRig {
   dispose(): Promise<void>;
 }
 
-export async function cytonRig(opts: { boardDaisy: boolean; config?: Record<string, unknown>; speed?: number }): Promise<CytonRig> {
+export async function cytonRig(opts: { boardDaisy: boolean; config?: Record<string, unknown>; speed?: number; makeSource?: SimulatedCytonOptions['makeSource'] }): Promise<CytonRig> {
   const path = join(mkdtempSync(join(tmpdir(), 'wg-cyton-')), 'tty');
   const sim = new SimulatedCyton({
     linkPath: path,
     daisy: opts.boardDaisy,
     speed: opts.speed ?? 1,
     seed: 5,
-    makeSource: (sampleRateHz, n) =>
-      syntheticEegSource({ sampleRateHz, channels: Array.from({ length: n }, (_, i) => (i === 0 ? 'Fp1' : i === 1 ? 'O1' : `EEG${i + 1}`)), seed: 9 }),
+    makeSource:
+      opts.makeSource ??
+      ((sampleRateHz, n) =>
+        syntheticEegSource({ sampleRateHz, channels: Array.from({ length: n }, (_, i) => (i === 0 ? 'Fp1' : i === 1 ? 'O1' : `EEG${i + 1}`)), seed: 9 })),
   });
   await sim.start();
   const config = Value.Default(CytonConfig, {

@@ -136,4 +136,26 @@ test('faults: garbage, an overrun burst, a stall past the silence timeout and an
   }
 });
 
+test('a railed channel (beyond full scale) marks its blocks saturated and the status says so', async () => {
+  const rig = await cytonRig({
+    boardDaisy: false,
+    makeSource: (sampleRateHz, n) => ({
+      sampleRateHz,
+      channels: Array.from({ length: n }, (_, i) => `EEG${i + 1}`),
+      description: 'channel 3 at 300 mV, the rest at 10 uV',
+      next: (count) => Array.from({ length: n }, (_, c) => new Float32Array(count).fill(c === 2 ? 300_000 : 10)),
+    }),
+  });
+  try {
+    rig.session.start();
+    await until('blocks', () => rig.blocks.length >= 5);
+    assert.ok(rig.blocks.every((b) => b.status?.saturated === true));
+    assert.ok(rig.blocks.every((b) => Math.abs(b.values[2][0] - 187_500) < 0.01), 'clipped at full scale');
+    assert.ok(rig.statuses.some((s) => s.connected && s.saturated === true));
+    assert.ok(rig.log.lines.some((l) => /railed .*EEG3/.test(l.text)));
+  } finally {
+    await rig.dispose();
+  }
+});
+
 test.run();
