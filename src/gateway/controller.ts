@@ -17,7 +17,7 @@ import type { DeviceHandle, Extension, ExtensionContext, ExtensionFactory, Gatew
 import { bridgeExtension } from './extensions/bridge.js';
 import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
-import { eegRawExtension } from './extensions/eeg-raw.js';
+import { eegRawExtension, ppgRawExtension } from './extensions/raw-stream.js';
 import { hrExtension } from './extensions/hr.js';
 import { statusLineExtension } from './extensions/status-line.js';
 import { StatusBoard } from './status-board.js';
@@ -146,7 +146,7 @@ export class Controller {
       devices: new Map(),
       brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, hrExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, ppgRawExtension, hrExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     factories.push(...(this.options.extensions ?? []));
     for (const factory of factories) {

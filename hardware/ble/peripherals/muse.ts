@@ -1,9 +1,9 @@
 // A simulated Muse 2 / Muse S (classic protocol, service 0xFE8D) as a SimulatedPeripheral: it
 // answers the real length-prefixed commands (h, p21/p20/p50, d, k, s) and, while started, sends
 // the real 20-byte EEG packets per channel (12 x 12-bit samples) at 256 Hz and telemetry with the
-// battery. The EEG is synthetic and seeded: alpha (10 Hz, strongest on TP9/TP10), theta (6 Hz),
-// eye blinks on AF7/AF8, 50 Hz line noise and white noise, so analyses have something to find
-// (hardware/signals/eeg.ts, shared with the Cyton simulator).
+// battery, and with preset p50 the PPG (muse-ppg.ts). The EEG is synthetic and seeded: alpha (10 Hz,
+// strongest on TP9/TP10), theta (6 Hz), eye blinks on AF7/AF8, 50 Hz line noise and white noise, so
+// analyses have something to find (hardware/signals/eeg.ts, shared with the Cyton simulator).
 import { SimTicker } from './sim-ticker.js';
 import { SyntheticEeg } from '../../signals/eeg.js';
 import {
@@ -20,6 +20,7 @@ import {
   MUSE_TELEMETRY_UUID,
 } from '../../../src/device/protocols/muse/index.js';
 import { SimulatedPeripheral } from '../peripheral.js';
+import { MusePpgSynth } from './muse-ppg.js';
 
 export interface SimulatedMuseOptions {
   address: string;
@@ -35,6 +36,8 @@ export interface SimulatedMuseOptions {
   lineNoiseUv?: number;
   noiseUv?: number;
   blinkUv?: number;
+  /** Pulse rate of the simulated PPG (preset p50), bpm. */
+  ppgHeartRateBpm?: number;
 }
 
 const TICK_MS = 10;
@@ -55,6 +58,7 @@ export class SimulatedMuse {
   private readonly speed: number;
   private seq: number;
   private readonly ticker: SimTicker;
+  private readonly ppg: MusePpgSynth;
   private startedSeqs = 0;
   private telemetrySeq = 0;
 
@@ -75,6 +79,7 @@ export class SimulatedMuse {
       noiseUv: options.noiseUv,
       blinkUv: options.blinkUv,
     });
+    this.ppg = new MusePpgSynth(options.ppgHeartRateBpm ?? 66, (options.seed ?? 1) + 1);
     const notify = ['notify'] as const;
     this.peripheral = new SimulatedPeripheral({
       address: options.address,
@@ -92,6 +97,7 @@ export class SimulatedMuse {
             },
             { uuid: MUSE_TELEMETRY_UUID, flags: [...notify] },
             ...MUSE_EEG_CHANNELS.map((c) => ({ uuid: MUSE_EEG_UUIDS[c], flags: [...notify] })),
+            ...this.ppg.uuids.map((uuid) => ({ uuid, flags: [...notify] })),
           ],
         },
       ],
@@ -161,6 +167,8 @@ export class SimulatedMuse {
       }
       this.peripheral.notify(MUSE_EEG_UUIDS[MUSE_EEG_CHANNELS[c]], packet);
     }
+    // p50 adds PPG: one packet set (6 samples at 64 Hz) per two EEG packet sets (12 at 256 Hz).
+    if (this.preset === 'p50' && this.seqsSent % 2 === 0) this.ppg.nextPackets().forEach((packet, c) => this.peripheral.notify(this.ppg.uuids[c], packet));
     this.seq = (this.seq + 1) & 0xffff;
     this.seqsSent++;
     const packetsPerTelemetry = Math.round((TELEMETRY_PERIOD_S * MUSE_EEG_SAMPLE_RATE_HZ) / MUSE_EEG_SAMPLES_PER_PACKET);

@@ -54,7 +54,7 @@ export const EcgProcessing = Type.Object(
 );
 
 /**
- * Publishing of raw EEG batches on `<device>/eeg/raw` (src/gateway/extensions/eeg-raw.ts). The
+ * Publishing of raw EEG batches on `<device>/eeg/raw` (src/gateway/extensions/raw-stream.ts). The
  * extension attaches to any device with these settings and takes its `eeg` blocks, whatever the kind.
  */
 export const EegRawPublishing = Type.Object(

@@ -39,7 +39,7 @@ export async function cytonRig(opts: { boardDaisy: boolean; config?: Record<stri
     kind: 'cyton',
     transport: { type: 'serial', path, baudRate: 115200 },
     reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
-    silenceTimeoutS: 1,
+    silenceTimeoutS: 5,
     ...opts.config,
   }) as CytonConfig;
   if (!Value.Check(CytonConfig, config)) throw new Error(JSON.stringify([...Value.Errors(CytonConfig, config)].map((e) => `${e.path} ${e.message}`)));

@@ -51,13 +51,14 @@ test('8 channels: s, v, channel settings, b; 250 Hz blocks matching the source w
     assert.ok(rig.statuses.some((s) => s.connected));
     const c = rig.session.counters();
     assert.ok(c.connected && c.framesOk >= 500);
-    assert.equal([c.framesLost, c.samplesLost, c.bytesSkipped, c.lengthErrors, c.fieldErrors], [0, 0, 0, 0, 0]);
+    assert.equal([c.framesLost, c.samplesLost, c.errors['bytes-skipped'], c.errors.length, c.errors.field, c.errors.command], [0, 0, 0, 0, 0, 0]);
+    assert.is(c.reconnects, 0);
+    // Stop sends `s` before closing: the board stops streaming.
+    await rig.session.stop();
+    await until('the board got s', () => rig.sim.stats.commands.at(-1) === 's' && !rig.sim.streaming, 3000);
   } finally {
     await rig.dispose();
   }
-  // Stop sent `s` last, and the board stopped streaming.
-  assert.is(rig.sim.stats.commands.at(-1), 's');
-  assert.is(rig.sim.streaming, false);
 });
 
 test('Daisy (auto from the banner): 16 channels at 125 Hz, odd+even packets paired, values match', async () => {
@@ -94,7 +95,7 @@ test('a board without Daisy but `daisy: true`: setup fails with a clear reason, 
   const rig = await cytonRig({ boardDaisy: false, config: { daisy: true } });
   try {
     rig.session.start();
-    await until('refused', () => rig.session.counters().fieldErrors >= 1);
+    await until('refused', () => rig.session.counters().errors.field >= 1);
     await until('status says why', () => rig.statuses.some((s) => !s.connected && /no Daisy/.test(s.reason ?? '')));
     assert.is(rig.blocks.length, 0);
     assert.is(rig.session.counters().connected, false);
@@ -104,17 +105,17 @@ test('a board without Daisy but `daisy: true`: setup fails with a clear reason, 
 });
 
 test('faults: garbage, an overrun burst, a stall past the silence timeout and an unplug; all counted, streaming resumes', async () => {
-  const rig = await cytonRig({ boardDaisy: false, speed: 2 });
+  const rig = await cytonRig({ boardDaisy: false, speed: 2, config: { silenceTimeoutS: 1 } });
   try {
     rig.session.start();
     await until('streaming', () => rowsOf(rig.blocks).size >= 200);
     rig.sim.injectBytes(Uint8Array.from({ length: 100 }, (_, i) => (i * 37 + 11) & 0xff));
-    await until('garbage skipped', () => rig.session.counters().bytesSkipped >= 100);
+    await until('garbage skipped', () => rig.session.counters().errors['bytes-skipped'] >= 100);
     const before = rig.session.counters();
     rig.sim.overrunBurst(10, 20);
     await until('overrun: packets lost and bytes skipped', () => {
       const c = rig.session.counters();
-      return c.framesLost > before.framesLost && c.bytesSkipped > before.bytesSkipped;
+      return c.framesLost > before.framesLost && c.errors['bytes-skipped'] > before.errors['bytes-skipped'];
     });
     // Stall past the 1 s silence timeout: the link is reopened, the board reset, streaming again.
     rig.sim.stall(1600);

@@ -4,6 +4,7 @@
 // Text answers are read until `b`, binary packets after. Packets become samples on the board's
 // clock (CytonSampleAssembler) and `eeg` blocks in microvolts with their saturation status. The
 // shared LinkSupervisor reopens the link; stop sends `s` before closing. Every fault is counted.
+import { TimeoutError } from '../../../common/errors.js';
 import { RateLimitedLog } from '../../../common/rate-limited-log.js';
 import type { Logger } from '../../../common/logger.js';
 import type { SampleBlock } from '../../../streaming/types.js';
@@ -136,7 +137,12 @@ export function createCytonSession(context: DeviceSessionContext<CytonConfig>, t
       pending.cancel();
       throw err;
     }
-    await pending.promise;
+    try {
+      await pending.promise;
+    } catch (err) {
+      if (err instanceof TimeoutError) counts.commandFailures++;
+      throw err;
+    }
     return value as T;
   };
 
@@ -237,7 +243,8 @@ export function createCytonSession(context: DeviceSessionContext<CytonConfig>, t
         assembler: assembler?.stats,
         retired,
         textBytesDropped: text.stats.bytesDropped,
-        commandFailures: counts.commandFailures + counts.bannerDaisyMismatch,
+        commandFailures: counts.commandFailures,
+        bannerDaisyMismatch: counts.bannerDaisyMismatch,
         transportBytesDropped: transport.droppedBytes ?? 0,
       }),
   };
@@ -252,21 +259,23 @@ export function cytonCounters(s: {
   retired: { framesLost: number; samplesLost: number; duplicates: number };
   textBytesDropped: number;
   commandFailures: number;
+  bannerDaisyMismatch: number;
   transportBytesDropped: number;
 }): DeviceCounters {
-  return {
-    ...zeroCounters(),
-    connected: s.connected,
-    reconnects: s.reconnects,
-    framesOk: s.parser.framesOk,
-    framesLost: s.retired.framesLost + (s.assembler?.framesLost ?? 0),
-    samplesLost: s.retired.samplesLost + (s.assembler?.samplesLost ?? 0),
-    // A header without its footer 32 bytes on: a packet of the wrong length.
-    lengthErrors: s.parser.falseStarts,
-    // Footers 0xC7..0xCF (aux of unknown meaning, channels kept) and refused commands.
-    fieldErrors: s.parser.unknownFooters + s.commandFailures,
-    bytesSkipped: s.parser.bytesSkipped + s.textBytesDropped,
-    bytesDropped: s.transportBytesDropped,
-    duplicates: s.retired.duplicates + (s.assembler?.duplicates ?? 0),
-  };
+  const c = zeroCounters();
+  c.connected = s.connected;
+  c.reconnects = s.reconnects;
+  c.framesOk = s.parser.framesOk;
+  c.framesLost = s.retired.framesLost + (s.assembler?.framesLost ?? 0);
+  c.samplesLost = s.retired.samplesLost + (s.assembler?.samplesLost ?? 0);
+  // A header without its footer 32 bytes on: a packet of the wrong length.
+  c.errors.length = s.parser.falseStarts;
+  // Footers 0xC7..0xCF (aux of unknown meaning, channels kept); a configured Daisy the banner does not name.
+  c.errors.field = s.parser.unknownFooters + s.bannerDaisyMismatch;
+  // Answers that did not come in time (banner, channel settings) or refused settings.
+  c.errors.command = s.commandFailures;
+  c.errors['bytes-skipped'] = s.parser.bytesSkipped + s.textBytesDropped;
+  c.errors['bytes-dropped'] = s.transportBytesDropped;
+  c.errors.duplicate = s.retired.duplicates + (s.assembler?.duplicates ?? 0);
+  return c;
 }

@@ -13,6 +13,13 @@ export const MuseConfig = deviceSchema('muse', 'Muse 2 / Muse S, classic BLE pro
   }),
   aux: Type.Boolean({ default: false, description: 'Also stream the AUX electrode (a fifth EEG channel)' }),
   eegRaw: EegRawPublishing,
+  ppgRaw: Type.Object(
+    {
+      enabled: Type.Boolean({ default: false, description: 'Publish raw PPG batches (photodiode counts, 64 Hz) on <device>/ppg/raw; needs preset p50' }),
+      publishIntervalS: Type.Number({ minimum: 0.2, maximum: 10, default: 1, description: 'Seconds of PPG per batch' }),
+    },
+    { additionalProperties: false, default: {} },
+  ),
 });
 
 export type MuseConfig = Static<typeof MuseConfig>;
