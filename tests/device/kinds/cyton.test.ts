@@ -91,6 +91,23 @@ test('Daisy (auto from the banner): 16 channels at 125 Hz, odd+even packets pair
   }
 });
 
+test('accelerometer enabled: an acc stream of x, y, z in g at 25 Hz beside the EEG', async () => {
+  const rig = await cytonRig({ boardDaisy: false, config: { accelerometer: { enabled: true } } });
+  try {
+    rig.session.start();
+    await until('20 acc samples', () => rig.blocks.filter((b) => b.stream === 'acc').length >= 20);
+    const acc = rig.blocks.filter((b) => b.stream === 'acc');
+    assert.ok(acc.every((b) => b.sampleRateHz === 25 && b.channels.join() === 'x,y,z' && b.values[0].length === 1));
+    const indices = acc.map((b) => b.firstSampleIndex);
+    assert.equal(indices, indices.map((_, i) => i), 'one reading every 10th packet: contiguous at 25 Hz');
+    // The simulated board lies flat: z is gravity (1 g, 0.002/16 g per count), x small.
+    assert.ok(acc.every((b) => Math.abs(b.values[2][0] - 1) < 0.05 && Math.abs(b.values[0][0]) < 0.05), `${acc.map((b) => b.values[2][0]).join()}`);
+    assert.ok(rig.blocks.some((b) => b.stream === 'eeg'));
+  } finally {
+    await rig.dispose();
+  }
+});
+
 test('a board without Daisy but `daisy: true`: setup fails with a clear reason, counted, retried', async () => {
   const rig = await cytonRig({ boardDaisy: false, config: { daisy: true } });
   try {

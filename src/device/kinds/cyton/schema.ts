@@ -32,6 +32,12 @@ export const CytonConfig = deviceSchema('cyton', 'OpenBCI Cyton / Cyton + Daisy 
   channels: Type.Array(CytonChannel, { maxItems: 16, default: [], description: 'Settings of channels 1..16 in order; channels not listed take the defaults' }),
   commandTimeoutMs: Type.Integer({ minimum: 100, maximum: 30_000, default: 3000, description: 'How long to wait for a `$$$` answer (banner, channel settings)' }),
   maxGapFillS: Type.Number({ minimum: 0, maximum: 60, default: 1, description: 'Lost samples up to this long are NaN-filled in blocks; longer gaps only advance the sample index' }),
+  accelerometer: Type.Object(
+    {
+      enabled: Type.Boolean({ default: false, description: 'Also stream the board accelerometer (x, y, z in g, 25 Hz, footer 0xC0 packets) as an `acc` stream' }),
+    },
+    { additionalProperties: false, default: {} },
+  ),
   eegRaw: EegRawPublishing,
 });
 

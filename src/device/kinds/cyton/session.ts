@@ -43,6 +43,10 @@ export function cytonChannelSettings(config: Pick<CytonConfig, 'channels'>, i: n
   return { powerDown: !c.enabled, gainX: c.gainX, inputType: c.inputType, bias: c.bias, srb2: c.srb2, srb1: c.srb1 };
 }
 
+/** The LIS3DH as the Cyton firmware runs it: 25 Hz, a reading in every 10th packet (zeros between). */
+export const CYTON_ACC_SAMPLE_RATE_HZ = 25;
+export const CYTON_ACC_CHANNELS = ['x', 'y', 'z'] as const;
+
 /** How long `stop()` waits for the `s` to go out before closing. */
 const STOP_WRITE_TIMEOUT_MS = 250;
 
@@ -59,6 +63,8 @@ export function createCytonSession(context: DeviceSessionContext<CytonConfig>, t
   let channels: string[] = [];
   let uvPerCount: number[] = [];
   let lastStatusKey = '';
+  // The accelerometer's own index: from the EEG sample index at its nominal rate, kept rising.
+  let nextAccIndex = 0;
   // Counters of assemblers replaced after a layout change (Daisy plugged or removed), kept in the totals.
   const retired = { framesLost: 0, samplesLost: 0, duplicates: 0 };
 
@@ -108,6 +114,25 @@ export function createCytonSession(context: DeviceSessionContext<CytonConfig>, t
     };
     reportStatus({ connected: true, saturated: railed.size > 0 });
     context.onBlock(block);
+    if (config.accelerometer.enabled) emitAcc(rows, a.sampleRateHz);
+  };
+
+  /** One `acc` sample per reading: its index is the EEG sample's at 25 Hz (readings carry no time of their own). */
+  const emitAcc = (rows: CytonRow[], eegRateHz: number): void => {
+    for (const row of rows) {
+      if (!row.accelG) continue;
+      const index = Math.max(nextAccIndex, Math.round((row.sampleIndex * CYTON_ACC_SAMPLE_RATE_HZ) / eegRateHz));
+      nextAccIndex = index + 1;
+      context.onBlock({
+        deviceId: context.deviceId,
+        stream: 'acc',
+        sampleRateHz: CYTON_ACC_SAMPLE_RATE_HZ,
+        channels: [...CYTON_ACC_CHANNELS],
+        t0Us: (index * 1e6) / CYTON_ACC_SAMPLE_RATE_HZ,
+        firstSampleIndex: index,
+        values: row.accelG.map((g) => Float32Array.of(g)),
+      });
+    }
   };
 
   const onChunk = (chunk: Uint8Array): void => {
