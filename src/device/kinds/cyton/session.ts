@@ -213,13 +213,17 @@ export function createCytonSession(context: DeviceSessionContext<CytonConfig>, t
       address: transport.address,
       open: () => transport.open(),
       pump: async () => {
-        matcher = new RequestMatcher<string>({ what: `cyton answer on ${transport.address}` });
+        const linkMatcher = (matcher = new RequestMatcher<string>({ what: `cyton answer on ${transport.address}` }));
         const reading = (async () => {
           for await (const chunk of transport) onChunk(chunk);
           return 'closed';
         })();
-        // Reading must not go unobserved while setup runs (a failing port rejects it early).
-        reading.catch(() => undefined);
+        // A link that ends during setup ends its waits at once (not after commandTimeoutMs); and the
+        // rejection is observed while setup runs.
+        reading.then(
+          () => linkMatcher.close('link closed'),
+          () => linkMatcher.close('link lost'),
+        );
         try {
           await setup();
         } catch (err) {
