@@ -26,17 +26,19 @@ const SignalSource = Type.Union([
   ),
 ]);
 
-export const SimulatorConfig = Type.Object(
+const PtyLink = Type.Object(
+  {
+    type: Type.Literal('pty'),
+    path: Type.String({ description: 'Symlink created for the gateway side of the pseudo-terminal' }),
+  },
+  { additionalProperties: false },
+);
+
+export const GarmentSimulatorConfig = Type.Object(
   {
     kind: Type.Literal('garment'),
     deviceId: Type.Integer({ minimum: 0, maximum: 0xffffffff, default: 1, description: 'Device id on the wire (u32)' }),
-    link: Type.Object(
-      {
-        type: Type.Literal('pty'),
-        path: Type.String({ description: 'Symlink created for the gateway side of the pseudo-terminal' }),
-      },
-      { additionalProperties: false },
-    ),
+    link: PtyLink,
     sampleRateHz: Type.Integer({ minimum: 100, maximum: 1000, default: 250 }),
     samplesPerFrame: Type.Integer({ minimum: 1, maximum: 500, default: 25 }),
     microvoltsPerCount: Type.Number({ exclusiveMinimum: 0, default: 0.5 }),
@@ -45,6 +47,42 @@ export const SimulatorConfig = Type.Object(
   { additionalProperties: false },
 );
 
+const EegSourceConfig = Type.Union([
+  Type.Object(
+    {
+      type: Type.Literal('synthetic'),
+      seed: Type.Integer({ default: 1 }),
+      alphaUv: Type.Number({ minimum: 0, maximum: 1000, default: 20 }),
+      lineNoiseUv: Type.Number({ minimum: 0, maximum: 1000, default: 4 }),
+    },
+    { additionalProperties: false, description: 'Synthetic EEG (hardware/signals/eeg.ts): alpha, theta, blinks, 50 Hz' },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('edf'),
+      file: Type.String({ description: 'EDF file, e.g. ../hardware/data/eegmat-excerpt/Subject00_1-8ch-60s.edf' }),
+      labels: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 16, description: 'Signals to replay (default: the first ones); fewer than the channels repeat' })),
+    },
+    { additionalProperties: false, description: 'Replay of EDF signals, resampled to the board rate, looped' },
+  ),
+]);
+
+export const CytonSimulatorConfig = Type.Object(
+  {
+    kind: Type.Literal('cyton'),
+    link: PtyLink,
+    daisy: Type.Boolean({ default: false, description: 'A Daisy module on the board (16 channels at 125 Hz)' }),
+    seed: Type.Integer({ default: 1 }),
+    source: EegSourceConfig,
+  },
+  { additionalProperties: false },
+);
+
+/** A simulated device: the union of the simulator kinds, discriminated on `kind`. */
+export const SimulatorConfig = Type.Union([GarmentSimulatorConfig, CytonSimulatorConfig]);
+
+export type GarmentSimulatorConfig = Static<typeof GarmentSimulatorConfig>;
+export type CytonSimulatorConfig = Static<typeof CytonSimulatorConfig>;
 export type SimulatorConfig = Static<typeof SimulatorConfig>;
 
 /** Validates the `simulators` list (with defaults); relative paths resolve against `baseDir`. */
@@ -55,9 +93,9 @@ export function validateSimulators(doc: unknown, baseDir: string): SimulatorConf
   );
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  return (list as SimulatorConfig[]).map((s) => ({
-    ...s,
-    link: { ...s.link, path: abs(s.link.path) },
-    source: s.source.type === 'wfdb' ? { ...s.source, record: abs(s.source.record) } : s.source,
-  }));
+  return (list as SimulatorConfig[]).map((s): SimulatorConfig => {
+    const link = { ...s.link, path: abs(s.link.path) };
+    if (s.kind === 'garment') return { ...s, link, source: s.source.type === 'wfdb' ? { ...s.source, record: abs(s.source.record) } : s.source };
+    return { ...s, link, source: s.source.type === 'edf' ? { ...s.source, file: abs(s.source.file) } : s.source };
+  });
 }

@@ -1,10 +1,12 @@
 // Builds and runs the simulated devices described by a demo config.
 import type { Logger } from '../src/common/logger.js';
 import { SimulatedGarment } from './garment-sim.js';
-import type { SimulatorConfig } from './sim-config.js';
+import { SimulatedCyton } from './openbci/cyton-sim.js';
+import type { CytonSimulatorConfig, GarmentSimulatorConfig, SimulatorConfig } from './sim-config.js';
+import { EdfEegSource, syntheticEegSource, type EegSource } from './signals/eeg.js';
 import { RecordSource, syntheticSource, type SignalSource } from './signals/source.js';
 
-export async function createSimulatedGarment(config: SimulatorConfig, speed = 1): Promise<SimulatedGarment> {
+export async function createSimulatedGarment(config: GarmentSimulatorConfig, speed = 1): Promise<SimulatedGarment> {
   const src = config.source;
   const source: SignalSource =
     src.type === 'synthetic'
@@ -21,20 +23,42 @@ export async function createSimulatedGarment(config: SimulatorConfig, speed = 1)
   });
 }
 
+/** A simulated Cyton whose EEG comes from its configured source (synthetic, or an EDF replay). */
+export function createSimulatedCyton(config: CytonSimulatorConfig, speed = 1): SimulatedCyton {
+  const src = config.source;
+  return new SimulatedCyton({
+    linkPath: config.link.path,
+    daisy: config.daisy,
+    seed: config.seed,
+    speed,
+    makeSource: (sampleRateHz, channelCount): EegSource | Promise<EegSource> =>
+      src.type === 'edf'
+        ? EdfEegSource.fromFile(src.file, { sampleRateHz, channelCount, labels: src.labels })
+        : syntheticEegSource({ sampleRateHz, channels: Array.from({ length: channelCount }, (_, i) => `EEG${i + 1}`), seed: src.seed, alphaUv: src.alphaUv, lineNoiseUv: src.lineNoiseUv }),
+  });
+}
+
 /** Starts every simulator; returns a function that stops them all. */
 export async function startSimulators(
   configs: SimulatorConfig[],
   log: Logger,
   options: { speed?: number } = {},
 ): Promise<() => Promise<void>> {
-  const garments: SimulatedGarment[] = [];
+  const running: Array<{ stop(): void }> = [];
   for (const config of configs) {
+    if (config.kind === 'cyton') {
+      const cyton = createSimulatedCyton(config, options.speed ?? 1);
+      await cyton.start();
+      log.info(`simulated Cyton${config.daisy ? ' + Daisy' : ''} on ${config.link.path} (${config.source.type}), streams when told to`);
+      running.push(cyton);
+      continue;
+    }
     const garment = await createSimulatedGarment(config, options.speed ?? 1);
     garment.start();
     log.info(`simulated garment ${config.deviceId} streaming on ${config.link.path} (${config.source.type})`);
-    garments.push(garment);
+    running.push(garment);
   }
   return async () => {
-    for (const g of garments) g.stop();
+    for (const r of running) r.stop();
   };
 }

@@ -65,7 +65,7 @@ const sims = validateSimulators(
   devices.map((d) => ({ kind: 'garment', link: { type: 'pty', path: join(dir, 'tty', d.id) }, sampleRateHz: 250, ...d.sim })),
   dir,
 );
-const garments = await Promise.all(sims.map((s) => createSimulatedGarment(s, speed)));
+const garments = await Promise.all(sims.flatMap((s) => (s.kind === 'garment' ? [createSimulatedGarment(s, speed)] : [])));
 const configPath = join(dir, 'gateway.json');
 writeFileSync(
   configPath,

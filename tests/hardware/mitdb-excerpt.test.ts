@@ -44,7 +44,7 @@ test('the demo config replays the excerpt, and the replay loops without gaps', a
   const doc = readConfigDocument(configPath) as { simulators?: unknown };
   const sims = validateSimulators(doc.simulators, join(configPath, '..'));
   const replay = sims.find((s) => s.source.type === 'wfdb');
-  assert.ok(replay && replay.source.type === 'wfdb');
+  assert.ok(replay && replay.kind === 'garment' && replay.source.type === 'wfdb');
   assert.is(replay.source.record, excerpt);
   assert.ok(replay.source.loop);
   const source = await RecordSource.fromWfdb(replay.source.record, 0, 250, true, replay.deviceId);
