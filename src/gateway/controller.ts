@@ -19,6 +19,7 @@ import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
 import { eegRawExtension } from './extensions/eeg-raw.js';
 import { hrExtension } from './extensions/hr.js';
+import { recordingExtension } from './extensions/recording.js';
 import { statusLineExtension } from './extensions/status-line.js';
 import { StatusBoard } from './status-board.js';
 
@@ -144,9 +145,10 @@ export class Controller {
       sequence: (key) => new SequenceCounter(sequences, key),
       status: new StatusBoard(this.publisher, topics),
       devices: new Map(),
+      health: {},
       brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, hrExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, hrExtension, recordingExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     factories.push(...(this.options.extensions ?? []));
     for (const factory of factories) {
