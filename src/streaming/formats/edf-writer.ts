@@ -76,6 +76,11 @@ export function formatNumberField(value: number, width = 8): string {
   throw new RangeError(`EDF numeric field ${value} does not fit in ${width} characters`);
 }
 
+/** A number as an 8-character header field gives it back to a reader. */
+export function asWritten(value: number): number {
+  return Number(formatNumberField(value));
+}
+
 function two(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -216,21 +221,20 @@ export function encodeRecord(layout: RecordLayout, values: Float32Array[], onset
   layout.signals.forEach((s, i) => {
     const v = values[i];
     if (v.length !== s.samplesPerRecord) throw new RangeError(`signal ${i} has ${v.length} samples, record needs ${s.samplesPerRecord}`);
-    const scale = (range.max - range.min) / (s.physicalMax - s.physicalMin);
+    // The range as the header states it (8 characters), so a reader scales exactly as written.
+    const physicalMin = asWritten(s.physicalMin);
+    const physicalMax = asWritten(s.physicalMax);
+    const scale = (range.max - range.min) / (physicalMax - physicalMin);
     for (let k = 0; k < v.length; k++, offset += width) {
       let d: number;
       if (Number.isNaN(v[k])) {
         d = range.min;
         missing++;
       } else {
-        d = Math.round((v[k] - s.physicalMin) * scale + range.min);
-        if (d <= range.min) {
-          if (d < range.min || v[k] < s.physicalMin) clipped++;
-          d = range.min + 1;
-        } else if (d > range.max) {
-          clipped++;
-          d = range.max;
-        }
+        if (v[k] < physicalMin || v[k] > physicalMax) clipped++;
+        d = Math.round((v[k] - physicalMin) * scale + range.min);
+        if (d <= range.min) d = range.min + 1;
+        else if (d > range.max) d = range.max;
       }
       bytes[offset] = d & 0xff;
       bytes[offset + 1] = (d >> 8) & 0xff;
@@ -257,5 +261,5 @@ export function encodeRecord(layout: RecordLayout, values: Float32Array[], onset
 /** Physical value of a digital code, as a reader computes it (for tests and the quantisation step). */
 export function physicalStep(format: EdfSampleFormat, physicalMin: number, physicalMax: number): number {
   const range = DIGITAL_RANGE[format];
-  return (physicalMax - physicalMin) / (range.max - range.min);
+  return (asWritten(physicalMax) - asWritten(physicalMin)) / (range.max - range.min);
 }
