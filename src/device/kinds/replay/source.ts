@@ -29,7 +29,7 @@ export interface SourceChoice {
 /** A timeline this long would not fit in memory on a Pi: longer EDF+D spans are refused. */
 const MAX_TIMELINE_S = 24 * 3600;
 
-const ECG_LABEL = /^(ECG|EKG)\b|^(MLII|MLI|MLIII|V[1-6]|I|II|III|aVR|aVL|aVF)$/i;
+const ECG_LABEL = /^(ECG|EKG)(\b|\d)|^(MLII|MLI|MLIII|V[1-6]|I|II|III|aVR|aVL|aVF)$/i;
 const EEG_LABEL = /^EEG\b|^(Fp[12z]?|AF[3478z]|F[1-8z]|FC[1-6z]|FT[78]|C[1-6z]|T[3-8]|TP[789]|TP10|CP[1-6z]|P[1-8z]|PO[3478z]|O[12z]|A[12])\.*$/i;
 
 /** 'ecg' or 'eeg' from a signal label (EDF+ standard texts 'ECG ...', 'EEG Fp1', 10-20 names, MIT-BIH leads). */
