@@ -17,7 +17,7 @@ import type { DeviceHandle, Extension, ExtensionContext, ExtensionFactory, Gatew
 import { bridgeExtension } from './extensions/bridge.js';
 import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
-import { eegRawExtension } from './extensions/eeg-raw.js';
+import { eegRawExtension, ppgRawExtension } from './extensions/raw-stream.js';
 import { hrExtension } from './extensions/hr.js';
 import { recordingExtension } from './extensions/recording.js';
 import { statusLineExtension } from './extensions/status-line.js';
@@ -148,7 +148,7 @@ export class Controller {
       health: {},
       brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, hrExtension, recordingExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, ppgRawExtension, hrExtension, recordingExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     factories.push(...(this.options.extensions ?? []));
     for (const factory of factories) {

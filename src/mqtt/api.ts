@@ -241,6 +241,8 @@ export interface EegRaw {
   channels: string[];
   /** Device time of the first sample, µs. */
   t0Us: number;
+  /** Gateway Unix ms of the first sample: the device clock mapped with its estimated drift and offset (absent until known). */
+  gatewayT0Ms?: number;
   /** Index of the first sample in the device's stream; the next batch starts at firstSampleIndex + values[0].length. */
   firstSampleIndex: number;
   /** One array per channel (order of `channels`), µV rounded to 0.01; null where a sample was lost. */
@@ -250,6 +252,12 @@ export interface EegRaw {
   /** Samples per channel dropped from the oldest end since the previous batch (the buffer is bounded while results cannot be sent). */
   samplesDropped: number;
 }
+
+/**
+ * A batch of raw PPG (`<deviceId>/ppg/raw`, when the device's `ppgRaw.enabled`): the same shape as
+ * raw EEG, values are photodiode counts (Muse: unsigned 24-bit ambient, infrared, red), not µV.
+ */
+export type PpgRaw = EegRaw;
 
 export interface EegMdd {
   seq: number;
@@ -296,6 +304,7 @@ export interface MqttApi {
   '<deviceId>/ecg/similarity': EcgSimilarity;
   '<deviceId>/eeg/bands': EegBands;
   '<deviceId>/eeg/raw': EegRaw;
+  '<deviceId>/ppg/raw': PpgRaw;
   '<deviceId>/eeg/mdd': EegMdd;
 }
 
@@ -333,6 +342,7 @@ export const topicPolicy: Record<ApiTopic, TopicPolicy> = {
   '<deviceId>/ecg/similarity': result,
   '<deviceId>/eeg/bands': result,
   '<deviceId>/eeg/raw': result,
+  '<deviceId>/ppg/raw': result,
   '<deviceId>/eeg/mdd': result,
 };
 
@@ -392,6 +402,7 @@ export function topics(baseTopic: string, gatewayId: string) {
     ecgSimilarity: device('<deviceId>/ecg/similarity'),
     eegBands: device('<deviceId>/eeg/bands'),
     eegRaw: device('<deviceId>/eeg/raw'),
+    ppgRaw: device('<deviceId>/ppg/raw'),
     eegMdd: device('<deviceId>/eeg/mdd'),
     /** Maps a concrete topic back to its pattern; null for topics outside this gateway's API. */
     parse(topic: string): ParsedTopic | null {
