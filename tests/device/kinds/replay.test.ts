@@ -30,12 +30,12 @@ function writeFile(path: string, format: 'edf' | 'bdf', onsets: number[], labels
   writeFileSync(path, Buffer.concat(parts));
 }
 
-function run(config: Record<string, unknown>) {
+function run(config: Record<string, unknown>, onBlock: () => void = () => undefined) {
   const blocks: SampleBlock[] = [];
   const statuses: DeviceStatusReport[] = [];
   const cfg = Value.Default(ReplayConfig, structuredClone({ id: 'r', kind: 'replay', ...config })) as ReplayConfig;
   assert.ok(Value.Check(ReplayConfig, cfg), [...Value.Errors(ReplayConfig, cfg)].map((e) => `${e.path} ${e.message}`).join('; '));
-  const session = kind.create({ deviceId: 'r', config: cfg, log: createMemoryLogger(), onBlock: (b) => blocks.push(b), onStatus: (s) => statuses.push(s) });
+  const session = kind.create({ deviceId: 'r', config: cfg, log: createMemoryLogger(), onBlock: (b) => (onBlock(), blocks.push(b)), onStatus: (s) => statuses.push(s) });
   session.start();
   return { blocks, statuses, session };
 }
@@ -118,6 +118,31 @@ test('BDF+ with EEG labels replays as eeg; a missing file reports the error and 
     await waitFor('an error status', () => missing.statuses.some((s) => !s.connected && /ENOENT|no such file/i.test(s.reason ?? '')), 5_000);
   } finally {
     await missing.session.stop();
+  }
+});
+
+test('speed 1000 with tiny blocks: as fast as it goes, but the event loop keeps running', async () => {
+  const path = join(dir, 'fast.edf');
+  writeFile(path, 'edf', Array.from({ length: 120 }, (_, r) => r), ['ECG']);
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 5);
+  const started = performance.now();
+  // Each block costs 50 us downstream, more than its 10 us of signal: the pump falls behind for good.
+  const busy = () => {
+    const until = performance.now() + 0.05;
+    while (performance.now() < until);
+  };
+  const { blocks, statuses, session } = run({ transport: { type: 'replay', path }, speed: 1000, blockSamples: 1 }, busy);
+  try {
+    await waitFor("'ended'", () => statuses.some((s) => s.reason === 'ended'), 20_000);
+    const ms = performance.now() - started;
+    assert.is(blocks.length, 12_000);
+    assert.ok(ms > 500, `${ms} ms: behind, as intended`);
+    // Timers fired throughout (not starved until the end).
+    assert.ok(ticks >= ms / 50, `${ticks} timer ticks in ${ms.toFixed(0)} ms (at least one per 50 ms)`);
+  } finally {
+    clearInterval(ticker);
+    await session.stop();
   }
 });
 

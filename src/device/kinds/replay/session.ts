@@ -11,6 +11,9 @@ import { zeroCounters, type DeviceCounters, type DeviceSession, type DeviceSessi
 import type { ReplayConfig } from './schema.js';
 import { loadReplaySource, type ReplaySource } from './source.js';
 
+/** Longest stretch the pump plays without giving the event loop back, ms. */
+const maxBusyMs = 10;
+
 interface PlayState {
   /** Next position on the source's time line. */
   pos: number;
@@ -59,6 +62,7 @@ export function createReplaySession(context: DeviceSessionContext<ReplayConfig>)
         const blockSamples = config.blockSamples ?? Math.max(1, Math.round(src.sampleRateHz / 10));
         const startMs = nowMs();
         let played = 0; // time-line samples since this open, paced
+        let yieldedMs = startMs;
         while (!both.aborted) {
           if (state.pos >= range.to) {
             if (!config.loop || range.to <= range.from) {
@@ -73,7 +77,14 @@ export function createReplaySession(context: DeviceSessionContext<ReplayConfig>)
           played += block.span;
           const dueMs = startMs + (played * 1000) / src.sampleRateHz / config.speed;
           const waitMs = dueMs - nowMs();
-          if (waitMs > 1) await abortableDelay(waitMs, both);
+          if (waitMs > 1) {
+            await abortableDelay(waitMs, both);
+            yieldedMs = nowMs();
+          } else if (nowMs() - yieldedMs > maxBusyMs) {
+            // Far behind (a high speed): still let timers and I/O run between blocks.
+            await new Promise((resolve) => setImmediate(resolve));
+            yieldedMs = nowMs();
+          }
           if (both.aborted) break;
           if (block.block) {
             context.onBlock(block.block);
