@@ -87,7 +87,28 @@ async function eventLoop(devices: number, stream: 'ecg' | 'eeg', rateHz: number,
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** What one record's write and a flush to disk cost on this disk (on the thread pool, not the event loop). */
+async function syncCost(): Promise<void> {
+  const { EdfFile } = await import('../src/gateway/recording/edf-file.js');
+  const dir = mkdtempSync(join(tmpdir(), 'wg-bench-sync-'));
+  const record = new Uint8Array((2 * 250 + 96) * 2);
+  for (const syncIntervalMs of [0, 10_000]) {
+    const file = await EdfFile.create(join(dir, `s${syncIntervalMs}.edf`), new Uint8Array(768), syncIntervalMs);
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const started = performance.now();
+      await file.append(record);
+      times.push(performance.now() - started);
+    }
+    await file.close(200);
+    times.sort((a, b) => a - b);
+    console.log(`append 1 record${syncIntervalMs === 0 ? ' + fdatasync each' : ', fdatasync every 10 s'}: median ${times[100].toFixed(3)} ms, p99 ${times[197].toFixed(3)} ms (awaited; the event loop runs meanwhile)`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
 export async function run(): Promise<void> {
+  await syncCost();
   encodeThroughput('edf', 'ecg', 250, 1);
   encodeThroughput('bdf', 'eeg', 250, 8);
   encodeThroughput('bdf', 'eeg', 500, 32);
