@@ -3,7 +3,7 @@ import type { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
 import type { DeviceCounters, DeviceStatusReport, HeartRateReport } from '../device/kinds/kind.js';
 import type { BoardIo } from '../device/transports/gpio.js';
-import type { DeviceInfo, Topics } from '../mqtt/api.js';
+import type { DeviceInfo, RecordingHealth, Topics } from '../mqtt/api.js';
 import type { BrokerRefusals } from '../mqtt/broker.js';
 import type { MqttPublisher } from '../mqtt/connection.js';
 import type { SequenceCounter } from '../mqtt/sequence.js';
@@ -39,6 +39,8 @@ export interface ExtensionContext {
   status: StatusBoard;
   /** Devices by id, filled by the devices extension. */
   devices: Map<string, DeviceHandle>;
+  /** Health sections extensions provide for `bridge/health` (shared, filled at start: the recording extension's). */
+  health?: { recording?: () => RecordingHealth };
   /** What the embedded broker refused (absent with an external broker). */
   brokerRefusals?: () => BrokerRefusals;
   /** The gateway's SPI buses and GPIO lines (Linux by default; a fake board or chip emulator in tests and the demo). */

@@ -5,6 +5,7 @@ import { loadConfigFile } from './config/load.js';
 import { preflightConfig } from './config/preflight.js';
 import type { GatewayConfig } from './config/schema.js';
 import { Controller, type ControllerOptions } from './controller.js';
+import { withReplaySpeed } from './config/replay-speed.js';
 
 export interface RunGatewayOptions {
   configPath?: string;
@@ -14,13 +15,15 @@ export interface RunGatewayOptions {
   extensions?: ControllerOptions['extensions'];
   /** SPI and GPIO (default Linux); the demo passes an emulated board. */
   io?: ControllerOptions['io'];
+  /** Overrides the speed of every replay device (`weargate run --speed`). */
+  replaySpeed?: number;
 }
 
 /** Runs until a signal arrives; returns the process exit code. */
 export async function runGateway(options: RunGatewayOptions): Promise<number> {
   let config: GatewayConfig;
   try {
-    config = options.config ?? loadConfigFile(options.configPath!);
+    config = withReplaySpeed(options.config ?? loadConfigFile(options.configPath!), options.replaySpeed);
     // Before anything starts (simulators included): a bad TLS file or dataDir is a config problem.
     preflightConfig(config);
   } catch (err) {

@@ -92,6 +92,23 @@ export interface DeviceHealth extends DeviceCounters {
   rejected: Record<string, number>;
 }
 
+/** Recording to EDF+/BDF+ files (docs/recording.md), summed over the recorded streams. */
+export interface RecordingHealth {
+  /** off: not enabled; ok; degraded: the last storage operation failed (see lastError). */
+  state: 'off' | 'ok' | 'degraded';
+  streams: number;
+  files: number;
+  recordsWritten: number;
+  bytesWritten: number;
+  samplesClipped: number;
+  samplesMissing: number;
+  /** Samples per channel lost to storage faults or a disk that fell behind. */
+  samplesDropped: number;
+  /** Storage faults (disk full, read-only, I/O), each followed by a new file after retryIntervalS. */
+  errors: number;
+  lastError?: string;
+}
+
 export interface BridgeHealth {
   t: number;
   uptimeS: number;
@@ -107,6 +124,8 @@ export interface BridgeHealth {
   requests: RequestHealth;
   /** The embedded broker's refusals (absent with an external broker). */
   broker?: { refused: number; oversized: number };
+  /** Present when recording is enabled. */
+  recording?: RecordingHealth;
   devices: Record<string, DeviceHealth>;
 }
 

@@ -59,15 +59,18 @@ function edfWithOnsets(onsets: number[], perRecord: number, recordSeconds: numbe
       startIso: '2020-01-01T00:00:00',
       headerBytes: 512,
       reserved: 'EDF+D',
+      format: 'edf',
       variant: 'EDF+D',
       numberOfRecords: onsets.length,
       recordDurationSeconds: recordSeconds,
       signals: [header],
     },
-    signals: [{ header, sampleRateHz: perRecord / recordSeconds, digital: new Int16Array(physical.length), physical }],
+    signals: [{ header, sampleRateHz: perRecord / recordSeconds, digital: new Int32Array(physical.length), physical }],
     annotations: [],
     recordOnsetsSeconds: Float64Array.from(onsets),
     missingRecords: 0,
+    recordCountDerived: false,
+    trailingBytes: 0,
   };
 }
 

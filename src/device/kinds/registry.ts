@@ -10,6 +10,7 @@ import { MuseConfig } from './muse/schema.js';
 import { GarmentBleConfig } from './garment-ble/schema.js';
 import { Ads1299Config } from './ads1299/schema.js';
 import { CytonConfig } from './cyton/schema.js';
+import { ReplayConfig } from './replay/schema.js';
 
 function entry<Kind extends string, Schema extends TObject>(
   kind: Kind,
@@ -27,6 +28,7 @@ export const deviceKinds = [
   entry('garment-ble', GarmentBleConfig, () => import('./garment-ble/index.js')),
   entry('ads1299', Ads1299Config, () => import('./ads1299/index.js')),
   entry('cyton', CytonConfig, () => import('./cyton/index.js')),
+  entry('replay', ReplayConfig, () => import('./replay/index.js')),
 ] as const;
 
 type SchemasOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends { schema: infer S extends TSchema } ? S : never };

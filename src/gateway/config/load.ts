@@ -197,6 +197,12 @@ function crossFieldProblems(config: GatewayConfig): string[] {
     if (embeddedBroker.users.length === 0) problems.push(`mqtt.embeddedBroker.users: authentication is required when ${where}`);
     if (embeddedBroker.allowAnonymous === true) problems.push(`mqtt.embeddedBroker.allowAnonymous: must not be true when ${where}`);
   }
+  const rec = config.recording;
+  if (rec.devices !== 'all') {
+    rec.devices.forEach((id, i) => {
+      if (!seen.has(id)) problems.push(`recording.devices.${i}: no device '${id}' is configured`);
+    });
+  }
   const usernames = new Set<string>();
   embeddedBroker.users.forEach((u, i) => {
     if (usernames.has(u.username)) problems.push(`mqtt.embeddedBroker.users.${i}.username: duplicate username ${quoteValue(u.username)}`);
@@ -221,6 +227,7 @@ export function resolvePaths(config: GatewayConfig, baseDir: string): GatewayCon
       // Same kind, same fields: only the path changes (TS cannot follow a spread through the union).
       return { ...d, transport: { ...d.transport, path: abs(d.transport.path) } } as DeviceConfig;
     }),
+    recording: config.recording.dir === undefined ? config.recording : { ...config.recording, dir: abs(config.recording.dir) },
     mqtt: {
       ...config.mqtt,
       tls: config.mqtt.tls && {

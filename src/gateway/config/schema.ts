@@ -107,6 +107,46 @@ export const GpioConfig = Type.Object(
   { additionalProperties: false },
 );
 
+/** Recording device streams to EDF+/BDF+ files (docs/recording.md); off by default. */
+export const RecordingConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'Record device streams to EDF+/BDF+ files' }),
+    dir: Type.Optional(FilePath('Folder for the recordings (default: <dataDir>/recordings); one sub-folder per device')),
+    format: Type.Union([Type.Literal('auto'), Type.Literal('edf'), Type.Literal('bdf')], {
+      default: 'auto',
+      description: 'edf: 16-bit EDF+; bdf: 24-bit BDF+; auto: BDF for EEG (24-bit front ends), EDF for ECG',
+    }),
+    recordDurationS: Type.Number({ minimum: 0.1, maximum: 60, default: 1, description: 'Seconds per data record (rate x duration must be whole)' }),
+    rotate: Type.Object(
+      {
+        maxMinutes: Type.Number({ minimum: 1, maximum: 24 * 60, default: 60, description: 'Start a new file after this long' }),
+        maxMegabytes: Type.Number({ minimum: 1, maximum: 4096, default: 512, description: 'Start a new file before it passes this size' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    devices: Type.Union([Type.Literal('all'), Type.Array(Id('Device id'), { maxItems: MAX_DEVICES })], {
+      default: 'all',
+      description: "'all', or the ids of the devices to record",
+    }),
+    streams: Type.Array(Type.Union([Type.Literal('ecg'), Type.Literal('eeg')]), {
+      default: ['ecg', 'eeg'],
+      maxItems: 2,
+      description: 'Stream types to record',
+    }),
+    rangeUv: Type.Object(
+      {
+        ecg: Type.Number({ exclusiveMinimum: 0, maximum: 1e7, default: 10_000, description: 'ECG physical range is +-this many uV' }),
+        eeg: Type.Number({ exclusiveMinimum: 0, maximum: 1e7, default: 3_200, description: 'EEG physical range is +-this many uV' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    maxGapFillS: Type.Number({ minimum: 0, maximum: 600, default: 10, description: 'Gaps up to this long are written as missing samples; longer ones start a new file' }),
+    syncIntervalS: Type.Number({ minimum: 0.5, maximum: 600, default: 10, description: 'Flush to disk (fdatasync) at most this often' }),
+    retryIntervalS: Type.Number({ minimum: 0.1, maximum: 3600, default: 10, description: 'After a storage fault, try a new file after this long' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const GatewayConfig = Type.Object(
   {
     version: Type.Literal(CONFIG_VERSION, { description: 'Config file format version' }),
@@ -129,6 +169,7 @@ export const GatewayConfig = Type.Object(
     ),
     devices: Type.Array(DeviceConfig, { default: [], maxItems: MAX_DEVICES }),
     gpio: Type.Optional(GpioConfig),
+    recording: RecordingConfig,
   },
   { additionalProperties: false },
 );
@@ -137,5 +178,6 @@ export type GatewayConfig = Static<typeof GatewayConfig>;
 export type DeviceConfig = Static<typeof DeviceConfig>;
 export type MqttConfig = Static<typeof MqttConfig>;
 export type GpioConfig = Static<typeof GpioConfig>;
+export type RecordingConfig = Static<typeof RecordingConfig>;
 export type EmbeddedBrokerConfig = Static<typeof EmbeddedBrokerConfig>;
 export type BrokerUser = Static<typeof BrokerUser>;

@@ -50,6 +50,7 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
       storage: storage(),
       requests: ctx.publisher.requestStats(),
       ...(ctx.brokerRefusals && { broker: ctx.brokerRefusals() }),
+      ...(ctx.health?.recording && { recording: ctx.health.recording() }),
       devices,
     };
   };

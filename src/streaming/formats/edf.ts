@@ -1,13 +1,21 @@
 // EDF and EDF+ reader, written from the EDF specification (Kemp et al. 1992, https://www.edfplus.info/specs/edf.html)
 // and EDF+ (Kemp & Olivan 2003, https://www.edfplus.info/specs/edfplus.html). The header is fixed-width
 // ASCII: 256 bytes, then 256 bytes per signal stored field by field; data records follow, each with
-// `samplesPerRecord` little-endian int16 values per signal, in signal order.
+// `samplesPerRecord` little-endian int16 values per signal, in signal order. BDF/BDF+ (BioSemi,
+// https://www.biosemi.com/faq/file_format.htm and https://www.edfplus.info/specs/bdfplus.html) is the
+// same layout with version byte 0xFF + 'BIOSEMI', 24-bit samples and a 'BDF Annotations' signal.
 import { FormatError } from '../../common/errors.js';
 import { parseRecordTals, type EdfAnnotation } from './edf-annotations.js';
 
 export type { EdfAnnotation } from './edf-annotations.js';
 
 export type EdfVariant = 'EDF' | 'EDF+C' | 'EDF+D';
+
+/** 16-bit EDF or 24-bit BDF samples. */
+export type EdfSampleFormat = 'edf' | 'bdf';
+
+/** Bytes per sample of each format. */
+export const BYTES_PER_SAMPLE: Record<EdfSampleFormat, number> = { edf: 2, bdf: 3 };
 
 export interface EdfSignalHeader {
   label: string;
@@ -37,6 +45,8 @@ export interface EdfHeader {
   startIso: string;
   headerBytes: number;
   reserved: string;
+  /** 'edf' (16-bit) or 'bdf' (BioSemi 24-bit); a BDF+ file reports its variant as EDF+C / EDF+D. */
+  format: EdfSampleFormat;
   variant: EdfVariant;
   numberOfRecords: number;
   recordDurationSeconds: number;
@@ -46,8 +56,8 @@ export interface EdfHeader {
 export interface EdfSignal {
   header: EdfSignalHeader;
   sampleRateHz: number;
-  /** Raw int16 values of all records, concatenated. */
-  digital: Int16Array;
+  /** Raw integer values of all records (int16 for EDF, int24 for BDF), concatenated. */
+  digital: Int32Array;
   /** Physical values in `header.physicalDimension`. */
   physical: Float32Array;
 }
@@ -62,6 +72,10 @@ export interface EdfFile {
   recordOnsetsSeconds: Float64Array;
   /** Data records declared in the header but absent from the bytes (only with onTruncated 'drop'). */
   missingRecords: number;
+  /** True when the header said -1 (still being written, or cut by a crash): the count came from the file size. */
+  recordCountDerived: boolean;
+  /** Bytes after the last data record read (e.g. a record cut by a crash), ignored. */
+  trailingBytes: number;
 }
 
 export interface EdfOptions {
@@ -75,7 +89,7 @@ export interface EdfOptions {
   onTruncated?: 'error' | 'drop';
 }
 
-const ANNOTATIONS_LABEL = 'EDF Annotations';
+const ANNOTATIONS_LABELS = new Set(['EDF Annotations', 'BDF Annotations']);
 const ascii = new TextDecoder('latin1');
 
 function fail(message: string, file?: string): never {
@@ -112,8 +126,10 @@ function startIso(date: string, time: string, file?: string): string {
 export function parseEdfHeader(bytes: Uint8Array, options: EdfOptions & { fileBytes?: number } = {}): EdfHeader {
   const file = options.file;
   if (bytes.length < 256) fail(`header is ${bytes.length} bytes, needs at least 256`, file);
-  const version = field(bytes, 0, 8);
-  if (version !== '0') fail(`version '${version}' is not '0' (BDF and other variants are not supported)`, file);
+  const isBdf = bytes[0] === 0xff && ascii.decode(bytes.subarray(1, 8)) === 'BIOSEMI';
+  const version = isBdf ? '\xffBIOSEMI' : field(bytes, 0, 8);
+  if (!isBdf && version !== '0') fail(`version '${version}' is neither '0' (EDF) nor 0xFF 'BIOSEMI' (BDF)`, file);
+  const format: EdfSampleFormat = isBdf ? 'bdf' : 'edf';
   const headerBytes = integerField(field(bytes, 184, 8), 'header size', file);
   const reserved = field(bytes, 192, 44);
   const declaredRecords = integerField(field(bytes, 236, 8), 'number of data records', file);
@@ -123,7 +139,8 @@ export function parseEdfHeader(bytes: Uint8Array, options: EdfOptions & { fileBy
   if (headerBytes !== 256 * (ns + 1)) fail(`header size ${headerBytes} does not match ${ns} signals`, file);
   if (bytes.length < headerBytes) fail(`header truncated: ${bytes.length} of ${headerBytes} bytes`, file);
   if (recordDurationSeconds < 0) fail(`record duration ${recordDurationSeconds} is negative`, file);
-  const variant: EdfVariant = reserved.startsWith('EDF+C') ? 'EDF+C' : reserved.startsWith('EDF+D') ? 'EDF+D' : 'EDF';
+  const plus = /^[EB]DF\+[CD]/.test(reserved) ? reserved[4] : undefined;
+  const variant: EdfVariant = plus === 'C' ? 'EDF+C' : plus === 'D' ? 'EDF+D' : 'EDF';
 
   // Signal fields are stored column-wise: all labels, then all transducers, ...
   const widths = [16, 80, 8, 8, 8, 8, 8, 80, 8, 32];
@@ -143,7 +160,7 @@ export function parseEdfHeader(bytes: Uint8Array, options: EdfOptions & { fileBy
     const digitalMin = integerField(columns[5][i], `digital minimum of '${label}'`, file);
     const digitalMax = integerField(columns[6][i], `digital maximum of '${label}'`, file);
     if (digitalMax <= digitalMin) fail(`digital maximum ${digitalMax} of '${label}' is not above minimum ${digitalMin}`, file);
-    const isAnnotations = variant !== 'EDF' && label === ANNOTATIONS_LABEL;
+    const isAnnotations = variant !== 'EDF' && ANNOTATIONS_LABELS.has(label);
     const physicalMin = numberField(columns[3][i], `physical minimum of '${label}'`, file);
     const physicalMax = numberField(columns[4][i], `physical maximum of '${label}'`, file);
     if (physicalMax === physicalMin && !isAnnotations) fail(`physical range of '${label}' is empty`, file);
@@ -162,13 +179,13 @@ export function parseEdfHeader(bytes: Uint8Array, options: EdfOptions & { fileBy
       isAnnotations,
     });
   }
-  if (variant !== 'EDF' && !signals.some((s) => s.isAnnotations)) fail(`${variant} file has no '${ANNOTATIONS_LABEL}' signal`, file);
+  if (variant !== 'EDF' && !signals.some((s) => s.isAnnotations)) fail(`${variant} file has no '${isBdf ? 'BDF' : 'EDF'} Annotations' signal`, file);
 
   let numberOfRecords = declaredRecords;
   if (declaredRecords === -1 && options.fileBytes !== undefined) {
     // -1 means "unknown" (file still being written): count whole records present.
-    const recordBytes = signals.reduce((sum, s) => sum + 2 * s.samplesPerRecord, 0);
-    numberOfRecords = Math.floor((options.fileBytes - headerBytes) / recordBytes);
+    const recordBytes = signals.reduce((sum, s) => sum + BYTES_PER_SAMPLE[format] * s.samplesPerRecord, 0);
+    numberOfRecords = Math.max(0, Math.floor((options.fileBytes - headerBytes) / recordBytes));
   }
   if (numberOfRecords < 0) fail(`number of data records ${declaredRecords} is invalid`, file);
   return {
@@ -180,6 +197,7 @@ export function parseEdfHeader(bytes: Uint8Array, options: EdfOptions & { fileBy
     startIso: startIso(field(bytes, 168, 8), field(bytes, 176, 8), file),
     headerBytes,
     reserved,
+    format,
     variant,
     numberOfRecords,
     recordDurationSeconds,
@@ -191,7 +209,9 @@ export function parseEdfHeader(bytes: Uint8Array, options: EdfOptions & { fileBy
 export function parseEdf(bytes: Uint8Array, options: EdfOptions = {}): EdfFile {
   const file = options.file;
   const header = parseEdfHeader(bytes, { file, fileBytes: bytes.length });
-  const recordBytes = header.signals.reduce((sum, s) => sum + 2 * s.samplesPerRecord, 0);
+  const width = BYTES_PER_SAMPLE[header.format];
+  const recordBytes = header.signals.reduce((sum, s) => sum + width * s.samplesPerRecord, 0);
+  const recordCountDerived = integerField(field(bytes, 236, 8), 'number of data records', file) === -1;
   const needed = header.headerBytes + header.numberOfRecords * recordBytes;
   let records = header.numberOfRecords;
   if (bytes.length < needed) {
@@ -213,25 +233,40 @@ export function parseEdf(bytes: Uint8Array, options: EdfOptions = {}): EdfFile {
     if (sh.isAnnotations) {
       for (let r = 0; r < records; r++) {
         const start = header.headerBytes + r * recordBytes + offsetInRecord;
-        const tals = parseRecordTals(bytes.subarray(start, start + 2 * n), file);
+        const tals = parseRecordTals(bytes.subarray(start, start + width * n), file);
         recordOnsetsSeconds[r] = tals.recordOnsetSeconds;
         annotations.push(...tals.annotations);
       }
     } else {
-      const digital = new Int16Array(records * n);
+      const digital = new Int32Array(records * n);
       const physical = new Float32Array(records * n);
       const scale = (sh.physicalMax - sh.physicalMin) / (sh.digitalMax - sh.digitalMin);
       for (let r = 0; r < records; r++) {
         const start = header.headerBytes + r * recordBytes + offsetInRecord;
         for (let k = 0; k < n; k++) {
-          const d = view.getInt16(start + 2 * k, true);
+          const d = width === 2 ? view.getInt16(start + 2 * k, true) : readInt24(view, start + 3 * k);
           digital[r * n + k] = d;
           physical[r * n + k] = (d - sh.digitalMin) * scale + sh.physicalMin;
         }
       }
       signals.push({ header: sh, sampleRateHz: sh.sampleRateHz, digital, physical });
     }
-    offsetInRecord += 2 * n;
+    offsetInRecord += width * n;
   }
-  return { header, signals, annotations, recordOnsetsSeconds, missingRecords: header.numberOfRecords - records };
+  const trailingBytes = Math.max(0, bytes.length - header.headerBytes - records * recordBytes);
+  return {
+    header,
+    signals,
+    annotations,
+    recordOnsetsSeconds,
+    missingRecords: header.numberOfRecords - records,
+    recordCountDerived,
+    trailingBytes,
+  };
+}
+
+/** Little-endian two's complement 24-bit integer (BDF). */
+function readInt24(view: DataView, offset: number): number {
+  const u = view.getUint8(offset) | (view.getUint8(offset + 1) << 8) | (view.getUint8(offset + 2) << 16);
+  return (u << 8) >> 8;
 }

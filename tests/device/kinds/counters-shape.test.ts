@@ -10,6 +10,7 @@ import { createMemoryLogger } from '../../../src/common/logger.js';
 const transports: Record<string, unknown> = {
   serial: { type: 'serial', path: '/dev/null-weargate-test' },
   ble: { type: 'ble', address: '00:11:22:33:44:55' },
+  replay: { type: 'replay', path: '/nonexistent-weargate-test.edf' },
 };
 
 for (const entry of deviceKinds) {
