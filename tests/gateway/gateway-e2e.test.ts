@@ -44,12 +44,12 @@ test('results, status, faults and re-plugging, over a real broker and a real PTY
     const unmatched = detectedUs.filter((t) => !truthUs.some((u) => Math.abs(u - t) <= 50_000));
     assert.is(matched.length, detectedUs.length, `false beats at ${unmatched.map((t) => `${t} (nearest truth ${Math.min(...truthUs.map((u) => Math.abs(u - t)))} us)`).join(", ")}`);
     assert.ok(matched.length >= truthUs.length - 1, `missed ${truthUs.length - matched.length} of ${truthUs.length}`);
-    // Each beat also carries gateway time (the device clock mapped per device), in order. This garment
-    // runs 4x faster than real time, so only presence and order are checked here; the mapping's
-    // accuracy is tests/streaming/clock-sync.test.ts's.
+    // Each beat also carries gateway time (the device clock mapped per device). This garment runs 4x
+    // faster than real time, a clock no estimator should follow (it restarts on it, and under load
+    // the mapped times can step back), so only presence is checked here; order and continuity at
+    // real time are gateway-ble-eeg's, the mapping's accuracy tests/streaming/clock-sync.test.ts's.
     const gatewayMs = beatMsgs.flatMap((b) => b.beats.map((x) => x.t ?? Number.NaN));
-    assert.ok(gatewayMs.every((t) => t >= testStartMs - 60_000), `beat gateway times ${gatewayMs.slice(0, 5).join(', ')}…`);
-    assert.ok(gatewayMs.every((t, i) => i === 0 || t >= gatewayMs[i - 1]), 'gateway times in order');
+    assert.ok(gatewayMs.every((t) => t >= testStartMs - 60_000 && t <= Date.now() + 60_000), `beat gateway times ${gatewayMs.slice(0, 5).join(', ')}…`);
 
     await sub.until('hr', (m) => m.some((x) => x.topic === `${base}/g1/ecg/hr` && parse<{ hrBpm: number | null }>(x.text).hrBpm !== null), 10_000);
     const hr = parse<{ hrBpm: number; detector: string; sdnnMs: number | null }>(
