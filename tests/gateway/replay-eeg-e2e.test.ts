@@ -1,7 +1,8 @@
 // The replay kind with EEG: an eegmat EDF+ (19 channels 10-20, 500 Hz) played at 20x through the
 // gateway: raw EEG batches on MQTT equal the file's samples, and the recording extension writes the
-// stream to BDF+ (auto), which reads back equal within one 24-bit step. (Not faster: eeg/raw batches
-// by wall time, so at 20x one 0.2 s batch of 20 channels passes the broker's 256 KB packet limit.)
+// stream to BDF+ (auto), which reads back equal within one 24-bit step. And at 20x with 1 s batches
+// (200,000 values a second): every message stays under the broker's packet limit (a batch leaves
+// early at MAX_VALUES_PER_BATCH), and every sample still arrives, contiguous.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -9,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { createMemoryLogger } from '../../src/common/logger.js';
 import { validateConfig } from '../../src/gateway/config/load.js';
 import { Controller } from '../../src/gateway/controller.js';
+import { MAX_VALUES_PER_BATCH } from '../../src/gateway/extensions/raw-stream.js';
 import { physicalStep } from '../../src/streaming/formats/edf-writer.js';
 import { loadEdf } from '../../src/streaming/formats/load.js';
 import { Subscriber } from '../mqtt/_subscriber.js';
@@ -66,6 +68,39 @@ test(`replay eegmat Subject00 (${SECONDS} s at 4x): raw EEG on MQTT and a BDF+ r
   bdf.signals.forEach((s, c) => {
     for (let i = 0; i < SECONDS * 500; i++) if (Math.abs(s.physical[i] - eeg[c].physical[i]) > step) throw new Error(`BDF channel ${c} sample ${i}: ${s.physical[i]} vs ${eeg[c].physical[i]}`);
   });
+});
+
+test('replay at 20x with 1 s batches: messages split under the packet limit, nothing lost, contiguous', async () => {
+  const dir = tempDir();
+  const seconds = 6;
+  const config = validateConfig({
+    version: 1,
+    gatewayId: 'gw-eeg',
+    dataDir: join(dir, 'state'),
+    mqtt: { embeddedBroker: { port: 0 }, reconnectPeriodMs: 100 },
+    statusLine: { enabled: false },
+    devices: [{ id: 'eeg1', kind: 'replay', transport: { type: 'replay', path: file }, speed: 20, durationS: seconds, eegRaw: { enabled: true, publishIntervalS: 1 } }],
+  });
+  const log = createMemoryLogger();
+  const controller = new Controller({ config, log });
+  await controller.start();
+  const sub = await Subscriber.open(controller.brokerUrl, [`${base}/#`]);
+  try {
+    const samples = () => sub.on(`${base}/eeg1/eeg/raw`).reduce((n, x) => n + (JSON.parse(x.text) as Raw).values[0].length, 0);
+    await sub.until('every sample on eeg/raw', () => samples() >= seconds * 500, 20_000);
+  } finally {
+    await sub.close();
+    await controller.stop();
+  }
+  const raw = sub.on(`${base}/eeg1/eeg/raw`);
+  const batches = raw.map((x) => JSON.parse(x.text) as Raw);
+  assert.ok(batches.length >= 2, `${batches.length} messages`);
+  for (const [i, b] of batches.entries()) {
+    assert.ok(b.values.length * b.values[0].length <= MAX_VALUES_PER_BATCH, `message ${i}: ${b.values.length * b.values[0].length} values`);
+    assert.ok(raw[i].text.length < 256 * 1024, `message ${i}: ${raw[i].text.length} bytes`);
+    if (i > 0) assert.is(b.firstSampleIndex, batches[i - 1].firstSampleIndex + batches[i - 1].values[0].length, `message ${i} follows ${i - 1}`);
+  }
+  assert.ok(!log.lines.some((l) => /oversized|packet of/.test(String(l.text))), 'the broker closed no connection for size');
 });
 
 test.run();

@@ -10,6 +10,14 @@ import type { SequenceCounter } from '../../mqtt/sequence.js';
 import type { SampleBlock, StreamKind } from '../../streaming/types.js';
 import type { Extension, ExtensionContext } from '../context.js';
 
+/**
+ * Values (samples x channels) in one message at most: a batch reaching it leaves at once, before
+ * its interval ends. About 160 KB of JSON at worst, under the embedded broker's 256 KiB packet
+ * limit: a replay at 20x of a 20-channel 500 Hz file must not make a message no broker takes (it
+ * would be redelivered forever).
+ */
+export const MAX_VALUES_PER_BATCH = 16_384;
+
 /** Longest stretch kept unpublished, s: beyond it the oldest samples are dropped. */
 const maxBufferS = 10;
 
@@ -145,6 +153,35 @@ function rawStreamExtension(ctx: ExtensionContext, spec: RawStreamSpec): Extensi
     }
   };
 
+  /**
+   * push(), keeping every message under MAX_VALUES_PER_BATCH: a batch that reaches it leaves at
+   * once, and a chunk larger than that is cut into message-sized pieces.
+   */
+  const pushBounded = (id: string, b: DeviceBatch, chunk: Chunk): void => {
+    const perMessage = Math.max(1, Math.floor(MAX_VALUES_PER_BATCH / Math.max(1, b.channels.length)));
+    const n = chunk.values[0]?.length ?? 0;
+    const piece = (from: number, count: number): Chunk => ({
+      firstSampleIndex: chunk.firstSampleIndex + from,
+      t0Us: chunk.t0Us + (from * 1e6) / b.sampleRateHz,
+      values: chunk.values.map((v) => v.subarray(from, from + count)),
+    });
+    let at = 0;
+    while (at < n) {
+      if (b.samples >= perMessage) {
+        flush(id, b);
+        if (b.samples > 0) {
+          // No seq to publish with: keep everything; the bounded buffer drops the oldest and says so.
+          push(b, piece(at, n - at));
+          return;
+        }
+      }
+      const take = Math.min(n - at, perMessage - b.samples);
+      push(b, piece(at, take));
+      at += take;
+    }
+    if (b.samples >= perMessage) flush(id, b);
+  };
+
   const onBlock = (id: string, b: DeviceBatch, block: SampleBlock): void => {
     const key = `${block.sampleRateHz}|${block.channels.join(',')}`;
     if (key !== b.layoutKey) {
@@ -161,7 +198,7 @@ function rawStreamExtension(ctx: ExtensionContext, spec: RawStreamSpec): Extensi
       const gap = block.firstSampleIndex - b.nextIndex;
       if (gap > 0 && gap <= b.maxSamples) {
         // Samples no channel delivered: nulls in place, so the batch stays contiguous.
-        push(b, {
+        pushBounded(id, b, {
           firstSampleIndex: b.nextIndex,
           t0Us: b.nextT0Us,
           values: b.channels.map(() => new Float32Array(gap).fill(NaN)),
@@ -175,11 +212,11 @@ function rawStreamExtension(ctx: ExtensionContext, spec: RawStreamSpec): Extensi
         b.samples = 0;
       }
     }
-    push(b, { firstSampleIndex: block.firstSampleIndex, t0Us: block.t0Us, values: block.values });
     if (block.gatewayT0Ms !== undefined) {
       b.newestGatewayMs = block.gatewayT0Ms;
       b.newestIndex = block.firstSampleIndex;
     }
+    pushBounded(id, b, { firstSampleIndex: block.firstSampleIndex, t0Us: block.t0Us, values: block.values });
   };
 
   return {
