@@ -19,6 +19,7 @@ import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
 import { eegRawExtension } from './extensions/eeg-raw.js';
 import { hrExtension } from './extensions/hr.js';
+import { markersExtension } from './extensions/markers.js';
 import { statusLineExtension } from './extensions/status-line.js';
 import { StatusBoard } from './status-board.js';
 
@@ -146,7 +147,7 @@ export class Controller {
       devices: new Map(),
       brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, hrExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, hrExtension, markersExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     factories.push(...(this.options.extensions ?? []));
     for (const factory of factories) {

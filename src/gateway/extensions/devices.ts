@@ -48,6 +48,7 @@ export function devicesExtension(ctx: ExtensionContext): Extension {
           log,
           onBlock,
           onHeartRate: (report) => ctx.bus.emit('device:hr', { deviceId: device.id, ...report }),
+          onMarker: (marker) => ctx.bus.emit('device:marker', { deviceId: device.id, ...marker }),
           onStatus: (status) => {
             // A disconnect keeps the last known battery, so dashboards don't blank out.
             ctx.status.update(device.id, {
