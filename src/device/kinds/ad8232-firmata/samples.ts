@@ -110,28 +110,30 @@ export class ArrivalClock {
 
 /** Arrival rate over a sliding window of about `windowMs`, samples per second (null before one window). */
 export class RateMeter {
+  /** One mark per 100 ms at most (small at any rate): total count at that instant. */
   private readonly marks: Array<{ tMs: number; count: number }> = [];
+  private latest: { tMs: number; count: number } | undefined;
   private total = 0;
 
   constructor(private readonly windowMs = 10_000) {}
 
   add(nowMs: number, count = 1): void {
     this.total += count;
+    this.latest = { tMs: nowMs, count: this.total };
     const last = this.marks.at(-1);
-    // One mark per 100 ms keeps the array small at any rate.
-    if (last && nowMs - last.tMs < 100) last.count = this.total;
-    else this.marks.push({ tMs: nowMs, count: this.total });
+    if (!last || nowMs - last.tMs >= 100) this.marks.push({ tMs: nowMs, count: this.total });
     while (this.marks.length > 2 && nowMs - this.marks[1].tMs >= this.windowMs) this.marks.shift();
   }
 
   reset(): void {
     this.marks.length = 0;
+    this.latest = undefined;
     this.total = 0;
   }
 
   rateHz(): number | null {
     const first = this.marks[0];
-    const last = this.marks.at(-1);
+    const last = this.latest;
     if (!first || !last || last.tMs - first.tMs < Math.min(1000, this.windowMs / 2)) return null;
     return ((last.count - first.count) * 1000) / (last.tMs - first.tMs);
   }

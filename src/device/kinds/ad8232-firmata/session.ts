@@ -250,12 +250,12 @@ export class Ad8232FirmataSession {
 
   private onLeadPin(which: 'plus' | 'minus', high: boolean): void {
     const before = this.loPlus || this.loMinus;
+    const after = which === 'plus' ? high || this.loMinus : this.loPlus || high;
+    // The samples so far carry the old status; the next block the new one.
+    if (before !== after) this.flush();
     if (which === 'plus') this.loPlus = high;
     else this.loMinus = high;
-    const after = this.loPlus || this.loMinus;
     if (before === after) return;
-    // The samples so far carry the old status; the next block the new one.
-    this.flush();
     if (this.supervisor.connected) this.reportStatus({ connected: true, leadOff: after });
   }
 
