@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect } from 'mqtt';
-import { validateSimulators } from '../hardware/sim-config.js';
+import { isGarmentSimulator, validateSimulators } from '../hardware/sim-config.js';
 import { createSimulatedGarment } from '../hardware/simulators.js';
 import { SmallDisk } from '../hardware/soak/disk.js';
 import { FaultRunner } from '../hardware/soak/faults.js';
@@ -64,7 +64,7 @@ const sims = validateSimulators(
   devices.map((d) => ({ kind: 'garment', link: { type: 'pty', path: join(dir, 'tty', d.id) }, sampleRateHz: 250, ...d.sim })),
   dir,
 );
-const garments = await Promise.all(sims.map((s) => createSimulatedGarment(s, speed)));
+const garments = await Promise.all(sims.filter(isGarmentSimulator).map((s) => createSimulatedGarment(s, speed)));
 const configPath = join(dir, 'gateway.json');
 writeFileSync(
   configPath,

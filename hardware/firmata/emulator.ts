@@ -170,21 +170,25 @@ export class SimulatedFirmataAd8232 extends EventEmitter<SimulatedFirmataEvents>
     this.pty?.write(bytes);
   }
 
-  /** Sends the sampling rounds due by now. */
+  /**
+   * Sends the sampling rounds due by now. Like StandardFirmata's loop, the cadence runs from power-up
+   * whether or not anything is reported (rounds with no reported channel send nothing), and rounds a
+   * late tick missed are caught up at once.
+   */
   tick(): void {
     this.sendDigitalChanges();
-    if (!this.pty || !this.board.reportsAnalog) {
-      this.streamStartMs = undefined;
-      return;
-    }
+    if (!this.pty) return;
     const now = this.nowMs();
     if (this.streamStartMs === undefined || this.streamIntervalMs !== this.board.samplingIntervalMs) {
-      // (Re)start the cadence where the first round is due one interval from now.
       this.streamStartMs = now;
       this.streamIntervalMs = this.board.samplingIntervalMs;
       this.roundsDone = 0;
     }
     const due = Math.floor((now - this.streamStartMs) / this.streamIntervalMs);
+    if (!this.board.reportsAnalog) {
+      this.roundsDone = due;
+      return;
+    }
     const out: Uint8Array[] = [];
     let budget = MAX_ROUNDS_PER_TICK;
     while (this.roundsDone < due && budget-- > 0) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cutMitAnnotations, cutRecord } from '../../hardware/cut-mitdb-excerpt.js';
-import { validateSimulators } from '../../hardware/sim-config.js';
+import { isGarmentSimulator, validateSimulators } from '../../hardware/sim-config.js';
 import { RecordSource } from '../../hardware/signals/source.js';
 import { readConfigDocument } from '../../src/gateway/config/load.js';
 import { loadWfdbRecord } from '../../src/streaming/formats/load.js';
@@ -43,7 +43,7 @@ test('the demo config replays the excerpt, and the replay loops without gaps', a
   const configPath = new URL('../../config/demo.yaml', import.meta.url).pathname;
   const doc = readConfigDocument(configPath) as { simulators?: unknown };
   const sims = validateSimulators(doc.simulators, join(configPath, '..'));
-  const replay = sims.find((s) => s.source.type === 'wfdb');
+  const replay = sims.filter(isGarmentSimulator).find((s) => s.source.type === 'wfdb');
   assert.ok(replay && replay.source.type === 'wfdb');
   assert.is(replay.source.record, excerpt);
   assert.ok(replay.source.loop);

@@ -48,6 +48,7 @@ export class ArrivalClock {
   private windowStartMs = 0;
   private windowFloorMs = Number.POSITIVE_INFINITY;
   private floorMs: number | undefined;
+  private warmedUp = false;
   samplesLost = 0;
   /** Loss events (each a lasting step), for `framesLost`. */
   gaps = 0;
@@ -70,6 +71,7 @@ export class ArrivalClock {
   restart(resumeIndex = this.nextIndex): void {
     this.startMs = undefined;
     this.floorMs = undefined;
+    this.warmedUp = false;
     this.windowFloorMs = Number.POSITIVE_INFINITY;
     this.nextIndex = resumeIndex;
   }
@@ -87,7 +89,10 @@ export class ArrivalClock {
     let lostBefore = 0;
     if (nowMs - this.windowStartMs >= this.windowMs) {
       const floor = this.windowFloorMs;
-      if (Number.isFinite(floor)) {
+      // The first window is warm-up: StandardFirmata answers REPORT_ANALOG with one sample at once, off
+      // the sampling cadence, and the link's first chunks are irregular; the floor comes from the second.
+      if (!this.warmedUp) this.warmedUp = true;
+      else if (Number.isFinite(floor)) {
         const stepMs = this.floorMs === undefined ? 0 : floor - this.floorMs;
         const lost = Math.round(stepMs / interval);
         if (this.floorMs !== undefined && lost >= this.minLostSamples) {
