@@ -59,6 +59,7 @@ export class SimulatedFirmataAd8232 extends EventEmitter<SimulatedFirmataEvents>
   private stalledUntilMs = -Infinity;
   private ledOn = false;
   private buttonRelease: NodeJS.Timeout | undefined;
+  private buttonDown = false;
   /** Source sample index of each sample taken (the source advances only while the board samples). */
   private sourceIndex = 0;
 
@@ -146,12 +147,18 @@ export class SimulatedFirmataAd8232 extends EventEmitter<SimulatedFirmataEvents>
     this.sendDigitalChanges();
   }
 
+  get buttonIsDown(): boolean {
+    return this.buttonDown;
+  }
+
   /** Presses the event-marker button for `holdMs` (D2 to ground, read through the pull-up). */
   pressButton(holdMs = 120): void {
     clearTimeout(this.buttonRelease);
+    this.buttonDown = true;
     this.board.setExternal(this.wiring.buttonPin, 0);
     this.sendDigitalChanges();
     this.buttonRelease = setTimeout(() => {
+      this.buttonDown = false;
       this.board.setExternal(this.wiring.buttonPin, undefined);
       this.sendDigitalChanges();
     }, holdMs);

@@ -22,6 +22,7 @@ export interface FirmataIo {
   analogRead(channel: number, callback: (value: number) => void): void;
   digitalRead(pin: number, callback: (value: number) => void): void;
   on(event: string, listener: (...args: unknown[]) => void): this;
+  emit(event: string, ...args: unknown[]): boolean;
   removeAllListeners(): this;
 }
 

@@ -47,6 +47,7 @@ interface Connection {
   countBytes: boolean;
   messages: number;
   handshakeTimedOut: boolean;
+  buttonSeenUp: boolean;
 }
 
 /** Counts of this session, mapped to `DeviceCounters` in one place (`counters()`). */
@@ -144,7 +145,7 @@ export class Ad8232FirmataSession {
     const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: handshakeMs });
     // johnny-five emits its log lines as events ('error' among them): an unheard 'error' would throw.
     board.on('error', (event) => log.debug(() => `johnny-five: ${JSON.stringify(event)}`));
-    const conn: Connection = { bridge, io, board, ready: false, streaming: false, bytesAfterReady: 0, countBytes: false, messages: 0, handshakeTimedOut: false };
+    const conn: Connection = { bridge, io, board, ready: false, streaming: false, bytesAfterReady: 0, countBytes: false, messages: 0, handshakeTimedOut: false, buttonSeenUp: false };
     this.connection = conn;
     board.once('ready', () => this.onReady(conn));
     // firmata.js emits 'digital-read' per input pin of a DIGITAL_MESSAGE: count the port's lowest one.
@@ -212,8 +213,16 @@ export class Ad8232FirmataSession {
     io.pinMode(config.pins.loMinus, io.MODES.INPUT);
     io.digitalRead(config.pins.loMinus, lead('minus'));
     if (config.pins.button !== null) {
+      // A button already down when the link comes up (held across a re-plug) is not a new press: only
+      // presses after the button was seen up on this connection are markers.
+      io.on(`digital-read-${config.pins.button}`, (value) => {
+        if (value === 1) conn.buttonSeenUp = true;
+      });
       conn.button = new five.Button({ pin: config.pins.button, board, isPullup: true });
-      conn.button.on('press', () => this.onButton());
+      conn.button.on('press', () => {
+        if (conn.buttonSeenUp) this.onButton();
+        else log.debug('button down at connect: not counted as a marker');
+      });
     }
     const channel = Number(config.pins.ecg.slice(1));
     io.analogRead(channel, (value) => this.onSample(conn, value));
@@ -332,6 +341,9 @@ export class Ad8232FirmataSession {
     if (conn.board.timer) clearTimeout(conn.board.timer);
     clearTimeout(conn.io.reportVersionTimeoutId);
     conn.led?.stop();
+    // A button held while the cable goes keeps johnny-five's hold interval running: release it.
+    const buttonPin = this.options.config.pins.button;
+    if (conn.button && buttonPin !== null) conn.io.emit(`digital-read-${buttonPin}`, 1);
     conn.button?.removeAllListeners();
     conn.io.removeAllListeners();
     conn.bridge.removeAllListeners();
