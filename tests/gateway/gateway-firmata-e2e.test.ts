@@ -67,6 +67,13 @@ test('AD8232 on StandardFirmata: beats match the true R peaks, markers and lead-
     const worstMs = Math.max(...detectedUs.map(nearest)) / 1000;
     console.log(`${detectedUs.length} beats, worst offset from the true R peak ${worstMs.toFixed(1)} ms`);
 
+    // The measured rate beside the configured one on the retained status (10 s windows of arrivals).
+    await sub.until('status with the measured rate', () => statuses().some((s) => s.sampleRateHz !== undefined), 15_000);
+    const rate = statuses().find((s) => s.sampleRateHz)!.sampleRateHz!;
+    console.log(`status sampleRateHz ${JSON.stringify(rate)}`);
+    assert.is(rate.nominal, 250);
+    assert.ok(Math.abs(rate.measured - 250) <= 5, `measured ${rate.measured} Hz`);
+
     // Button presses: one marker each, seq 0, 1 on the device's clock.
     sim.pressButton(100);
     await sub.until('marker', () => sub.on(`${base}/n1/marker`).length >= 1, 5000);
