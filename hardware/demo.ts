@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../src/common/errors.js';
 import { readConfigDocument, resolvePaths, validateConfig } from '../src/gateway/config/load.js';
 import { runGateway } from '../src/gateway/run-gateway.js';
+import { createLogger } from '../src/common/logger.js';
+import { ads1299DemoDevice, startAds1299Demo } from './ads1299/demo.js';
 import { bleDemoDevices, canRunBleDemo, startBleDemo } from './ble-demo.js';
 import { validateSimulators } from './sim-config.js';
 import { startSimulators } from './simulators.js';
@@ -20,14 +22,19 @@ try {
   const ble = canRunBleDemo();
   if (ble) gatewayDoc.devices = [...((gatewayDoc.devices as unknown[] | undefined) ?? []), ...bleDemoDevices];
   else process.stderr.write('weargate demo: no dbus-daemon, so no simulated Polar H10 and Muse (apt-get install dbus to add them)\n');
+  gatewayDoc.devices = [...((gatewayDoc.devices as unknown[] | undefined) ?? []), ads1299DemoDevice];
   const config = resolvePaths(validateConfig(gatewayDoc), baseDir);
+  // The emulated ADS1299 board is the controller's io; it converts only once the gateway starts it.
+  const ads1299 = startAds1299Demo(createLogger('wg:sim', { level: config.logLevel }));
   // runGateway runs the preflight (TLS files, dataDir) on this config before the simulators start.
   process.exitCode = await runGateway({
     config,
+    io: ads1299.board,
     beforeStart: async (log) => {
       const stopGarments = await startSimulators(sims, log.child('sim'));
       const stopBle = ble ? await startBleDemo(log.child('sim')) : undefined;
       return async () => {
+        ads1299.stop();
         await stopBle?.();
         await stopGarments();
       };

@@ -4,6 +4,7 @@
 // every result `seq` accounted for, duplicates, and the daemon's RSS growth after warm-up.
 // Exit code 0 on pass, 1 on fail. See docs/soak.md.
 import { daemonNodeFlags } from '../src/gateway/node-flags.js';
+import type { DeviceHealth } from '../src/mqtt/api.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,7 +90,7 @@ writeFileSync(
 // --- the consumer: a persistent QoS 1 session on everything the gateway publishes ---------------
 const ledger = new SeqLedger();
 for (const d of devices) for (const s of ['beats', 'hr']) ledger.expect(`${d.id}/ecg/${s}`);
-let health: { heapUsedBytes?: number; outbox?: Record<string, number>; devices?: Record<string, Record<string, number>> } = {};
+let health: { heapUsedBytes?: number; outbox?: Record<string, number>; devices?: Record<string, DeviceHealth> } = {};
 const sub = connect(broker.url, { clientId: `wg-soak-${seed}`, clean: false, reconnectPeriod: 500 });
 sub.on('connect', (ack) => {
   if (!ack.sessionPresent) sub.subscribe(`${base}/#`, { qos: 1 });
@@ -201,7 +202,7 @@ console.log(`  still queued in the outbox after stop (durable, counted as delive
 console.log(`  gateway reports: ${JSON.stringify(finalOutbox)}; "messages lost" in its log: ${loggedLost}`);
 const dev = lastHealthDuringRun.devices ?? {};
 for (const [id, s] of Object.entries(dev)) {
-  console.log(`  ${id}: framesLost ${s.framesLost} crcErrors ${s.crcErrors} bytesSkipped ${s.bytesSkipped} reconnects ${s.reconnects}`);
+  console.log(`  ${id}: framesLost ${s.framesLost} crc ${s.errors.crc} bytes-skipped ${s.errors['bytes-skipped']} reconnects ${s.reconnects}`);
 }
 console.log(`  faults injected: ${JSON.stringify(faults.done)}${Object.keys(faults.skipped).length ? `, skipped: ${JSON.stringify(faults.skipped)}` : ''}${disk ? '' : ' (disk pressure skipped: not root)'}`);
 console.log(`  broker restarts: ${faults.done['broker-restart'] ?? 0}`);

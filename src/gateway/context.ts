@@ -2,6 +2,7 @@
 import type { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
 import type { DeviceCounters, DeviceStatusReport, HeartRateReport, MarkerReport } from '../device/kinds/kind.js';
+import type { BoardIo } from '../device/transports/gpio.js';
 import type { DeviceInfo, Topics } from '../mqtt/api.js';
 import type { BrokerRefusals } from '../mqtt/broker.js';
 import type { MqttPublisher } from '../mqtt/connection.js';
@@ -41,6 +42,8 @@ export interface ExtensionContext {
   devices: Map<string, DeviceHandle>;
   /** What the embedded broker refused (absent with an external broker). */
   brokerRefusals?: () => BrokerRefusals;
+  /** The gateway's SPI buses and GPIO lines (Linux by default; a fake board or chip emulator in tests and the demo). */
+  io?: BoardIo;
 }
 
 export interface Extension {

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
+import { linuxBoardIo, type BoardIo } from '../device/transports/gpio.js';
 import { topics as buildTopics } from '../mqtt/api.js';
 import { EmbeddedBroker } from '../mqtt/broker.js';
 import { gatewayCredentials } from '../mqtt/broker-security.js';
@@ -17,7 +18,8 @@ import type { DeviceHandle, Extension, ExtensionContext, ExtensionFactory, Gatew
 import { bridgeExtension } from './extensions/bridge.js';
 import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
-import { eegRawExtension } from './extensions/eeg-raw.js';
+import { gpioExtension } from './extensions/gpio.js';
+import { eegRawExtension, ppgRawExtension } from './extensions/raw-stream.js';
 import { hrExtension } from './extensions/hr.js';
 import { markersExtension } from './extensions/markers.js';
 import { statusLineExtension } from './extensions/status-line.js';
@@ -32,6 +34,8 @@ export interface ControllerOptions {
   log: Logger;
   /** Extra extensions (e.g. from a distribution); run after the built-in ones. */
   extensions?: ExtensionFactory[];
+  /** SPI and GPIO for devices and extensions wired to the gateway's own pins (default: Linux spidev and GPIO). */
+  io?: BoardIo;
 }
 
 export class Controller {
@@ -146,9 +150,11 @@ export class Controller {
       status: new StatusBoard(this.publisher, topics),
       devices: new Map(),
       brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
+      io: this.options.io ?? linuxBoardIo,
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, hrExtension, markersExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, ppgRawExtension, hrExtension, markersExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
+    if (config.gpio) factories.push((ctx) => gpioExtension(ctx));
     factories.push(...(this.options.extensions ?? []));
     for (const factory of factories) {
       step('extensions');

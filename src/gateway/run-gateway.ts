@@ -12,6 +12,8 @@ export interface RunGatewayOptions {
   /** Started before the controller, stopped after it (the demo's simulators). */
   beforeStart?: (log: Logger) => Promise<() => Promise<void>>;
   extensions?: ControllerOptions['extensions'];
+  /** SPI and GPIO (default Linux); the demo passes an emulated board. */
+  io?: ControllerOptions['io'];
 }
 
 /** Runs until a signal arrives; returns the process exit code. */
@@ -30,7 +32,7 @@ export async function runGateway(options: RunGatewayOptions): Promise<number> {
   }
   const log = createLogger('wg', { level: config.logLevel });
   const stopBefore = options.beforeStart ? await options.beforeStart(log) : undefined;
-  const controller = new Controller({ config, log, extensions: options.extensions });
+  const controller = new Controller({ config, log, extensions: options.extensions, io: options.io });
   const abort = new AbortController();
   let stopping: Promise<void> | undefined;
   const stop = (signal: string): void => {

@@ -233,6 +233,8 @@ export interface EegRaw {
   channels: string[];
   /** Device time of the first sample, µs. */
   t0Us: number;
+  /** Gateway Unix ms of the first sample: the device clock mapped with its estimated drift and offset (absent until known). */
+  gatewayT0Ms?: number;
   /** Index of the first sample in the device's stream; the next batch starts at firstSampleIndex + values[0].length. */
   firstSampleIndex: number;
   /** One array per channel (order of `channels`), µV rounded to 0.01; null where a sample was lost. */
@@ -242,6 +244,12 @@ export interface EegRaw {
   /** Samples per channel dropped from the oldest end since the previous batch (the buffer is bounded while results cannot be sent). */
   samplesDropped: number;
 }
+
+/**
+ * A batch of raw PPG (`<deviceId>/ppg/raw`, when the device's `ppgRaw.enabled`): the same shape as
+ * raw EEG, values are photodiode counts (Muse: unsigned 24-bit ambient, infrared, red), not µV.
+ */
+export type PpgRaw = EegRaw;
 
 export interface EegMdd {
   seq: number;
@@ -263,6 +271,19 @@ export interface BridgeModels {
   models: Array<ModelRef & { state: ModelUpdateState; sha256?: string; error?: string }>;
 }
 
+/** What happened, on `bridge/event` (not retained: an event, not a state). */
+export type BridgeEventType = 'shutdown_requested';
+
+/** `bridge/event`: something happened at the gateway itself (its button). Acting on it is the subscriber's choice. */
+export interface BridgeEvent {
+  t: number;
+  type: BridgeEventType;
+  /** Where it came from, e.g. `button`. */
+  source: string;
+  /** How long the button was held, s (button events). */
+  heldS?: number;
+}
+
 export type Transaction = string | number;
 
 /** A request: a JSON object of the verb's own shape; `transaction` is echoed in the response. */
@@ -279,6 +300,7 @@ export interface MqttApi {
   'bridge/health': BridgeHealth;
   'bridge/status': BridgeStatus;
   'bridge/models': BridgeModels;
+  'bridge/event': BridgeEvent;
   'bridge/request/<verb>': BridgeRequest;
   'bridge/response/<verb>': BridgeResponse;
   '<deviceId>/status': DeviceStatus;
@@ -289,6 +311,7 @@ export interface MqttApi {
   '<deviceId>/ecg/similarity': EcgSimilarity;
   '<deviceId>/eeg/bands': EegBands;
   '<deviceId>/eeg/raw': EegRaw;
+  '<deviceId>/ppg/raw': PpgRaw;
   '<deviceId>/eeg/mdd': EegMdd;
 }
 
@@ -317,6 +340,8 @@ export const topicPolicy: Record<ApiTopic, TopicPolicy> = {
   'bridge/health': { retain: false, qos: 1, coalesce: true, durable: false },
   'bridge/status': state,
   'bridge/models': state,
+  // Not durable: a shutdown request must never outlive the run that made it (no replay after a restart).
+  'bridge/event': reply,
   'bridge/request/<verb>': reply,
   'bridge/response/<verb>': reply,
   '<deviceId>/status': state,
@@ -327,6 +352,7 @@ export const topicPolicy: Record<ApiTopic, TopicPolicy> = {
   '<deviceId>/ecg/similarity': result,
   '<deviceId>/eeg/bands': result,
   '<deviceId>/eeg/raw': result,
+  '<deviceId>/ppg/raw': result,
   '<deviceId>/eeg/mdd': result,
 };
 
@@ -375,6 +401,7 @@ export function topics(baseTopic: string, gatewayId: string) {
     bridgeHealth: ref('bridge/health', `${base}/bridge/health`),
     bridgeStatus: ref('bridge/status', `${base}/bridge/status`),
     bridgeModels: ref('bridge/models', `${base}/bridge/models`),
+    bridgeEvent: ref('bridge/event', `${base}/bridge/event`),
     request: (verb: string) => ref('bridge/request/<verb>', `${base}/bridge/request/${checkTopicLevel('verb', verb)}`),
     response: (verb: string) => ref('bridge/response/<verb>', `${base}/bridge/response/${checkTopicLevel('verb', verb)}`),
     /** Subscription filter for every request verb. */
@@ -387,6 +414,7 @@ export function topics(baseTopic: string, gatewayId: string) {
     ecgSimilarity: device('<deviceId>/ecg/similarity'),
     eegBands: device('<deviceId>/eeg/bands'),
     eegRaw: device('<deviceId>/eeg/raw'),
+    ppgRaw: device('<deviceId>/ppg/raw'),
     eegMdd: device('<deviceId>/eeg/mdd'),
     /** Maps a concrete topic back to its pattern; null for topics outside this gateway's API. */
     parse(topic: string): ParsedTopic | null {

@@ -54,7 +54,7 @@ if (haveDbusDaemon('gateway over BLE with EEG (node-ble, fake BlueZ)')) {
     const bluez = await FakeBluez.start({ busAddress: bus.address });
     const broker = await startAedes();
     // Muse at 2x real time: 170 notifications/s through D-Bus on a 2-core machine.
-    const muse = new SimulatedMuse({ address: museAddress, seed: 21, speed: 2, batteryPercent: 64 });
+    const muse = new SimulatedMuse({ address: museAddress, seed: 21, batteryPercent: 64 });
     const garment = new SimulatedBleGarment({
       address: garmentAddress,
       deviceId: 0x4242,
@@ -80,7 +80,9 @@ if (haveDbusDaemon('gateway over BLE with EEG (node-ble, fake BlueZ)')) {
           kind: 'muse',
           transport: { type: 'ble', address: museAddress },
           reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
+          preset: 'p50',
           eegRaw: { enabled: true, publishIntervalS: 1 },
+          ppgRaw: { enabled: true, publishIntervalS: 1 },
         },
         {
           id: 'shirt',
@@ -112,6 +114,14 @@ if (haveDbusDaemon('gateway over BLE with EEG (node-ble, fake BlueZ)')) {
         assert.equal(b.channels, ['TP9', 'AF7', 'AF8', 'TP10']);
         assert.is(b.values.length, 4);
         assert.ok(b.values.every((v) => v.length === b.values[0].length));
+        // On gateway time: the batch's last sample was taken before it was published, and not long before.
+        assert.type(b.gatewayT0Ms, 'number');
+        const lastMs = b.gatewayT0Ms! + ((b.values[0].length - 1) * 1000) / b.sampleRateHz;
+        assert.ok(lastMs <= b.t + 50 && lastMs > b.t - 3000, `last sample ${lastMs} vs published ${b.t}`);
+      }
+      for (let i = 1; i < batches.length; i++) {
+        const expectedMs = batches[i - 1].gatewayT0Ms! + (batches[i - 1].values[0].length * 1000) / 256;
+        assert.ok(Math.abs(batches[i].gatewayT0Ms! - expectedMs) < 20, `batch ${i} starts ${batches[i].gatewayT0Ms! - expectedMs} ms off where ${i - 1} ended`);
       }
       for (let i = 1; i < batches.length; i++) {
         assert.is(batches[i].firstSampleIndex, batches[i - 1].firstSampleIndex + batches[i - 1].values[0].length, `batch ${i} follows ${i - 1}`);
@@ -122,6 +132,14 @@ if (haveDbusDaemon('gateway over BLE with EEG (node-ble, fake BlueZ)')) {
       const theta = bandPower(tp9, 256, 4, 7);
       const beta = bandPower(tp9, 256, 13, 30);
       assert.ok(alpha > 5 * theta && alpha > 5 * beta, `alpha ${alpha.toExponential(2)} theta ${theta.toExponential(2)} beta ${beta.toExponential(2)}`);
+
+      // Preset p50: the PPG's three photodiode channels, batched on their own topic at 64 Hz.
+      await sub.until('2 ppg batches', () => sub.on(`${base}/muse/ppg/raw`).length >= 2, 10_000);
+      const ppg = sub.on(`${base}/muse/ppg/raw`).map((m) => parse<EegRaw>(m.text));
+      assert.equal(ppg.map((b) => b.seq), ppg.map((_, i) => i));
+      assert.is(ppg[0].sampleRateHz, 64);
+      assert.equal(ppg[0].channels, ['ambient', 'infrared', 'red']);
+      assert.ok(ppg[1].values.every((v) => v.length >= 48 && v.every((x) => x !== null && x > 10_000)), 'photodiode counts at their DC level');
 
       // Notifications lost in the air: nulls in the batch, counted as samplesLost.
       const count = raw().length;

@@ -1,7 +1,7 @@
 // A simulated Muse 2 / Muse S (classic protocol, service 0xFE8D) as a SimulatedPeripheral: it
 // answers the real length-prefixed commands (h, p21/p20/p50, d, k, s) and, while started, sends
 // the real 20-byte EEG packets per channel (12 x 12-bit samples) at 256 Hz and telemetry with the
-// battery. The EEG is synthetic and seeded: alpha (10 Hz, strongest on TP9/TP10), theta (6 Hz),
+// battery, and with preset p50 the PPG (muse-ppg.ts). The EEG is synthetic and seeded: alpha (10 Hz, strongest on TP9/TP10), theta (6 Hz),
 // eye blinks on AF7/AF8, 50 Hz line noise and white noise, so analyses have something to find.
 import { SimTicker } from './sim-ticker.js';
 import { SeededRandom } from '../../../src/common/random.js';
@@ -19,6 +19,7 @@ import {
   MUSE_TELEMETRY_UUID,
 } from '../../../src/device/protocols/muse/index.js';
 import { SimulatedPeripheral } from '../peripheral.js';
+import { MusePpgSynth } from './muse-ppg.js';
 
 export interface SimulatedMuseOptions {
   address: string;
@@ -34,6 +35,8 @@ export interface SimulatedMuseOptions {
   lineNoiseUv?: number;
   noiseUv?: number;
   blinkUv?: number;
+  /** Pulse rate of the simulated PPG (preset p50), bpm. */
+  ppgHeartRateBpm?: number;
 }
 
 const TICK_MS = 10;
@@ -55,10 +58,11 @@ export class SimulatedMuse {
   private seq: number;
   private sampleIndex = 0;
   private readonly ticker: SimTicker;
+  private readonly ppg: MusePpgSynth;
   private startedSeqs = 0;
   private telemetrySeq = 0;
   private nextBlinkIndex: number;
-  private readonly o: Required<Omit<SimulatedMuseOptions, 'address' | 'name' | 'seed' | 'speed' | 'firstSeq' | 'batteryPercent'>>;
+  private readonly o: Required<Omit<SimulatedMuseOptions, 'address' | 'name' | 'seed' | 'speed' | 'firstSeq' | 'batteryPercent' | 'ppgHeartRateBpm'>>;
 
   constructor(options: SimulatedMuseOptions) {
     this.random = new SeededRandom(options.seed ?? 1);
@@ -73,6 +77,7 @@ export class SimulatedMuse {
       noiseUv: options.noiseUv ?? 3,
       blinkUv: options.blinkUv ?? 120,
     };
+    this.ppg = new MusePpgSynth(options.ppgHeartRateBpm ?? 66, (options.seed ?? 1) + 1);
     this.nextBlinkIndex = Math.round((1 + this.random.next() * 3) * MUSE_EEG_SAMPLE_RATE_HZ);
     const notify = ['notify'] as const;
     this.peripheral = new SimulatedPeripheral({
@@ -91,6 +96,7 @@ export class SimulatedMuse {
             },
             { uuid: MUSE_TELEMETRY_UUID, flags: [...notify] },
             ...MUSE_EEG_CHANNELS.map((c) => ({ uuid: MUSE_EEG_UUIDS[c], flags: [...notify] })),
+            ...this.ppg.uuids.map((uuid) => ({ uuid, flags: [...notify] })),
           ],
         },
       ],
@@ -160,6 +166,8 @@ export class SimulatedMuse {
       }
       this.peripheral.notify(MUSE_EEG_UUIDS[MUSE_EEG_CHANNELS[c]], packet);
     }
+    // p50 adds PPG: one packet set (6 samples at 64 Hz) per two EEG packet sets (12 at 256 Hz).
+    if (this.preset === 'p50' && this.seqsSent % 2 === 0) this.ppg.nextPackets().forEach((packet, c) => this.peripheral.notify(this.ppg.uuids[c], packet));
     this.seq = (this.seq + 1) & 0xffff;
     this.seqsSent++;
     const packetsPerTelemetry = Math.round((TELEMETRY_PERIOD_S * MUSE_EEG_SAMPLE_RATE_HZ) / MUSE_EEG_SAMPLES_PER_PACKET);

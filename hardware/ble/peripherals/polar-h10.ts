@@ -2,7 +2,8 @@
 // point answers get-settings (130 Hz, 14 bit), start and stop with indications [F0 op type status
 // ...]; while ECG runs it sends frames of 73 samples (µV, int24) whose timestamp is the last
 // sample's, ns since 2000-01-01 on its own clock; and the Heart Rate Service notifies HR + RR once
-// a second from the same seeded synthetic heart. A lost link stops the measurement, as on the strap.
+// a second from the same seeded synthetic heart. ACC (polar-h10-acc.ts) runs when started. A lost
+// link stops the measurements, as on the strap.
 import { SimTicker } from './sim-ticker.js';
 import {
   BATTERY_LEVEL_UUID,
@@ -20,6 +21,7 @@ import {
 } from '../../../src/device/protocols/polar-h10/index.js';
 import { SimulatedPeripheral } from '../peripheral.js';
 import { hrsServices, HrsMeasurementSource, SyntheticHeart } from './hrs-strap.js';
+import { SimulatedH10Acc } from './polar-h10-acc.js';
 
 export const H10_SAMPLES_PER_FRAME = 73;
 const ECG_RATE_HZ = 130;
@@ -27,6 +29,7 @@ const SAMPLE_PERIOD_NS = 1e9 / ECG_RATE_HZ;
 const TICK_MS = 20;
 const MAX_SAMPLES_PER_TICK = 2_000;
 const ECG_TYPE = 0;
+const ACC_TYPE = 2;
 const STATUS_SUCCESS = 0;
 const STATUS_INVALID_MEASUREMENT_TYPE = 2;
 const STATUS_ALREADY_IN_STATE = 6;
@@ -51,6 +54,8 @@ export class SimulatedPolarH10 {
   readonly heart: SyntheticHeart;
   readonly heartRateBpm: number;
   readonly measurements = new HrsMeasurementSource();
+  /** The accelerometer (PMD type 2), streaming once started. */
+  readonly acc: SimulatedH10Acc;
   /** Control point commands received, as op codes. */
   readonly commands: number[] = [];
   contact = true;
@@ -70,6 +75,7 @@ export class SimulatedPolarH10 {
     this.ticker = new SimTicker(TICK_MS, this.speed, () => this.tick());
     this.batteryPercent = options.batteryPercent ?? 93;
     this.clockStartNs = options.clockStartNs ?? DEFAULT_CLOCK_START_NS;
+    this.acc = new SimulatedH10Acc((options.seed ?? 7) + 1, this.heartRateBpm);
     this.heart = new SyntheticHeart({ sampleRateHz: ECG_RATE_HZ, heartRateBpm: this.heartRateBpm, seed: options.seed ?? 7 });
     this.peripheral = new SimulatedPeripheral({
       address: options.address,
@@ -112,13 +118,15 @@ export class SimulatedPolarH10 {
   stop(): void {
     this.ticker.stop();
     this.ecgStreaming = false;
+    this.acc.streaming = false;
   }
 
   private onCommand(bytes: Uint8Array): void {
     const [op, type] = bytes;
     this.commands.push(op);
     let answer: number[];
-    if (type !== ECG_TYPE) answer = [op, type ?? 0, STATUS_INVALID_MEASUREMENT_TYPE];
+    if (type === ACC_TYPE) answer = this.acc.command(op ?? 0, bytes.subarray(2), this.ticker.elapsedS);
+    else if (type !== ECG_TYPE) answer = [op, type ?? 0, STATUS_INVALID_MEASUREMENT_TYPE];
     else if (op === PMD_OP_GET_MEASUREMENT_SETTINGS) {
       answer = [op, type, STATUS_SUCCESS, 0, ...serializePmdSettings({ sampleRateHz: ECG_RATE_HZ, resolutionBits: 14 })];
     } else if (op === PMD_OP_START_MEASUREMENT) {
@@ -135,7 +143,11 @@ export class SimulatedPolarH10 {
 
   private tick(): void {
     // The measurement ends with the link, as on the strap.
-    if (!this.peripheral.connected) this.ecgStreaming = false;
+    if (!this.peripheral.connected) {
+      this.ecgStreaming = false;
+      this.acc.streaming = false;
+    }
+    for (const frame of this.acc.frames(this.ticker.elapsedS, this.clockStartNs)) if (this.peripheral.notify(PMD_DATA_UUID, frame)) this.acc.framesSent++;
     const due = Math.floor(this.ticker.elapsedS * ECG_RATE_HZ);
     const count = Math.min(MAX_SAMPLES_PER_TICK, due - this.heart.samplesGenerated);
     if (count <= 0) return;

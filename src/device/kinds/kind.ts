@@ -5,6 +5,7 @@
 import type { TObject } from '@sinclair/typebox';
 import type { Logger } from '../../common/logger.js';
 import type { SampleBlock, StreamKind } from '../../streaming/types.js';
+import type { BoardIo } from '../transports/gpio.js';
 
 /** A stream a kind produces, for `bridge/info` and for consumers deciding whether to attach. */
 export interface StreamSpec {
@@ -25,6 +26,35 @@ export interface DeviceStatusReport {
   saturated?: boolean;
 }
 
+/**
+ * Faults a session counts, by code: one closed list, so every device of every kind and transport
+ * publishes the same keys (zeros included) on `bridge/health`.
+ */
+export const deviceErrorCodes = [
+  /** Frames whose checksum failed. */
+  'crc',
+  /** Impossible envelopes and frames or notifications with a wrong length. */
+  'length',
+  /** Frames of a protocol version this gateway does not speak. */
+  'version',
+  /** Frames whose fields hold impossible values. */
+  'field',
+  /** Input bytes not delivered inside a good frame. */
+  'bytes-skipped',
+  /** Bytes the transport dropped because the gateway fell behind reading (bounded buffer). */
+  'bytes-dropped',
+  /** Repeated or stale frames (sequence number already seen), dropped. */
+  'duplicate',
+  /** Frames from another device id on this link (misconfigured dongle), skipped. */
+  'foreign-frame',
+  /** False frame starts skipped unchecked because the parser's work budget ran out (a flood, not a stream). */
+  'candidates-skipped',
+  /** Commands the device did not answer in time, or refused. */
+  'command',
+] as const;
+
+export type DeviceErrorCode = (typeof deviceErrorCodes)[number];
+
 /** Counters every session keeps, in one shape for every kind and transport (published on `bridge/health`). */
 export interface DeviceCounters {
   /** The device's data arrives (an open but silent link is not connected). */
@@ -35,41 +65,23 @@ export interface DeviceCounters {
   /** Frames and samples missing by sequence gap (or timestamp gap where a protocol has no sequence). */
   framesLost: number;
   samplesLost: number;
-  crcErrors: number;
-  /** Impossible envelopes and frames with a wrong length. */
-  lengthErrors: number;
-  versionErrors: number;
-  fieldErrors: number;
-  /** Input bytes not delivered inside a good frame. */
-  bytesSkipped: number;
-  /** Bytes the transport dropped because the gateway fell behind reading (bounded buffer). */
-  bytesDropped: number;
-  /** Repeated or stale frames (sequence number already seen), dropped. */
-  duplicates: number;
-  /** Frames from another device id on this link (misconfigured dongle), skipped. */
-  foreignFrames: number;
-  /** False frame starts skipped unchecked because the parser's work budget ran out (a flood, not a stream). */
-  candidatesSkipped: number;
+  /** Faults by code; every code is present. */
+  errors: Record<DeviceErrorCode, number>;
+}
+
+/** Every error code at zero. */
+export function zeroErrors(): Record<DeviceErrorCode, number> {
+  return Object.fromEntries(deviceErrorCodes.map((code) => [code, 0])) as Record<DeviceErrorCode, number>;
 }
 
 /** Every counter at zero: kinds start from this and fill in what their protocol has. */
 export function zeroCounters(): DeviceCounters {
-  return {
-    connected: false,
-    reconnects: 0,
-    framesOk: 0,
-    framesLost: 0,
-    samplesLost: 0,
-    crcErrors: 0,
-    lengthErrors: 0,
-    versionErrors: 0,
-    fieldErrors: 0,
-    bytesSkipped: 0,
-    bytesDropped: 0,
-    duplicates: 0,
-    foreignFrames: 0,
-    candidatesSkipped: 0,
-  };
+  return { connected: false, reconnects: 0, framesOk: 0, framesLost: 0, samplesLost: 0, errors: zeroErrors() };
+}
+
+/** The errors map with the codes a kind counts filled in (the rest stay zero). */
+export function errorCounts(counts: Partial<Record<DeviceErrorCode, number>>): Record<DeviceErrorCode, number> {
+  return { ...zeroErrors(), ...counts };
 }
 
 /** One heart-rate measurement (HRS 0x2A37 notification), from kinds that have one. */
@@ -106,6 +118,8 @@ export interface DeviceSessionContext<Config> {
   onMarker?(marker: MarkerReport): void;
   /** Monotonic milliseconds (default performance.now); injectable so tests can drive time. */
   nowMs?: () => number;
+  /** The gateway's own SPI buses and GPIO lines, for kinds wired to them (default: the machine's, via Linux). */
+  io?: BoardIo;
 }
 
 export interface DeviceSession {

@@ -145,6 +145,25 @@ export function isLoopbackHost(host: string): boolean {
   }
 }
 
+/** Two users of one SPI chip select or one GPIO line (enabled devices and the gpio section) would fight over it. */
+function pinProblems(config: GatewayConfig): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, string>();
+  const claim = (resource: string, path: string): void => {
+    const owner = owners.get(resource);
+    if (owner === undefined) owners.set(resource, path);
+    else problems.push(`${path}: ${resource} is already used by ${owner}`);
+  };
+  config.devices.forEach((d, i) => {
+    if (d.kind !== 'ads1299' || !d.enabled) return;
+    claim(`SPI ${d.spi.bus}.${d.spi.device}`, `devices.${i}.spi`);
+    claim(`GPIO ${d.drdy.chip}:${d.drdy.line}`, `devices.${i}.drdy`);
+  });
+  if (config.gpio?.led) claim(`GPIO ${config.gpio.led.chip}:${config.gpio.led.line}`, 'gpio.led');
+  if (config.gpio?.button) claim(`GPIO ${config.gpio.button.chip}:${config.gpio.button.line}`, 'gpio.button');
+  return problems;
+}
+
 function crossFieldProblems(config: GatewayConfig): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -156,14 +175,16 @@ function crossFieldProblems(config: GatewayConfig): string[] {
     } catch {
       problems.push(`devices.${i}.id: '${d.id}' is reserved for the gateway's own topics (<baseTopic>/<gatewayId>/${d.id}/...)`);
     }
-    const transport: { type: string; address?: string; name?: string } = d.transport;
-    if (transport.type === 'ble' && transport.address === undefined && transport.name === undefined) {
+    // Kinds wired to the gateway's own bus (ads1299: `spi`, `drdy`) have no `transport`.
+    const transport: { type: string; address?: string; name?: string } | undefined = 'transport' in d ? d.transport : undefined;
+    if (transport?.type === 'ble' && transport.address === undefined && transport.name === undefined) {
       problems.push(`devices.${i}.transport: a BLE device needs its address or its advertised name`);
     }
     if (d.reconnect.maxDelayMs < d.reconnect.initialDelayMs) {
       problems.push(`devices.${i}.reconnect.maxDelayMs: must be >= initialDelayMs`);
     }
   });
+  problems.push(...pinProblems(config));
   const { url, tls, embeddedBroker } = config.mqtt;
   const urlProblem = url === undefined ? undefined : mqttUrlProblem(url);
   if (urlProblem) problems.push(urlProblem);
@@ -196,7 +217,7 @@ export function resolvePaths(config: GatewayConfig, baseDir: string): GatewayCon
     dataDir: abs(config.dataDir),
     // Byte-stream transports name a file (a serial device, a simulator's PTY link); BLE names a peripheral.
     devices: config.devices.map((d): DeviceConfig => {
-      if (!('path' in d.transport)) return d;
+      if (!('transport' in d) || !('path' in d.transport)) return d;
       // Same kind, same fields: only the path changes (TS cannot follow a spread through the union).
       return { ...d, transport: { ...d.transport, path: abs(d.transport.path) } } as DeviceConfig;
     }),

@@ -74,6 +74,39 @@ export const MqttConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const GpioLine = {
+  chip: Type.String({ pattern: '^gpiochip[0-9]{1,3}$', default: 'gpiochip0', description: 'GPIO chip (a Pi header: gpiochip0)' }),
+  line: Type.Integer({ minimum: 0, maximum: 511, description: 'Line offset (BCM GPIO number on a Pi)' }),
+};
+
+/** The gateway's own status LED and button on GPIO (src/gateway/extensions/gpio.ts); absent = off. */
+export const GpioConfig = Type.Object(
+  {
+    led: Type.Optional(
+      Type.Object(
+        {
+          ...GpioLine,
+          activeLow: Type.Boolean({ default: false, description: 'LED lights when the line is low (wired to 3.3 V)' }),
+          blinkIntervalMs: Type.Integer({ minimum: 50, maximum: 5000, default: 250, description: 'Half period of the blink while devices connect' }),
+        },
+        { additionalProperties: false, description: 'Off: no device enabled; blinking: a device is connecting; on: every enabled device streams' },
+      ),
+    ),
+    button: Type.Optional(
+      Type.Object(
+        {
+          ...GpioLine,
+          activeLow: Type.Boolean({ default: true, description: 'Pressed = low (button to GND with a pull-up)' }),
+          longPressS: Type.Number({ minimum: 0.5, maximum: 30, default: 3, description: 'Held this long: shutdown_requested on bridge/event' }),
+          debounceMs: Type.Integer({ minimum: 0, maximum: 500, default: 30, description: 'A level counts once stable this long' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const GatewayConfig = Type.Object(
   {
     version: Type.Literal(CONFIG_VERSION, { description: 'Config file format version' }),
@@ -95,6 +128,7 @@ export const GatewayConfig = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     devices: Type.Array(DeviceConfig, { default: [], maxItems: MAX_DEVICES }),
+    gpio: Type.Optional(GpioConfig),
   },
   { additionalProperties: false },
 );
@@ -102,5 +136,6 @@ export const GatewayConfig = Type.Object(
 export type GatewayConfig = Static<typeof GatewayConfig>;
 export type DeviceConfig = Static<typeof DeviceConfig>;
 export type MqttConfig = Static<typeof MqttConfig>;
+export type GpioConfig = Static<typeof GpioConfig>;
 export type EmbeddedBrokerConfig = Static<typeof EmbeddedBrokerConfig>;
 export type BrokerUser = Static<typeof BrokerUser>;

@@ -50,6 +50,7 @@ export function devicesExtension(ctx: ExtensionContext): Extension {
           deviceId: device.id,
           config: device,
           log,
+          io: ctx.io,
           onBlock,
           onHeartRate: (report) => ctx.bus.emit('device:hr', { deviceId: device.id, ...report }),
           onMarker: (marker) => ctx.bus.emit('device:marker', { deviceId: device.id, ...marker }),

@@ -117,7 +117,7 @@ test('streams 250 Hz through firmata.js + johnny-five: rate, lead-off, markers, 
     // Garbage on the wire is counted; the stream goes on.
     const before = r.samples();
     sim.injectBytes(Uint8Array.from({ length: 60 }, (_, i) => (i * 37 + 11) & 0x7f));
-    await waitFor('bytes skipped', () => r.session.counters().bytesSkipped >= 60, 3000);
+    await waitFor('bytes skipped', () => r.session.counters().errors['bytes-skipped'] >= 60, 3000);
     await waitFor('samples after garbage', () => r.samples() > before + 100, 3000);
 
     // Pull the cable: reported lost, reopened with backoff, streaming again at the same rate.
@@ -148,7 +148,7 @@ test('a board that never answers the handshake is counted and retried, with a cl
   const r = rig(path, { handshakeTimeoutS: 0.5, silenceTimeoutS: 5 });
   r.session.start();
   try {
-    await waitFor('handshake failure', () => r.session.counters().versionErrors >= 1, 5000);
+    await waitFor('handshake failure', () => r.session.counters().errors.command >= 1, 5000);
     const reason = r.statuses.find((s) => !s.connected && s.reason)?.reason ?? '';
     assert.match(reason, /no Firmata handshake within 0.5 s/);
   } finally {

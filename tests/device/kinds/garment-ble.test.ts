@@ -56,7 +56,7 @@ test('MTU 23 (4 fragments a frame): contiguous ECG blocks, battery and lead-off 
     const c = session.counters();
     assert.ok(c.connected);
     assert.is(c.framesLost, 0);
-    assert.is(c.crcErrors, 0);
+    assert.is(c.errors.crc, 0);
   } finally {
     await session.stop();
     garment.stop();

@@ -72,7 +72,7 @@ test('HR and RR per notification, RR as sent, contact and battery as status', as
 
     // Garbage on 0x2A37 is counted, not fatal.
     strap.peripheral.notify(HRS_MEASUREMENT_UUID, Uint8Array.of(0x10));
-    await waitFor('counted', () => session.counters().lengthErrors === 1);
+    await waitFor('counted', () => session.counters().errors.length === 1);
     assert.ok(session.counters().framesOk >= 6);
     assert.ok(session.counters().connected);
   } finally {

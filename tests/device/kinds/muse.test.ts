@@ -23,6 +23,7 @@ function config(overrides: Partial<MuseConfig> = {}): MuseConfig {
     transport: { type: 'ble', address: '00:55:DA:B0:00:01' },
     preset: 'p21',
     aux: false,
+    ppgRaw: { enabled: false, publishIntervalS: 1 },
     eegRaw: { enabled: false, publishIntervalS: 1 },
     ...overrides,
   };
@@ -115,6 +116,46 @@ test('aux: five channels with preset p20', async () => {
     assert.equal(muse.commands.slice(0, 3), ['h', 'p20', 'd']);
     assert.equal(blocks[0].channels, ['TP9', 'AF7', 'AF8', 'TP10', 'AUX']);
     assert.ok(blocks.slice(1).every((b) => b.values[4].every(Number.isFinite)));
+  } finally {
+    await session.stop();
+    muse.stop();
+  }
+});
+
+test('preset p50: PPG zipped into 64 Hz 3-channel blocks beside the EEG; the pulse rate is in the infrared', async () => {
+  const muse = new SimulatedMuse({ address: '00:55:DA:B0:00:04', seed: 8, speed: 8, ppgHeartRateBpm: 72 });
+  muse.start();
+  const { session, blocks } = rig(muse, config({ preset: 'p50' }));
+  session.start();
+  const ppg = (): SampleBlock[] => blocks.filter((b) => b.stream === 'ppg');
+  try {
+    // 10 s of PPG: 640 samples, about 12 beats.
+    await waitFor('10 s of PPG', () => ppg().length >= 107, 10_000);
+    assert.equal(muse.commands.slice(0, 3), ['h', 'p50', 'd']);
+    const p = ppg();
+    assert.is(p[0].sampleRateHz, 64);
+    assert.equal(p[0].channels, ['ambient', 'infrared', 'red']);
+    for (let i = 1; i < p.length; i++) {
+      assert.is(p[i].firstSampleIndex, p[i - 1].firstSampleIndex + 6, `PPG block ${i} follows ${i - 1}`);
+      assert.is(p[i].t0Us - p[i - 1].t0Us, 93_750);
+    }
+    assert.ok(blocks.some((b) => b.stream === 'eeg'), 'EEG still flows');
+    // Pulse rate from the infrared: the strongest autocorrelation lag between 0.33 s and 1.5 s.
+    const ir = p.flatMap((b) => Array.from(b.values[1]));
+    assert.ok(ir.every((v) => v > 100_000 && v < 230_000), 'infrared counts at their DC level');
+    const mean = ir.reduce((a, b) => a + b, 0) / ir.length;
+    let bestLag = 0;
+    let best = -Infinity;
+    for (let lag = 21; lag <= 96; lag++) {
+      let r = 0;
+      for (let i = 0; i + lag < ir.length; i++) r += (ir[i] - mean) * (ir[i + lag] - mean);
+      if (r > best) [best, bestLag] = [r, lag];
+    }
+    const bpm = (60 * 64) / bestLag;
+    assert.ok(Math.abs(bpm - 72) < 4, `pulse ${bpm.toFixed(1)} bpm from the PPG`);
+    const c = session.counters();
+    assert.is(c.framesLost, 0);
+    assert.is(c.errors.length, 0);
   } finally {
     await session.stop();
     muse.stop();

@@ -16,7 +16,7 @@ import { waitFor } from '../../_support/env.js';
 
 const address = 'A0:9E:1A:00:00:10';
 
-function config(): PolarH10Config {
+function config(acc: PolarH10Config['acc'] = { enabled: false, sampleRateHz: 50, rangeG: 8 }): PolarH10Config {
   return {
     id: 'h10',
     kind: 'polar-h10',
@@ -26,10 +26,11 @@ function config(): PolarH10Config {
     transport: { type: 'ble', address },
     ecg: { detector: 'pan-tompkins', channel: 0, beatsPublishIntervalS: 2, hrPublishIntervalS: 5, hrvWindowS: 60, maxGapFillS: 2 },
     hr: { publishIntervalS: 5 },
+    acc,
   };
 }
 
-function rig(h10: SimulatedPolarH10) {
+function rig(h10: SimulatedPolarH10, cfg = config()) {
   const blocks: SampleBlock[] = [];
   const reports: HeartRateReport[] = [];
   const statuses: DeviceStatusReport[] = [];
@@ -37,7 +38,7 @@ function rig(h10: SimulatedPolarH10) {
   const session = createPolarH10Session(
     {
       deviceId: 'h10',
-      config: config(),
+      config: cfg,
       log,
       onBlock: (b) => blocks.push(b),
       onStatus: (s) => statuses.push(s),
@@ -99,6 +100,38 @@ test('dropped ECG notifications: counted from the timestamp gap, indices skip th
     await session.stop();
     h10.stop();
   }
+});
+
+test('ACC when configured: started after ECG at the configured rate and range, x/y/z milli-g blocks on the strap clock; stopped on close', async () => {
+  const h10 = new SimulatedPolarH10({ address, heartRateBpm: 60, seed: 4, speed: 8 });
+  h10.start();
+  const { session, blocks } = rig(h10, config({ enabled: true, sampleRateHz: 100, rangeG: 4 }));
+  session.start();
+  const acc = (): SampleBlock[] => blocks.filter((b) => b.stream === 'acc');
+  try {
+    await waitFor('5 s of ACC', () => acc().length >= 50);
+    assert.is(h10.acc.rateHz, 100);
+    assert.is(h10.acc.rangeG, 4);
+    assert.ok(blocks.some((b) => b.stream === 'ecg'), 'ECG still flows');
+    const a = acc();
+    for (const [i, b] of a.entries()) {
+      assert.is(b.sampleRateHz, 100);
+      assert.equal(b.channels, ['x', 'y', 'z']);
+      assert.is(b.firstSampleIndex, i * 10, 'contiguous indices');
+      if (i > 0) assert.ok(Math.abs(b.t0Us - a[i - 1].t0Us - 100_000) < 2, `t0Us step ${b.t0Us - a[i - 1].t0Us}`);
+    }
+    // Gravity on z: about 1 g; the strap's ECG and ACC share its clock.
+    const z = a.flatMap((b) => Array.from(b.values[2]));
+    const meanZ = z.reduce((s, v) => s + v, 0) / z.length;
+    assert.ok(Math.abs(meanZ - 1000) < 50, `mean z ${meanZ} mg`);
+    const ecg = blocks.filter((b) => b.stream === 'ecg');
+    assert.ok(Math.abs(a[0].t0Us - ecg[0].t0Us) < 2e6, 'ACC and ECG on the same strap clock');
+    assert.is(session.counters().samplesLost, 0);
+  } finally {
+    await session.stop();
+    h10.stop();
+  }
+  assert.is(h10.acc.stopCommands, 1, 'ACC stopped on close');
 });
 
 test('a refused start is an error that is retried; a lost link starts ECG again', async () => {

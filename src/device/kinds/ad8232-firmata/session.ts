@@ -8,7 +8,7 @@ import { RateLimitedLog } from '../../../common/rate-limited-log.js';
 import type { SampleBlock } from '../../../streaming/types.js';
 import { LinkSupervisor } from '../../link-supervisor.js';
 import type { Transport } from '../../transports/transport.js';
-import { zeroCounters, type DeviceCounters, type DeviceStatusReport, type MarkerReport } from '../kind.js';
+import { errorCounts, zeroCounters, type DeviceCounters, type DeviceStatusReport, type MarkerReport } from '../kind.js';
 import { FirmataBridge, loadFirmataStack, type FirmataIo, type FiveBoard, type FiveButton, type FiveLed } from './firmata-stack.js';
 import { ArrivalClock, RateMeter, countsToMicrovolts, type ScaleOptions } from './samples.js';
 import type { Ad8232FirmataConfig } from './schema.js';
@@ -127,11 +127,13 @@ export class Ad8232FirmataSession {
     c.framesOk = this.stats.analogMessages + this.stats.digitalMessages;
     c.framesLost = this.clock.gaps;
     c.samplesLost = this.clock.samplesLost;
-    c.bytesSkipped = this.stats.bytesSkipped + this.currentSkipped();
-    c.bytesDropped = this.options.transport.droppedBytes ?? 0;
-    // A board that never completes the Firmata handshake sends something else (wrong sketch or baud rate).
-    c.versionErrors = this.stats.handshakeFailures;
-    c.fieldErrors = this.stats.writeErrors + (this.connection?.bridge.writeErrors ?? 0);
+    c.errors = errorCounts({
+      'bytes-skipped': this.stats.bytesSkipped + this.currentSkipped(),
+      'bytes-dropped': this.options.transport.droppedBytes ?? 0,
+      // A board that never answers the Firmata handshake runs something else (wrong sketch or baud
+      // rate); writes that fail are commands that never reached it.
+      command: this.stats.handshakeFailures + this.stats.writeErrors + (this.connection?.bridge.writeErrors ?? 0),
+    });
     return c;
   }
 

@@ -6,7 +6,7 @@ import { GarmentBleReassembler } from '../../protocols/garment/index.js';
 import type { GattLink } from '../../transports/gatt.js';
 import { GarmentFrameHandler } from '../garment/frames.js';
 import { GattSession, gattSessionBasics } from '../gatt-session.js';
-import type { DeviceCounters, DeviceSession, DeviceSessionContext, DeviceStatusReport } from '../kind.js';
+import { errorCounts, type DeviceCounters, type DeviceSession, type DeviceSessionContext, type DeviceStatusReport } from '../kind.js';
 import { GARMENT_BLE_FRAMES_UUID, GARMENT_BLE_SERVICE_UUID } from './constants.js';
 import type { GarmentBleConfig } from './schema.js';
 
@@ -45,16 +45,15 @@ export function createGarmentBleSession(context: DeviceSessionContext<GarmentBle
       // Frames whose fragments did not all arrive show up as sequence gaps here.
       framesLost: a.framesLost,
       samplesLost: a.samplesLost,
-      crcErrors: r.crcErrors,
-      // No byte stream to resync on: malformed fragments, impossible and truncated frames and a bad magic are all length faults.
-      lengthErrors: r.lengthErrors + r.truncatedErrors + r.malformedFragments + r.syncErrors,
-      versionErrors: r.versionErrors,
-      fieldErrors: r.fieldErrors,
-      bytesSkipped: 0,
-      bytesDropped: 0,
-      duplicates: a.duplicates,
-      foreignFrames: frames.foreignFrames,
-      candidatesSkipped: 0,
+      errors: errorCounts({
+        crc: r.crcErrors,
+        // No byte stream to resync on: malformed fragments, impossible and truncated frames and a bad magic are all length faults.
+        length: r.lengthErrors + r.truncatedErrors + r.malformedFragments + r.syncErrors,
+        version: r.versionErrors,
+        field: r.fieldErrors,
+        duplicate: a.duplicates,
+        'foreign-frame': frames.foreignFrames,
+      }),
     };
   };
 

@@ -8,7 +8,7 @@ import type { SampleBlock } from '../../../streaming/types.js';
 import { LinkSupervisor } from '../../link-supervisor.js';
 import { GarmentStreamParser } from '../../protocols/garment/index.js';
 import type { Transport } from '../../transports/transport.js';
-import type { DeviceCounters, DeviceStatusReport } from '../kind.js';
+import { errorCounts, type DeviceCounters, type DeviceStatusReport } from '../kind.js';
 import { GarmentFrameHandler } from './frames.js';
 
 export interface GarmentClientEvents {
@@ -75,15 +75,17 @@ export class GarmentClient extends EventEmitter<GarmentClientEvents> {
       framesOk: p.framesOk,
       framesLost: a.framesLost,
       samplesLost: a.samplesLost,
-      crcErrors: p.crcErrors,
-      lengthErrors: p.lengthErrors,
-      versionErrors: p.versionErrors,
-      fieldErrors: p.fieldErrors,
-      bytesSkipped: p.bytesSkipped,
-      bytesDropped: this.options.transport.droppedBytes ?? 0,
-      duplicates: a.duplicates,
-      foreignFrames: this.frames.foreignFrames,
-      candidatesSkipped: p.candidatesSkipped,
+      errors: errorCounts({
+        crc: p.crcErrors,
+        length: p.lengthErrors,
+        version: p.versionErrors,
+        field: p.fieldErrors,
+        'bytes-skipped': p.bytesSkipped,
+        'bytes-dropped': this.options.transport.droppedBytes ?? 0,
+        duplicate: a.duplicates,
+        'foreign-frame': this.frames.foreignFrames,
+        'candidates-skipped': p.candidatesSkipped,
+      }),
     };
   }
 

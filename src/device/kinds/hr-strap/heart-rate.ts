@@ -69,8 +69,8 @@ export class HeartRateChannel {
       m = decodeHeartRateMeasurement(bytes);
     } catch (err) {
       if (!(err instanceof FrameError)) throw err;
-      if (err.code === 'length' || err.code === 'truncated') counters.lengthErrors++;
-      else counters.fieldErrors++;
+      if (err.code === 'length' || err.code === 'truncated') counters.errors.length++;
+      else counters.errors.field++;
       log.debug(() => `bad heart rate measurement: ${err.message}`);
       return;
     }
@@ -94,7 +94,7 @@ export class HeartRateChannel {
       this.battery = decodeBatteryLevel(bytes);
     } catch (err) {
       if (!(err instanceof FrameError)) throw err;
-      this.options.counters.fieldErrors++;
+      this.options.counters.errors.field++;
       this.options.log.debug(() => `bad battery level: ${err.message}`);
     }
     // Reported with the next HR notification: status is only sent while the device is connected (data arrives).

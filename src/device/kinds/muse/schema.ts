@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { BleTransport, deviceSchema } from '../common-schema.js';
 
 /**
- * Publishing of raw EEG batches on `<device>/eeg/raw` (src/gateway/extensions/eeg-raw.ts). The
+ * Publishing of raw EEG batches on `<device>/eeg/raw` (src/gateway/extensions/raw-stream.ts). The
  * extension attaches to any device with these settings and takes its `eeg` blocks, whatever the kind.
  */
 export const EegRawPublishing = Type.Object(
@@ -22,6 +22,13 @@ export const MuseConfig = deviceSchema('muse', 'Muse 2 / Muse S, classic BLE pro
   }),
   aux: Type.Boolean({ default: false, description: 'Also stream the AUX electrode (a fifth EEG channel)' }),
   eegRaw: EegRawPublishing,
+  ppgRaw: Type.Object(
+    {
+      enabled: Type.Boolean({ default: false, description: 'Publish raw PPG batches (photodiode counts, 64 Hz) on <device>/ppg/raw; needs preset p50' }),
+      publishIntervalS: Type.Number({ minimum: 0.2, maximum: 10, default: 1, description: 'Seconds of PPG per batch' }),
+    },
+    { additionalProperties: false, default: {} },
+  ),
 });
 
 export type MuseConfig = Static<typeof MuseConfig>;

@@ -1,6 +1,7 @@
 // A Muse headband over a GATT link: subscribe to control, telemetry and the EEG channels, send
 // halt / preset / start, keep the stream alive while connected, and zip the per-channel EEG
-// notifications back into one 256 Hz block per sequence number. Every fault is counted; none
+// notifications back into one 256 Hz block per sequence number (and, with preset p50, the three
+// PPG characteristics into one 64 Hz `ppg` block, ppg.ts). Every fault is counted; none
 // stops the session. The link is injected, so tests run this over SimGattLink.
 import { FrameError } from '../../../common/errors.js';
 import type { Logger } from '../../../common/logger.js';
@@ -12,6 +13,7 @@ import {
   MUSE_EEG_SAMPLE_RATE_HZ,
   MUSE_EEG_SAMPLES_PER_PACKET,
   MUSE_EEG_UUIDS,
+  MUSE_PPG_SAMPLES_PER_PACKET,
   MUSE_SERVICE_UUID,
   MUSE_TELEMETRY_UUID,
   MuseControlAssembler,
@@ -24,7 +26,8 @@ import {
 import type { SampleBlock } from '../../../streaming/types.js';
 import type { GattLink } from '../../transports/gatt.js';
 import { GattSession, gattSessionBasics } from '../gatt-session.js';
-import { zeroCounters, type DeviceCounters, type DeviceSession, type DeviceSessionContext } from '../kind.js';
+import { errorCounts, type DeviceCounters, type DeviceSession, type DeviceSessionContext } from '../kind.js';
+import { MusePpgStream } from './ppg.js';
 import type { MuseConfig } from './schema.js';
 
 /** muse-js sends a keep-alive every few seconds; the headset stops streaming without one. */
@@ -52,6 +55,8 @@ export function createMuseSession(context: DeviceSessionContext<MuseConfig>, lin
   const keepAliveIntervalMs = options.keepAliveIntervalMs ?? MUSE_KEEP_ALIVE_INTERVAL_MS;
   const zipper = new MuseEegZipper({ channelCount: channels.length === 5 ? 5 : 4 });
   const control = new MuseControlAssembler();
+  // Preset p50 adds PPG (Muse 2 / Muse S); a headset without it just never notifies on those characteristics.
+  const ppg = config.preset === 'p50' ? new MusePpgStream(context.deviceId, (block) => context.onBlock(block)) : undefined;
   const counts = { packetsOk: 0, malformed: 0, telemetryOk: 0 };
   let keepAlive: NodeJS.Timeout | undefined;
   let lastStatusKey = '';
@@ -139,6 +144,7 @@ export function createMuseSession(context: DeviceSessionContext<MuseConfig>, lin
           emit(zipper.push({ channel, seq: packet.seq, samplesUv: packet.samplesUv }));
         });
       }
+      await ppg?.subscribe(gatt);
       // As muse-js does: halt whatever a previous client left running, choose the preset, start.
       await write(MUSE_COMMANDS.halt);
       await write(musePresetCommand(config));
@@ -158,6 +164,7 @@ export function createMuseSession(context: DeviceSessionContext<MuseConfig>, lin
       // Blocks still open are emitted with their missing channels as NaN; the next link starts afresh.
       emit(zipper.flush());
       zipper.reset();
+      ppg?.linkEnded();
       // The counters sum the channels; which electrode's notifications go missing is worth a log line.
       const lost = zipper.stats.lostPackets;
       if (lost.some((n) => n > 0)) log.info(`EEG packets lost per channel so far: ${channels.map((c, i) => `${c} ${lost[i]}`).join(', ')}`);
@@ -169,16 +176,16 @@ export function createMuseSession(context: DeviceSessionContext<MuseConfig>, lin
   const counters = (): DeviceCounters => {
     const z = zipper.stats;
     const packetsLost = z.lostPackets.reduce((a, b) => a + b, 0);
+    const p = ppg?.stats ?? { packetsOk: 0, malformed: 0, lostPackets: [], duplicates: 0 };
+    const ppgPacketsLost = p.lostPackets.reduce((a, b) => a + b, 0);
     return {
-      ...zeroCounters(),
       connected: session.supervisor.connected,
       reconnects: session.supervisor.reconnects,
-      framesOk: counts.packetsOk,
-      // Per channel packet: a lost notification is 12 samples of that channel.
-      framesLost: packetsLost,
-      samplesLost: packetsLost * MUSE_EEG_SAMPLES_PER_PACKET,
-      lengthErrors: counts.malformed,
-      duplicates: z.duplicates + z.late,
+      framesOk: counts.packetsOk + p.packetsOk,
+      // Per channel packet: a lost notification is 12 samples of that channel (6 for PPG).
+      framesLost: packetsLost + ppgPacketsLost,
+      samplesLost: packetsLost * MUSE_EEG_SAMPLES_PER_PACKET + ppgPacketsLost * MUSE_PPG_SAMPLES_PER_PACKET,
+      errors: errorCounts({ length: counts.malformed + p.malformed, duplicate: z.duplicates + z.late + p.duplicates }),
     };
   };
 

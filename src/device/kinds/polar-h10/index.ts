@@ -6,6 +6,7 @@ import { FrameError } from '../../../common/errors.js';
 import {
   decodeH10DataFrame,
   encodeGetMeasurementSettings,
+  encodeStartAcc,
   encodeStartEcg,
   encodeStopMeasurement,
   H10_ECG_SAMPLE_RATE_HZ,
@@ -25,7 +26,7 @@ import { bleLink, GattSession, gattSessionBasics, withLinkCounters } from '../ga
 import type { DeviceKind, DeviceSession, DeviceSessionContext } from '../kind.js';
 import { zeroCounters } from '../kind.js';
 import { HeartRateChannel } from '../hr-strap/heart-rate.js';
-import { EcgFrames } from './ecg-frames.js';
+import { PmdFrames } from './pmd-frames.js';
 import type { PolarH10Config } from './schema.js';
 
 /** The H10 answers its control point within tens of ms; a response this late will not come. */
@@ -33,12 +34,14 @@ const PMD_RESPONSE_TIMEOUT_MS = 5_000;
 /** Stopping on the way out is best effort: the strap stops by itself when the link goes. */
 const PMD_STOP_TIMEOUT_MS = 1_000;
 const PMD_STATUS_ALREADY_IN_STATE = 6;
+const ACC_CHANNELS = ['x', 'y', 'z'] as const;
 
 export const kind: DeviceKind<PolarH10Config> = {
   kind: 'polar-h10',
-  streams: () => [
+  streams: (config) => [
     { stream: 'ecg', sampleRateHz: H10_ECG_SAMPLE_RATE_HZ, channels: ['ECG'], unit: 'uV' },
     { stream: 'rr', channels: ['RR'], unit: 'ms' },
+    ...(config.acc.enabled ? [{ stream: 'acc' as const, sampleRateHz: config.acc.sampleRateHz, channels: [...ACC_CHANNELS], unit: 'mg' }] : []),
   ],
   create: (context) => createPolarH10Session(context, bleLink(context.config.transport)),
 };
@@ -47,7 +50,8 @@ export const kind: DeviceKind<PolarH10Config> = {
 export function createPolarH10Session(context: DeviceSessionContext<PolarH10Config>, link: GattLink): DeviceSession {
   const { config, log, deviceId } = context;
   const counters = zeroCounters();
-  const ecg = new EcgFrames(deviceId, counters);
+  const ecg = new PmdFrames(deviceId, counters, { stream: 'ecg', sampleRateHz: H10_ECG_SAMPLE_RATE_HZ, channels: ['ECG'] });
+  const acc = config.acc.enabled ? new PmdFrames(deviceId, counters, { stream: 'acc', sampleRateHz: config.acc.sampleRateHz, channels: [...ACC_CHANNELS] }) : undefined;
   const assembler = new PmdControlPointAssembler();
   let matcher = new RequestMatcher<PmdControlPointResponse>({ what: `${deviceId} PMD control point` });
   const heartRate = new HeartRateChannel({
@@ -64,7 +68,7 @@ export function createPolarH10Session(context: DeviceSessionContext<PolarH10Conf
       message = assembler.push(bytes);
     } catch (err) {
       if (!(err instanceof FrameError)) throw err;
-      counters.fieldErrors++;
+      counters.errors.field++;
       log.debug(() => `bad PMD control point value: ${err.message}`);
       return;
     }
@@ -83,32 +87,46 @@ export function createPolarH10Session(context: DeviceSessionContext<PolarH10Conf
       frame = decodeH10DataFrame(bytes);
     } catch (err) {
       if (!(err instanceof FrameError)) throw err;
-      if (err.code === 'length' || err.code === 'truncated') counters.lengthErrors++;
-      else counters.fieldErrors++;
+      if (err.code === 'length' || err.code === 'truncated') counters.errors.length++;
+      else counters.errors.field++;
       log.debug(() => `bad PMD data frame: ${err.message}`);
       return;
     }
-    if (frame.kind !== 'ecg') return; // only ECG is started; anything else is another client's stream
+    if (frame.kind === 'acc') {
+      // ACC is started only when configured; otherwise it is another client's stream.
+      if (!acc) return;
+      counters.framesOk++;
+      const block = acc.push(frame.timestampNs, [frame.xMg, frame.yMg, frame.zMg], undefined);
+      if (block) context.onBlock(block);
+      return;
+    }
+    if (frame.kind !== 'ecg') return;
     counters.framesOk++;
     alive();
     const contact = heartRate.contact;
-    const block = ecg.push(frame, contact === undefined || contact === null ? undefined : { contact, leadOff: !contact });
+    const block = ecg.push(frame.timestampNs, [frame.samplesUv], contact === undefined || contact === null ? undefined : { contact, leadOff: !contact });
     if (block) context.onBlock(block);
   };
 
-  /** Writes a command and waits for the response to its op code on ECG. */
-  const request = async (l: GattLink, command: Uint8Array, opCode: number, timeoutMs: number): Promise<PmdControlPointResponse> => {
-    const ecgCode = PMD_MEASUREMENT_TYPE_CODES.ecg;
+  /** Writes a command and waits for the response to its op code on its measurement type (ECG by default). */
+  const request = async (l: GattLink, command: Uint8Array, opCode: number, timeoutMs: number, type: 'ecg' | 'acc' = 'ecg'): Promise<PmdControlPointResponse> => {
+    const typeCode = PMD_MEASUREMENT_TYPE_CODES[type];
     // Registered before the write: the indication can arrive before the write's own acknowledgement.
-    const pending = matcher.waitFor((r) => r.opCode === opCode && r.measurementTypeCode === ecgCode, timeoutMs);
+    const pending = matcher.waitFor((r) => r.opCode === opCode && r.measurementTypeCode === typeCode, timeoutMs);
     try {
       await l.write(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID, command, { withResponse: true });
     } catch (err) {
       pending.cancel();
       pending.promise.catch(() => undefined);
+      counters.errors.command++;
       throw err;
     }
-    return pending.promise;
+    const response = await pending.promise.catch((err: unknown) => {
+      counters.errors.command++;
+      throw err;
+    });
+    if (!response.ok && response.status !== PMD_STATUS_ALREADY_IN_STATE) counters.errors.command++;
+    return response;
   };
 
   const setup = async (l: GattLink, alive: () => void): Promise<void> => {
@@ -125,6 +143,12 @@ export function createPolarH10Session(context: DeviceSessionContext<PolarH10Conf
     // Already streaming (a previous gateway run left it on) is as good as started.
     if (!started.ok && started.status !== PMD_STATUS_ALREADY_IN_STATE) throw new Error(`H10 refused to start ECG: ${started.statusName}`);
     log.debug('H10 ECG started at 130 Hz');
+    if (acc) {
+      const { sampleRateHz, rangeG } = config.acc;
+      const accStarted = await request(l, encodeStartAcc({ sampleRateHz, rangeG }), PMD_OP_START_MEASUREMENT, PMD_RESPONSE_TIMEOUT_MS, 'acc');
+      if (!accStarted.ok && accStarted.status !== PMD_STATUS_ALREADY_IN_STATE) throw new Error(`H10 refused to start ACC at ${sampleRateHz} Hz, ${rangeG} g: ${accStarted.statusName}`);
+      log.debug(`H10 ACC started at ${sampleRateHz} Hz, ±${rangeG} g`);
+    }
   };
 
   const session: GattSession = new GattSession({
@@ -132,6 +156,7 @@ export function createPolarH10Session(context: DeviceSessionContext<PolarH10Conf
     link,
     setup,
     teardown: async (l) => {
+      if (acc) await request(l, encodeStopMeasurement('acc'), PMD_OP_STOP_MEASUREMENT, PMD_STOP_TIMEOUT_MS, 'acc').catch(() => undefined);
       await request(l, encodeStopMeasurement('ecg'), PMD_OP_STOP_MEASUREMENT, PMD_STOP_TIMEOUT_MS);
     },
     onLinkEnd: () => {

@@ -43,6 +43,8 @@ export const MUSE_EEG_ZERO_COUNT = 0x800;
 
 export const MUSE_PPG_SAMPLE_RATE_HZ = 64;
 export const MUSE_PPG_SAMPLES_PER_PACKET = 6;
+/** 6 samples at 64 Hz: 93.75 ms per packet. */
+export const MUSE_PPG_PACKET_PERIOD_US = (MUSE_PPG_SAMPLES_PER_PACKET * 1_000_000) / MUSE_PPG_SAMPLE_RATE_HZ;
 
 /** Telemetry battery field is percent x 512. */
 export const MUSE_BATTERY_COUNTS_PER_PERCENT = 512;

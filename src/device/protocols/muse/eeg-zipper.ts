@@ -2,6 +2,8 @@
 // arriving in any order across channels. The zipper joins them into one block per sequence number,
 // in sequence order, once every channel has arrived or once the sequence is clearly lost
 // (`maxLagSeqs` newer sequences have arrived). Pure: no timers, no I/O; work and memory are bounded.
+// PPG (three characteristics, 6 samples per packet at 64 Hz) is zipped the same way, with its own
+// packet size and period.
 import {
   MUSE_EEG_PACKET_PERIOD_US,
   MUSE_EEG_SAMPLES_PER_PACKET,
@@ -50,8 +52,12 @@ export interface MuseEegZipperStats {
 }
 
 export interface MuseEegZipperOptions {
-  /** 4 (default) or 5 with AUX. */
-  channelCount?: 4 | 5;
+  /** EEG: 4 (default) or 5 with AUX; PPG: 3. */
+  channelCount?: number;
+  /** Samples in one channel packet: 12 for EEG (default), 6 for PPG. */
+  samplesPerPacket?: number;
+  /** Device time one packet spans, µs: 46875 for EEG (default), 93750 for PPG. */
+  packetPeriodUs?: number;
   /** A sequence is given up once this many newer ones have arrived; default 8 (375 ms). */
   maxLagSeqs?: number;
   /** A packet this many sequences behind the next expected one is a counter restart; default 256 (12 s). */
@@ -66,6 +72,8 @@ interface OpenBlock {
 
 export class MuseEegZipper {
   readonly channelCount: number;
+  readonly samplesPerPacket: number;
+  private readonly packetPeriodUs: number;
   private readonly maxLagSeqs: number;
   private readonly resyncAfterSeqs: number;
   private readonly open = new Map<number, OpenBlock>();
@@ -79,9 +87,13 @@ export class MuseEegZipper {
 
   constructor(options: MuseEegZipperOptions = {}) {
     this.channelCount = options.channelCount ?? 4;
+    this.samplesPerPacket = options.samplesPerPacket ?? MUSE_EEG_SAMPLES_PER_PACKET;
+    this.packetPeriodUs = options.packetPeriodUs ?? MUSE_EEG_PACKET_PERIOD_US;
     this.maxLagSeqs = options.maxLagSeqs ?? 8;
     this.resyncAfterSeqs = options.resyncAfterSeqs ?? 256;
-    if (this.channelCount !== 4 && this.channelCount !== 5) throw new RangeError(`channelCount ${this.channelCount}`);
+    if (!Number.isInteger(this.channelCount) || this.channelCount < 1 || this.channelCount > 8) throw new RangeError(`channelCount ${this.channelCount}`);
+    if (!Number.isInteger(this.samplesPerPacket) || this.samplesPerPacket < 1) throw new RangeError(`samplesPerPacket ${this.samplesPerPacket}`);
+    if (!(this.packetPeriodUs > 0)) throw new RangeError(`packetPeriodUs ${this.packetPeriodUs}`);
     if (!Number.isInteger(this.maxLagSeqs) || this.maxLagSeqs < 1 || this.maxLagSeqs > 1024) {
       throw new RangeError(`maxLagSeqs ${this.maxLagSeqs}`);
     }
@@ -113,7 +125,7 @@ export class MuseEegZipper {
     const { channel, seq, samplesUv } = packet;
     if (!Number.isInteger(channel) || channel < 0 || channel >= this.channelCount) throw new RangeError(`channel ${channel}`);
     if (!Number.isInteger(seq) || seq < 0 || seq >= MUSE_SEQ_MODULO) throw new RangeError(`seq ${seq}`);
-    if (samplesUv.length !== MUSE_EEG_SAMPLES_PER_PACKET) throw new RangeError(`${samplesUv.length} samples`);
+    if (samplesUv.length !== this.samplesPerPacket) throw new RangeError(`${samplesUv.length} samples`);
 
     const out: MuseEegBlock[] = [];
     let index = this.unwrap(seq);
@@ -219,7 +231,7 @@ export class MuseEegZipper {
       if (s !== null) return s;
       missingChannelMask |= 1 << c;
       this.counters.lostPackets[c]++;
-      return new Float32Array(MUSE_EEG_SAMPLES_PER_PACKET).fill(NaN);
+      return new Float32Array(this.samplesPerPacket).fill(NaN);
     });
     if (missingChannelMask === 0) this.counters.blocksComplete++;
     else this.counters.blocksPartial++;
@@ -228,8 +240,8 @@ export class MuseEegZipper {
     return {
       seq: block.seq,
       seqIndex: index,
-      firstSampleIndex: index * MUSE_EEG_SAMPLES_PER_PACKET,
-      tDeviceUs: index * MUSE_EEG_PACKET_PERIOD_US,
+      firstSampleIndex: index * this.samplesPerPacket,
+      tDeviceUs: index * this.packetPeriodUs,
       samplesUv,
       missingChannelMask,
       discontinuity,

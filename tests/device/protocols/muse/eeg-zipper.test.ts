@@ -200,4 +200,17 @@ test('fuzz: random channels/sequences/duplicates never throw, stay bounded, emit
   );
 });
 
+test('PPG layout: 3 channels of 6 samples, 93.75 ms per packet; wrong sizes refused', () => {
+  const z = new MuseEegZipper({ channelCount: 3, samplesPerPacket: 6, packetPeriodUs: 93_750, maxLagSeqs: 2 });
+  const out: MuseEegBlock[] = [];
+  for (let seq = 0; seq < 6; seq++) for (let c = 0; c < 3; c++) out.push(...z.push({ channel: c, seq, samplesUv: [seq, seq, seq, seq, seq, c] }));
+  out.push(...z.flush());
+  assert.equal(out.map((b) => b.seqIndex), [0, 1, 2, 3, 4, 5]);
+  assert.equal(out.map((b) => b.firstSampleIndex), [0, 6, 12, 18, 24, 30]);
+  assert.equal(out.map((b) => b.tDeviceUs), [0, 93_750, 187_500, 281_250, 375_000, 468_750]);
+  assert.equal(Array.from(out[2].samplesUv[1]), [2, 2, 2, 2, 2, 1]);
+  assert.throws(() => z.push({ channel: 0, seq: 6, samplesUv: new Array<number>(12).fill(0) }), RangeError);
+  assert.throws(() => z.push({ channel: 3, seq: 6, samplesUv: new Array<number>(6).fill(0) }), RangeError);
+});
+
 test.run();

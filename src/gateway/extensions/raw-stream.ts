@@ -1,12 +1,13 @@
-// Raw EEG batches on `<device>/eeg/raw`: for every device whose config has `eegRaw.enabled`, the
-// `eeg` blocks it produces (by stream type, never by kind) are batched and published every
-// `publishIntervalS`. Batches are contiguous on the device's sample index: samples the link lost
+// Raw sample batches: `<device>/eeg/raw` for every device whose config has `eegRaw.enabled`, and
+// `<device>/ppg/raw` for `ppgRaw.enabled`. The blocks of that stream type (never by kind) are
+// batched and published every `publishIntervalS`. Batches are contiguous on the device's sample index: samples the link lost
 // are null (and counted), so consumers never have to guess where a batch sits. The buffer is
 // bounded: while no seq can be had (a failing sequence file), the oldest samples are dropped and
-// counted. EEG analysis (bands, models) is a separate extension; this one only forwards.
+// counted. Analysis (EEG bands, models) is a separate extension; this one only forwards.
 import { RateLimitedLog } from '../../common/rate-limited-log.js';
+import type { TopicRef } from '../../mqtt/api.js';
 import type { SequenceCounter } from '../../mqtt/sequence.js';
-import type { SampleBlock } from '../../streaming/types.js';
+import type { SampleBlock, StreamKind } from '../../streaming/types.js';
 import type { Extension, ExtensionContext } from '../context.js';
 
 /** Longest stretch kept unpublished, s: beyond it the oldest samples are dropped. */
@@ -33,13 +34,44 @@ interface DeviceBatch {
   nextT0Us: number;
   /** Samples per channel dropped from the oldest end since the last batch. */
   dropped: number;
+  /**
+   * The newest block's first sample on the gateway clock, and its sample index. A batch's gateway
+   * time is taken from its newest block: the clock estimate improves as blocks arrive (most in the
+   * first seconds), and one batch must sit on one mapping.
+   */
+  newestGatewayMs: number | undefined;
+  newestIndex: number;
 }
 
-export function eegRawExtension(ctx: ExtensionContext): Extension {
+/** One raw stream: which blocks, which device setting turns it on, which topic. */
+interface RawStreamSpec {
+  name: string;
+  stream: StreamKind;
+  settings(device: ExtensionContext['config']['devices'][number]): { enabled: boolean; publishIntervalS: number } | undefined;
+  topic(deviceId: string): TopicRef<'<deviceId>/eeg/raw' | '<deviceId>/ppg/raw'>;
+}
+
+export const eegRawExtension = (ctx: ExtensionContext): Extension =>
+  rawStreamExtension(ctx, {
+    name: 'eeg-raw',
+    stream: 'eeg',
+    settings: (device) => ('eegRaw' in device ? device.eegRaw : undefined),
+    topic: (id) => ctx.topics.eegRaw(id),
+  });
+
+export const ppgRawExtension = (ctx: ExtensionContext): Extension =>
+  rawStreamExtension(ctx, {
+    name: 'ppg-raw',
+    stream: 'ppg',
+    settings: (device) => ('ppgRaw' in device ? device.ppgRaw : undefined),
+    topic: (id) => ctx.topics.ppgRaw(id),
+  });
+
+function rawStreamExtension(ctx: ExtensionContext, spec: RawStreamSpec): Extension {
   const batches = new Map<string, DeviceBatch>();
   const timers: NodeJS.Timeout[] = [];
   const offs: Array<() => void> = [];
-  const log = ctx.log.child('eeg-raw');
+  const log = ctx.log.child(spec.name);
   const warnings = new RateLimitedLog(log);
 
   const flush = (id: string, b: DeviceBatch): void => {
@@ -49,7 +81,7 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
       seq = b.seq.next();
     } catch (err) {
       // The buffer stays (bounded by maxSamples); the next interval tries again.
-      warnings.warn(`${id}/seq`, `${id}: no durable seq for ${b.seq.key} (${(err as Error).message}); raw EEG waits`);
+      warnings.warn(`${id}/seq`, `${id}: no durable seq for ${b.seq.key} (${(err as Error).message}); raw ${spec.stream} waits`);
       return;
     }
     let samplesLost = 0;
@@ -67,12 +99,14 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
       return out;
     });
     const first = b.chunks[0];
-    ctx.publisher.publish(ctx.topics.eegRaw(id), {
+    const gatewayT0Ms = b.newestGatewayMs === undefined ? undefined : b.newestGatewayMs - ((b.newestIndex - first.firstSampleIndex) * 1000) / b.sampleRateHz;
+    ctx.publisher.publish(spec.topic(id), {
       seq,
       t: Date.now(),
       sampleRateHz: b.sampleRateHz,
       channels: b.channels,
       t0Us: Math.round(first.t0Us),
+      ...(gatewayT0Ms !== undefined ? { gatewayT0Ms: Math.round(gatewayT0Ms * 10) / 10 } : {}),
       firstSampleIndex: first.firstSampleIndex,
       values,
       samplesLost,
@@ -121,6 +155,7 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
       b.channels = [...block.channels];
       b.maxSamples = Math.ceil(maxBufferS * block.sampleRateHz);
       b.nextIndex = undefined;
+      b.newestGatewayMs = undefined;
     }
     if (b.nextIndex !== undefined && block.firstSampleIndex !== b.nextIndex) {
       const gap = block.firstSampleIndex - b.nextIndex;
@@ -141,15 +176,20 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
       }
     }
     push(b, { firstSampleIndex: block.firstSampleIndex, t0Us: block.t0Us, values: block.values });
+    if (block.gatewayT0Ms !== undefined) {
+      b.newestGatewayMs = block.gatewayT0Ms;
+      b.newestIndex = block.firstSampleIndex;
+    }
   };
 
   return {
-    name: 'eeg-raw',
+    name: spec.name,
     start() {
       for (const device of ctx.config.devices) {
-        if (!device.enabled || !('eegRaw' in device) || !device.eegRaw.enabled) continue;
+        const settings = spec.settings(device);
+        if (!device.enabled || !settings?.enabled) continue;
         const b: DeviceBatch = {
-          seq: ctx.sequence(`${device.id}/eeg/raw`),
+          seq: ctx.sequence(`${device.id}/${spec.stream}/raw`),
           layoutKey: '',
           sampleRateHz: 0,
           channels: [],
@@ -159,9 +199,11 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
           nextIndex: undefined,
           nextT0Us: 0,
           dropped: 0,
+          newestGatewayMs: undefined,
+          newestIndex: 0,
         };
         batches.set(device.id, b);
-        const timer = setInterval(() => flush(device.id, b), device.eegRaw.publishIntervalS * 1000);
+        const timer = setInterval(() => flush(device.id, b), settings.publishIntervalS * 1000);
         timer.unref();
         timers.push(timer);
       }
@@ -169,7 +211,7 @@ export function eegRawExtension(ctx: ExtensionContext): Extension {
       offs.push(
         ctx.bus.on('device:block', ({ deviceId, block }) => {
           const b = batches.get(deviceId);
-          if (b && block.stream === 'eeg') onBlock(deviceId, b, block);
+          if (b && block.stream === spec.stream) onBlock(deviceId, b, block);
         }),
       );
     },

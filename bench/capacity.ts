@@ -1,0 +1,159 @@
+// Capacity of the whole gateway: the real daemon (`bin/weargate.js run`, its own process) reading
+// simulated garments over pseudo-terminals — decoding, assembling, R-peak detection, HR/HRV, the
+// SQLite outbox, MQTT to a broker in this process — at real time. Reports the daemon's CPU (from
+// /proc, so the simulators in this process are not counted), whether it kept up (frames the daemon
+// decoded vs frames written), and its RSS for 10 and for 100 devices.
+// Usage: npm run bench -- capacity   (WG_BENCH_CAPACITY=200 garments in the CPU run, WG_BENCH_CAPACITY_S=60)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'mqtt';
+import { SimulatedGarment } from '../hardware/garment-sim.js';
+import { syntheticSource } from '../hardware/signals/source.js';
+import type { BridgeHealth } from '../src/mqtt/api.js';
+import { EmbeddedBroker } from '../src/mqtt/broker.js';
+
+const clockTicksPerS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+const cpuGarments = Number(process.env.WG_BENCH_CAPACITY ?? 200);
+const measureS = Number(process.env.WG_BENCH_CAPACITY_S ?? 60);
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerS;
+}
+
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Fleet {
+  daemon: ChildProcess;
+  garments: SimulatedGarment[];
+  health(): BridgeHealth | undefined;
+  /** Frames the simulators had written when the newest health arrived. */
+  writtenAtHealth(): number;
+  results(): number;
+  stop(): Promise<void>;
+}
+
+async function startFleet(broker: EmbeddedBroker, count: number, name: string): Promise<Fleet> {
+  const dir = mkdtempSync(join(tmpdir(), `wg-bench-cap-${name}-`));
+  mkdirSync(join(dir, 'tty'));
+  const garments: SimulatedGarment[] = [];
+  const devices: Record<string, unknown>[] = [];
+  for (let i = 0; i < count; i++) {
+    const linkPath = join(dir, 'tty', `g${i}`);
+    const garment = new SimulatedGarment({
+      deviceId: 1000 + i,
+      sampleRateHz: 250,
+      samplesPerFrame: 25,
+      microvoltsPerCount: 0.5,
+      source: syntheticSource({ sampleRateHz: 250, heartRateBpm: 55 + (i % 50), noiseMicrovolts: 15, seed: i + 1 }),
+      linkPath,
+    });
+    garment.start();
+    garments.push(garment);
+    devices.push({ id: `g${i}`, kind: 'garment', transport: { type: 'serial', path: linkPath, baudRate: 115200 } });
+  }
+  const gatewayId = `bench-${name}`;
+  const configPath = join(dir, 'config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({ version: 1, gatewayId, dataDir: join(dir, 'state'), logLevel: 'warn', mqtt: { url: broker.url }, health: { intervalS: 5 }, statusLine: { enabled: false }, devices }),
+  );
+  const base = `weargate/${gatewayId}`;
+  let lastHealth: BridgeHealth | undefined;
+  let results = 0;
+  let writtenAtHealth = 0;
+  const sub = connect(broker.url, { reconnectPeriod: 0 });
+  await new Promise<void>((resolve, reject) => sub.once('connect', () => resolve()).once('error', reject));
+  await sub.subscribeAsync(`${base}/#`);
+  sub.on('message', (topic, payload) => {
+    if (topic === `${base}/bridge/health`) {
+      lastHealth = JSON.parse(payload.toString()) as BridgeHealth;
+      writtenAtHealth = garments.reduce((n, g) => n + g.stats.framesWritten, 0);
+    }
+    else if (topic.endsWith('/ecg/beats') || topic.endsWith('/ecg/hr')) results++;
+  });
+  const bin = new URL('../bin/weargate.js', import.meta.url).pathname;
+  const daemon = spawn(process.execPath, [bin, 'run', '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  daemon.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  daemon.once('exit', (code) => {
+    if (code !== 0 && code !== null) console.error(`daemon ${name} exited ${code}: ${stderr}`);
+  });
+  return {
+    daemon,
+    garments,
+    health: () => lastHealth,
+    writtenAtHealth: () => writtenAtHealth,
+    results: () => results,
+    async stop() {
+      daemon.kill('SIGTERM');
+      if (daemon.exitCode === null) await new Promise((resolve) => daemon.once('exit', resolve));
+      for (const g of garments) g.stop();
+      sub.end(true);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Frames written by the simulators vs decoded by the daemon (bridge/health). */
+function keptUp(fleet: Fleet): { written: number; decoded: number; behindS: number; connected: number } {
+  const health = fleet.health();
+  const written = fleet.writtenAtHealth();
+  const devices = Object.values(health?.devices ?? {});
+  const decoded = devices.reduce((n, d) => n + d.framesOk, 0);
+  const connected = devices.filter((d) => d.connected).length;
+  // Compared at the moment the health arrived; frames are 0.1 s each, per device.
+  return { written, decoded, behindS: (written - decoded) / 10 / fleet.garments.length, connected };
+}
+
+export async function run(): Promise<void> {
+  const broker = new EmbeddedBroker();
+  await broker.start();
+  console.log(`load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')} (the numbers need a quiet machine)`);
+  try {
+    const rss: Record<number, number> = {};
+    for (const count of [10, 100]) {
+      const fleet = await startFleet(broker, count, `rss${count}`);
+      try {
+        await sleep(40_000);
+        rss[count] = rssMb(fleet.daemon.pid!);
+        const k = keptUp(fleet);
+        console.log(`${String(count).padStart(3)} garments at real time: daemon RSS ${rss[count].toFixed(1)} MB after 40 s, ${k.connected}/${count} connected, ${fleet.results()} results`);
+      } finally {
+        await fleet.stop();
+      }
+    }
+    console.log(`RSS per added device (10 -> 100): ${(((rss[100] ?? 0) - (rss[10] ?? 0)) / 90).toFixed(2)} MB (target < 1 MB)`);
+
+    const fleet = await startFleet(broker, cpuGarments, `cpu${cpuGarments}`);
+    try {
+      await sleep(30_000);
+      const pid = fleet.daemon.pid!;
+      const before = { cpu: cpuSeconds(pid), t: performance.now(), results: fleet.results() };
+      await sleep(measureS * 1000);
+      const wallS = (performance.now() - before.t) / 1000;
+      const cpuPct = (100 * (cpuSeconds(pid) - before.cpu)) / wallS;
+      const k = keptUp(fleet);
+      const resultsPerS = (fleet.results() - before.results) / wallS;
+      console.log(
+        `${cpuGarments} garments (250 Hz ECG, R-peaks, HR/HRV, outbox, MQTT) at real time: daemon CPU ${cpuPct.toFixed(1)} % of one core ` +
+          `(${(cpuPct / cpuGarments).toFixed(3)} % per device), RSS ${rssMb(pid).toFixed(0)} MB, ${k.connected}/${cpuGarments} connected, ` +
+          `${resultsPerS.toFixed(1)} results/s, decoded ${k.decoded} of ${k.written} frames written (behind by ${k.behindS.toFixed(2)} s per device when the last health was published)`,
+      );
+      console.log(k.behindS < 1 ? 'kept up: yes' : `kept up: NO — the daemon fell ${k.behindS.toFixed(1)} s behind (load average ${loadavg()[0]!.toFixed(1)}: other processes may have starved it; rerun on a quiet machine)`);
+      console.log(`one core at 100 % would carry about ${Math.floor((100 * cpuGarments) / cpuPct)} such garments (linear estimate from this run)`);
+    } finally {
+      await fleet.stop();
+    }
+  } finally {
+    await broker.stop();
+  }
+}
