@@ -1,12 +1,12 @@
 // The ad8232-firmata device kind: a serial transport, the Firmata session, one ECG stream.
 import { SerialTransport } from '../../transports/serial.js';
 import type { DeviceKind } from '../kind.js';
-import { Ad8232FirmataSession } from './session.js';
+import { Ad8232FirmataSession, firmataIntervalMs } from './session.js';
 import type { Ad8232FirmataConfig } from './schema.js';
 
 export const kind: DeviceKind<Ad8232FirmataConfig> = {
   kind: 'ad8232-firmata',
-  streams: (config) => [{ stream: 'ecg', sampleRateHz: config.sampleRateHz, channels: ['ECG'], unit: 'uV' }],
+  streams: (config) => [{ stream: 'ecg', sampleRateHz: 1000 / firmataIntervalMs(config.sampleRateHz), channels: ['ECG'], unit: 'uV' }],
   create(context) {
     const { config, log } = context;
     const transport = new SerialTransport({ path: config.transport.path, baudRate: config.transport.baudRate });

@@ -24,7 +24,7 @@ export const Ad8232FirmataConfig = deviceSchema('ad8232-firmata', 'AD8232 ECG fr
     },
     { additionalProperties: false, default: {} },
   ),
-  sampleRateHz: Type.Integer({ minimum: 1, maximum: 1000, default: 250, description: 'Analog sampling rate; the Firmata sampling interval is 1000 / rate ms (must divide evenly)' }),
+  sampleRateHz: Type.Integer({ minimum: 1, maximum: 1000, default: 250, description: 'Analog sampling rate; the Firmata sampling interval is whole ms, round(1000 / rate) (250 Hz: 4 ms; other rates are rounded to 1000 / whole ms)' }),
   adc: Type.Object(
     {
       bits: Type.Integer({ minimum: 8, maximum: 16, default: 10, description: 'ADC resolution (ATmega328P: 10)' }),

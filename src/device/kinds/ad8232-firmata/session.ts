@@ -59,10 +59,17 @@ interface SessionStats {
   writeErrors: number;
 }
 
+/** The Firmata sampling interval for a rate: whole milliseconds, 1 .. 16383 (two 7-bit bytes). */
+export function firmataIntervalMs(sampleRateHz: number): number {
+  return Math.min(0x3fff, Math.max(1, Math.round(1000 / sampleRateHz)));
+}
+
 export class Ad8232FirmataSession {
   private readonly supervisor: LinkSupervisor;
   private readonly nowMs: () => number;
+  /** Firmata's sampling interval is whole milliseconds: the rate is 1000 / interval, close to the configured one. */
   private readonly intervalMs: number;
+  readonly sampleRateHz: number;
   private readonly scale: ScaleOptions;
   private readonly blockSamples: number;
   private readonly fullScaleCounts: number;
@@ -84,7 +91,11 @@ export class Ad8232FirmataSession {
   constructor(private readonly options: Ad8232FirmataSessionOptions) {
     const { config } = options;
     this.nowMs = options.nowMs ?? (() => performance.now());
-    this.intervalMs = 1000 / config.sampleRateHz;
+    this.intervalMs = firmataIntervalMs(config.sampleRateHz);
+    this.sampleRateHz = 1000 / this.intervalMs;
+    if (this.sampleRateHz !== config.sampleRateHz) {
+      options.log.warn(`sampleRateHz ${config.sampleRateHz} is not 1000 / whole ms: sampling every ${this.intervalMs} ms (${this.sampleRateHz.toFixed(2)} Hz)`);
+    }
     this.scale = { adcBits: config.adc.bits, adcVrefV: config.adc.vref, gainX: config.frontEnd.gainX, offsetV: config.frontEnd.offsetV };
     this.fullScaleCounts = 2 ** config.adc.bits - 1;
     this.blockSamples = Math.max(1, Math.round(config.sampleRateHz / 10));
@@ -207,7 +218,7 @@ export class Ad8232FirmataSession {
     log.info(`Firmata ready: ${firmware.name ?? '?'} ${firmware.version?.major ?? '?'}.${firmware.version?.minor ?? '?'}, protocol ${io.version.major ?? '?'}.${io.version.minor ?? '?'}`);
     if (config.pins.led !== null) conn.led = new five.Led({ pin: config.pins.led, board }).blink(LED_BLINK_PERIOD_MS);
     // firmata.js's setSamplingInterval clamps to >= 10 ms; 4 ms (250 Hz) needs the raw sysex.
-    const ms = Math.round(this.intervalMs);
+    const ms = this.intervalMs;
     io.sysexCommand([SYSEX_SAMPLING_INTERVAL, ms & 0x7f, (ms >> 7) & 0x7f]);
     const lead = (which: 'plus' | 'minus') => (value: number) => this.onLeadPin(which, value === 1);
     io.pinMode(config.pins.loPlus, io.MODES.INPUT);
@@ -282,7 +293,7 @@ export class Ad8232FirmataSession {
     if (now - this.lastRateCheckMs < 10_000) return;
     this.lastRateCheckMs = now;
     const measured = this.rate.rateHz();
-    const nominal = this.options.config.sampleRateHz;
+    const nominal = this.sampleRateHz;
     if (measured !== null && Math.abs(measured - nominal) > nominal * RATE_TOLERANCE) {
       this.warnings.warn('rate', `samples arrive at ${measured.toFixed(1)} Hz, configured ${nominal} Hz (board busy, baud rate, or another sampling interval?)`);
     }
@@ -299,7 +310,7 @@ export class Ad8232FirmataSession {
     const block: SampleBlock = {
       deviceId: this.options.deviceId,
       stream: 'ecg',
-      sampleRateHz: this.options.config.sampleRateHz,
+      sampleRateHz: this.sampleRateHz,
       channels: ['ECG'],
       t0Us: Math.round(first * this.intervalMs * 1000),
       firstSampleIndex: first,
