@@ -3,19 +3,23 @@
 // SQLite outbox, MQTT to a broker in this process — at real time. Reports the daemon's CPU (from
 // /proc, so the simulators in this process are not counted), whether it kept up (frames the daemon
 // decoded vs frames written), and its RSS for 10 and for 100 devices.
-// Usage: npm run bench -- capacity   (WG_BENCH_CAPACITY=200 garments in the CPU run, WG_BENCH_CAPACITY_S=60)
+// Usage: npm run bench -- capacity   (WG_BENCH_CAPACITY=200 garments and WG_BENCH_CAPACITY_EEG=20 Cyton caps
+// in the CPU run, WG_BENCH_CAPACITY_S=60 s measured)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
 import { SimulatedGarment } from '../hardware/garment-sim.js';
+import { SimulatedCyton } from '../hardware/openbci/cyton-sim.js';
+import { syntheticEegSource } from '../hardware/signals/eeg.js';
 import { syntheticSource } from '../hardware/signals/source.js';
 import type { BridgeHealth } from '../src/mqtt/api.js';
 import { EmbeddedBroker } from '../src/mqtt/broker.js';
 
 const clockTicksPerS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 const cpuGarments = Number(process.env.WG_BENCH_CAPACITY ?? 200);
+const cpuCaps = Number(process.env.WG_BENCH_CAPACITY_EEG ?? 20);
 const measureS = Number(process.env.WG_BENCH_CAPACITY_S ?? 60);
 
 function cpuSeconds(pid: number): number {
@@ -34,14 +38,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Fleet {
   daemon: ChildProcess;
   garments: SimulatedGarment[];
+  caps: SimulatedCyton[];
   health(): BridgeHealth | undefined;
   /** Frames the simulators had written when the newest health arrived. */
   writtenAtHealth(): number;
   results(): number;
+  eegBatches(): number;
   stop(): Promise<void>;
 }
 
-async function startFleet(broker: EmbeddedBroker, count: number, name: string): Promise<Fleet> {
+async function startFleet(broker: EmbeddedBroker, count: number, name: string, capCount = 0): Promise<Fleet> {
   const dir = mkdtempSync(join(tmpdir(), `wg-bench-cap-${name}-`));
   mkdirSync(join(dir, 'tty'));
   const garments: SimulatedGarment[] = [];
@@ -60,6 +66,16 @@ async function startFleet(broker: EmbeddedBroker, count: number, name: string): 
     garments.push(garment);
     devices.push({ id: `g${i}`, kind: 'garment', transport: { type: 'serial', path: linkPath, baudRate: 115200 } });
   }
+  // OpenBCI Cyton caps: 8 channels at 250 Hz, raw EEG published once a second.
+  const caps: SimulatedCyton[] = [];
+  for (let i = 0; i < capCount; i++) {
+    const linkPath = join(dir, 'tty', `cap${i}`);
+    const channels = ['Fp1', 'Fp2', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2'];
+    const cap = new SimulatedCyton({ linkPath, daisy: false, seed: 500 + i, makeSource: (sampleRateHz) => syntheticEegSource({ sampleRateHz, channels, seed: 500 + i }) });
+    await cap.start();
+    caps.push(cap);
+    devices.push({ id: `cap${i}`, kind: 'cyton', transport: { type: 'serial', path: linkPath, baudRate: 115200 }, eegRaw: { enabled: true, publishIntervalS: 1 } });
+  }
   const gatewayId = `bench-${name}`;
   const configPath = join(dir, 'config.json');
   writeFileSync(
@@ -70,6 +86,7 @@ async function startFleet(broker: EmbeddedBroker, count: number, name: string): 
   let lastHealth: BridgeHealth | undefined;
   let results = 0;
   let writtenAtHealth = 0;
+  let eegBatches = 0;
   const sub = connect(broker.url, { reconnectPeriod: 0 });
   await new Promise<void>((resolve, reject) => sub.once('connect', () => resolve()).once('error', reject));
   await sub.subscribeAsync(`${base}/#`);
@@ -79,6 +96,7 @@ async function startFleet(broker: EmbeddedBroker, count: number, name: string): 
       writtenAtHealth = garments.reduce((n, g) => n + g.stats.framesWritten, 0);
     }
     else if (topic.endsWith('/ecg/beats') || topic.endsWith('/ecg/hr')) results++;
+    else if (topic.endsWith('/eeg/raw')) eegBatches++;
   });
   const bin = new URL('../bin/weargate.js', import.meta.url).pathname;
   const daemon = spawn(process.execPath, [bin, 'run', '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -93,10 +111,13 @@ async function startFleet(broker: EmbeddedBroker, count: number, name: string): 
     health: () => lastHealth,
     writtenAtHealth: () => writtenAtHealth,
     results: () => results,
+    eegBatches: () => eegBatches,
+    caps,
     async stop() {
       daemon.kill('SIGTERM');
       if (daemon.exitCode === null) await new Promise((resolve) => daemon.once('exit', resolve));
       for (const g of garments) g.stop();
+      for (const c of caps) c.stop();
       sub.end(true);
       rmSync(dir, { recursive: true, force: true });
     },
@@ -107,9 +128,11 @@ async function startFleet(broker: EmbeddedBroker, count: number, name: string): 
 function keptUp(fleet: Fleet): { written: number; decoded: number; behindS: number; connected: number } {
   const health = fleet.health();
   const written = fleet.writtenAtHealth();
-  const devices = Object.values(health?.devices ?? {});
+  const devices = Object.entries(health?.devices ?? {})
+    .filter(([id]) => id.startsWith('g'))
+    .map(([, d]) => d);
   const decoded = devices.reduce((n, d) => n + d.framesOk, 0);
-  const connected = devices.filter((d) => d.connected).length;
+  const connected = Object.values(health?.devices ?? {}).filter((d) => d.connected).length;
   // Compared at the moment the health arrived; frames are 0.1 s each, per device.
   return { written, decoded, behindS: (written - decoded) / 10 / fleet.garments.length, connected };
 }
@@ -133,23 +156,26 @@ export async function run(): Promise<void> {
     }
     console.log(`RSS per added device (10 -> 100): ${(((rss[100] ?? 0) - (rss[10] ?? 0)) / 90).toFixed(2)} MB (target < 1 MB)`);
 
-    const fleet = await startFleet(broker, cpuGarments, `cpu${cpuGarments}`);
+    const fleet = await startFleet(broker, cpuGarments, `cpu${cpuGarments}`, cpuCaps);
     try {
       await sleep(30_000);
       const pid = fleet.daemon.pid!;
-      const before = { cpu: cpuSeconds(pid), t: performance.now(), results: fleet.results() };
+      const before = { cpu: cpuSeconds(pid), t: performance.now(), results: fleet.results(), eeg: fleet.eegBatches() };
       await sleep(measureS * 1000);
       const wallS = (performance.now() - before.t) / 1000;
       const cpuPct = (100 * (cpuSeconds(pid) - before.cpu)) / wallS;
       const k = keptUp(fleet);
       const resultsPerS = (fleet.results() - before.results) / wallS;
+      const eegPerS = (fleet.eegBatches() - before.eeg) / wallS;
+      const total = cpuGarments + cpuCaps;
       console.log(
-        `${cpuGarments} garments (250 Hz ECG, R-peaks, HR/HRV, outbox, MQTT) at real time: daemon CPU ${cpuPct.toFixed(1)} % of one core ` +
-          `(${(cpuPct / cpuGarments).toFixed(3)} % per device), RSS ${rssMb(pid).toFixed(0)} MB, ${k.connected}/${cpuGarments} connected, ` +
-          `${resultsPerS.toFixed(1)} results/s, decoded ${k.decoded} of ${k.written} frames written (behind by ${k.behindS.toFixed(2)} s per device when the last health was published)`,
+        `${cpuGarments} garments (250 Hz ECG, R-peaks, HR/HRV, outbox, MQTT) + ${cpuCaps} Cyton caps (8 ch 250 Hz EEG, raw batches) at real time: ` +
+          `daemon CPU ${cpuPct.toFixed(1)} % of one core (${(cpuPct / total).toFixed(3)} % per device), RSS ${rssMb(pid).toFixed(0)} MB, ${k.connected}/${total} connected, ` +
+          `${resultsPerS.toFixed(1)} ECG results/s, ${eegPerS.toFixed(1)} EEG batches/s (expected ${cpuCaps}), garment frames decoded ${k.decoded} of ${k.written} frames written (behind by ${k.behindS.toFixed(2)} s per device when the last health was published)`,
       );
       console.log(k.behindS < 1 ? 'kept up: yes' : `kept up: NO — the daemon fell ${k.behindS.toFixed(1)} s behind (load average ${loadavg()[0]!.toFixed(1)}: other processes may have starved it; rerun on a quiet machine)`);
-      console.log(`one core at 100 % would carry about ${Math.floor((100 * cpuGarments) / cpuPct)} such garments (linear estimate from this run)`);
+      console.log(`one core at 100 % would carry about ${((100 * total) / cpuPct).toFixed(0)} devices of this mix (linear estimate from this run)`);
+      if (eegPerS < cpuCaps * 0.9) console.log(`EEG kept up: NO (${eegPerS.toFixed(1)} batches/s of ${cpuCaps})`);
     } finally {
       await fleet.stop();
     }

@@ -47,6 +47,37 @@ export const GarmentSimulatorConfig = Type.Object(
   { additionalProperties: false },
 );
 
+const EegSourceConfig = Type.Union([
+  Type.Object(
+    {
+      type: Type.Literal('synthetic'),
+      seed: Type.Integer({ default: 1 }),
+      alphaUv: Type.Number({ minimum: 0, maximum: 1000, default: 20 }),
+      lineNoiseUv: Type.Number({ minimum: 0, maximum: 1000, default: 4 }),
+    },
+    { additionalProperties: false, description: 'Synthetic EEG (hardware/signals/eeg.ts): alpha, theta, blinks, 50 Hz' },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('edf'),
+      file: Type.String({ description: 'EDF file, e.g. ../hardware/data/eegmat-excerpt/Subject00_1-8ch-60s.edf' }),
+      labels: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 16, description: 'Signals to replay (default: the first ones); fewer than the channels repeat' })),
+    },
+    { additionalProperties: false, description: 'Replay of EDF signals, resampled to the board rate, looped' },
+  ),
+]);
+
+export const CytonSimulatorConfig = Type.Object(
+  {
+    kind: Type.Literal('cyton'),
+    link: PtyLink,
+    daisy: Type.Boolean({ default: false, description: 'A Daisy module on the board (16 channels at 125 Hz)' }),
+    seed: Type.Integer({ default: 1 }),
+    source: EegSourceConfig,
+  },
+  { additionalProperties: false },
+);
+
 /** A scripted fault or event of the Firmata simulator, at `atS` seconds after start (repeating every `repeatS`). */
 const FirmataScriptEvent = Type.Object(
   {
@@ -77,15 +108,17 @@ export const FirmataAd8232SimulatorConfig = Type.Object(
   { additionalProperties: false, description: 'Arduino Nano with StandardFirmata and an AD8232 breakout' },
 );
 
-/** Simulators by kind: add a member here and in `simulatorSchemas`, and a case in simulators.ts. */
-export const SimulatorConfig = Type.Union([GarmentSimulatorConfig, FirmataAd8232SimulatorConfig]);
+/** A simulated device: the union of the simulator kinds, discriminated on `kind` (add a member here, in `simulatorSchemas`, and a case in simulators.ts). */
+export const SimulatorConfig = Type.Union([GarmentSimulatorConfig, CytonSimulatorConfig, FirmataAd8232SimulatorConfig]);
 
 export type GarmentSimulatorConfig = Static<typeof GarmentSimulatorConfig>;
+export type CytonSimulatorConfig = Static<typeof CytonSimulatorConfig>;
 export type FirmataAd8232SimulatorConfig = Static<typeof FirmataAd8232SimulatorConfig>;
 export type SimulatorConfig = Static<typeof SimulatorConfig>;
 
 const simulatorSchemas: Record<SimulatorConfig['kind'], TObject> = {
   garment: GarmentSimulatorConfig,
+  cyton: CytonSimulatorConfig,
   'ad8232-firmata': FirmataAd8232SimulatorConfig,
 };
 
@@ -96,7 +129,7 @@ export function validateSimulators(doc: unknown, baseDir: string): SimulatorConf
   const problems: string[] = [];
   const list = items.map((item: unknown, i) => {
     const kind = typeof item === 'object' && item !== null ? (item as { kind?: unknown }).kind : undefined;
-    const schema = typeof kind === 'string' ? simulatorSchemas[kind as SimulatorConfig['kind']] : undefined;
+    const schema = typeof kind === 'string' && Object.hasOwn(simulatorSchemas, kind) ? simulatorSchemas[kind as SimulatorConfig['kind']] : undefined;
     if (!schema) {
       problems.push(`simulators.${i}.kind: expected one of ${Object.keys(simulatorSchemas).join(', ')}`);
       return item;
@@ -107,11 +140,11 @@ export function validateSimulators(doc: unknown, baseDir: string): SimulatorConf
   });
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  return (list as SimulatorConfig[]).map((s) => ({
-    ...s,
-    link: { ...s.link, path: abs(s.link.path) },
-    source: s.source.type === 'wfdb' ? { ...s.source, record: abs(s.source.record) } : s.source,
-  }));
+  return (list as SimulatorConfig[]).map((s): SimulatorConfig => {
+    const link = { ...s.link, path: abs(s.link.path) };
+    if (s.kind === 'cyton') return { ...s, link, source: s.source.type === 'edf' ? { ...s.source, file: abs(s.source.file) } : s.source };
+    return { ...s, link, source: s.source.type === 'wfdb' ? { ...s.source, record: abs(s.source.record) } : s.source };
+  });
 }
 
 export function isGarmentSimulator(config: SimulatorConfig): config is GarmentSimulatorConfig {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect } from 'mqtt';
-import { isGarmentSimulator, validateSimulators } from '../hardware/sim-config.js';
+import { validateSimulators } from '../hardware/sim-config.js';
 import { createSimulatedGarment } from '../hardware/simulators.js';
 import { SmallDisk } from '../hardware/soak/disk.js';
 import { FaultRunner } from '../hardware/soak/faults.js';
@@ -65,7 +65,7 @@ const sims = validateSimulators(
   devices.map((d) => ({ kind: 'garment', link: { type: 'pty', path: join(dir, 'tty', d.id) }, sampleRateHz: 250, ...d.sim })),
   dir,
 );
-const garments = await Promise.all(sims.filter(isGarmentSimulator).map((s) => createSimulatedGarment(s, speed)));
+const garments = await Promise.all(sims.flatMap((s) => (s.kind === 'garment' ? [createSimulatedGarment(s, speed)] : [])));
 const configPath = join(dir, 'gateway.json');
 writeFileSync(
   configPath,

@@ -46,6 +46,7 @@ export class Controller {
   private readonly running: Extension[] = [];
   private context: ExtensionContext | undefined;
   private stopping = false;
+  private stopped: Promise<void> | undefined;
   readonly bus: EventBus<GatewayEvents>;
 
   constructor(private readonly options: ControllerOptions) {
@@ -170,7 +171,13 @@ export class Controller {
     log.info(`weargate ${gatewayVersion} running as '${config.gatewayId}' with ${config.devices.length} device(s)`);
   }
 
-  async stop(): Promise<void> {
+  /** Stops everything once: a second call (a signal during a failed start) waits for the first. */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopOnce();
+    return this.stopped;
+  }
+
+  private async stopOnce(): Promise<void> {
     const log = this.options.log;
     this.stopping = true;
     for (const extension of this.running.reverse()) {

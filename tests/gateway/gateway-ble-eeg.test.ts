@@ -121,7 +121,9 @@ if (haveDbusDaemon('gateway over BLE with EEG (node-ble, fake BlueZ)')) {
       }
       for (let i = 1; i < batches.length; i++) {
         const expectedMs = batches[i - 1].gatewayT0Ms! + (batches[i - 1].values[0].length * 1000) / 256;
-        assert.ok(Math.abs(batches[i].gatewayT0Ms! - expectedMs) < 20, `batch ${i} starts ${batches[i].gatewayT0Ms! - expectedMs} ms off where ${i - 1} ended`);
+        // The clock estimate still moves in the first seconds (by tens of ms on a loaded machine); a unit
+        // or offset error would be a whole batch (1000 ms) or more.
+        assert.ok(Math.abs(batches[i].gatewayT0Ms! - expectedMs) < 150, `batch ${i} starts ${batches[i].gatewayT0Ms! - expectedMs} ms off where ${i - 1} ended`);
       }
       for (let i = 1; i < batches.length; i++) {
         assert.is(batches[i].firstSampleIndex, batches[i - 1].firstSampleIndex + batches[i - 1].values[0].length, `batch ${i} follows ${i - 1}`);

@@ -35,8 +35,9 @@ test('no broker at start: results queue in the outbox, then drain in order when 
   try {
     await waitFor('beats computed while the broker is down', () => beatsComputed >= 8, 15_000);
     assert.is(controller.mqtt!.isConnected, false);
-    const queued = controller.mqtt!.stats().depth;
-    assert.ok(queued >= 3, `outbox depth ${queued}`);
+    // Beat batches leave every 2 s of device time: on a loaded machine the third may still be on its way.
+    await waitFor('three results queued in the outbox', () => controller.mqtt!.stats().depth >= 3, 15_000);
+    assert.is(controller.mqtt!.isConnected, false);
 
     await broker.start();
     const sub = await Subscriber.open(broker.url, ['weargate/gw-test/#']);

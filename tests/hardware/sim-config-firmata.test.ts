@@ -27,7 +27,7 @@ test('an ad8232-firmata simulator gets its defaults; problems name the entry and
     }
     return '';
   };
-  assert.match(problems([{ kind: 'cyton-x' }]), /simulators\.0\.kind: expected one of garment, ad8232-firmata/);
+  assert.match(problems([{ kind: 'cyton-x' }]), /simulators\.0\.kind: expected one of garment, cyton, ad8232-firmata/);
   const bad = problems([
     { kind: 'garment', link: { type: 'pty', path: 'a' }, source: { type: 'synthetic' } },
     { kind: 'ad8232-firmata', link: { type: 'pty', path: 'b' }, source: { type: 'synthetic' }, script: [{ atS: 1, action: 'explode' }] },

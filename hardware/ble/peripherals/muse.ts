@@ -1,10 +1,11 @@
 // A simulated Muse 2 / Muse S (classic protocol, service 0xFE8D) as a SimulatedPeripheral: it
 // answers the real length-prefixed commands (h, p21/p20/p50, d, k, s) and, while started, sends
 // the real 20-byte EEG packets per channel (12 x 12-bit samples) at 256 Hz and telemetry with the
-// battery, and with preset p50 the PPG (muse-ppg.ts). The EEG is synthetic and seeded: alpha (10 Hz, strongest on TP9/TP10), theta (6 Hz),
-// eye blinks on AF7/AF8, 50 Hz line noise and white noise, so analyses have something to find.
+// battery, and with preset p50 the PPG (muse-ppg.ts). The EEG is synthetic and seeded: alpha (10 Hz,
+// strongest on TP9/TP10), theta (6 Hz), eye blinks on AF7/AF8, 50 Hz line noise and white noise, so
+// analyses have something to find (hardware/signals/eeg.ts, shared with the Cyton simulator).
 import { SimTicker } from './sim-ticker.js';
-import { SeededRandom } from '../../../src/common/random.js';
+import { SyntheticEeg } from '../../signals/eeg.js';
 import {
   MUSE_BATTERY_COUNTS_PER_PERCENT,
   MUSE_CONTROL_UUID,
@@ -53,32 +54,32 @@ export class SimulatedMuse {
   batteryPercent: number;
   /** Sequence numbers sent (one per EEG packet set). */
   seqsSent = 0;
-  private readonly random: SeededRandom;
+  private readonly eeg: SyntheticEeg;
   private readonly speed: number;
   private seq: number;
-  private sampleIndex = 0;
   private readonly ticker: SimTicker;
   private readonly ppg: MusePpgSynth;
   private startedSeqs = 0;
   private telemetrySeq = 0;
-  private nextBlinkIndex: number;
-  private readonly o: Required<Omit<SimulatedMuseOptions, 'address' | 'name' | 'seed' | 'speed' | 'firstSeq' | 'batteryPercent' | 'ppgHeartRateBpm'>>;
 
   constructor(options: SimulatedMuseOptions) {
-    this.random = new SeededRandom(options.seed ?? 1);
     this.speed = options.speed ?? 1;
     this.ticker = new SimTicker(TICK_MS, this.speed, () => this.tick());
     this.seq = options.firstSeq ?? 0;
     this.batteryPercent = options.batteryPercent ?? 87;
-    this.o = {
-      alphaUv: options.alphaUv ?? 20,
-      thetaUv: options.thetaUv ?? 6,
-      lineNoiseUv: options.lineNoiseUv ?? 4,
-      noiseUv: options.noiseUv ?? 3,
-      blinkUv: options.blinkUv ?? 120,
-    };
+    // Alpha is posterior (strong on the temporal-parietal TP9/TP10), weaker on the frontal AF7/AF8; blinks are frontal.
+    this.eeg = new SyntheticEeg({
+      sampleRateHz: MUSE_EEG_SAMPLE_RATE_HZ,
+      seed: options.seed ?? 1,
+      alphaGain: [1, 0.35, 0.35, 1, 0.2],
+      blinkGain: [0.1, 1, 1, 0.1, 0],
+      alphaUv: options.alphaUv,
+      thetaUv: options.thetaUv,
+      lineNoiseUv: options.lineNoiseUv,
+      noiseUv: options.noiseUv,
+      blinkUv: options.blinkUv,
+    });
     this.ppg = new MusePpgSynth(options.ppgHeartRateBpm ?? 66, (options.seed ?? 1) + 1);
-    this.nextBlinkIndex = Math.round((1 + this.random.next() * 3) * MUSE_EEG_SAMPLE_RATE_HZ);
     const notify = ['notify'] as const;
     this.peripheral = new SimulatedPeripheral({
       address: options.address,
@@ -191,27 +192,6 @@ export class SimulatedMuse {
 
   /** `count` samples per channel (TP9, AF7, AF8, TP10, AUX), µV. */
   private synthesize(count: number): number[][] {
-    const out: number[][] = MUSE_EEG_CHANNELS.map(() => new Array<number>(count).fill(0));
-    // Alpha is posterior (strong on the temporal-parietal TP9/TP10), weaker on the frontal AF7/AF8.
-    const alphaGain = [1, 0.35, 0.35, 1, 0.2];
-    const blinkGain = [0.1, 1, 1, 0.1, 0];
-    const blinkSamples = Math.round(0.25 * MUSE_EEG_SAMPLE_RATE_HZ);
-    for (let i = 0; i < count; i++) {
-      const n = this.sampleIndex++;
-      const t = n / MUSE_EEG_SAMPLE_RATE_HZ;
-      const alpha = this.o.alphaUv * Math.sin(2 * Math.PI * 10 * t) * (0.8 + 0.2 * Math.sin(2 * Math.PI * 0.1 * t));
-      const theta = this.o.thetaUv * Math.sin(2 * Math.PI * 6 * t + 1);
-      const line = this.o.lineNoiseUv * Math.sin(2 * Math.PI * 50 * t);
-      let blink = 0;
-      if (n >= this.nextBlinkIndex) {
-        const k = n - this.nextBlinkIndex;
-        if (k < blinkSamples) blink = this.o.blinkUv * Math.sin((Math.PI * k) / blinkSamples);
-        else this.nextBlinkIndex = n + Math.round((2 + this.random.next() * 4) * MUSE_EEG_SAMPLE_RATE_HZ);
-      }
-      for (let c = 0; c < out.length; c++) {
-        out[c][i] = alphaGain[c] * alpha + theta + line + blinkGain[c] * blink + this.o.noiseUv * this.random.gaussian();
-      }
-    }
-    return out;
+    return this.eeg.next(count);
   }
 }

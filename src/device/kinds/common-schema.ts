@@ -53,6 +53,18 @@ export const EcgProcessing = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/**
+ * Publishing of raw EEG batches on `<device>/eeg/raw` (src/gateway/extensions/raw-stream.ts). The
+ * extension attaches to any device with these settings and takes its `eeg` blocks, whatever the kind.
+ */
+export const EegRawPublishing = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'Publish raw EEG batches on <device>/eeg/raw' }),
+    publishIntervalS: Type.Number({ minimum: 0.2, maximum: 10, default: 1, description: 'Seconds of EEG per batch (one message per interval)' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** The fields of every device plus a kind's own. */
 export function deviceSchema<Kind extends string, Fields extends TProperties>(kind: Kind, description: string, fields: Fields) {
   return Type.Object(

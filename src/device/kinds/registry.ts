@@ -9,6 +9,7 @@ import { PolarH10Config } from './polar-h10/schema.js';
 import { MuseConfig } from './muse/schema.js';
 import { GarmentBleConfig } from './garment-ble/schema.js';
 import { Ads1299Config } from './ads1299/schema.js';
+import { CytonConfig } from './cyton/schema.js';
 import { Ad8232FirmataConfig } from './ad8232-firmata/schema.js';
 
 function entry<Kind extends string, Schema extends TObject>(
@@ -26,6 +27,7 @@ export const deviceKinds = [
   entry('muse', MuseConfig, () => import('./muse/index.js')),
   entry('garment-ble', GarmentBleConfig, () => import('./garment-ble/index.js')),
   entry('ads1299', Ads1299Config, () => import('./ads1299/index.js')),
+  entry('cyton', CytonConfig, () => import('./cyton/index.js')),
   entry('ad8232-firmata', Ad8232FirmataConfig, () => import('./ad8232-firmata/index.js')),
 ] as const;
 

@@ -1,18 +1,9 @@
 // Config of a Muse 2 / Muse S headband speaking the classic protocol (service 0xFE8D) over BLE.
 import { Type, type Static } from '@sinclair/typebox';
-import { BleTransport, deviceSchema } from '../common-schema.js';
+import { BleTransport, deviceSchema, EegRawPublishing } from '../common-schema.js';
 
-/**
- * Publishing of raw EEG batches on `<device>/eeg/raw` (src/gateway/extensions/raw-stream.ts). The
- * extension attaches to any device with these settings and takes its `eeg` blocks, whatever the kind.
- */
-export const EegRawPublishing = Type.Object(
-  {
-    enabled: Type.Boolean({ default: false, description: 'Publish raw EEG batches on <device>/eeg/raw' }),
-    publishIntervalS: Type.Number({ minimum: 0.2, maximum: 10, default: 1, description: 'Seconds of EEG per batch (one message per interval)' }),
-  },
-  { additionalProperties: false, default: {} },
-);
+// EegRawPublishing moved to common-schema.ts (every EEG kind has it); re-exported for old imports.
+export { EegRawPublishing };
 
 export const MuseConfig = deviceSchema('muse', 'Muse 2 / Muse S, classic BLE protocol (service 0xFE8D)', {
   transport: BleTransport,
