@@ -1,6 +1,6 @@
 // Configuration of simulated devices (the `simulators:` section of a demo config file). Kept out of
 // the daemon's schema: simulators are test equipment, and src/ never imports hardware/.
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../src/common/errors.js';
@@ -78,24 +78,75 @@ export const CytonSimulatorConfig = Type.Object(
   { additionalProperties: false },
 );
 
-/** A simulated device: the union of the simulator kinds, discriminated on `kind`. */
-export const SimulatorConfig = Type.Union([GarmentSimulatorConfig, CytonSimulatorConfig]);
+/** A scripted fault or event of the Firmata simulator, at `atS` seconds after start (repeating every `repeatS`). */
+const FirmataScriptEvent = Type.Object(
+  {
+    atS: Type.Number({ minimum: 0 }),
+    action: Type.Union([Type.Literal('press-button'), Type.Literal('lead-off'), Type.Literal('lead-on'), Type.Literal('stall'), Type.Literal('unplug'), Type.Literal('plug'), Type.Literal('garbage')]),
+    durationMs: Type.Integer({ minimum: 1, maximum: 60_000, default: 150, description: 'Button hold or stall length' }),
+    repeatS: Type.Optional(Type.Number({ minimum: 1, description: 'Repeat the event with this period' })),
+  },
+  { additionalProperties: false },
+);
+
+export const FirmataAd8232SimulatorConfig = Type.Object(
+  {
+    kind: Type.Literal('ad8232-firmata'),
+    link: PtyLink,
+    sampleRateHz: Type.Integer({ minimum: 1, maximum: 1000, default: 250, description: 'Rate of the electrode signal (the gateway sets the sampling interval)' }),
+    frontEnd: Type.Object(
+      {
+        gainX: Type.Number({ exclusiveMinimum: 0, default: 100 }),
+        supplyV: Type.Number({ exclusiveMinimum: 0, default: 3.3, description: 'AD8232 supply; the output idles at half of it' }),
+        adcVrefV: Type.Number({ exclusiveMinimum: 0, default: 5 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    source: SignalSource,
+    script: Type.Array(FirmataScriptEvent, { default: [], maxItems: 100 }),
+  },
+  { additionalProperties: false, description: 'Arduino Nano with StandardFirmata and an AD8232 breakout' },
+);
+
+/** A simulated device: the union of the simulator kinds, discriminated on `kind` (add a member here, in `simulatorSchemas`, and a case in simulators.ts). */
+export const SimulatorConfig = Type.Union([GarmentSimulatorConfig, CytonSimulatorConfig, FirmataAd8232SimulatorConfig]);
 
 export type GarmentSimulatorConfig = Static<typeof GarmentSimulatorConfig>;
 export type CytonSimulatorConfig = Static<typeof CytonSimulatorConfig>;
+export type FirmataAd8232SimulatorConfig = Static<typeof FirmataAd8232SimulatorConfig>;
 export type SimulatorConfig = Static<typeof SimulatorConfig>;
 
-/** Validates the `simulators` list (with defaults); relative paths resolve against `baseDir`. */
+const simulatorSchemas: Record<SimulatorConfig['kind'], TObject> = {
+  garment: GarmentSimulatorConfig,
+  cyton: CytonSimulatorConfig,
+  'ad8232-firmata': FirmataAd8232SimulatorConfig,
+};
+
+/** Validates the `simulators` list (with defaults), each entry against its kind; relative paths resolve against `baseDir`. */
 export function validateSimulators(doc: unknown, baseDir: string): SimulatorConfig[] {
-  const list = Value.Default(Type.Array(SimulatorConfig), Value.Clone(doc ?? [])) as unknown;
-  const problems = [...Value.Errors(Type.Array(SimulatorConfig), list)].map(
-    (e) => `simulators${e.path.replaceAll('/', '.')}: ${e.message}`,
-  );
+  const items = Value.Clone(doc ?? []) as unknown;
+  if (!Array.isArray(items)) throw new ConfigError(['simulators: expected an array']);
+  const problems: string[] = [];
+  const list = items.map((item: unknown, i) => {
+    const kind = typeof item === 'object' && item !== null ? (item as { kind?: unknown }).kind : undefined;
+    const schema = typeof kind === 'string' && Object.hasOwn(simulatorSchemas, kind) ? simulatorSchemas[kind as SimulatorConfig['kind']] : undefined;
+    if (!schema) {
+      problems.push(`simulators.${i}.kind: expected one of ${Object.keys(simulatorSchemas).join(', ')}`);
+      return item;
+    }
+    const value = Value.Default(schema, item) as unknown;
+    for (const e of Value.Errors(schema, value)) problems.push(`simulators.${i}${e.path.replaceAll('/', '.')}: ${e.message}`);
+    return value;
+  });
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   return (list as SimulatorConfig[]).map((s): SimulatorConfig => {
     const link = { ...s.link, path: abs(s.link.path) };
-    if (s.kind === 'garment') return { ...s, link, source: s.source.type === 'wfdb' ? { ...s.source, record: abs(s.source.record) } : s.source };
-    return { ...s, link, source: s.source.type === 'edf' ? { ...s.source, file: abs(s.source.file) } : s.source };
+    if (s.kind === 'cyton') return { ...s, link, source: s.source.type === 'edf' ? { ...s.source, file: abs(s.source.file) } : s.source };
+    return { ...s, link, source: s.source.type === 'wfdb' ? { ...s.source, record: abs(s.source.record) } : s.source };
   });
+}
+
+export function isGarmentSimulator(config: SimulatorConfig): config is GarmentSimulatorConfig {
+  return config.kind === 'garment';
 }

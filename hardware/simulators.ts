@@ -1,8 +1,10 @@
-// Builds and runs the simulated devices described by a demo config.
+// Builds and runs the simulated devices described by a demo config, one case per simulator kind.
 import type { Logger } from '../src/common/logger.js';
+import { SimulatedFirmataAd8232 } from './firmata/emulator.js';
+import { runScript } from './firmata/script.js';
 import { SimulatedGarment } from './garment-sim.js';
 import { SimulatedCyton } from './openbci/cyton-sim.js';
-import type { CytonSimulatorConfig, GarmentSimulatorConfig, SimulatorConfig } from './sim-config.js';
+import type { CytonSimulatorConfig, FirmataAd8232SimulatorConfig, GarmentSimulatorConfig, SimulatorConfig } from './sim-config.js';
 import { EdfEegSource, syntheticEegSource, type EegSource } from './signals/eeg.js';
 import { RecordSource, syntheticSource, type SignalSource } from './signals/source.js';
 
@@ -38,6 +40,49 @@ export function createSimulatedCyton(config: CytonSimulatorConfig, speed = 1): S
   });
 }
 
+/** The Firmata board samples in real time (the gateway sets its interval), so it has no speed-up. */
+export async function createSimulatedFirmata(config: FirmataAd8232SimulatorConfig): Promise<SimulatedFirmataAd8232> {
+  const src = config.source;
+  const source: SignalSource =
+    src.type === 'synthetic'
+      ? syntheticSource({ sampleRateHz: config.sampleRateHz, heartRateBpm: src.heartRateBpm, noiseMicrovolts: src.noiseMicrovolts, seed: src.seed })
+      : await RecordSource.fromWfdb(src.record, src.channel, config.sampleRateHz, src.loop, 1);
+  return new SimulatedFirmataAd8232({
+    linkPath: config.link.path,
+    source,
+    frontEnd: { gainX: config.frontEnd.gainX, supplyV: config.frontEnd.supplyV, adcVrefV: config.frontEnd.adcVrefV },
+  });
+}
+
+async function startOne(config: SimulatorConfig, log: Logger, speed: number): Promise<{ stop(): void }> {
+  switch (config.kind) {
+    case 'garment': {
+      const garment = await createSimulatedGarment(config, speed);
+      garment.start();
+      log.info(`simulated garment ${config.deviceId} streaming on ${config.link.path} (${config.source.type})`);
+      return garment;
+    }
+    case 'cyton': {
+      const cyton = createSimulatedCyton(config, speed);
+      await cyton.start();
+      log.info(`simulated Cyton${config.daisy ? ' + Daisy' : ''} on ${config.link.path} (${config.source.type}), streams when told to`);
+      return cyton;
+    }
+    case 'ad8232-firmata': {
+      const board = await createSimulatedFirmata(config);
+      board.start();
+      const cancel = runScript(board, config.script);
+      log.info(`simulated Arduino Nano (StandardFirmata) + AD8232 on ${config.link.path} (${config.source.type}, ${config.script.length} scripted events)`);
+      return {
+        stop: () => {
+          cancel();
+          board.stop();
+        },
+      };
+    }
+  }
+}
+
 /** Starts every simulator; returns a function that stops them all. */
 export async function startSimulators(
   configs: SimulatorConfig[],
@@ -45,19 +90,7 @@ export async function startSimulators(
   options: { speed?: number } = {},
 ): Promise<() => Promise<void>> {
   const running: Array<{ stop(): void }> = [];
-  for (const config of configs) {
-    if (config.kind === 'cyton') {
-      const cyton = createSimulatedCyton(config, options.speed ?? 1);
-      await cyton.start();
-      log.info(`simulated Cyton${config.daisy ? ' + Daisy' : ''} on ${config.link.path} (${config.source.type}), streams when told to`);
-      running.push(cyton);
-      continue;
-    }
-    const garment = await createSimulatedGarment(config, options.speed ?? 1);
-    garment.start();
-    log.info(`simulated garment ${config.deviceId} streaming on ${config.link.path} (${config.source.type})`);
-    running.push(garment);
-  }
+  for (const config of configs) running.push(await startOne(config, log, options.speed ?? 1));
   return async () => {
     for (const r of running) r.stop();
   };

@@ -1,7 +1,7 @@
 // What every extension receives (STYLE.md): one context object, not positional arguments or globals.
 import type { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
-import type { DeviceCounters, DeviceStatusReport, HeartRateReport } from '../device/kinds/kind.js';
+import type { DeviceCounters, DeviceStatusReport, HeartRateReport, MarkerReport } from '../device/kinds/kind.js';
 import type { BoardIo } from '../device/transports/gpio.js';
 import type { DeviceInfo, RecordingHealth, Topics } from '../mqtt/api.js';
 import type { BrokerRefusals } from '../mqtt/broker.js';
@@ -17,6 +17,7 @@ export type GatewayEvents = {
   'ecg:beats': { deviceId: string; count: number };
   'ecg:hr': { deviceId: string; hrBpm: number | null };
   'device:hr': { deviceId: string } & HeartRateReport;
+  'device:marker': { deviceId: string } & MarkerReport;
 };
 
 /** A device as the rest of the gateway sees it. */

@@ -21,6 +21,7 @@ import { ecgExtension } from './extensions/ecg.js';
 import { gpioExtension } from './extensions/gpio.js';
 import { eegRawExtension, ppgRawExtension } from './extensions/raw-stream.js';
 import { hrExtension } from './extensions/hr.js';
+import { markersExtension } from './extensions/markers.js';
 import { recordingExtension } from './extensions/recording.js';
 import { statusLineExtension } from './extensions/status-line.js';
 import { StatusBoard } from './status-board.js';
@@ -154,7 +155,7 @@ export class Controller {
       brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
       io: this.options.io ?? linuxBoardIo,
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, ppgRawExtension, hrExtension, recordingExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     if (config.gpio) factories.push((ctx) => gpioExtension(ctx));
     factories.push(...(this.options.extensions ?? []));

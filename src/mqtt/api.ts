@@ -201,6 +201,17 @@ export interface DeviceHr {
   batteryPercent?: number;
 }
 
+/** An event marker from a device (a button pressed on the board), one message each. */
+export interface DeviceMarker {
+  seq: number;
+  /** Gateway Unix ms when the marker arrived. */
+  t: number;
+  /** Device time of the marker, µs, on the clock of the device's sample stream (beats' `tUs`). */
+  tUs: number;
+  /** What made it, e.g. `button`. */
+  source: string;
+}
+
 export interface ModelRef {
   name: string;
   version: string;
@@ -313,6 +324,7 @@ export interface MqttApi {
   'bridge/response/<verb>': BridgeResponse;
   '<deviceId>/status': DeviceStatus;
   '<deviceId>/hr': DeviceHr;
+  '<deviceId>/marker': DeviceMarker;
   '<deviceId>/ecg/beats': EcgBeats;
   '<deviceId>/ecg/hr': EcgHr;
   '<deviceId>/ecg/similarity': EcgSimilarity;
@@ -353,6 +365,7 @@ export const topicPolicy: Record<ApiTopic, TopicPolicy> = {
   'bridge/response/<verb>': reply,
   '<deviceId>/status': state,
   '<deviceId>/hr': result,
+  '<deviceId>/marker': result,
   '<deviceId>/ecg/beats': result,
   '<deviceId>/ecg/hr': result,
   '<deviceId>/ecg/similarity': result,
@@ -414,6 +427,7 @@ export function topics(baseTopic: string, gatewayId: string) {
     requestFilter: `${base}/bridge/request/+`,
     deviceStatus: device('<deviceId>/status'),
     deviceHr: device('<deviceId>/hr'),
+    deviceMarker: device('<deviceId>/marker'),
     ecgBeats: device('<deviceId>/ecg/beats'),
     ecgHr: device('<deviceId>/ecg/hr'),
     ecgSimilarity: device('<deviceId>/ecg/similarity'),

@@ -96,6 +96,16 @@ export interface HeartRateReport {
   energyKj?: number;
 }
 
+/** An event marker from the device (a button press on the board), published on `<device>/marker`. */
+export interface MarkerReport {
+  /** Device time of the marker, µs (the device clock of the kind's sample stream). */
+  tUs: number;
+  /** Gateway Unix time of arrival, ms. */
+  tMs: number;
+  /** What made the marker, e.g. `button`. */
+  source: string;
+}
+
 export interface DeviceSessionContext<Config> {
   deviceId: string;
   config: Config;
@@ -104,6 +114,8 @@ export interface DeviceSessionContext<Config> {
   onStatus(status: DeviceStatusReport): void;
   /** Heart-rate measurements, for kinds that have them (straps). */
   onHeartRate?(report: HeartRateReport): void;
+  /** Event markers, for kinds that have a way to make them (a button). */
+  onMarker?(marker: MarkerReport): void;
   /** Monotonic milliseconds (default performance.now); injectable so tests can drive time. */
   nowMs?: () => number;
   /** The gateway's own SPI buses and GPIO lines, for kinds wired to them (default: the machine's, via Linux). */

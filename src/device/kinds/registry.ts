@@ -11,6 +11,7 @@ import { GarmentBleConfig } from './garment-ble/schema.js';
 import { Ads1299Config } from './ads1299/schema.js';
 import { CytonConfig } from './cyton/schema.js';
 import { ReplayConfig } from './replay/schema.js';
+import { Ad8232FirmataConfig } from './ad8232-firmata/schema.js';
 
 function entry<Kind extends string, Schema extends TObject>(
   kind: Kind,
@@ -29,6 +30,7 @@ export const deviceKinds = [
   entry('ads1299', Ads1299Config, () => import('./ads1299/index.js')),
   entry('cyton', CytonConfig, () => import('./cyton/index.js')),
   entry('replay', ReplayConfig, () => import('./replay/index.js')),
+  entry('ad8232-firmata', Ad8232FirmataConfig, () => import('./ad8232-firmata/index.js')),
 ] as const;
 
 type SchemasOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends { schema: infer S extends TSchema } ? S : never };

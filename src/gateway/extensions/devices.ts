@@ -23,8 +23,12 @@ export function devicesExtension(ctx: ExtensionContext): Extension {
         const clocks = new Map<string, ClockSync>();
         const rate = { stream: undefined as string | undefined, samples: 0, sinceMs: performance.now() };
         const onBlock = (block: SampleBlock): void => {
-          rate.stream ??= block.stream;
-          if (block.stream === rate.stream) {
+          if (rate.stream === undefined) {
+            // The window starts at the first block (not at start-up, which would count the connect
+            // time as a slow rate); that block's samples arrived before it.
+            rate.stream = block.stream;
+            rate.sinceMs = performance.now();
+          } else if (block.stream === rate.stream) {
             rate.samples += block.values[0]?.length ?? 0;
             const nowMs = performance.now();
             if (nowMs - rate.sinceMs >= rateWindowMs) {
@@ -49,6 +53,7 @@ export function devicesExtension(ctx: ExtensionContext): Extension {
           io: ctx.io,
           onBlock,
           onHeartRate: (report) => ctx.bus.emit('device:hr', { deviceId: device.id, ...report }),
+          onMarker: (marker) => ctx.bus.emit('device:marker', { deviceId: device.id, ...marker }),
           onStatus: (status) => {
             // A disconnect keeps the last known battery, so dashboards don't blank out.
             ctx.status.update(device.id, {
