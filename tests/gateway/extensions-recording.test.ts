@@ -62,6 +62,28 @@ test("records only the configured devices and stream types; health says so; stop
   assert.is(ctx.health!.recording!().recordsWritten, 3);
 });
 
+test('a device marker is annotated in that device\'s recording, at its newest sample', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wg-recext-'));
+  const config = validateConfig({ version: 1, gatewayId: 'gw', dataDir: dir, devices, recording: { enabled: true, streams: ['ecg'] } });
+  const log = createMemoryLogger();
+  const bus = new EventBus<GatewayEvents>(log);
+  const ctx = { config, log, bus, health: {} } as unknown as ExtensionContext;
+  const ext = recordingExtension(ctx);
+  await ext.start();
+  bus.emit('device:block', { deviceId: 'a', block: block('ecg', 0, 150) });
+  bus.emit('device:marker', { deviceId: 'a', tUs: 1_500_000, tMs: Date.now(), source: 'button' });
+  bus.emit('device:block', { deviceId: 'a', block: block('ecg', 150, 150) });
+  bus.emit('device:block', { deviceId: 'b', block: block('ecg', 0, 300) });
+  await ext.stop();
+  const read = async (id: string) => loadEdf(join(dir, 'recordings', id, readdirSync(join(dir, 'recordings', id))[0]));
+  const a = await read('a');
+  const markers = a.annotations.filter((x) => x.texts.some((t) => t === 'marker button'));
+  assert.is(markers.length, 1, JSON.stringify(a.annotations));
+  assert.ok(Math.abs(markers[0].onsetSeconds - 1.5) < 0.011, `marker at ${markers[0].onsetSeconds} s`);
+  const b = await read('b');
+  assert.not.ok(b.annotations.some((x) => x.texts.some((t) => t.startsWith('marker'))), 'not in another device\'s file');
+});
+
 test('disabled (the default): nothing recorded, no health section', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wg-recext-'));
   const config = validateConfig({ version: 1, gatewayId: 'gw', dataDir: dir, devices });

@@ -2,7 +2,8 @@
 // all) and each recorded stream type, one StreamRecorder takes the `device:block`s of that stream,
 // by stream type, never by kind. Storage faults are counted on `bridge/health` (`recording`) and
 // never reach the bus; stop closes every file cleanly (record count written in the header).
-// No marker events exist on the bus yet; when they do, they go in through StreamRecorder.annotate.
+// Device markers (`device:marker`, e.g. the AD8232 board's button) are annotated in every stream
+// recorded from that device, at its newest sample (`marker <source>`).
 import { join } from 'node:path';
 import type { RecordingHealth } from '../../mqtt/api.js';
 import type { StreamKind } from '../../streaming/types.js';
@@ -83,6 +84,9 @@ export function recordingExtension(ctx: ExtensionContext): Extension {
         ctx.bus.on('device:block', ({ deviceId, block }) => {
           if (!streams.has(block.stream)) return;
           recorders.get(`${deviceId}/${block.stream}`)?.push(block);
+        }),
+        ctx.bus.on('device:marker', ({ deviceId, source }) => {
+          for (const stream of rec.streams) recorders.get(`${deviceId}/${stream}`)?.annotate(`marker ${source}`);
         }),
       );
       log.info(`recording ${recorders.size} stream(s) to ${recorderOptions(rec, ctx.config.dataDir, '', 'ecg', log).dir}`);
