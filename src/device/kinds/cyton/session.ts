@@ -49,6 +49,8 @@ export const CYTON_ACC_CHANNELS = ['x', 'y', 'z'] as const;
 
 /** How long `stop()` waits for the `s` to go out before closing. */
 const STOP_WRITE_TIMEOUT_MS = 250;
+/** Samples per EEG block, in seconds of signal (10 samples at 250 Hz). */
+const BLOCK_S = 0.04;
 
 export function createCytonSession(context: DeviceSessionContext<CytonConfig>, transport: Transport): DeviceSession {
   const { config, log } = context;
@@ -75,15 +77,26 @@ export function createCytonSession(context: DeviceSessionContext<CytonConfig>, t
     context.onStatus(status);
   };
 
+  // Rows wait until a block of BLOCK_S is full (one packet per serial chunk is common with the
+  // dongle's 1 ms latency timer, and a block per sample costs the pipeline ~40x more), or until a
+  // gap or the end of the link closes the run.
+  let pending: CytonRow[] = [];
   const emitRows = (rows: CytonRow[]): void => {
-    if (rows.length === 0 || !assembler) return;
-    // One block per contiguous run of rows (a gap beyond the fill bound starts a new block).
-    let start = 0;
-    for (let i = 1; i <= rows.length; i++) {
-      if (i < rows.length && rows[i].sampleIndex === rows[i - 1].sampleIndex + 1) continue;
-      emitBlock(rows.slice(start, i));
-      start = i;
+    if (!assembler) return;
+    const blockSamples = Math.max(1, Math.round(assembler.sampleRateHz * BLOCK_S));
+    for (const row of rows) {
+      const last = pending.at(-1);
+      if (last && row.sampleIndex !== last.sampleIndex + 1) flushPending();
+      pending.push(row);
+      if (pending.length >= blockSamples) flushPending();
     }
+  };
+
+  const flushPending = (): void => {
+    if (pending.length === 0) return;
+    const rows = pending;
+    pending = [];
+    emitBlock(rows);
   };
 
   const emitBlock = (rows: CytonRow[]): void => {
@@ -247,6 +260,7 @@ export function createCytonSession(context: DeviceSessionContext<CytonConfig>, t
         text.reset();
         binary = false;
         if (assembler) emitRows(assembler.linkEnded(nowMs()));
+        flushPending();
       },
     },
     reconnect: config.reconnect,
