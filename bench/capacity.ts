@@ -4,7 +4,8 @@
 // /proc, so the simulators in this process are not counted), whether it kept up (frames the daemon
 // decoded vs frames written), and its RSS for 10 and for 100 devices.
 // Usage: npm run bench -- capacity   (WG_BENCH_CAPACITY=200 garments and WG_BENCH_CAPACITY_EEG=20 Cyton caps
-// in the CPU run, WG_BENCH_CAPACITY_S=60 s measured)
+// in the CPU run, WG_BENCH_CAPACITY_EEG_LATENCY_MS=16 the caps' FTDI latency timer, WG_BENCH_CAPACITY_S=60 s measured, WG_BENCH_CAPACITY_RSS=0 skips the RSS runs,
+// WG_BENCH_CPU_PROF=<dir> profiles the daemon)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -16,10 +17,13 @@ import { syntheticEegSource } from '../hardware/signals/eeg.js';
 import { syntheticSource } from '../hardware/signals/source.js';
 import type { BridgeHealth } from '../src/mqtt/api.js';
 import { EmbeddedBroker } from '../src/mqtt/broker.js';
+import { daemonNodeFlags } from '../src/gateway/node-flags.js';
 
 const clockTicksPerS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 const cpuGarments = Number(process.env.WG_BENCH_CAPACITY ?? 200);
 const cpuCaps = Number(process.env.WG_BENCH_CAPACITY_EEG ?? 20);
+/** The Cyton dongle's FTDI latency timer, ms: 16 is the driver's default, 1 what OpenBCI suggests. */
+const capLatencyMs = Number(process.env.WG_BENCH_CAPACITY_EEG_LATENCY_MS ?? 16);
 const measureS = Number(process.env.WG_BENCH_CAPACITY_S ?? 60);
 
 function cpuSeconds(pid: number): number {
@@ -71,7 +75,7 @@ async function startFleet(broker: EmbeddedBroker, count: number, name: string, c
   for (let i = 0; i < capCount; i++) {
     const linkPath = join(dir, 'tty', `cap${i}`);
     const channels = ['Fp1', 'Fp2', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2'];
-    const cap = new SimulatedCyton({ linkPath, daisy: false, seed: 500 + i, makeSource: (sampleRateHz) => syntheticEegSource({ sampleRateHz, channels, seed: 500 + i }) });
+    const cap = new SimulatedCyton({ linkPath, daisy: false, seed: 500 + i, usbLatencyMs: capLatencyMs, makeSource: (sampleRateHz) => syntheticEegSource({ sampleRateHz, channels, seed: 500 + i }) });
     await cap.start();
     caps.push(cap);
     devices.push({ id: `cap${i}`, kind: 'cyton', transport: { type: 'serial', path: linkPath, baudRate: 115200 }, eegRaw: { enabled: true, publishIntervalS: 1 } });
@@ -99,7 +103,9 @@ async function startFleet(broker: EmbeddedBroker, count: number, name: string, c
     else if (topic.endsWith('/eeg/raw')) eegBatches++;
   });
   const bin = new URL('../bin/weargate.js', import.meta.url).pathname;
-  const daemon = spawn(process.execPath, [bin, 'run', '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // WG_BENCH_CPU_PROF=<dir>: the daemon writes a V8 CPU profile there on exit (open it in Chrome DevTools).
+  const profile = process.env.WG_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.WG_BENCH_CPU_PROF] : [];
+  const daemon = spawn(process.execPath, [...profile, ...daemonNodeFlags, bin, 'run', '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   daemon.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   daemon.once('exit', (code) => {
@@ -134,7 +140,7 @@ function keptUp(fleet: Fleet): { written: number; decoded: number; behindS: numb
   const decoded = devices.reduce((n, d) => n + d.framesOk, 0);
   const connected = Object.values(health?.devices ?? {}).filter((d) => d.connected).length;
   // Compared at the moment the health arrived; frames are 0.1 s each, per device.
-  return { written, decoded, behindS: (written - decoded) / 10 / fleet.garments.length, connected };
+  return { written, decoded, behindS: fleet.garments.length === 0 ? 0 : (written - decoded) / 10 / fleet.garments.length, connected };
 }
 
 export async function run(): Promise<void> {
@@ -143,7 +149,7 @@ export async function run(): Promise<void> {
   console.log(`load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')} (the numbers need a quiet machine)`);
   try {
     const rss: Record<number, number> = {};
-    for (const count of [10, 100]) {
+    for (const count of process.env.WG_BENCH_CAPACITY_RSS === '0' ? [] : [10, 100]) {
       const fleet = await startFleet(broker, count, `rss${count}`);
       try {
         await sleep(40_000);
@@ -154,7 +160,7 @@ export async function run(): Promise<void> {
         await fleet.stop();
       }
     }
-    console.log(`RSS per added device (10 -> 100): ${(((rss[100] ?? 0) - (rss[10] ?? 0)) / 90).toFixed(2)} MB (target < 1 MB)`);
+    if (rss[10] !== undefined) console.log(`RSS per added device (10 -> 100): ${(((rss[100] ?? 0) - (rss[10] ?? 0)) / 90).toFixed(2)} MB (target < 1 MB)`);
 
     const fleet = await startFleet(broker, cpuGarments, `cpu${cpuGarments}`, cpuCaps);
     try {
@@ -169,7 +175,7 @@ export async function run(): Promise<void> {
       const eegPerS = (fleet.eegBatches() - before.eeg) / wallS;
       const total = cpuGarments + cpuCaps;
       console.log(
-        `${cpuGarments} garments (250 Hz ECG, R-peaks, HR/HRV, outbox, MQTT) + ${cpuCaps} Cyton caps (8 ch 250 Hz EEG, raw batches) at real time: ` +
+        `${cpuGarments} garments (250 Hz ECG, R-peaks, HR/HRV, outbox, MQTT) + ${cpuCaps} Cyton caps (8 ch 250 Hz EEG, raw batches, dongle latency ${capLatencyMs} ms) at real time: ` +
           `daemon CPU ${cpuPct.toFixed(1)} % of one core (${(cpuPct / total).toFixed(3)} % per device), RSS ${rssMb(pid).toFixed(0)} MB, ${k.connected}/${total} connected, ` +
           `${resultsPerS.toFixed(1)} ECG results/s, ${eegPerS.toFixed(1)} EEG batches/s (expected ${cpuCaps}), garment frames decoded ${k.decoded} of ${k.written} frames written (behind by ${k.behindS.toFixed(2)} s per device when the last health was published)`,
       );

@@ -32,6 +32,12 @@ export interface SimulatedCytonOptions {
   clock?: SimClock;
   /** Simulated seconds per real second. */
   speed?: number;
+  /**
+   * How often due packets are written, ms (default 4: each packet on its own). An FTDI dongle hands
+   * bytes over when its latency timer expires: 16 ms by default (about 4 packets per read), 1 ms
+   * when set low as OpenBCI suggests.
+   */
+  usbLatencyMs?: number;
   firmware?: string;
   seed?: number;
   /** Samples of truth kept for tests (per output sample index since `b`), bounded. */
@@ -112,7 +118,7 @@ export class SimulatedCyton extends EventEmitter<{ plugged: [string]; unplugged:
   async start(): Promise<void> {
     await this.ensureSource();
     this.plug();
-    this.timer ??= setInterval(() => this.tick(), TICK_MS);
+    this.timer ??= setInterval(() => this.tick(), this.options.usbLatencyMs ?? TICK_MS);
   }
 
   stop(): void {
