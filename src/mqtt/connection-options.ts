@@ -28,6 +28,12 @@ export interface MqttConnectionOptions {
   /** How long `stop()` waits for the `offline` PUBACK and a clean DISCONNECT. */
   stopTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * Largest PUBLISH packet the broker takes (default 256 KiB, the embedded broker's limit). A
+   * message beyond it is refused here, logged and counted as lost: queued, it would be resent and
+   * refused on every connection, forever, and block everything behind it.
+   */
+  maxPacketBytes?: number;
 }
 
 /** Reads the TLS files at start-up so a wrong path is a clear error, not a failed handshake. */

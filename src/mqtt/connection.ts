@@ -11,6 +11,7 @@ import { readTls, type MqttConnectionOptions } from './connection-options.js';
 import { Backoff } from '../common/backoff.js';
 import { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
 import type { ApiTopic, MqttApi, OutboxHealth, Topics, TopicRef } from './api.js';
 import { Delivery, type StorageState } from './delivery.js';
 import type { EnqueueMessage, Outbox } from './outbox.js';
@@ -60,6 +61,7 @@ export class MqttPublisher {
   private readonly backoff: Backoff;
   private lastError = 'connection closed';
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly oversizedLog: RateLimitedLog;
 
   constructor(deps: MqttPublisherDeps) {
     const c = deps.connection;
@@ -71,6 +73,7 @@ export class MqttPublisher {
       inFlightWindow: 16,
       protocolVersion: 4,
       stopTimeoutMs: 3_000,
+      maxPacketBytes: 256 * 1024,
       ...c,
     };
     if (!(this.options.inFlightWindow >= 1)) throw new RangeError('inFlightWindow must be >= 1');
@@ -89,6 +92,7 @@ export class MqttPublisher {
       onPublished: (count, totalPublished) => this.events.emit('published', { count, totalPublished }),
     });
     this.tlsOptions = readTls(c.tls);
+    this.oversizedLog = new RateLimitedLog(deps.log);
     this.backoff = new Backoff(this.options.reconnectInitialMs, this.options.reconnectMaxMs);
   }
 
@@ -124,6 +128,12 @@ export class MqttPublisher {
       retain: ref.policy.retain,
       coalesceKey: ref.policy.coalesce ? ref.topic : null,
     };
+    const packetBytes = publishPacketBytes(message.topic, message.payload);
+    if (packetBytes > this.options.maxPacketBytes) {
+      this.delivery.counters.lost++;
+      this.oversizedLog.error(ref.key, `refused ${ref.key} of ${packetBytes} bytes: over the broker's ${this.options.maxPacketBytes}-byte packet limit (counted as lost)`);
+      return;
+    }
     this.delivery.send(message, ref.policy.durable);
   }
 
@@ -273,4 +283,11 @@ async function withTimeout(promise: Promise<void>, timeoutMs: number): Promise<v
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
   clearTimeout(timer);
+}
+
+/** Bytes of a QoS 1 PUBLISH packet: fixed header (1 + up to 4 length bytes), topic (2 + n), packet id (2), payload. */
+export function publishPacketBytes(topic: string, payload: string | Uint8Array): number {
+  const remaining = 2 + Buffer.byteLength(topic) + 2 + (typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
+  const lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
+  return 1 + lengthBytes + remaining;
 }

@@ -56,6 +56,12 @@ export const MqttConfig = Type.Object(
     ),
     keepaliveS: Type.Integer({ minimum: 5, maximum: 3600, default: 30 }),
     reconnectPeriodMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 2000 }),
+    maxPacketBytes: Type.Integer({
+      minimum: 1024,
+      maximum: 256 * 1024 * 1024,
+      default: 262_144,
+      description: "Largest PUBLISH the external broker takes (e.g. mosquitto's message_size_limit); larger results are refused and counted as lost instead of blocking the outbox",
+    }),
     outbox: Type.Object(
       {
         maxBytes: Type.Integer({ minimum: 65_536, default: 64 * 1024 * 1024, description: 'Evict oldest results beyond this size' }),
