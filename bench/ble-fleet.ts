@@ -6,7 +6,7 @@
 // from a batch's last sample to its arrival at a subscriber (`<muse>/eeg/raw`).
 // Usage: npm run bench -- ble-fleet   (WG_BENCH_FLEET_S=seconds of measurement, default 60)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
@@ -19,23 +19,13 @@ import { startPrivateBus } from '../hardware/ble/private-bus.js';
 import { syntheticSource } from '../hardware/signals/source.js';
 import type { EegRaw } from '../src/mqtt/api.js';
 import { EmbeddedBroker } from '../src/mqtt/broker.js';
+import { cpuSeconds, rssMb } from './_proc.js';
 
 const perKind = 5;
 const warmupS = 20;
 const measureS = Number(process.env.WG_BENCH_FLEET_S ?? 60);
-const clockTicksPerS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
-/** User + system CPU seconds a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerS;
-}
 
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : 0;
-}
 
 const address = (kind: number, i: number): string => `C0:DE:00:00:${kind.toString(16).padStart(2, '0')}:${i.toString(16).padStart(2, '0')}`.toUpperCase();
 

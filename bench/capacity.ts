@@ -6,8 +6,8 @@
 // Usage: npm run bench -- capacity   (WG_BENCH_CAPACITY=200 garments and WG_BENCH_CAPACITY_EEG=20 Cyton caps
 // in the CPU run, WG_BENCH_CAPACITY_EEG_LATENCY_MS=16 the caps' FTDI latency timer, WG_BENCH_CAPACITY_S=60 s measured, WG_BENCH_CAPACITY_RSS=0 skips the RSS runs,
 // WG_BENCH_CPU_PROF=<dir> profiles the daemon)
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
@@ -17,25 +17,16 @@ import { syntheticEegSource } from '../hardware/signals/eeg.js';
 import { syntheticSource } from '../hardware/signals/source.js';
 import type { BridgeHealth } from '../src/mqtt/api.js';
 import { EmbeddedBroker } from '../src/mqtt/broker.js';
+import { cpuSeconds, rssMb } from './_proc.js';
 import { daemonNodeFlags } from '../src/gateway/node-flags.js';
 
-const clockTicksPerS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 const cpuGarments = Number(process.env.WG_BENCH_CAPACITY ?? 200);
 const cpuCaps = Number(process.env.WG_BENCH_CAPACITY_EEG ?? 20);
 /** The Cyton dongle's FTDI latency timer, ms: 16 is the driver's default, 1 what OpenBCI suggests. */
 const capLatencyMs = Number(process.env.WG_BENCH_CAPACITY_EEG_LATENCY_MS ?? 16);
 const measureS = Number(process.env.WG_BENCH_CAPACITY_S ?? 60);
 
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerS;
-}
 
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : 0;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
