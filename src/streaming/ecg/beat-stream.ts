@@ -3,7 +3,7 @@
 // which detectors tolerate and quality counts), long gaps or a change of sample rate restart both
 // at the new position.
 import type { SampleBlock } from '../types.js';
-import type { DetectorName, RPeakDetector } from './detector.js';
+import type { DetectorFactory, DetectorName, RPeakDetector } from './detector.js';
 import { EcgQualityMonitor, type WindowQuality } from './quality-monitor.js';
 import { createDetector } from './registry.js';
 
@@ -33,6 +33,8 @@ export interface BeatStreamStats {
 
 export interface BeatStreamOptions {
   detector: DetectorName;
+  /** Builds the detector at each rate (default: the classic detector of that name; a model-backed one passes its own). */
+  createDetector?: DetectorFactory;
   channel: number;
   /** Gaps up to this long are filled; longer ones restart the detector. */
   maxGapFillS: number;
@@ -107,7 +109,9 @@ export class BeatStream {
       this.stats.detectorRestarts++;
     }
     this.sampleRateHz = block.sampleRateHz;
-    this.detector = createDetector(this.options.detector, block.sampleRateHz);
+    this.detector = this.options.createDetector
+      ? this.options.createDetector(block.sampleRateHz)
+      : createDetector(this.options.detector, block.sampleRateHz);
     this.quality = new EcgQualityMonitor(block.sampleRateHz, {
       windowSec: this.options.qualityWindowS ?? 10,
       beatLatencySamples: this.detector.latencySamples,
