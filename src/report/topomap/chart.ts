@@ -89,7 +89,7 @@ export function topomapSpec(figure: TopomapFigure): TopLevelSpec {
               type: 'quantitative' as const,
               title: figure.valueTitle,
               scale: { scheme: 'viridis' },
-              legend: { orient: 'bottom' as const, direction: 'horizontal' as const, gradientLength: size - 20, titleLimit: size },
+              legend: { orient: 'bottom' as const, direction: 'horizontal' as const, gradientLength: size - 20, titleLimit: 0 },
             },
           },
         },

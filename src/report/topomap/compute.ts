@@ -33,7 +33,7 @@ export interface TopomapSummary {
 
 const NORMALISATIONS: Record<string, { title: string; unit: string }> = {
   log10: { title: 'log10 power (uV^2)', unit: 'log10(uV^2)' },
-  relative: { title: 'relative power (share of mapped bands)', unit: '1' },
+  relative: { title: 'relative power (fraction of mapped bands)', unit: '1' },
   none: { title: 'power (uV^2)', unit: 'uV^2' },
 };
 
