@@ -1,6 +1,6 @@
 // `weargate eeg topomap <edf> [--out maps.svg] [--band alpha] [--seconds 60-120] [--json]`: band
 // power topographic maps of an EDF recording, one panel per band, for a person to look at (SVG), or
-// as numbers (--json). Band powers: src/report/topomap/band-power.ts (Welch, 2 s Hann, 50 %);
+// as numbers (--json). PNG is drawn by src/report/topomap/chart-png.ts. Band powers: src/report/topomap/band-power.ts (Welch, 2 s Hann, 50 %);
 // maps: src/streaming/eeg/topomap (spherical splines, refuses montages too sparse to map).
 import type { Command } from 'commander';
 
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .command('topomap')
     .description('band-power topographic maps of an EDF/EDF+ EEG recording (SVG figure or JSON)')
     .argument('<edf>', 'EDF/EDF+/BDF file with EEG channels named by the 10-20 / 10-10 system')
-    .option('--out <file>', 'figure to write: .svg (PNG needs a canvas package that is not installed)')
+    .option('--out <file>', 'figure to write: .svg (Vega-Lite) or .png (drawn directly, 5 x 7 pixel font)')
     .option('--band <name...>', 'bands to map (delta theta alpha beta gamma; default all), repeat or comma-separate')
     .option('--seconds <from-to>', 'excerpt in seconds from the file start, e.g. 60-120 (default: whole file)')
     .option('--normalisation <kind>', "map values: 'log10' (log10 uV^2), 'relative' (share of the bands mapped) or 'none' (uV^2)", 'log10')
@@ -51,10 +51,9 @@ async function eegTopomap(path: string, opts: EegTopomapOptions): Promise<number
   const { basename } = await import('node:path');
   const { loadEdf } = await import('../../streaming/formats/load.js');
   const { computeTopomaps } = await import('../../report/topomap/compute.js');
-  if (opts.out !== undefined && !/\.svg$/i.test(opts.out)) {
-    throw new Error(`--out ${opts.out}: only .svg is written (PNG would need the 'canvas' npm package for vega, not a dependency)`);
-  }
-  if (opts.out === undefined && opts.json !== true) throw new Error('nothing to do: give --out <file.svg> and/or --json');
+  const format = opts.out === undefined ? undefined : /\.svg$/i.test(opts.out) ? 'svg' : /\.png$/i.test(opts.out) ? 'png' : undefined;
+  if (opts.out !== undefined && format === undefined) throw new Error(`--out ${opts.out}: the file name must end in .svg or .png`);
+  if (opts.out === undefined && opts.json !== true) throw new Error('nothing to do: give --out <maps.svg|maps.png> and/or --json');
   const gridPx = Number(opts.gridPx);
   const started = performance.now();
   const file = await loadEdf(path);
@@ -66,13 +65,20 @@ async function eegTopomap(path: string, opts: EegTopomapOptions): Promise<number
     gridPx,
   });
   if (opts.out !== undefined) {
-    const { renderSvg } = await import('../../report/render-svg.js');
-    const { compactSvg, topomapSpec } = await import('../../report/topomap/chart.js');
-    const svg = compactSvg(await renderSvg(topomapSpec(result.figure)));
-    await writeFile(opts.out, svg, 'utf8');
+    let bytes: Uint8Array | string;
+    if (format === 'png') {
+      // vega's own PNG path needs the 'canvas' npm package; this draws the same figure directly
+      const { renderTopomapPng } = await import('../../report/topomap/chart-png.js');
+      bytes = await renderTopomapPng(result.figure);
+    } else {
+      const { renderSvg } = await import('../../report/render-svg.js');
+      const { compactSvg, topomapSpec } = await import('../../report/topomap/chart.js');
+      bytes = compactSvg(await renderSvg(topomapSpec(result.figure)));
+    }
+    await writeFile(opts.out, bytes);
     console.error(
       `${opts.out}: ${result.summary.file} ${result.summary.fromS}-${result.summary.toS} s, ${result.summary.electrodes.length} electrodes, ` +
-        `${result.figure.panels.length} bands, ${(svg.length / 1024).toFixed(0)} KiB, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        `${result.figure.panels.length} bands, ${(bytes.length / 1024).toFixed(0)} KiB, ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
   }
   if (opts.json === true) console.log(JSON.stringify(result.summary));
