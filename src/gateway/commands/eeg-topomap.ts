@@ -28,10 +28,10 @@ export function parseSecondsRange(text: string): { fromS: number; toS: number } 
 export function register(program: Command): void {
   eegCommand(program)
     .command('topomap')
-    .description('band-power topographic maps of an EDF/EDF+ EEG recording (SVG figure or JSON)')
+    .description('band-power topographic maps of an EDF/EDF+ EEG recording (PNG or SVG figure, or JSON)')
     .argument('<edf>', 'EDF/EDF+/BDF file with EEG channels named by the 10-20 / 10-10 system')
     .option('--out <file>', 'figure to write: .svg (Vega-Lite) or .png (drawn directly, 5 x 7 pixel font)')
-    .option('--band <name...>', 'bands to map (delta theta alpha beta gamma; default all), repeat or comma-separate')
+    .option('--band <names>', 'bands to map, comma-separated or repeated (delta theta alpha beta gamma; default all)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--seconds <from-to>', 'excerpt in seconds from the file start, e.g. 60-120 (default: whole file)')
     .option('--normalisation <kind>', "map values: 'log10' (log10 uV^2), 'relative' (share of the bands mapped) or 'none' (uV^2)", 'log10')
     .option('--grid-px <n>', 'map grid width and height in pixels', '32')
@@ -59,7 +59,7 @@ async function eegTopomap(path: string, opts: EegTopomapOptions): Promise<number
   const file = await loadEdf(path);
   const result = computeTopomaps(file, {
     file: basename(path),
-    bands: opts.band?.flatMap((b) => b.split(',')).map((b) => b.trim()).filter((b) => b !== ''),
+    bands: opts.band?.length ? opts.band.flatMap((b) => b.split(',')).map((b) => b.trim()).filter((b) => b !== '') : undefined,
     seconds: opts.seconds === undefined ? undefined : parseSecondsRange(opts.seconds),
     normalisation: opts.normalisation,
     gridPx,
