@@ -299,9 +299,22 @@ export interface EegMdd {
 
 export type ModelUpdateState = 'idle' | 'downloading' | 'verifying' | 'staged' | 'active' | 'failed' | 'rolled_back';
 
+/** `bridge/models` (retained): the fleet update state per model (docs/fleet.md). */
 export interface BridgeModels {
   t: number;
-  models: Array<ModelRef & { state: ModelUpdateState; sha256?: string; error?: string }>;
+  models: Array<
+    ModelRef & {
+      state: ModelUpdateState;
+      /** sha256 of the new model's `.tflite`, once verified. */
+      sha256?: string;
+      /** The reason of a `failed`, `rolled_back` or skipped (`idle`) update. */
+      error?: string;
+      /** The version running now. */
+      activeVersion?: string;
+      /** Download progress, 0..1. */
+      progress?: number;
+    }
+  >;
 }
 
 /** What happened, on `bridge/event` (not retained: an event, not a state). */
