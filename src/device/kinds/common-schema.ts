@@ -104,7 +104,7 @@ export const EegProcessing = Type.Object(
       {
         amplitudeUv: Type.Number({ minimum: 10, maximum: 10_000, default: 150, description: 'Reject an epoch when a channel exceeds this peak-to-peak, µV' }),
         flatUv: Type.Number({ minimum: 0, maximum: 50, default: 0.5, description: 'Reject an epoch when a channel has less standard deviation, µV' }),
-        blinkUv: Type.Number({ minimum: 10, maximum: 10_000, default: 70, description: 'Frontal slow deflection that counts as a blink, µV' }),
+        blinkUv: Type.Number({ minimum: 10, maximum: 10_000, default: 50, description: 'Frontal slow deflection that counts as a blink, µV' }),
         blinkFrontalRatio: Type.Number({ minimum: 1, maximum: 100, default: 2, description: '... and how many times larger than elsewhere on the head' }),
         muscleRatio: Type.Number({ minimum: 0.05, maximum: 1, default: 0.35, description: 'Reject when a channel has more than this share of its 1-45 Hz power in 20-45 Hz' }),
       },

@@ -1,5 +1,5 @@
 // Artefact rejection of one conditioned epoch, by reason: amplitude (peak-to-peak over a threshold
-// on any channel), flat (a channel with almost no variance: off, bridged or railed), blink / EOG
+// on any channel), flat (an input channel with almost no variance: railed, shorted or dead), blink / EOG
 // (a large slow deflection on the frontal electrodes, much larger there than elsewhere), muscle (a
 // channel whose 20-45 Hz power is a large share of its 1-45 Hz power), missing (samples lost on the
 // link). An epoch may have several reasons; each is counted.
@@ -23,7 +23,7 @@ export interface ArtefactThresholds {
 export const DEFAULT_ARTEFACT_THRESHOLDS: ArtefactThresholds = {
   amplitudeUv: 150,
   flatUv: 0.5,
-  blinkUv: 70,
+  blinkUv: 50,
   blinkFrontalRatio: 2,
   muscleRatio: 0.35,
 };
@@ -40,7 +40,10 @@ export interface EpochVerdict {
 }
 
 export interface EpochInput {
+  /** Conditioned (referenced, filtered) µV per channel. */
   values: readonly Float64Array[];
+  /** The same samples before reference and filters. */
+  raw: readonly Float64Array[];
   names: readonly string[];
   sampleRateHz: number;
   missingSamples: number;
@@ -79,6 +82,15 @@ function slowDeflectionUv(x: Float64Array, width: number): number {
   return peak;
 }
 
+function standardDeviation(x: Float64Array): number {
+  let mean = 0;
+  for (let i = 0; i < x.length; i++) mean += x[i];
+  mean /= x.length;
+  let sumSq = 0;
+  for (let i = 0; i < x.length; i++) sumSq += (x[i] - mean) ** 2;
+  return Math.sqrt(sumSq / x.length);
+}
+
 export function assessEpoch(input: EpochInput, t: ArtefactThresholds): EpochVerdict {
   const channels: Partial<Record<ArtefactReason, string[]>> = {};
   const flag = (reason: ArtefactReason, name: string) => (channels[reason] ??= []).push(name);
@@ -87,19 +99,14 @@ export function assessEpoch(input: EpochInput, t: ArtefactThresholds): EpochVerd
     const x = values[c];
     let min = Infinity;
     let max = -Infinity;
-    let sum = 0;
-    let sumSq = 0;
     for (let i = 0; i < x.length; i++) {
       const v = x[i];
       if (v < min) min = v;
       if (v > max) max = v;
-      sum += v;
-      sumSq += v * v;
     }
-    const mean = sum / x.length;
-    const sd = Math.sqrt(Math.max(0, sumSq / x.length - mean * mean));
     if (max - min > t.amplitudeUv) flag('amplitude', names[c]);
-    if (sd < t.flatUv) flag('flat', names[c]);
+    // Flatness on the input: a reference would spread the other channels into a dead one.
+    if (standardDeviation(input.raw[c]) < t.flatUv) flag('flat', names[c]);
     else if (input.highFrequencyRatio[c] > t.muscleRatio) flag('muscle', names[c]);
   }
   const frontal = names.map((n, c) => (FRONTAL_ELECTRODES.includes(n) ? c : -1)).filter((c) => c >= 0);

@@ -220,11 +220,11 @@ export class EegPipeline {
 
   private run(layout: Layout, values: readonly Float32Array[], events: EegEvent[]): void {
     const n = values[0]?.length ?? 0;
-    const { values: conditioned, missing } = layout.preprocessor.process(values);
+    const { values: conditioned, raw, missing } = layout.preprocessor.process(values);
     layout.nextIndex += n;
     const names = layout.montage.names;
     const fs = layout.sampleRateHz;
-    for (const w of layout.epocher.push(conditioned, missing)) {
+    for (const w of layout.epocher.push(conditioned, raw, missing)) {
       const psd = new Float64Array(layout.welch.binCount);
       const bands: ChannelBands[] = [];
       const highRatio: number[] = [];
@@ -234,7 +234,7 @@ export class EegPipeline {
         bands.push(b);
         highRatio.push(b.totalUv2 > 0 ? layout.welch.bandPower(psd, 20, 45) / b.totalUv2 : 0);
       }
-      const verdict = assessEpoch({ values: w.values, names, sampleRateHz: fs, missingSamples: w.missingSamples, highFrequencyRatio: highRatio }, this.settings.artefacts);
+      const verdict = assessEpoch({ values: w.values, raw: w.raw, names, sampleRateHz: fs, missingSamples: w.missingSamples, highFrequencyRatio: highRatio }, this.settings.artefacts);
       const offsetS = w.startSample / fs;
       const epoch: EegEpoch = {
         t0Us: layout.originT0Us + offsetS * 1e6,

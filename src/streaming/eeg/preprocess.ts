@@ -53,9 +53,10 @@ export function filterSections(s: FilterSettings): SecondOrderSection[] {
   return sections;
 }
 
-/** Output of one block: filtered µV per montage channel and a per-sample "some input was lost" flag. */
+/** Output of one block: filtered µV per montage channel, the input as held (before reference and filters), and a per-sample "some input was lost" flag. */
 export interface Conditioned {
   values: Float64Array[];
+  raw: Float64Array[];
   missing: Uint8Array;
 }
 
@@ -88,6 +89,7 @@ export class EegPreprocessor {
     const m = this.sourceIndex.length;
     const inputs = [...this.sourceIndex, ...this.earIndex];
     const out = this.sourceIndex.map(() => new Float64Array(n));
+    const raw = this.sourceIndex.map(() => new Float64Array(n));
     const missing = new Uint8Array(n);
     const held = new Float64Array(inputs.length);
     const ref = this.reference.reference;
@@ -108,9 +110,12 @@ export class EegPreprocessor {
         for (let c = 0; c < m; c++) this.filters[c].settle(held[c] - offset);
         this.started = true;
       }
-      for (let c = 0; c < m; c++) out[c][i] = this.filters[c].step(held[c] - offset);
+      for (let c = 0; c < m; c++) {
+        raw[c][i] = held[c];
+        out[c][i] = this.filters[c].step(held[c] - offset);
+      }
     }
-    return { values: out, missing };
+    return { values: out, raw, missing };
   }
 
   /** Standard names of the filtered channels, in output order. */
