@@ -12,9 +12,9 @@ export interface ArtefactThresholds {
   amplitudeUv: number;
   /** Standard deviation below this on any channel, µV. */
   flatUv: number;
-  /** Frontal slow (< ~5 Hz) deflection above this, µV (peak from the epoch's median). */
+  /** Frontal slow (< ~5 Hz) deflection above this, µV (peak distance from the epoch mean). */
   blinkUv: number;
-  /** ... and at least this many times the same measure's median over the non-frontal electrodes. */
+  /** ... and at least this many times the same measure's baseline over the non-frontal electrodes. */
   blinkFrontalRatio: number;
   /** (20-45 Hz power) / (1-45 Hz power) above this on any channel. */
   muscleRatio: number;
@@ -51,11 +51,12 @@ export interface EpochInput {
   highFrequencyRatio: readonly number[];
 }
 
-/** The slow part of `x`: centred moving average of `width` samples, minus the epoch median. */
+/** The slow part of `x`: largest distance of its centred moving average (`width` samples) from the epoch mean. */
 function slowDeflectionUv(x: Float64Array, width: number): number {
   const n = x.length;
-  const sorted = Float64Array.from(x).sort();
-  const median = sorted[n >> 1];
+  let baseline = 0;
+  for (let i = 0; i < n; i++) baseline += x[i];
+  baseline /= n;
   const half = width >> 1;
   let sum = 0;
   let count = 0;
@@ -67,7 +68,7 @@ function slowDeflectionUv(x: Float64Array, width: number): number {
   }
   for (let i = 0; i < n; i++) {
     const mean = sum / count;
-    peak = Math.max(peak, Math.abs(mean - median));
+    peak = Math.max(peak, Math.abs(mean - baseline));
     const add = i + half + 1;
     const drop = i - half;
     if (add < n) {

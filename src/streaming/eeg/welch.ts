@@ -2,8 +2,9 @@
 // it: segments of `segmentSamples` with `overlapSamples` overlap, the mean removed per segment
 // (detrend 'constant'), a periodic Hann window, |DFT|^2 scaled to a one-sided density in µV²/Hz
 // (1 / (fs * sum(w^2)), doubled except at DC and Nyquist), averaged over the segments (mean).
-// Only the bins up to `maxHz` are computed, by a direct DFT over a cosine table: EEG bands end at
-// 45 Hz, so that is a fraction of the spectrum and needs no FFT of arbitrary length.
+// Segments of a power-of-two length go through a radix-2 FFT; other lengths (500 Hz x 2 s) through
+// a direct DFT of only the bins up to `maxHz` (EEG bands end at 45 Hz, a fraction of the spectrum).
+import { isPowerOfTwo, Radix2Fft } from './fft.js';
 
 export type EegBandName = 'delta' | 'theta' | 'alpha' | 'beta' | 'gamma';
 
@@ -46,6 +47,8 @@ export class Welch {
   private readonly cosTable: Float64Array;
   private readonly scale: Float64Array;
   private readonly segment: Float64Array;
+  private readonly fft: Radix2Fft | undefined;
+  private readonly imag: Float64Array;
 
   constructor(options: WelchOptions) {
     const { sampleRateHz, segmentSamples, overlapSamples } = options;
@@ -76,6 +79,8 @@ export class Welch {
       this.scale[k] = oneSided / (sampleRateHz * sumSq);
     }
     this.segment = new Float64Array(n);
+    this.fft = isPowerOfTwo(n) ? new Radix2Fft(n) : undefined;
+    this.imag = new Float64Array(this.fft ? n : 0);
   }
 
   /** Segments a signal of `samples` yields (0 when shorter than one segment). */
@@ -105,6 +110,12 @@ export class Welch {
       for (let i = 0; i < n; i++) mean += signal[start + i];
       mean /= n;
       for (let i = 0; i < n; i++) seg[i] = (signal[start + i] - mean) * this.window[i];
+      if (this.fft) {
+        this.imag.fill(0);
+        this.fft.transform(seg, this.imag);
+        for (let k = 0; k < this.binCount; k++) out[k] += (seg[k] * seg[k] + this.imag[k] * this.imag[k]) * this.scale[k];
+        continue;
+      }
       for (let k = 0; k < this.binCount; k++) {
         let re = 0;
         let im = 0;
