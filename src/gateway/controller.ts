@@ -22,6 +22,7 @@ import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
 import { fleetExtension } from './extensions/fleet.js';
 import { gpioExtension } from './extensions/gpio.js';
+import { eegBandsExtension } from './extensions/eeg-bands.js';
 import { eegRawExtension, ppgRawExtension } from './extensions/raw-stream.js';
 import { hrExtension } from './extensions/hr.js';
 import { markersExtension } from './extensions/markers.js';
@@ -167,7 +168,7 @@ export class Controller {
         ...(config.fleet.enabled && { manifests: activeManifests(config.dataDir) }),
       })),
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, eegBandsExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     if (config.gpio) factories.push((ctx) => gpioExtension(ctx));
     if (config.fleet.enabled) factories.push((ctx) => fleetExtension(ctx));
