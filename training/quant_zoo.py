@@ -164,7 +164,7 @@ def build_models(keras) -> dict[str, tuple[str, object]]:
     x = L.Conv1D(8, 3, padding="same", activation="relu")(i)
     s = L.Lambda(lambda t: t[:, 1::2, :], output_shape=(32, 8))(x)
     t = L.Permute((2, 1))(s)  # [8, 32]
-    g = L.Lambda(lambda t: ops.take(t, np.array([7, 0, 3, 5, 1], np.int32), axis=1), output_shape=(5, 32))(t)
+    g = L.Lambda(lambda t: ops.take(t, ops.convert_to_tensor([7, 0, 3, 5, 1], "int32"), axis=1), output_shape=(5, 32))(t)
     e = L.Lambda(lambda t: ops.squeeze(ops.expand_dims(t, 1), 1), output_shape=(5, 32))(g)
     h = L.Lambda(lambda t: t[:, :2, :], output_shape=(2, 32))(t)
     x = L.Concatenate(axis=1)([e, h])

@@ -25,6 +25,8 @@ export interface Int8OpRule {
    * indices) are kept as they are. Undefined means every float input.
    */
   dataInputs?: readonly number[];
+  /** Constant inputs quantized like weights: symmetric, zero point 0, per tensor (PRELU's alpha). */
+  symmetricConstInputs?: readonly number[];
 }
 
 const SOFTMAX_PARAMS: AffineParams = { scale: Math.fround(1 / 256), zeroPoint: -128 };
@@ -46,9 +48,10 @@ export const INT8_RULES: Record<string, Int8OpRule> = {
   RELU6: { kind: 'free', version: 2 },
   LEAKY_RELU: { kind: 'free', version: 2 },
   HARD_SWISH: { kind: 'free', version: 1 },
-  // alpha (input 1) is a constant quantized per tensor like any float operand.
-  PRELU: { kind: 'free', version: 1 },
-  BATCH_MATMUL: { kind: 'free', version: 1 },
+  // alpha (input 1): int8 per tensor, symmetric (zero point 0) as the TF converter writes it.
+  PRELU: { kind: 'free', version: 1, symmetricConstInputs: [1] },
+  // Both operands are activations (q k^T, attention @ v); a constant operand is quantized per tensor.
+  BATCH_MATMUL: { kind: 'free', version: 2 },
   // SHAPE reads only the dims: any input type, int32 output.
   SHAPE: { kind: 'free', version: 1 },
   MAX_POOL_2D: { kind: 'tied', version: 2 },

@@ -3,7 +3,7 @@
 // a union-find and share the union of their ranges, or the fixed params of a member.
 import type { Range } from '../calibrate/ranges.js';
 import { QuantizeError } from '../errors.js';
-import { chooseAsymmetric, type AffineParams } from '../quant-params.js';
+import { chooseAsymmetric, symmetricScale, type AffineParams } from '../quant-params.js';
 import { opName, type Operator, type TfliteModel } from '../tflite/model.js';
 import { dataInputPositions, INT8_RULES, type Int8OpRule } from './ops.js';
 import { floatData, isConstant } from './tensors.js';
@@ -142,5 +142,13 @@ export function chooseActivationParams(model: TfliteModel, ranges: Map<number, R
     const r = groupRange.get(root) ?? { min: 0, max: 0 };
     params.set(t, groupFixed.get(root) ?? chooseAsymmetric(r.min, r.max));
   }
+  sg.operators.forEach((op, k) => {
+    for (const p of int8Rule(model, k, floatOps)?.symmetricConstInputs ?? []) {
+      const i = op.inputs[p];
+      if (i === undefined || i < 0 || !isConstant(model, sg.tensors[i]) || sg.tensors[i].type !== 'FLOAT32') continue;
+      const r = constantRange(model, i);
+      params.set(i, { scale: symmetricScale(Math.max(-r.min, r.max)), zeroPoint: 0 });
+    }
+  });
   return params;
 }
