@@ -46,7 +46,7 @@ export const INT8_RULES: Record<string, Int8OpRule> = {
   SUM: { kind: 'free', version: 2, dataInputs: FIRST },
   RELU: { kind: 'free', version: 2 },
   RELU6: { kind: 'free', version: 2 },
-  LEAKY_RELU: { kind: 'free', version: 2 },
+  LEAKY_RELU: { kind: 'free', version: 1 },
   HARD_SWISH: { kind: 'free', version: 1 },
   // alpha (input 1): int8 per tensor, symmetric (zero point 0) as the TF converter writes it.
   PRELU: { kind: 'free', version: 1, symmetricConstInputs: [1] },
