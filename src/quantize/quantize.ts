@@ -8,7 +8,7 @@ import type { CalibrationMethod } from './calibrate/ranges.js';
 import { layerErrors, type LayerReport } from './error-report.js';
 import { QuantizeError } from './errors.js';
 import { readWeargateMetadata, writeWeargateMetadata, type WeargateMetadata } from './metadata.js';
-import { chooseActivationParams, floatFallbacks, type FloatFallback } from './quantizer/params.js';
+import { chooseActivationParams, fallbackSummary, floatFallbacks, type FloatFallback } from './quantizer/params.js';
 import { rewriteInt8, type RewriteResult } from './quantizer/rewrite.js';
 import { opName, type TfliteModel } from './tflite/model.js';
 import { readTflite } from './tflite/read.js';
@@ -95,14 +95,12 @@ export async function quantizeModel(req: QuantizeRequest): Promise<QuantizeResul
   });
 
   const cal = await calibrate(floatModel, req.runtime, req.calibration, req.method, req.onProgress);
-  const metadata: WeargateMetadata = {
-    ...readWeargateMetadata(floatModel),
-    ...req.metadata,
-    quantizer: { version: QUANTIZER_VERSION, method: req.method, calibrationSamples: cal.samples, int8Io: req.int8Io },
-  };
+  const base = { ...readWeargateMetadata(floatModel), ...req.metadata };
   // Each round either runs in LiteRT or moves one more op to float, so it ends.
   for (let round = 0; round <= sg.operators.length; round++) {
     const floatOps = new Set(fallbacks.map((f) => f.opIndex));
+    const quantizer = { version: QUANTIZER_VERSION, method: req.method, calibrationSamples: cal.samples, int8Io: req.int8Io };
+    const metadata: WeargateMetadata = { ...base, quantizer: fallbacks.length > 0 ? { ...quantizer, floatOps: fallbackSummary(fallbacks) } : quantizer };
     const params = chooseActivationParams(floatModel, cal.ranges, floatOps);
     const rewritten = rewriteInt8(floatModel, params, { int8Io: req.int8Io, floatOps });
     writeWeargateMetadata(rewritten.model, metadata);

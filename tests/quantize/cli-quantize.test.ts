@@ -50,6 +50,8 @@ test('model quantize leaves an op without an int8 kernel in float and warns, nam
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stderr, /warning: 1 op\(s\) left in float between DEQUANTIZE\/QUANTIZE: COS/);
   assert.match(r.stderr, /op 1 COS: no int8 rule/);
+  assert.match(r.stdout, /ops left in float: COS/);
+  assert.equal(inspectBytes(new Uint8Array(readFileSync(out))).weargate?.quantizer?.floatOps, ['COS']);
   const ops = inspectBytes(new Uint8Array(readFileSync(out))).opCounts;
   assert.equal([ops.COS, ops.DEQUANTIZE, ops.QUANTIZE, ops.FULLY_CONNECTED], [1, 2, 2, 2]);
 });

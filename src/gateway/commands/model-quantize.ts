@@ -84,6 +84,7 @@ export function register(program: Command): void {
           for (const f of result.fallbacks) console.error(`  op ${f.opIndex} ${f.op}: ${f.reason}`);
         }
         if (result.layers.length > 0) console.log(formatLayerReport(result.layers));
+        if (result.fallbacks.length > 0) console.log(`ops left in float: ${fallbackSummary(result.fallbacks).join(', ')}`);
       } catch (err) {
         if (barStarted) bar.stop();
         console.error(`model quantize: ${err instanceof Error ? err.message : String(err)}`);

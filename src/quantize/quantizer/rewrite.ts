@@ -99,8 +99,7 @@ class Versions {
 
   /** A tensor for the producer to write when it produces a type other than the home type. */
   producerTwin(t: number, producerInt8: boolean): number {
-    const twin = this.twin(t, producerInt8);
-    return twin;
+    return this.twin(t, producerInt8);
   }
 
   /** Emits the conversion from the producer's twin to the home tensor. */
@@ -157,8 +156,8 @@ export function rewriteInt8(src: TfliteModel, params: Map<number, AffineParams>,
     return p === undefined || p === homeInt8(t) ? t : versions.producerTwin(t, p);
   };
 
-  // Graph inputs whose home type differs from what the graph is fed cannot occur (home follows
-  // int8Io for graph I/O, and so does the producer); conversions happen at the first consumer.
+  // Graph inputs are fed in their home type (both follow int8Io); a consumer wanting the other
+  // type gets a conversion just before it.
   for (const [opIndex, op] of sg.operators.entries()) {
     const name = opName(src, op);
     const rule = int8Rule(src, opIndex, floatOps);
@@ -196,8 +195,6 @@ export function rewriteInt8(src: TfliteModel, params: Map<number, AffineParams>,
     }
     for (const o of op.outputs) if (activation(o) && outputs[op.outputs.indexOf(o)] !== o) versions.convertTwinToHome(o);
   }
-  // Graph outputs produced in the other type were converted right after their producer; a graph
-  // output that is also a graph input needs nothing.
   const int8Of = new Map<number, number>();
   for (const t of producedInt8.keys()) {
     const q = versions.int8Index(t);
