@@ -151,6 +151,18 @@ test('an op without an int8 kernel (COS) stays float between DEQUANTIZE and QUAN
   assert.ok(e.maxAbs < 0.1, `max |int8 - float| ${e.maxAbs}`);
 });
 
+test('a float fallback with int8 graph I/O: int8 in, DEQUANTIZE -> COS -> QUANTIZE inside, int8 out, runs in LiteRT.js', async () => {
+  const bytes = cosGraph();
+  const calib = calibrationSet([{ shape: [100, 16], data: randomArray(1600, rng(5), -2, 2) }], [16]);
+  const r = await quantizeModel({ floatModel: bytes, calibration: calib, method: 'minmax', int8Io: true, runtime, reportSamples: 0 });
+  const sg = r.model.subgraphs[0];
+  assert.equal([sg.tensors[sg.inputs[0]].type, sg.tensors[sg.outputs[0]].type], ['INT8', 'INT8']);
+  assert.equal(r.model.subgraphs[0].operators.map((op) => opName(r.model, op)), ['FULLY_CONNECTED', 'DEQUANTIZE', 'COS', 'QUANTIZE', 'FULLY_CONNECTED']);
+  const held = { inputs: randomArray(50 * 16, rng(98), -2, 2), elements: 16, count: 50 };
+  const e = outputError(await runHeldOut(runtime, bytes, held, 'f'), await runHeldOut(runtime, r.bytes, held, 'q'));
+  assert.ok(e.maxAbs < 0.1, `max |int8 - float| ${e.maxAbs}`);
+});
+
 test('--keep-float: an op with an int8 rule can be kept float on request', async () => {
   const r = await quantize(kerasOpsGraph(), 32, ['HARD_SWISH']);
   assert.equal(r.fallbacks.map((f) => [f.op, f.reason]), [['HARD_SWISH', 'kept float on request']]);

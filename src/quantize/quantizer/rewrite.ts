@@ -150,7 +150,7 @@ export function rewriteInt8(src: TfliteModel, params: Map<number, AffineParams>,
   }
   const versions = new Versions(b, homeInt8, paramsOf);
   const sourceOpOf = new Map<number, number>();
-  /** The index an op (or the graph) writes `t` to, with its conversion to the home type emitted by `after`. */
+  /** The index an op writes `t` to: `t`, or a twin of the producer's type converted to `t` after the op. */
   const outputIndex = (t: number): number => {
     const p = producedInt8.get(t);
     return p === undefined || p === homeInt8(t) ? t : versions.producerTwin(t, p);
