@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Our int8 of every similarity model (weargate model quantize, minmax, float I/O), calibrated on
+# 200 training segments of that model's own training identities (training/out/similarity/calib-*.npy,
+# written by training/similarity.py), then the manifest with the files' sha256.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=models/similarity
+for f in "$dir"/*-float32.tflite; do
+  name=$(basename "$f" -float32.tflite)
+  npx tsx src/gateway/cli.ts model quantize "$f" --calib "training/out/similarity/calib-$name.npy" \
+    --out "$dir/$name-int8.tflite" --name ecg-similarity --model-version "${VERSION:-1.0.0}" --quiet | head -1
+done
+npx tsx scripts/similarity-manifest.ts --version "${VERSION:-1.0.0}"
