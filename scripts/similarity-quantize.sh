@@ -8,6 +8,7 @@ dir=models/similarity
 for f in "$dir"/*-float32.tflite; do
   name=$(basename "$f" -float32.tflite)
   npx tsx src/gateway/cli.ts model quantize "$f" --calib "training/out/similarity/calib-$name.npy" \
-    --out "$dir/$name-int8.tflite" --name ecg-similarity --model-version "${VERSION:-1.0.0}" --quiet | head -1
+    --out "$dir/$name-int8.tflite" --name ecg-similarity --model-version "${VERSION:-1.0.0}" --quiet > "training/out/similarity/quantize-$name.txt"
+  head -1 "training/out/similarity/quantize-$name.txt"
 done
 npx tsx scripts/similarity-manifest.ts --version "${VERSION:-1.0.0}"

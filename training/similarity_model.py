@@ -130,9 +130,11 @@ def verification(enroll: dict[str, np.ndarray], trials: dict[str, list[np.ndarra
 
 
 def eer(genuine: np.ndarray, impostor: np.ndarray):
-    """Equal error rate and its threshold (accept when score >= threshold), interpolated between scores."""
+    """Equal error rate and its threshold (accept when score >= threshold); same rule as metrics.ts."""
     thresholds = np.unique(np.concatenate([genuine, impostor]))
     frr = np.array([(genuine < t).mean() for t in thresholds])
     far = np.array([(impostor >= t).mean() for t in thresholds])
     k = int(np.argmin(np.abs(frr - far)))
-    return float((frr[k] + far[k]) / 2), float(thresholds[k])
+    # the middle of the gap below the EER score (same rates; robust to rounding in another runtime)
+    thr = (thresholds[k - 1] + thresholds[k]) / 2 if k > 0 else thresholds[k]
+    return float((frr[k] + far[k]) / 2), float(thr)

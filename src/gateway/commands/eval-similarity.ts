@@ -77,7 +77,7 @@ async function evalSimilarity(opts: EvalSimilarityOptions): Promise<number> {
   };
   const byId = new Map<string, { id: string; enroll: Float32Array[]; trial: Float32Array[] }>();
   for (const p of persons) byId.set(p.id, { id: p.id, enroll: await segmentsOf(p.records[0]), trial: await segmentsOf(p.records[1]) });
-  const groups = [...assignGroups(manifest, persons.map((p) => p.id)).entries()].map(([model, ids]) => ({
+  const groups = [...assignGroups(manifest, persons.map((p) => p.id)).entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([model, ids]) => ({
     model,
     persons: ids.map((id) => byId.get(id) as { id: string; enroll: Float32Array[]; trial: Float32Array[] }),
   }));

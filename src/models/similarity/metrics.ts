@@ -100,13 +100,18 @@ export interface EerResult {
   threshold: number;
 }
 
-/** Equal error rate at the distinct score where |FRR - FAR| is smallest (the mean of the two there). */
+/**
+ * Equal error rate at the distinct score where |FRR - FAR| is smallest (the mean of the two there).
+ * The threshold is the middle of the gap below that score (same rates, but a score that lands on it
+ * in another runtime is not flipped by rounding); the score itself when it is the lowest.
+ */
 export function equalErrorRate(genuine: readonly number[], impostor: readonly number[]): EerResult {
   if (genuine.length === 0 || impostor.length === 0) throw new RangeError('EER needs genuine and impostor scores');
-  let best: RocPoint | undefined;
-  for (const p of rocCurve(genuine, impostor)) if (best === undefined || Math.abs(p.frr - p.far) < Math.abs(best.frr - best.far)) best = p;
-  const b = best as RocPoint;
-  return { eer: (b.frr + b.far) / 2, threshold: b.threshold };
+  const curve = rocCurve(genuine, impostor);
+  let k = 0;
+  for (let i = 1; i < curve.length; i++) if (Math.abs(curve[i].frr - curve[i].far) < Math.abs(curve[k].frr - curve[k].far)) k = i;
+  const b = curve[k];
+  return { eer: (b.frr + b.far) / 2, threshold: k > 0 ? (curve[k - 1].threshold + b.threshold) / 2 : b.threshold };
 }
 
 /** A few ROC points for reports: the FRR at fixed FARs (the smallest threshold with FAR <= target). */

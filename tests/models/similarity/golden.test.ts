@@ -57,11 +57,11 @@ test('LiteRT.js float32 and TF-converter int8 embeddings equal Python LiteRT; ou
   const tf = await raw('int8-tfconverter');
   const ours = await raw('int8');
   const maxDiff = (a: Float32Array[], b: number[][]) => Math.max(...a.flatMap((e, k) => Array.from(e, (v, i) => Math.abs(v - b[k][i]))));
-  assert.ok(maxDiff(float, golden.embeddings['final-float32.tflite']) < 1e-4, `float ${maxDiff(float, golden.embeddings['final-float32.tflite'])}`);
-  // XNNPACK and the reference kernels may differ by one output step
-  const tfStep = 0.05;
+  assert.ok(maxDiff(float, golden.embeddings['final-float32.tflite']) < 1e-5, `float ${maxDiff(float, golden.embeddings['final-float32.tflite'])}`);
+  // at most one output step (scale ~0.011): XNNPACK and the reference kernels may round differently
+  const tfStep = 0.012;
   assert.ok(maxDiff(tf, golden.embeddings['final-int8-tfconverter.tflite']) <= tfStep, `tf int8 ${maxDiff(tf, golden.embeddings['final-int8-tfconverter.tflite'])}`);
-  for (let k = 0; k < segments.length; k++) assert.ok(cosine(ours[k], float[k]) > 0.98, `ours vs float cosine ${cosine(ours[k], float[k])}`);
+  for (let k = 0; k < segments.length; k++) assert.ok(cosine(ours[k], float[k]) > 0.99, `ours vs float cosine ${cosine(ours[k], float[k])}`);
 });
 
 test('manifest: every file matches its sha256, ops are the quantizable set, int8 files are int8', () => {
