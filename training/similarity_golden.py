@@ -43,8 +43,12 @@ def main() -> None:
         "segments": [[round(float(v), 6) for v in s] for s in seg],
         "embeddings": {},
     }
-    for model in ("final-float32.tflite", "final-int8-tfconverter.tflite", "fold-0-float32.tflite"):
+    for model in ("final-float32.tflite", "final-int8-tfconverter.tflite", "final-int8.tflite", "fold-0-float32.tflite"):
         golden["embeddings"][model] = [[float(v) for v in e] for e in run(model, seg)]
+    # the model slot's load-time check (src/models/stage.ts): real inputs and Python LiteRT outputs per variant
+    np.save(os.path.join(MODELS, "golden-inputs.npy"), seg.reshape(-1, 1, sm.SEGMENT_SAMPLES, 1).astype(np.float32))
+    for variant in ("float32", "int8", "int8-tfconverter"):
+        np.save(os.path.join(MODELS, f"golden-outputs-{variant}.npy"), run(f"final-{variant}.tflite", seg).astype(np.float32))
     # record trials of the fixture persons with fold-0's float model, as `eval similarity` scores them
     emb = {}
     for p in PERSONS:

@@ -1,10 +1,12 @@
-// models/similarity/manifest.json: what the gateway and the eval need to know about the committed
-// similarity models (layout, threshold, files with their sha256, folds with their held-out persons).
-import { createHash } from 'node:crypto';
+// models/similarity/manifest.json, read through the model slot's schema (src/models/manifest.ts):
+// `variants` and `params` are the shipped model's; the extra `folds` list every CV model with the
+// ECG-ID persons it never saw, which `weargate eval similarity` needs.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { readManifest, sha256Hex, type ManifestDocument, type ModelManifest } from '../manifest.js';
 import { PRE_R_SAMPLES, SEGMENT_SAMPLES, SIMILARITY_RATE_HZ } from './preprocess.js';
 
+export { sha256Hex };
 export type SimilarityVariant = 'float32' | 'int8' | 'int8-tfconverter';
 export const SIMILARITY_VARIANTS: readonly SimilarityVariant[] = ['float32', 'int8', 'int8-tfconverter'];
 
@@ -15,7 +17,7 @@ export interface ModelFile {
 }
 
 export interface SimilarityFold {
-  /** `fold-0` ... or `final` (trained on every identity). */
+  /** `fold-0` ... or `final` (trained on every identity, the shipped model). */
   name: string;
   /** ECG-ID persons this model never saw (empty for `final`). */
   heldOut: string[];
@@ -26,7 +28,6 @@ export interface SimilarityManifest {
   name: string;
   version: string;
   rateHz: number;
-  segment: { samples: number; preRSamples: number; normalisation: string; detector: string };
   embeddingSize: number;
   /** Cosine threshold at the cross-validated EER point (trial = mean of a record's segments). */
   eerThreshold: number;
@@ -34,30 +35,53 @@ export interface SimilarityManifest {
   /** ECG-ID persons any model was trained on (a person outside it is evaluated with `final`). */
   trainingPersons: string[];
   folds: SimilarityFold[];
-  /** Absolute folder of the manifest (not in the file). */
+  /** Absolute folder of the manifest. */
   dir: string;
+  doc: ManifestDocument;
 }
 
 export const DEFAULT_SIMILARITY_DIR = join(new URL('../../..', import.meta.url).pathname, 'models', 'similarity');
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+export interface SimilarityParams {
+  sampleRateHz: number;
+  segmentSamples: number;
+  preRSamples: number;
+  embeddingSize: number;
+  eerThreshold: number;
 }
 
-function fail(path: string, msg: string): never {
-  throw new Error(`${path}: ${msg}`);
-}
-
-/** Reads and checks a manifest: the layout must be the one this code pre-processes for. */
-export function loadSimilarityManifest(path = join(DEFAULT_SIMILARITY_DIR, 'manifest.json')): SimilarityManifest {
-  const doc = JSON.parse(readFileSync(path, 'utf8')) as Omit<SimilarityManifest, 'dir'>;
-  if (typeof doc.name !== 'string' || typeof doc.version !== 'string') fail(path, 'name and version are required');
-  if (doc.rateHz !== SIMILARITY_RATE_HZ || doc.segment?.samples !== SEGMENT_SAMPLES || doc.segment?.preRSamples !== PRE_R_SAMPLES) {
-    fail(path, `segment layout ${doc.rateHz} Hz / ${doc.segment?.samples} / ${doc.segment?.preRSamples} is not this gateway's (${SIMILARITY_RATE_HZ} / ${SEGMENT_SAMPLES} / ${PRE_R_SAMPLES})`);
+/** The task parameters, refused unless they are the layout this code pre-processes for. */
+export function similarityParams(manifest: ModelManifest, where: string): SimilarityParams {
+  const p = manifest.params as Partial<SimilarityParams>;
+  const fail = (msg: string): never => {
+    throw new Error(`${where}: ${msg}`);
+  };
+  if (p.sampleRateHz !== SIMILARITY_RATE_HZ || p.segmentSamples !== SEGMENT_SAMPLES || p.preRSamples !== PRE_R_SAMPLES) {
+    fail(`segment layout ${p.sampleRateHz} Hz / ${p.segmentSamples} / ${p.preRSamples} is not this gateway's (${SIMILARITY_RATE_HZ} / ${SEGMENT_SAMPLES} / ${PRE_R_SAMPLES})`);
   }
-  if (!(typeof doc.eerThreshold === 'number' && doc.eerThreshold > -1 && doc.eerThreshold < 1)) fail(path, 'eerThreshold must be a cosine in (-1, 1)');
-  if (!Array.isArray(doc.folds) || !doc.folds.some((f) => f.name === 'final')) fail(path, "folds must include 'final'");
-  return { ...doc, dir: dirname(path) };
+  if (!(typeof p.eerThreshold === 'number' && p.eerThreshold > -1 && p.eerThreshold < 1)) fail('params.eerThreshold must be a cosine in (-1, 1)');
+  if (!(Number.isInteger(p.embeddingSize) && (p.embeddingSize ?? 0) > 0)) fail('params.embeddingSize must be a positive integer');
+  return p as SimilarityParams;
+}
+
+export function loadSimilarityManifest(path = join(DEFAULT_SIMILARITY_DIR, 'manifest.json')): SimilarityManifest {
+  const doc = readManifest(path);
+  if (doc.manifest.task !== 'similarity') throw new Error(`${path}: task '${doc.manifest.task}', not similarity`);
+  const params = similarityParams(doc.manifest, path);
+  const extra = doc.manifest as unknown as { cv?: string; trainingPersons?: string[]; folds?: SimilarityFold[] };
+  if (!Array.isArray(extra.folds) || !extra.folds.some((f) => f.name === 'final')) throw new Error(`${path}: folds must include 'final'`);
+  return {
+    name: doc.manifest.name,
+    version: doc.manifest.version,
+    rateHz: params.sampleRateHz,
+    embeddingSize: params.embeddingSize,
+    eerThreshold: params.eerThreshold,
+    cv: extra.cv ?? '',
+    trainingPersons: extra.trainingPersons ?? [],
+    folds: extra.folds,
+    dir: doc.dir,
+    doc,
+  };
 }
 
 /** The bytes of one model file, checked against the manifest's sha256. */
