@@ -66,6 +66,23 @@ export class AthleteStore {
       template BLOB NOT NULL,
       quality_json TEXT NOT NULL
     )`);
+    // which device's live ECG is compared with which athlete (set by the gateway's `enroll` verb)
+    this.db.exec(`CREATE TABLE IF NOT EXISTS device_athletes (
+      device_id TEXT PRIMARY KEY,
+      athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE
+    )`);
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  /** Compares `deviceId`'s live ECG with `athleteId` from now on (one athlete per device). */
+  bind(deviceId: string, athleteId: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO device_athletes (device_id, athlete_id) VALUES (?, ?)').run(deviceId, athleteId);
+  }
+
+  /** Device id -> athlete id. */
+  bindings(): Map<string, string> {
+    const rows = this.db.prepare('SELECT device_id, athlete_id FROM device_athletes ORDER BY device_id').all() as { device_id: string; athlete_id: string }[];
+    return new Map(rows.map((r) => [r.device_id, r.athlete_id]));
   }
 
   /** Inserts or replaces the athlete's template (a re-enrollment replaces the old one). */
@@ -90,9 +107,12 @@ export class AthleteStore {
     return (this.db.prepare('SELECT * FROM athletes ORDER BY id').all() as Row[]).map(toRecord);
   }
 
-  /** True when a row was removed. */
+  /** True when a row was removed (its device bindings go with it). */
   remove(id: string): boolean {
-    return this.db.prepare('DELETE FROM athletes WHERE id = ?').run(id).changes > 0;
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM device_athletes WHERE athlete_id = ?').run(id);
+      return this.db.prepare('DELETE FROM athletes WHERE id = ?').run(id).changes > 0;
+    })();
   }
 
   close(): void {

@@ -31,13 +31,22 @@ test('templates survive closing and reopening the store; re-enrollment replaces;
   assert.equal(store.list().map((r) => r.id), ['a1', 'b2']);
   store.put(record('a1', 7));
   assert.is(store.get('a1')?.createdAtMs, record('a1', 7).createdAtMs);
+  store.bind('chest1', 'a1');
+  store.bind('chest2', 'b2');
+  store.bind('chest2', 'a1');
+  assert.equal([...store.bindings()], [['chest1', 'a1'], ['chest2', 'a1']]);
+  store.bind('chest3', 'b2');
   assert.is(store.remove('b2'), true);
+  assert.equal([...store.bindings().keys()], ['chest1', 'chest2'], 'removing an athlete unbinds its devices');
   assert.is(store.remove('b2'), false);
   store.close();
 
   store = new AthleteStore(path);
   assert.equal(store.list().map((r) => r.id), ['a1']);
   assert.equal(Array.from(store.get('a1')?.template ?? []), Array.from(record('a1', 7).template));
+  assert.equal([...store.bindings()], [['chest1', 'a1'], ['chest2', 'a1']]);
+  store.remove('a1');
+  assert.equal(store.bindings().size, 0);
   store.close();
 });
 
