@@ -22,5 +22,6 @@ program
 (await import('./commands/devices-scan.js')).register(program);
 (await import('./commands/record.js')).register(program);
 (await import('./commands/athletes.js')).register(program);
+(await import('./commands/fleet.js')).register(program);
 
 await program.parseAsync(process.argv);
