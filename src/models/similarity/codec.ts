@@ -22,4 +22,9 @@ export const similarityCodec: ModelCodec<Float32Array, Float32Array> = {
   postprocess(outputs, _segment, model) {
     return l2Normalize(fromOutputTensor(outputs[0], model.outputs[0]));
   },
+  invalid(embedding) {
+    for (const v of embedding) if (!Number.isFinite(v)) return 'embedding has a non-finite value';
+    // l2Normalize of an all-zero output stays zero: no direction, no similarity
+    return embedding.some((v) => v !== 0) ? undefined : 'embedding is all zeros';
+  },
 };
