@@ -7,7 +7,8 @@ export type DetectorName =
   | 'engzee'
   | 'swt'
   | 'two-average'
-  | 'matched-filter';
+  | 'matched-filter'
+  | 'cnn';
 
 export interface RPeakDetector {
   readonly name: DetectorName;
