@@ -8,7 +8,7 @@
 // training/out/rpeak-cnn/fold-K-calib.npy (training windows of that fold only, not committed: rerun
 // training to regenerate). A fold without its calibration file keeps its existing int8 model.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLiteRtRuntime } from '../src/models/runtime/litert.js';
@@ -36,10 +36,13 @@ interface TrainReport {
 const report = JSON.parse(readFileSync(join(dir, 'train-report.json'), 'utf8')) as TrainReport;
 const VERSION = '1.0.0';
 
-function fileEntry(path: string) {
-  const bytes = readFileSync(join(dir, path));
-  return { path, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength };
+/** Write then rename, so a reader (an eval starting meanwhile) never sees half a file. */
+function writeAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
 }
+
 
 const runtime = await createLiteRtRuntime();
 const quantizeLog: Record<string, { seconds: number; calib: string }> = {};
@@ -66,7 +69,7 @@ try {
       metadata: { name: `rpeak-cnn-${tag}`, version: VERSION },
       reportSamples: 0,
     });
-    writeFileSync(out, result.bytes);
+    writeAtomic(out, result.bytes);
     const seconds = (performance.now() - started) / 1000;
     quantizeLog[tag] = { seconds: Math.round(seconds * 100) / 100, calib: relative(repo, calib) };
     console.log(`${tag}: wrote ${relative(repo, out)} (${result.bytes.byteLength} bytes, ${set.count} calibration windows, held out ${m.held_out.join(' ') || 'none'}) in ${seconds.toFixed(2)} s`);
@@ -75,35 +78,67 @@ try {
   runtime.close();
 }
 
-function files(tag: string) {
-  const out: Record<string, ReturnType<typeof fileEntry>> = {};
-  for (const [variant, name] of [['int8', 'int8.tflite'], ['float32', 'float32.tflite'], ['int8-tfconverter', 'int8-tfconverter.tflite'], ['int8-aiedge', 'int8-aiedge.tflite']])
-    if (existsSync(join(dir, tag, name))) out[variant] = fileEntry(`${tag}/${name}`);
+const PRECISION: Record<string, 'int8' | 'float32'> = { int8: 'int8', float32: 'float32', 'int8-tfconverter': 'int8', 'int8-aiedge': 'int8' };
+const QUANTIZER: Record<string, string> = {
+  int8: 'weargate-quantize minmax (src/quantize), float I/O',
+  'int8-tfconverter': 'tf-converter 2.20.0 full-integer PTQ, float I/O',
+  'int8-aiedge': 'ai-edge-quantizer 0.10.0 static_wi8_ai8, int8 I/O',
+};
+const FILES: [string, string][] = [['int8', 'int8.tflite'], ['float32', 'float32.tflite'], ['int8-tfconverter', 'int8-tfconverter.tflite'], ['int8-aiedge', 'int8-aiedge.tflite']];
+const window = report.window_samples;
+const hop = report.hop_samples;
+
+function variant(tag: string, key: string, name: string, withGolden: boolean) {
+  const path = `${tag}/${name}`;
+  const bytes = readFileSync(join(dir, path));
+  const q = key === 'int8-aiedge';
+  const tensor = [{ dtype: q ? 'int8' : 'float32', shape: [1, 1, window, 1] }];
+  const golden = `golden-outputs-${key}.npy`;
+  return {
+    file: path,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    precision: PRECISION[key],
+    ...(QUANTIZER[key] && { quantizer: QUANTIZER[key] }),
+    inputs: tensor,
+    outputs: tensor,
+    ...(withGolden && existsSync(join(dir, golden)) && {
+      golden: { inputs: 'golden-inputs.npy', outputs: golden, absTolerance: key === 'float32' ? 1e-5 : 2 / 256 + 1e-6 },
+    }),
+  };
+}
+
+function variants(tag: string, withGolden: boolean) {
+  const out: Record<string, ReturnType<typeof variant>> = {};
+  for (const [key, name] of FILES) if (existsSync(join(dir, tag, name))) out[key] = variant(tag, key, name, withGolden);
   return out;
 }
 
-const window = report.window_samples;
-const hop = report.hop_samples;
+const foldTags = Object.keys(report.models).filter((t) => t !== 'final').sort();
 const manifest = {
   name: 'rpeak-cnn',
   version: VERSION,
-  description: 'per-sample R-peak probability from a single ECG lead; see docs/models/rpeak-cnn.md',
-  sampleRateHz: report.sample_rate_hz,
-  windowSamples: window,
-  hopSamples: hop,
-  trustedStartSamples: (window - hop) / 2,
-  input: { name: 'ecg', shape: [1, 1, window, 1], unit: 'normalised' },
-  normalisation: { kind: 'per-window: c = x - mean; z = clip(c / max(rms, floorMv), -clip, clip); x in mV', floorMv: 0.01, clip: 8 },
-  threshold: 0.5,
-  refractorySamples: 50,
+  task: 'rpeak',
+  description:
+    '7k-parameter dilated residual CNN: 3.07 s single-lead ECG window at 250 Hz (resampled from any device rate) -> per-sample R-peak probability. Research prototype, not a medical device.',
+  trainedOn: 'MIT-BIH Arrhythmia Database 1.0.0, the 22 DS1 records (shipped model: all 22; folds: leave-records-out), with MIT-BIH NSTDB bw/ma noise augmentation',
+  card: 'docs/models/rpeak-cnn.md',
+  defaultVariant: 'int8',
+  variants: variants('final', true),
+  params: {
+    sampleRateHz: report.sample_rate_hz,
+    windowSamples: window,
+    hopSamples: hop,
+    trustedStartSamples: (window - hop) / 2,
+    normFloorMv: 0.01,
+    normClip: 8,
+    threshold: 0.5,
+    refractorySamples: 50,
+  },
+  normalisation: 'per window, x in mV: c = x - mean; z = clip(c / max(rms, normFloorMv), -normClip, normClip)',
   seed: report.seed,
-  files: files('final'),
-  calibration: fileEntry('calib.npy'),
-  folds: Object.keys(report.models)
-    .filter((t) => t !== 'final')
-    .sort()
-    .map((tag) => ({ name: tag, heldOut: report.models[tag].held_out, files: files(tag) })),
-  quantizer: { tool: 'weargate model quantize (src/quantize), method minmax, float I/O', runs: quantizeLog },
+  calibration: { file: 'calib.npy', sha256: createHash('sha256').update(readFileSync(join(dir, 'calib.npy'))).digest('hex') },
+  folds: foldTags.map((tag) => ({ name: tag, heldOut: report.models[tag].held_out, variants: variants(tag, false) })),
+  quantizeRuns: quantizeLog,
 };
-writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+writeAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
 console.log(`wrote models/rpeak-cnn/manifest.json (${manifest.folds.length} folds)`);

@@ -54,6 +54,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--learning-rate", type=float, default=3e-3)
     ap.add_argument("--calib-windows", type=int, default=128)
     ap.add_argument("--skip-aiedge", action="store_true")
+    ap.add_argument("--monitor", action="store_true", help="also score held-out records in Python after each fold (slow)")
     return ap.parse_args()
 
 
@@ -111,7 +112,7 @@ def train_one(args, tf, keras, tag: str, train_names: list[str], held: list[str]
     # Quick Python check on the held-out records (whole-record Keras pass; the official numbers
     # come from `weargate eval rpeaks --detector cnn`).
     quick = {}
-    if held:
+    if held and args.monitor:
         for cond in ("clean", "ma6"):
             quick[cond] = sc.score_model(model, {n: recs[n] for n in held}, noise if cond != "clean" else None,
                                          snr_db=6.0, threshold=THRESHOLD, refractory=REFRACTORY, seed=seed)

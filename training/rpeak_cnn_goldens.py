@@ -8,6 +8,9 @@ models/rpeak-cnn/golden.json:
   windows[]: {name, mv (768 model-rate mV, float64), input (normalize_window, float32),
       float32 / int8 (outputs of final/float32.tflite and final/int8.tflite in Python LiteRT),
       peaks_float32 / peaks_int8 (pick_peaks_windowed, threshold 0.5, refractory 50)}
+models/rpeak-cnn/golden-inputs.npy [4,1,768,1] (the windows' inputs) and golden-outputs-<variant>.npy
+  (Python LiteRT outputs of each final/<variant>.tflite): the manifest's golden vectors, checked by
+  the gateway at every load (src/models/stage.ts).
 """
 from __future__ import annotations
 
@@ -53,8 +56,14 @@ def main() -> None:
     cases = [("101-at-0s", x250[0:W]), ("101-at-100s", x250[25000 : 25000 + W]), ("101-at-200s-inverted", -x250[50000 : 50000 + W]),
              ("101-ma-0dB-at-300s", n250[75000 : 75000 + W])]
     inputs = np.stack([d.normalize_window(c) for _, c in cases]).reshape(-1, 1, W, 1)
-    outs = {v: tflite_run.run_batch(os.path.join(OUT, "final", f"{v}.tflite"), inputs)["outputs"].reshape(-1, W)
-            for v in ("float32", "int8")}
+    outs = {}
+    np.save(os.path.join(OUT, "golden-inputs.npy"), inputs.astype(np.float32))
+    for v in ("float32", "int8", "int8-tfconverter", "int8-aiedge"):
+        path = os.path.join(OUT, "final", f"{v}.tflite")
+        if os.path.exists(path):
+            o = tflite_run.run_batch(path, inputs)["outputs"].astype(np.float32)
+            np.save(os.path.join(OUT, f"golden-outputs-{v}.npy"), o.reshape(-1, 1, W, 1))
+            outs[v] = o.reshape(-1, W)
     windows = []
     for i, (name, mv) in enumerate(cases):
         windows.append({

@@ -8,7 +8,7 @@ import type { ModelRuntime } from '../../src/models/runtime/types.js';
 import type { RPeakCnnConfig } from '../../src/models/rpeak/cnn-config.js';
 import { CnnRPeakDetector, createCnnDetector, type RPeakWindowModel } from '../../src/models/rpeak/cnn-detector.js';
 import { LinearResampler } from '../../src/models/rpeak/cnn-stream.js';
-import { loadCnnWindowModel, type LiteRtWindowModel } from '../../src/models/rpeak/cnn-model.js';
+import { loadCnnWindowModel } from '../../src/models/rpeak/cnn-model.js';
 import { runDetector } from '../../src/streaming/ecg/ec57-evaluate.js';
 import { referenceBeatSamples, scoreRecord } from '../../src/streaming/ecg/ec57.js';
 import { loadWfdbRecord } from '../../src/streaming/formats/load.js';
@@ -48,12 +48,12 @@ function run(det: CnnRPeakDetector, x: Float32Array, chunk: number | ((i: number
 }
 
 let runtime: ModelRuntime;
-let int8: LiteRtWindowModel;
+let int8: RPeakWindowModel;
 let ecg360: Float32Array;
 let beats360: number[];
 test.before(async () => {
   runtime = await createLiteRtRuntime();
-  int8 = await loadCnnWindowModel(runtime);
+  int8 = (await loadCnnWindowModel(runtime)).model;
   const rec = await loadWfdbRecord(excerpt);
   const mlii = rec.signals.find((s) => s.spec.description === 'MLII')!;
   ecg360 = toMicrovolts(mlii.physical, mlii.spec.units).slice(0, 120 * 360); // 2 minutes
@@ -125,6 +125,37 @@ test('MIT-BIH 101 excerpt at 130, 250 and 360 Hz: the beats are found (EC57, 150
     const score = scoreRecord(refs, runDetector(det, x, Math.round(fs / 4)).peaks, fs);
     assert.ok(score.sensitivity >= 0.99 && score.positivePredictivity >= 0.99, `${fs} Hz: Se ${score.sensitivity} +P ${score.positivePredictivity}`);
     assert.is(det.latencySamples, Math.ceil((560 * fs) / 250) + 3);
+  }
+});
+
+
+test('through the model slot: `cnn` loads from the registry, and a model swap mid-stream keeps the stream going', async () => {
+  const { ModelHost } = await import('../../src/models/host.js');
+  const { modelDetectorLoaders } = await import('../../src/models/detectors.js');
+  const { loadDetectorFactory } = await import('../../src/streaming/ecg/registry.js');
+  const { readRPeakCnnManifest } = await import('../../src/models/rpeak/cnn-config.js');
+  const { rpeakWindowCodec } = await import('../../src/models/rpeak/codec.js');
+  const host = new ModelHost();
+  try {
+    const factory = await loadDetectorFactory('cnn', modelDetectorLoaders(host));
+    const x = ecg360.subarray(0, 30 * 360);
+    const reference = run(createCnnDetector(360, int8), x, 360);
+    const det = factory(360);
+    assert.is(det.name, 'cnn');
+    assert.equal(host.infos().map((i) => [i.name, i.variant, i.precision]), [['rpeak-cnn', 'int8', 'int8']]);
+    const slot = await host.slot<Float32Array, Float32Array>('rpeak-cnn', rpeakWindowCodec);
+    const found: number[] = [];
+    for (let i = 0; i < x.length; i += 360) {
+      if (i === 15 * 360) slot.activate(await host.candidate(readRPeakCnnManifest(), 'float32'));
+      found.push(...det.push(x.subarray(i, i + 360)));
+    }
+    found.push(...det.flush());
+    assert.is(slot.stage.info.variant, 'float32');
+    const early = (p: number[]) => p.filter((t) => t < 12 * 360);
+    assert.equal(early(found), early(reference), 'identical before the swap');
+    assert.ok(Math.abs(found.length - reference.length) <= 1, `${found.length} vs ${reference.length} beats`);
+  } finally {
+    await host.close();
   }
 });
 

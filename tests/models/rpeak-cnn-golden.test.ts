@@ -8,13 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLiteRtRuntime } from '../../src/models/runtime/litert.js';
 import type { ModelRuntime } from '../../src/models/runtime/types.js';
-import {
-  RPEAK_CNN_DIR,
-  parseRPeakCnnManifest,
-  readRPeakCnnFile,
-  readRPeakCnnManifest,
-  foldHoldingOut,
-} from '../../src/models/rpeak/cnn-config.js';
+import { readVariantBytes, parseManifest } from '../../src/models/manifest.js';
+import { RPEAK_CNN_DIR, foldHoldingOut, readRPeakCnnManifest, rpeakCnnConfig, rpeakCnnFolds } from '../../src/models/rpeak/cnn-config.js';
 import { loadCnnWindowModel } from '../../src/models/rpeak/cnn-model.js';
 import { LinearResampler, normalizeWindow, StreamingPeakPicker } from '../../src/models/rpeak/cnn-stream.js';
 
@@ -33,45 +28,48 @@ test.before(async () => {
 });
 test.after(() => runtime?.close());
 
-test('manifest: every file matches its sha256; the folds hold out each DS1 record exactly once', async () => {
-  const m = await readRPeakCnnManifest();
-  assert.is(m.config.sampleRateHz, 250);
-  assert.ok(m.files.int8 && m.files.float32, 'shipped int8 and float32');
-  const all = [...Object.values(m.files), ...m.folds.flatMap((f) => Object.values(f.files))];
-  for (const f of all) await readRPeakCnnFile(f); // throws on mismatch
-  assert.ok(m.folds.length >= 5);
-  for (const f of m.folds) assert.ok(f.files.int8 && f.files.float32, `${f.name} has int8 and float32`);
-  assert.equal(m.folds.flatMap((f) => f.heldOut).sort(), [...DS1].sort());
-  assert.is(foldHoldingOut(m, '203')?.heldOut.includes('203'), true);
-  assert.is(foldHoldingOut(m, '100'), undefined);
+test('manifest: every file matches its sha256; the folds hold out each DS1 record exactly once', () => {
+  const doc = readRPeakCnnManifest();
+  const config = rpeakCnnConfig(doc.manifest);
+  assert.equal([config.sampleRateHz, config.windowSamples, config.hopSamples, config.trustedStartSamples], [250, 768, 256, 256]);
+  assert.is(doc.manifest.defaultVariant, 'int8');
+  assert.ok(doc.manifest.variants.int8 && doc.manifest.variants.float32, 'shipped int8 and float32');
+  const folds = rpeakCnnFolds(doc);
+  for (const d of [doc, ...folds.map((f) => f.doc)]) for (const v of Object.keys(d.manifest.variants)) readVariantBytes(d, v); // throws on mismatch
+  assert.ok(folds.length >= 5, `${folds.length} folds`);
+  for (const f of folds) assert.ok(f.doc.manifest.variants.int8 && f.doc.manifest.variants.float32, `${f.name} has int8 and float32`);
+  assert.equal(folds.flatMap((f) => f.heldOut).sort(), [...DS1].sort());
+  assert.is(foldHoldingOut(folds, '203')?.heldOut.includes('203'), true);
+  assert.is(foldHoldingOut(folds, '100'), undefined);
 });
 
-test('manifest: a changed model byte or a malformed field is refused', async () => {
+test('manifest: a changed model byte, a fold file outside the folder or a bad parameter is refused', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rpeak-cnn-'));
   try {
     cpSync(RPEAK_CNN_DIR, dir, { recursive: true });
-    const m = await readRPeakCnnManifest(dir);
-    const path = join(dir, m.files.int8!.path);
+    const doc = readRPeakCnnManifest(dir);
+    const path = join(dir, doc.manifest.variants.int8.file);
     const bytes = readFileSync(path);
     bytes[bytes.length - 100] ^= 1;
     writeFileSync(path, bytes);
-    await readRPeakCnnFile(m.files.int8!, dir).then(
-      () => assert.unreachable('a tampered file must be refused'),
-      (err: Error) => assert.match(err.message, /does not match the manifest/),
-    );
+    assert.throws(() => readVariantBytes(doc, 'int8'), /sha256/);
     await loadCnnWindowModel(runtime, { dir }).then(
       () => assert.unreachable('the loader checks the sha256'),
-      (err: Error) => assert.match(err.message, /does not match/),
+      (err: Error) => assert.match(err.message, /sha256/),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const text = readFileSync(join(RPEAK_CNN_DIR, 'manifest.json'), 'utf8');
-  const broken = JSON.parse(text) as Record<string, unknown>;
-  broken.hopSamples = 600; // trusted centre no longer fits
-  assert.throws(() => parseRPeakCnnManifest(JSON.stringify(broken)), /trusted centre/);
-  delete broken.threshold;
-  assert.throws(() => parseRPeakCnnManifest(JSON.stringify(broken)), /threshold/);
+  const path = join(RPEAK_CNN_DIR, 'manifest.json');
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as { params: Record<string, unknown>; folds: { variants: Record<string, { file: string }> }[] };
+  const broken = structuredClone(raw);
+  broken.params.hopSamples = 600; // the trusted centre no longer fits
+  assert.throws(() => rpeakCnnConfig(parseManifest(JSON.stringify(broken), path).manifest), /trusted centre/);
+  delete broken.params.threshold;
+  assert.throws(() => rpeakCnnConfig(parseManifest(JSON.stringify(broken), path).manifest), /threshold/);
+  const escape = structuredClone(raw);
+  escape.folds[0].variants.int8.file = '../rpeak-proto/float32.tflite';
+  assert.throws(() => rpeakCnnFolds(parseManifest(JSON.stringify(escape), path)), /inside the folder/);
 });
 
 test('resampling to 250 Hz reproduces Python (360, 130 and 500 Hz inputs, any chunking)', () => {
@@ -99,7 +97,7 @@ test('window normalisation reproduces Python (float32)', () => {
 
 test('LiteRT.js runs the shipped float32 and int8 models like Python LiteRT; peaks match', async () => {
   for (const variant of ['float32', 'int8'] as const) {
-    const model = await loadCnnWindowModel(runtime, { variant });
+    const { model, stage } = await loadCnnWindowModel(runtime, { variant }); // runs the manifest's golden vectors too
     for (const w of golden.windows) {
       const p = model.probabilities(Float32Array.from(w.input));
       const ref = w[variant];
@@ -111,7 +109,7 @@ test('LiteRT.js runs the shipped float32 and int8 models like Python LiteRT; pea
       picker.flush(peaks);
       assert.equal(peaks, variant === 'int8' ? w.peaks_int8 : w.peaks_float32, `${variant} ${w.name}: peaks`);
     }
-    model.dispose();
+    stage.dispose();
   }
 });
 

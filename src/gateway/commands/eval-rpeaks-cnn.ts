@@ -21,7 +21,7 @@ export function cnnLabel(variant: string): string {
 
 export async function prepareCnnEval(variantList: string, modelDir?: string): Promise<CnnEval> {
   const { createLiteRtRuntime } = await import('../../models/runtime/litert.js');
-  const { RPEAK_CNN_VARIANTS, readRPeakCnnManifest, foldHoldingOut } = await import('../../models/rpeak/cnn-config.js');
+  const { RPEAK_CNN_VARIANTS, readRPeakCnnManifest, rpeakCnnFolds, foldHoldingOut } = await import('../../models/rpeak/cnn-config.js');
   const { loadCnnWindowModel } = await import('../../models/rpeak/cnn-model.js');
   const { createCnnDetector } = await import('../../models/rpeak/cnn-detector.js');
   type Variant = (typeof RPEAK_CNN_VARIANTS)[number];
@@ -33,15 +33,16 @@ export async function prepareCnnEval(variantList: string, modelDir?: string): Pr
     .map((v) => aliases[v] ?? v);
   for (const v of variants)
     if (!(RPEAK_CNN_VARIANTS as readonly string[]).includes(v)) throw new Error(`unknown --model '${v}' (known: ${RPEAK_CNN_VARIANTS.join(', ')}, float, tf, aiedge)`);
-  const manifest = await readRPeakCnnManifest(modelDir);
+  const doc = readRPeakCnnManifest(modelDir);
+  const folds = rpeakCnnFolds(doc);
   const runtime = await createLiteRtRuntime();
   const dir = modelDir === undefined ? {} : { dir: modelDir };
-  type Model = Awaited<ReturnType<typeof loadCnnWindowModel>>;
+  type Model = Awaited<ReturnType<typeof loadCnnWindowModel>>['model'];
   const models = new Map<string, Model>(); // `${variant}/${fold|final}`
   try {
     for (const v of variants as Variant[]) {
-      models.set(`${v}/final`, await loadCnnWindowModel(runtime, { ...dir, manifest, variant: v }));
-      for (const f of manifest.folds) if (f.files[v]) models.set(`${v}/${f.name}`, await loadCnnWindowModel(runtime, { ...dir, manifest, variant: v, fold: f.name }));
+      models.set(`${v}/final`, (await loadCnnWindowModel(runtime, { ...dir, variant: v })).model);
+      for (const f of folds) if (f.doc.manifest.variants[v]) models.set(`${v}/${f.name}`, (await loadCnnWindowModel(runtime, { ...dir, variant: v, fold: f.name })).model);
     }
   } catch (err) {
     runtime.close();
@@ -52,7 +53,7 @@ export async function prepareCnnEval(variantList: string, modelDir?: string): Pr
   const detectors: EvalDetector[] = (variants as Variant[]).map((v) => ({
     name: cnnLabel(v),
     create: (fs: number) => {
-      const fold = foldHoldingOut(manifest, record);
+      const fold = foldHoldingOut(folds, record);
       const key = fold && models.has(`${v}/${fold.name}`) ? fold.name : 'final';
       modelOfRecord[record] = key;
       const model = models.get(`${v}/${key}`);

@@ -1,14 +1,15 @@
-// The R-peak CNN's manifest (models/rpeak-cnn/manifest.json): what the detector needs to run a
-// model (rate, window, hop, normalisation, peak picking), which files exist (with sha256) and which
-// records each cross-validation fold held out. Parsing is strict: a malformed manifest is refused
-// with the field that is wrong, never half-used.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+// The R-peak CNN's manifest (models/rpeak-cnn/manifest.json, the schema of src/models/manifest.ts):
+// the detector's parameters come from `params` (rate, window, hop, trusted centre, normalisation,
+// threshold, refractory); the cross-validation folds from `folds` (held-out records and the
+// variants of each fold's model, with sha256). Parsing is strict: a malformed value is refused
+// with its field, never half-used.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FormatError } from '../../common/errors.js';
+import { type ManifestDocument, type ModelManifest, type ModelVariant, ModelManifestError, readManifest } from '../manifest.js';
 
-/** Model variants that can exist for one set of weights. `int8` is ours (weargate model quantize). */
+export const RPEAK_CNN_DIR = fileURLToPath(new URL('../../../models/rpeak-cnn/', import.meta.url));
+
+/** Variants that can exist for one set of weights. `int8` is ours (weargate model quantize). */
 export const RPEAK_CNN_VARIANTS = ['int8', 'float32', 'int8-tfconverter', 'int8-aiedge'] as const;
 export type RPeakCnnVariant = (typeof RPEAK_CNN_VARIANTS)[number];
 
@@ -29,105 +30,67 @@ export interface RPeakCnnConfig {
   readonly refractorySamples: number;
 }
 
-export interface RPeakCnnFile {
-  readonly path: string;
-  readonly sha256: string;
-  readonly bytes: number;
-}
-
 export interface RPeakCnnFold {
   readonly name: string;
   readonly heldOut: readonly string[];
-  readonly files: Partial<Record<RPeakCnnVariant, RPeakCnnFile>>;
+  /** The fold's model as a manifest document of its own (same folder, the fold's variants). */
+  readonly doc: ManifestDocument;
 }
 
-export interface RPeakCnnManifest {
-  readonly config: RPeakCnnConfig;
-  /** The shipped model (trained on all records). */
-  readonly files: Partial<Record<RPeakCnnVariant, RPeakCnnFile>>;
-  readonly folds: readonly RPeakCnnFold[];
-}
-
-export const RPEAK_CNN_DIR = fileURLToPath(new URL('../../../models/rpeak-cnn/', import.meta.url));
-
-type Json = Record<string, unknown>;
-
-function field(obj: Json, key: string, where: string): unknown {
-  if (!(key in obj)) throw new FormatError('rpeak-cnn-manifest', `missing ${where}${key}`);
-  return obj[key];
-}
-function num(obj: Json, key: string, where = '', integer = false): number {
-  const v = field(obj, key, where);
+function positive(params: Record<string, unknown>, key: string, path: string, integer: boolean): number {
+  const v = params[key];
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v)))
-    throw new FormatError('rpeak-cnn-manifest', `${where}${key} must be a positive ${integer ? 'integer' : 'number'}`);
+    throw new ModelManifestError(path, `params.${key} must be a positive ${integer ? 'integer' : 'number'} (is ${JSON.stringify(v)})`);
   return v;
 }
-function str(obj: Json, key: string, where = ''): string {
-  const v = field(obj, key, where);
-  if (typeof v !== 'string' || v === '') throw new FormatError('rpeak-cnn-manifest', `${where}${key} must be a non-empty string`);
-  return v;
-}
-function obj(v: unknown, where: string): Json {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new FormatError('rpeak-cnn-manifest', `${where} must be an object`);
-  return v as Json;
-}
 
-function parseFiles(v: unknown, where: string): Partial<Record<RPeakCnnVariant, RPeakCnnFile>> {
-  const o = obj(v, where);
-  const out: Partial<Record<RPeakCnnVariant, RPeakCnnFile>> = {};
-  for (const [key, value] of Object.entries(o)) {
-    if (!(RPEAK_CNN_VARIANTS as readonly string[]).includes(key)) throw new FormatError('rpeak-cnn-manifest', `unknown variant ${where}.${key}`);
-    const f = obj(value, `${where}.${key}`);
-    const sha256 = str(f, 'sha256', `${where}.${key}.`);
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new FormatError('rpeak-cnn-manifest', `${where}.${key}.sha256 is not a sha256`);
-    out[key as RPeakCnnVariant] = { path: str(f, 'path', `${where}.${key}.`), sha256, bytes: num(f, 'bytes', `${where}.${key}.`, true) };
-  }
-  return out;
-}
-
-export function parseRPeakCnnManifest(text: string): RPeakCnnManifest {
-  const root = obj(JSON.parse(text) as unknown, 'manifest');
-  const norm = obj(field(root, 'normalisation', ''), 'normalisation');
+export function rpeakCnnConfig(manifest: ModelManifest, path = 'manifest'): RPeakCnnConfig {
+  const p = manifest.params;
   const config: RPeakCnnConfig = {
-    name: str(root, 'name'),
-    version: str(root, 'version'),
-    sampleRateHz: num(root, 'sampleRateHz'),
-    windowSamples: num(root, 'windowSamples', '', true),
-    hopSamples: num(root, 'hopSamples', '', true),
-    trustedStartSamples: num(root, 'trustedStartSamples', '', true),
-    normFloorMv: num(norm, 'floorMv', 'normalisation.'),
-    normClip: num(norm, 'clip', 'normalisation.'),
-    threshold: num(root, 'threshold'),
-    refractorySamples: num(root, 'refractorySamples', '', true),
+    name: manifest.name,
+    version: manifest.version,
+    sampleRateHz: positive(p, 'sampleRateHz', path, false),
+    windowSamples: positive(p, 'windowSamples', path, true),
+    hopSamples: positive(p, 'hopSamples', path, true),
+    trustedStartSamples: positive(p, 'trustedStartSamples', path, true),
+    normFloorMv: positive(p, 'normFloorMv', path, false),
+    normClip: positive(p, 'normClip', path, false),
+    threshold: positive(p, 'threshold', path, false),
+    refractorySamples: positive(p, 'refractorySamples', path, true),
   };
   if (config.trustedStartSamples + config.hopSamples > config.windowSamples)
-    throw new FormatError('rpeak-cnn-manifest', 'the trusted centre does not fit in the window');
-  if (config.threshold >= 1) throw new FormatError('rpeak-cnn-manifest', 'threshold must be below 1');
-  const foldsRaw = field(root, 'folds', '');
-  if (!Array.isArray(foldsRaw)) throw new FormatError('rpeak-cnn-manifest', 'folds must be an array');
-  const folds = foldsRaw.map((f: unknown, i): RPeakCnnFold => {
-    const o = obj(f, `folds[${i}]`);
-    const held = field(o, 'heldOut', `folds[${i}].`);
-    if (!Array.isArray(held) || !held.every((r) => typeof r === 'string')) throw new FormatError('rpeak-cnn-manifest', `folds[${i}].heldOut must be record names`);
-    return { name: str(o, 'name', `folds[${i}].`), heldOut: held as string[], files: parseFiles(field(o, 'files', `folds[${i}].`), `folds[${i}].files`) };
+    throw new ModelManifestError(path, 'params: the trusted centre (trustedStartSamples + hopSamples) does not fit in the window');
+  if (config.threshold >= 1) throw new ModelManifestError(path, 'params.threshold must be below 1');
+  return config;
+}
+
+/** The `folds` of an R-peak CNN manifest; each fold's variants checked like the manifest's own. */
+export function rpeakCnnFolds(doc: ManifestDocument): RPeakCnnFold[] {
+  const raw = (doc.manifest as ModelManifest & { folds?: unknown }).folds;
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new ModelManifestError(doc.path, 'folds must be an array');
+  return raw.map((f: unknown, i): RPeakCnnFold => {
+    const o = (typeof f === 'object' && f !== null ? f : {}) as { name?: unknown; heldOut?: unknown; variants?: unknown };
+    if (typeof o.name !== 'string' || !/^[a-z0-9-]+$/.test(o.name)) throw new ModelManifestError(doc.path, `folds[${i}].name must be a name`);
+    if (!Array.isArray(o.heldOut) || !o.heldOut.every((r) => typeof r === 'string')) throw new ModelManifestError(doc.path, `folds[${i}].heldOut must be record names`);
+    if (typeof o.variants !== 'object' || o.variants === null) throw new ModelManifestError(doc.path, `folds[${i}].variants must be an object`);
+    for (const [key, v] of Object.entries(o.variants as Record<string, unknown>)) {
+      const variant = v as Partial<ModelVariant>;
+      if (typeof variant.file !== 'string' || typeof variant.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(variant.sha256) || variant.file.includes('..'))
+        throw new ModelManifestError(doc.path, `folds[${i}].variants.${key} needs a file inside the folder and a sha256`);
+    }
+    const variants = o.variants as Record<string, ModelVariant>;
+    const first = Object.keys(variants)[0];
+    const manifest: ModelManifest = { ...doc.manifest, variants, defaultVariant: variants.int8 ? 'int8' : first };
+    return { name: o.name, heldOut: o.heldOut as string[], doc: { ...doc, manifest } };
   });
-  return { config, files: parseFiles(field(root, 'files', ''), 'files'), folds };
 }
 
-export async function readRPeakCnnManifest(dir: string = RPEAK_CNN_DIR): Promise<RPeakCnnManifest> {
-  return parseRPeakCnnManifest(await readFile(join(dir, 'manifest.json'), 'utf8'));
-}
-
-/** Reads a model file named by the manifest and refuses it unless size and sha256 match. */
-export async function readRPeakCnnFile(file: RPeakCnnFile, dir: string = RPEAK_CNN_DIR): Promise<Uint8Array> {
-  const bytes = new Uint8Array(await readFile(join(dir, file.path)));
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (bytes.byteLength !== file.bytes || sha256 !== file.sha256)
-    throw new FormatError('rpeak-cnn', `${file.path} does not match the manifest (sha256 ${sha256}, ${bytes.byteLength} bytes)`);
-  return bytes;
+export function readRPeakCnnManifest(dir: string = RPEAK_CNN_DIR): ManifestDocument {
+  return readManifest(join(dir, 'manifest.json'));
 }
 
 /** The fold whose model never saw `record`, if any. */
-export function foldHoldingOut(manifest: RPeakCnnManifest, record: string): RPeakCnnFold | undefined {
-  return manifest.folds.find((f) => f.heldOut.includes(record));
+export function foldHoldingOut(folds: readonly RPeakCnnFold[], record: string): RPeakCnnFold | undefined {
+  return folds.find((f) => f.heldOut.includes(record));
 }

@@ -9,8 +9,7 @@ export type ClassicDetectorName =
   | 'engzee'
   | 'swt'
   | 'two-average'
-  | 'matched-filter'
-  | 'cnn';
+  | 'matched-filter';
 
 /** Every detector a device can name; model-backed ones need their model (see registry.ts `loadDetectorFactory`). */
 export type DetectorName = ClassicDetectorName | 'cnn';
