@@ -162,9 +162,14 @@ def main() -> None:
             res = train_one(args, tf, keras, f"fold-{k}", [n for n in d.ALL_RECORDS if n not in held], held, recs,
                             noise, args.seed + 100 * (k + 1))
         report["params"] = int(m.build_model(keras, WINDOW).count_params())
-        report["models"][res["tag"]] = res
-        with open(report_path, "w") as fh:
+        # Re-read before writing: another training process (other folds) may have added its models.
+        on_disk = json.load(open(report_path)) if os.path.exists(report_path) else {"models": {}}
+        report["models"] = {**on_disk.get("models", {}), **report["models"], res["tag"]: res}
+        res["epochs"] = args.epochs
+        tmp = f"{report_path}.{os.getpid()}.tmp"
+        with open(tmp, "w") as fh:
             json.dump(report, fh, indent=1)
+        os.replace(tmp, report_path)
         print(f"[{res['tag']}] done in {res['total_seconds']:.0f} s; report written", flush=True)
 
 
