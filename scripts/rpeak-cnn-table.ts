@@ -2,7 +2,7 @@
 // the CNN per fold over each fold's held-out records) into one table: gross Se / +P / F1 per
 // detector and condition, summed over records from the per-record EC57 counts.
 //
-//   npx tsx scripts/rpeak-cnn-table.ts <dir of *.json> [--json out.json]
+//   npx tsx scripts/rpeak-cnn-table.ts <dir of *.json> [--json out.json] [--records 101,109,...]
 // Files: classic-<cond>.json and cnn-fold-<k>-<cond>.json, cond = clean | bw12 | ma6 | ...
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,9 @@ interface EvalJson {
 const CONDITIONS = ['clean', 'bw12', 'bw6', 'bw0', 'ma12', 'ma6', 'ma0'];
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: rpeak-cnn-table.ts <dir> [--json out.json]');
-const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : undefined;
+const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const jsonOut = arg('--json');
+const only = arg('--records')?.split(',');
 
 // detector -> condition -> record -> counts
 const table = new Map<string, Map<string, Map<string, { tp: number; fp: number; fn: number; model?: string }>>>();
@@ -33,6 +35,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const byRec = byCond.get(m[2]) ?? new Map();
     byCond.set(m[2], byRec);
     for (const r of d.records) {
+      if (only && !only.includes(r.record)) continue;
       if (byRec.has(r.record)) throw new Error(`${file}: ${d.detector} ${m[2]} ${r.record} scored twice`);
       byRec.set(r.record, { tp: r.score.truePositives, fp: r.score.falsePositives, fn: r.score.falseNegatives, model: data.settings.cnn?.modelOfRecord[r.record] });
     }
@@ -54,7 +57,7 @@ for (const det of detectors) {
     for (const v of recs.values()) (tp += v.tp), (fp += v.fp), (fn += v.fn);
     const se = tp / (tp + fn), ppv = tp / (tp + fp), f1 = (2 * tp) / (2 * tp + fp + fn);
     (out[det] ??= {})[c] = { records: recs.size, tp, fp, fn, se, ppv, f1, perRecord: Object.fromEntries(recs) };
-    return `${pct(se)} / ${pct(ppv)} / **${pct(f1)}**${recs.size !== 22 ? ` (${recs.size} rec)` : ''}`;
+    return `${pct(se)} / ${pct(ppv)} / **${pct(f1)}**${recs.size !== (only?.length ?? 22) ? ` (${recs.size} rec)` : ''}`;
   });
   rows.push(`| ${det} | ${cells.join(' | ')} |`);
 }
