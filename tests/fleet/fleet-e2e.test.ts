@@ -86,11 +86,11 @@ test('publish, download, verify, activate, watch, commit, restart; an untrusted 
   await controller.start();
   const sub = await Subscriber.open(controller.brokerUrl, [`${base}/#`], ops);
   try {
-    await sub.until('the stream runs', () => record.versions.length > 5, 10_000);
+    await sub.until('the stream runs', () => record.versions.length > 5, 30_000);
     await publishBundle(bundle('0.2.0'), { url: controller.brokerUrl, group: 'lab', chunkBytes: 4096, client: ops });
-    await sub.until('downloading', () => sub.on(`${base}/bridge/models`).some((m) => /"state":"downloading"/.test(m.text)), 10_000);
+    await sub.until('downloading', () => sub.on(`${base}/bridge/models`).some((m) => /"state":"downloading"/.test(m.text)), 20_000);
     await sub.until('0.2.0 active', () => lastState(sub, base)?.state === 'active' && record.versions.at(-1) === '0.2.0', 20_000);
-    await sub.until('0.2.0 committed', () => readActive(config.dataDir).models['rpeak-proto']?.version === '0.2.0', 10_000);
+    await sub.until('0.2.0 committed', () => readActive(config.dataDir).models['rpeak-proto']?.version === '0.2.0', 20_000);
     const states = sub.on(`${base}/bridge/models`).map((m) => (JSON.parse(m.text) as BridgeModels).models[0].state);
     for (const s of ['downloading', 'verifying', 'staged', 'active']) assert.ok(states.includes(s as never), `${s} in ${states.join(',')}`);
     const info = JSON.parse(sub.on(`${base}/bridge/info`).at(-1)!.text) as { models: { name: string; version: string }[] };
@@ -113,7 +113,7 @@ test('publish, download, verify, activate, watch, commit, restart; an untrusted 
   await controller.start();
   try {
     const sub2 = await Subscriber.open(controller.brokerUrl, [`${base}/bridge/info`], ops);
-    await sub2.until('bridge/info after restart', () => sub2.on(`${base}/bridge/info`).some((m) => /"version":"0\.2\.0"/.test(m.text) && /rpeak-proto/.test(m.text)), 10_000);
+    await sub2.until('bridge/info after restart', () => sub2.on(`${base}/bridge/info`).some((m) => /"version":"0\.2\.0"/.test(m.text) && /rpeak-proto/.test(m.text)), 30_000);
     await sub2.close();
   } finally {
     await controller.stop();
