@@ -10,6 +10,11 @@
 // are usable. The
 // band-pass is causal (the paper filtered forwards and backwards); its group delay is
 // compensated when the R is put on the original signal.
+//
+// Speed: the averages are stepped once per D input samples (D = floor(fs / 120), at least 120 Hz)
+// with the mean of z over those D samples, so they equal the full-rate averages taken every D-th
+// sample (windows rounded to whole D); the largest |band-pass| of each D samples (and where it was)
+// is kept for the block's R. Blocks are located to D samples; the R is put on the full-rate ECG.
 import type { RPeakDetector } from './detector.js';
 import { checkFeatureSampleRate } from './adaptive-feature-detector.js';
 import { RawHistory, SampleGuard } from './raw-history.js';
@@ -28,24 +33,33 @@ const refractorySec = 0.2;
 const refineHalfWidthSec = 0.08;
 /** Band-pass settling time after a gap, seconds (its impulse response has died out by then). */
 const settleSec = 0.3;
+/** The averages and blocks run at no less than this rate (see the top of the file). */
+const minFeatureRateHz = 150;
+
+/** Every how many input samples the averages are stepped at `sampleRateHz`. */
+export function featureStep(sampleRateHz: number): number {
+  return Math.max(1, Math.floor(sampleRateHz / minFeatureRateHz));
+}
 
 /** Sum of the last N values divided by how many have been seen (at most N). */
 class WarmAverage {
   private readonly sum: MovingSum;
   private seen = 0;
+  private scale = 1; // 1 / seen, so a step multiplies instead of dividing
 
   constructor(windowSamples: number) {
     this.sum = new MovingSum(windowSamples);
   }
 
   step(x: number): number {
-    if (this.seen < this.sum.windowSamples) this.seen++;
-    return this.sum.step(x) / this.seen;
+    if (this.seen < this.sum.windowSamples) this.scale = 1 / ++this.seen;
+    return this.sum.step(x) * this.scale;
   }
 
   reset(): void {
     this.sum.reset();
     this.seen = 0;
+    this.scale = 1;
   }
 }
 
@@ -96,7 +110,8 @@ export class TwoAverageDetector implements RPeakDetector {
   private readonly level: RobustMean;
   /** Delay line aligning MA_QRS (and the band-passed signal) with MA_beat's centre. */
   private readonly qrsLine: Float64Array;
-  private readonly bpLine: Float64Array;
+  private readonly bpLine: Float64Array; // largest |band-pass| of each feature sample's D inputs
+  private readonly bpAtLine: Float64Array; // ... and its input index
   private readonly lineMask: number;
   private readonly qrsLag: number;
   private readonly centreLag: number;
@@ -106,9 +121,17 @@ export class TwoAverageDetector implements RPeakDetector {
   private readonly refractory: number;
   private readonly refineHalf: number;
   private readonly span: number;
+  /** D: input samples per feature sample. */
+  private readonly step: number;
+  private readonly zScale: number;
   private readonly guard = new SampleGuard();
   private readonly history: RawHistory;
-  private n = 0;
+  private n = 0; // input samples seen
+  private m = 0; // feature samples computed
+  private phase = 0;
+  private zSum = 0; // over the current D inputs
+  private bpMax = -1;
+  private bpMaxAt = 0;
   private blockStart = -1;
   private blockPeakIdx = -1;
   private blockPeakAbs = 0;
@@ -121,63 +144,85 @@ export class TwoAverageDetector implements RPeakDetector {
     const sections = butterworthBandpass(3, lowHz, Math.min(highHz, 0.45 * fs), fs);
     this.bandpass = new BiquadCascade(sections);
     this.bandpassDelay = Math.round(cascadeGroupDelaySamples(sections, Math.sqrt(lowHz * highHz), fs));
-    const w1 = Math.max(1, Math.round(qrsWindowSec * fs));
-    const w2 = Math.max(w1, Math.round(beatWindowSec * fs));
+    const step = featureStep(fs);
+    this.step = step;
+    this.zScale = 1 / step;
+    const featureRateHz = fs / step;
+    // windows in feature samples
+    const w1 = Math.max(1, Math.round(qrsWindowSec * featureRateHz));
+    const w2 = Math.max(w1, Math.round(beatWindowSec * featureRateHz));
     this.maQrs = new WarmAverage(w1);
     this.maBeat = new WarmAverage(w2);
-    this.level = new RobustMean(Math.round(meanBlockSec * fs), meanBlocks);
+    this.level = new RobustMean(Math.round(meanBlockSec * featureRateHz), meanBlocks);
     this.qrsLag = Math.round((w2 - w1) / 2);
     this.centreLag = Math.round((w2 - 1) / 2);
     let size = 1;
     while (size < this.centreLag + 2) size <<= 1;
     this.qrsLine = new Float64Array(size);
     this.bpLine = new Float64Array(size);
+    this.bpAtLine = new Float64Array(size);
     this.lineMask = size - 1;
-    this.minBlock = w1;
+    // block widths, refractory, refinement and spans in input samples
+    this.minBlock = Math.max(1, Math.round(qrsWindowSec * fs));
     this.maxBlock = Math.round(maxBlockSec * fs);
     this.refractory = Math.round(refractorySec * fs);
     this.refineHalf = Math.round(refineHalfWidthSec * fs);
-    this.span = Math.round(settleSec * fs) + w2;
+    this.span = Math.round(settleSec * fs) + w2 * step;
     // a block closes at most maxBlock after it opened, MA_beat's centre trails by centreLag
-    this.latencySamples = this.centreLag + this.maxBlock + this.bandpassDelay + this.refineHalf + 1;
+    this.latencySamples = this.centreLag * step + (step - 1) + this.maxBlock + step + this.bandpassDelay + this.refineHalf + 1;
     this.history = new RawHistory(this.latencySamples + this.span + 2 * this.refineHalf + 4);
   }
 
   push(samples: Float32Array): number[] {
     const out: number[] = [];
-    for (let i = 0; i < samples.length; i++) this.step(samples[i], out);
+    for (let i = 0; i < samples.length; i++) this.stepSample(samples[i], out);
     return out;
   }
 
-  private step(sample: number, out: number[]): void {
+  private stepSample(sample: number, out: number[]): void {
     const n = this.n;
     const x = this.guard.hold(sample);
     if (this.guard.isFirstValid) this.bandpass.settle(x);
     this.history.push(x, this.guard.missing);
     const bp = this.bandpass.step(x);
-    const z = bp * bp;
+    this.n = n + 1;
+    this.zSum += bp * bp;
+    const magnitudeNow = Math.abs(bp);
+    if (magnitudeNow > this.bpMax) {
+      this.bpMax = magnitudeNow;
+      this.bpMaxAt = n;
+    }
+    if (++this.phase < this.step) return;
+    this.phase = 0;
+    // feature sample m stands for input samples n - D + 1 .. n
+    const m = this.m++;
+    const z = this.zSum * this.zScale;
+    this.zSum = 0;
     const qrsNow = this.maQrs.step(z);
     const beat = this.maBeat.step(z);
     const alpha = beta * this.level.step(z);
     const mask = this.lineMask;
-    this.qrsLine[n & mask] = qrsNow;
-    this.bpLine[n & mask] = bp;
-    this.n = n + 1;
-    if (n < this.centreLag) return;
-    const qrs = this.qrsLine[(n - this.qrsLag) & mask];
-    const centre = n - this.centreLag;
+    this.qrsLine[m & mask] = qrsNow;
+    this.bpLine[m & mask] = this.bpMax;
+    this.bpAtLine[m & mask] = this.bpMaxAt;
+    this.bpMax = -1;
+    if (m < this.centreLag) return;
+    const qrs = this.qrsLine[(m - this.qrsLag) & mask];
+    const centre = n - this.centreLag * this.step; // input index of feature sample m - centreLag
     const inBlock = qrs > beat + alpha;
     if (inBlock) {
-      const magnitude = Math.abs(this.bpLine[centre & mask]);
+      const slot = (m - this.centreLag) & mask;
+      const magnitude = this.bpLine[slot];
+      const magnitudeAt = this.bpAtLine[slot];
       if (this.blockStart < 0) {
         this.blockStart = centre;
-        this.blockPeakIdx = centre;
+        this.blockPeakIdx = magnitudeAt;
         this.blockPeakAbs = magnitude;
       } else if (magnitude > this.blockPeakAbs) {
         this.blockPeakAbs = magnitude;
-        this.blockPeakIdx = centre;
+        this.blockPeakIdx = magnitudeAt;
       }
-      if (centre - this.blockStart + 1 >= this.maxBlock) this.closeBlock(centre + 1, out);
+      if (centre - this.blockStart + this.step >= this.maxBlock) this.closeBlock(centre + this.step, out);
     } else if (this.blockStart >= 0) {
       this.closeBlock(centre, out);
     }
@@ -199,7 +244,7 @@ export class TwoAverageDetector implements RPeakDetector {
 
   flush(): number[] {
     const out: number[] = [];
-    if (this.blockStart >= 0) this.closeBlock(this.n - this.centreLag, out);
+    if (this.blockStart >= 0) this.closeBlock(this.n - 1 - this.phase - this.centreLag * this.step + this.step, out);
     return out;
   }
 
@@ -210,9 +255,15 @@ export class TwoAverageDetector implements RPeakDetector {
     this.level.reset();
     this.qrsLine.fill(0);
     this.bpLine.fill(0);
+    this.bpAtLine.fill(0);
+    this.zSum = 0;
+    this.bpMax = -1;
+    this.bpMaxAt = 0;
     this.guard.reset();
     this.history.reset();
     this.n = 0;
+    this.m = 0;
+    this.phase = 0;
     this.blockStart = -1;
     this.blockPeakIdx = -1;
     this.blockPeakAbs = 0;
