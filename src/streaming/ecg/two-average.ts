@@ -11,7 +11,7 @@
 // band-pass is causal (the paper filtered forwards and backwards); its group delay is
 // compensated when the R is put on the original signal.
 //
-// Speed: the averages are stepped once per D input samples (D = floor(fs / 120), at least 120 Hz)
+// Speed: the averages are stepped once per D input samples (D = floor(fs / 150), at least 150 Hz)
 // with the mean of z over those D samples, so they equal the full-rate averages taken every D-th
 // sample (windows rounded to whole D); the largest |band-pass| of each D samples (and where it was)
 // is kept for the block's R. Blocks are located to D samples; the R is put on the full-rate ECG.
