@@ -71,11 +71,12 @@ export class MatchedFilterDetector extends AdaptiveFeatureDetector {
   private phase = 0;
   private held = 0;
 
-  constructor(sampleRateHz: number) {
+  /** `options.correlationStep` overrides D (1 = correlate every sample; for tests and comparisons). */
+  constructor(sampleRateHz: number, options: { correlationStep?: number } = {}) {
     super('matched-filter', sampleRateHz);
     const fs = sampleRateHz;
     this.bandpass = new BiquadCascade(butterworthBandpass(2, lowHz, Math.min(highHz, 0.45 * fs), fs));
-    this.step = correlationStep(fs);
+    this.step = Math.max(1, Math.round(options.correlationStep ?? correlationStep(fs)));
     const step = this.step;
     const template = qrsTemplate(fs, this.bandpass, step);
     // correlation = convolution with the time-reversed template

@@ -137,14 +137,15 @@ export class TwoAverageDetector implements RPeakDetector {
   private blockPeakAbs = 0;
   private lastBeat = -1e12;
 
-  constructor(sampleRateHz: number) {
+  /** `options.featureStep` overrides D (1 = step the averages every sample; for tests and comparisons). */
+  constructor(sampleRateHz: number, options: { featureStep?: number } = {}) {
     checkFeatureSampleRate('two-average', sampleRateHz);
     const fs = sampleRateHz;
     this.sampleRateHz = fs;
     const sections = butterworthBandpass(3, lowHz, Math.min(highHz, 0.45 * fs), fs);
     this.bandpass = new BiquadCascade(sections);
     this.bandpassDelay = Math.round(cascadeGroupDelaySamples(sections, Math.sqrt(lowHz * highHz), fs));
-    const step = featureStep(fs);
+    const step = Math.max(1, Math.round(options.featureStep ?? featureStep(fs)));
     this.step = step;
     this.zScale = 1 / step;
     const featureRateHz = fs / step;
