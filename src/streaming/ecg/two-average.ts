@@ -176,37 +176,54 @@ export class TwoAverageDetector implements RPeakDetector {
 
   push(samples: Float32Array): number[] {
     const out: number[] = [];
-    for (let i = 0; i < samples.length; i++) this.stepSample(samples[i], out);
+    // the per-input work (hold, history, band-pass, z sum, |band-pass| maximum) with its state in
+    // locals; the averages and blocks once per D inputs in featureSample()
+    const guard = this.guard;
+    const history = this.history;
+    const bandpass = this.bandpass;
+    const step = this.step;
+    let n = this.n;
+    let phase = this.phase;
+    let zSum = this.zSum;
+    let bpMax = this.bpMax;
+    let bpMaxAt = this.bpMaxAt;
+    for (let i = 0; i < samples.length; i++) {
+      const x = guard.hold(samples[i]);
+      if (guard.isFirstValid) bandpass.settle(x);
+      history.push(x, guard.missing);
+      const bp = bandpass.step(x);
+      zSum += bp * bp;
+      const magnitude = bp < 0 ? -bp : bp;
+      if (magnitude > bpMax) {
+        bpMax = magnitude;
+        bpMaxAt = n;
+      }
+      n++;
+      if (++phase < step) continue;
+      phase = 0;
+      this.n = n;
+      this.featureSample(n - 1, zSum * this.zScale, bpMax, bpMaxAt, out);
+      zSum = 0;
+      bpMax = -1;
+    }
+    this.n = n;
+    this.phase = phase;
+    this.zSum = zSum;
+    this.bpMax = bpMax;
+    this.bpMaxAt = bpMaxAt;
     return out;
   }
 
-  private stepSample(sample: number, out: number[]): void {
-    const n = this.n;
-    const x = this.guard.hold(sample);
-    if (this.guard.isFirstValid) this.bandpass.settle(x);
-    this.history.push(x, this.guard.missing);
-    const bp = this.bandpass.step(x);
-    this.n = n + 1;
-    this.zSum += bp * bp;
-    const magnitudeNow = Math.abs(bp);
-    if (magnitudeNow > this.bpMax) {
-      this.bpMax = magnitudeNow;
-      this.bpMaxAt = n;
-    }
-    if (++this.phase < this.step) return;
-    this.phase = 0;
-    // feature sample m stands for input samples n - D + 1 .. n
+  /** One feature sample: mean z and the largest |band-pass| (at input index bpMaxAt) of the D inputs ending at input `n`. */
+  private featureSample(n: number, z: number, bpMax: number, bpMaxAt: number, out: number[]): void {
     const m = this.m++;
-    const z = this.zSum * this.zScale;
-    this.zSum = 0;
     const qrsNow = this.maQrs.step(z);
     const beat = this.maBeat.step(z);
     const alpha = beta * this.level.step(z);
     const mask = this.lineMask;
     this.qrsLine[m & mask] = qrsNow;
-    this.bpLine[m & mask] = this.bpMax;
-    this.bpAtLine[m & mask] = this.bpMaxAt;
-    this.bpMax = -1;
+    this.bpLine[m & mask] = bpMax;
+    this.bpAtLine[m & mask] = bpMaxAt;
     if (m < this.centreLag) return;
     const qrs = this.qrsLine[(m - this.qrsLag) & mask];
     const centre = n - this.centreLag * this.step; // input index of feature sample m - centreLag
