@@ -3,6 +3,7 @@ import type { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
 import type { DeviceCounters, DeviceStatusReport, HeartRateReport, MarkerReport } from '../device/kinds/kind.js';
 import type { BoardIo } from '../device/transports/gpio.js';
+import type { ModelHost } from '../models/host.js';
 import type { DeviceInfo, RecordingHealth, Topics } from '../mqtt/api.js';
 import type { BrokerRefusals } from '../mqtt/broker.js';
 import type { MqttPublisher } from '../mqtt/connection.js';
@@ -44,6 +45,8 @@ export interface ExtensionContext {
   health?: { recording?: () => RecordingHealth };
   /** What the embedded broker refused (absent with an external broker). */
   brokerRefusals?: () => BrokerRefusals;
+  /** The on-device models: one slot per model name, shared by the devices that use it. */
+  models: ModelHost;
   /** The gateway's SPI buses and GPIO lines (Linux by default; a fake board or chip emulator in tests and the demo). */
   io?: BoardIo;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
 import { linuxBoardIo, type BoardIo } from '../device/transports/gpio.js';
+import { ModelHost } from '../models/host.js';
 import { topics as buildTopics } from '../mqtt/api.js';
 import { EmbeddedBroker } from '../mqtt/broker.js';
 import { gatewayCredentials } from '../mqtt/broker-security.js';
@@ -46,6 +47,7 @@ export class Controller {
   private sequences: SequenceFile | undefined;
   private readonly running: Extension[] = [];
   private context: ExtensionContext | undefined;
+  private models: ModelHost | undefined;
   private stopping = false;
   private stopped: Promise<void> | undefined;
   readonly bus: EventBus<GatewayEvents>;
@@ -156,6 +158,7 @@ export class Controller {
       health: {},
       brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
       io: this.options.io ?? linuxBoardIo,
+      models: (this.models = new ModelHost({ ...(config.models.dir !== undefined && { dir: config.models.dir }), variants: config.models.variants })),
     };
     const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
@@ -192,6 +195,7 @@ export class Controller {
       }
     }
     this.running.length = 0;
+    await this.models?.close();
     await this.publisher?.stop();
     this.outbox?.close();
     this.sequences?.close();

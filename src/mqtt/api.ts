@@ -22,10 +22,24 @@ export interface DeviceInfo {
   address: string;
 }
 
+/** A model loaded on the gateway (`bridge/info.models`): the active stage of its slot. */
 export interface ModelInfo {
   name: string;
   version: string;
+  /** sha256 of the `.tflite` file that runs. */
   sha256?: string;
+  /** `rpeak`, `similarity`, `mdd`. */
+  task?: string;
+  /** The manifest variant that runs, e.g. `int8`. */
+  variant?: string;
+  /** `int8` (integer-quantized graph) or `float32`. */
+  precision?: 'int8' | 'float32';
+  /** Who quantized it, e.g. `weargate-quantize minmax`. */
+  quantizer?: string;
+  /** The data the weights were trained on. */
+  trainedOn?: string;
+  /** ISO 8601 time this version was loaded. */
+  loadedAt?: string;
 }
 
 export interface BridgeInfo {

@@ -9,6 +9,7 @@ import { validateConfig } from '../../src/gateway/config/load.js';
 import type { ExtensionContext, GatewayEvents } from '../../src/gateway/context.js';
 import { ecgExtension } from '../../src/gateway/extensions/ecg.js';
 import { StatusBoard } from '../../src/gateway/status-board.js';
+import { ModelHost } from '../../src/models/host.js';
 import { topics as buildTopics, type ApiTopic, type DeviceStatus, type EcgBeats, type EcgHr, type TopicRef } from '../../src/mqtt/api.js';
 import type { MqttPublisher } from '../../src/mqtt/connection.js';
 import { SequenceCounter } from '../../src/mqtt/sequence.js';
@@ -29,7 +30,11 @@ class CountingSequence {
   }
 }
 
-function rig(ecg: Record<string, unknown> = {}, sequence: (key: string) => SequenceCounter = () => new CountingSequence() as unknown as SequenceCounter) {
+function rig(
+  ecg: Record<string, unknown> = {},
+  sequence: (key: string) => SequenceCounter = () => new CountingSequence() as unknown as SequenceCounter,
+  models = new ModelHost(),
+) {
   const config = validateConfig({
     version: 1,
     gatewayId: 'gw',
@@ -62,6 +67,7 @@ function rig(ecg: Record<string, unknown> = {}, sequence: (key: string) => Seque
     sequence,
     status: new StatusBoard(publisher, topics),
     devices: new Map(),
+    models,
   };
   const extension = ecgExtension(ctx, { nowMs: () => clock.nowMs });
   const hr = (): EcgHr[] => published.filter((p) => p.key === '<deviceId>/ecg/hr').map((p) => p.payload as EcgHr);
@@ -232,6 +238,28 @@ test('no durable seq (a failing sequence file): nothing throws, beats wait, and 
     assert.ok(r.log.lines.some((l) => l.level === 'warn' && /no durable seq/.test(l.text)));
   } finally {
     await r.extension.stop();
+  }
+});
+
+test('a model-backed detector that cannot load: the device runs its fallback detector and says so', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const empty = mkdtempSync(join(tmpdir(), 'wg-no-models-'));
+  const r = rig({ detector: 'cnn', fallbackDetector: 'two-average' }, undefined, new ModelHost({ dir: empty }));
+  try {
+    await r.extension.start();
+    assert.ok(
+      r.log.lines.some((l) => l.level === 'error' && /g1: R-peak detector 'cnn' cannot start \(.*\); running 'two-average' instead/.test(l.text)),
+      JSON.stringify(r.log.lines),
+    );
+    stream(r).send(6);
+    await waitFor('beats', () => r.beats().length > 0, 5_000);
+    assert.is(r.beats()[0].detector, 'two-average');
+    assert.ok(r.beats()[0].beats.length >= 3);
+  } finally {
+    await r.extension.stop();
+    rmSync(empty, { recursive: true, force: true });
   }
 });
 

@@ -228,6 +228,7 @@ export function resolvePaths(config: GatewayConfig, baseDir: string): GatewayCon
       return { ...d, transport: { ...d.transport, path: abs(d.transport.path) } } as DeviceConfig;
     }),
     recording: config.recording.dir === undefined ? config.recording : { ...config.recording, dir: abs(config.recording.dir) },
+    models: config.models.dir === undefined ? config.models : { ...config.models, dir: abs(config.models.dir) },
     mqtt: {
       ...config.mqtt,
       tls: config.mqtt.tls && {

@@ -153,6 +153,18 @@ export const RecordingConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** Where the on-device models come from (docs/models.md). */
+export const ModelsConfig = Type.Object(
+  {
+    dir: Type.Optional(FilePath("Folder of models, one sub-folder with a manifest.json each (default: the repository's models/)")),
+    variants: Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }), Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }), {
+      default: {},
+      description: "Variant to run per model, e.g. { rpeak-cnn: float32 } (default: each manifest's defaultVariant, int8)",
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const GatewayConfig = Type.Object(
   {
     version: Type.Literal(CONFIG_VERSION, { description: 'Config file format version' }),
@@ -176,6 +188,7 @@ export const GatewayConfig = Type.Object(
     devices: Type.Array(DeviceConfig, { default: [], maxItems: MAX_DEVICES }),
     gpio: Type.Optional(GpioConfig),
     recording: RecordingConfig,
+    models: ModelsConfig,
   },
   { additionalProperties: false },
 );
@@ -185,5 +198,6 @@ export type DeviceConfig = Static<typeof DeviceConfig>;
 export type MqttConfig = Static<typeof MqttConfig>;
 export type GpioConfig = Static<typeof GpioConfig>;
 export type RecordingConfig = Static<typeof RecordingConfig>;
+export type ModelsConfig = Static<typeof ModelsConfig>;
 export type EmbeddedBrokerConfig = Static<typeof EmbeddedBrokerConfig>;
 export type BrokerUser = Static<typeof BrokerUser>;

@@ -18,7 +18,7 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
     gatewayId: ctx.config.gatewayId,
     startedAt: ctx.startedAt.toISOString(),
     devices: [...ctx.devices.values()].map((d) => d.info),
-    models: [],
+    models: ctx.models.infos(),
     notice,
   });
 
@@ -62,6 +62,8 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
       ctx.publisher.publish(ctx.topics.bridgeStatus, status());
       unhandle.push(ctx.publisher.events.on('storage', () => ctx.publisher.publish(ctx.topics.bridgeStatus, status())));
       unhandle.push(ctx.publisher.handle('info', () => info()));
+      // A model loaded later, activated by a fleet update or rolled back changes what bridge/info says.
+      unhandle.push(ctx.models.onChange(() => ctx.publisher.publish(ctx.topics.bridgeInfo, info())));
       unhandle.push(ctx.publisher.handle('health', () => health()));
       timer = setInterval(() => ctx.publisher.publish(ctx.topics.bridgeHealth, health()), ctx.config.health.intervalS * 1000);
       timer.unref();

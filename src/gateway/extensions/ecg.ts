@@ -4,7 +4,10 @@
 // quality to `<device>/ecg/hr`. Blocks the pipeline refuses are counted per device (`bridge/health`
 // `rejected`), logged once a minute; a device that sends nothing makes the quality say so.
 import { RateLimitedLog } from '../../common/rate-limited-log.js';
+import { modelDetectorLoaders } from '../../models/detectors.js';
+import type { DetectorFactory, DetectorName } from '../../streaming/ecg/detector.js';
 import { EcgPipeline } from '../../streaming/ecg/pipeline.js';
+import { loadDetectorFactory } from '../../streaming/ecg/registry.js';
 import type { SequenceCounter } from '../../mqtt/sequence.js';
 import type { Extension, ExtensionContext } from '../context.js';
 
@@ -59,15 +62,30 @@ export function ecgExtension(ctx: ExtensionContext, options: EcgExtensionOptions
     d.pipeline.commitHr();
   };
 
+  /**
+   * The device's detector: a model-backed one loads its model first (shared by every device naming
+   * it); when that fails the device runs its classic fallback detector, loudly, rather than no ECG.
+   */
+  const detectorFor = async (id: string, detector: DetectorName, fallback: DetectorName): Promise<{ name: DetectorName; factory: DetectorFactory }> => {
+    try {
+      return { name: detector, factory: await loadDetectorFactory(detector, modelDetectorLoaders(ctx.models)) };
+    } catch (err) {
+      log.error(`${id}: R-peak detector '${detector}' cannot start (${(err as Error).message}); running '${fallback}' instead`);
+      return { name: fallback, factory: await loadDetectorFactory(fallback) };
+    }
+  };
+
   return {
     name: 'ecg',
-    start() {
+    async start() {
       // By stream, not by kind: every device whose kind produces ECG has `ecg` settings.
       for (const device of ctx.config.devices) {
         if (!device.enabled || !('ecg' in device)) continue;
-        const { detector, channel, maxGapFillS, hrvWindowS } = device.ecg;
+        const { channel, maxGapFillS, hrvWindowS } = device.ecg;
+        const { name: detector, factory } = await detectorFor(device.id, device.ecg.detector, device.ecg.fallbackDetector);
+        const silenceGraceMs = Math.min(1000, (device.silenceTimeoutS * 1000) / 2);
         const d: DeviceEcg = {
-          pipeline: new EcgPipeline({ detector, channel, maxGapFillS, hrvWindowS, silenceGraceMs: Math.min(1000, (device.silenceTimeoutS * 1000) / 2) }),
+          pipeline: new EcgPipeline({ detector, createDetector: factory, channel, maxGapFillS, hrvWindowS, silenceGraceMs }),
           beatsSeq: ctx.sequence(`${device.id}/ecg/beats`),
           hrSeq: ctx.sequence(`${device.id}/ecg/hr`),
         };

@@ -1,6 +1,8 @@
-// The streaming R-peak detector contract shared by all seven classic detectors.
+// The streaming R-peak detector contract shared by the seven classic detectors and the model-backed
+// ones (`cnn`: src/models/rpeak), whose factory is built asynchronously once their model is loaded.
 
-export type DetectorName =
+/** The classic, signal-processing detectors: always available, built synchronously. */
+export type ClassicDetectorName =
   | 'pan-tompkins'
   | 'hamilton'
   | 'christov'
@@ -8,6 +10,9 @@ export type DetectorName =
   | 'swt'
   | 'two-average'
   | 'matched-filter';
+
+/** Every detector a device can name; model-backed ones need their model (see registry.ts `loadDetectorFactory`). */
+export type DetectorName = ClassicDetectorName | 'cnn';
 
 export interface RPeakDetector {
   readonly name: DetectorName;

@@ -7,7 +7,7 @@
 import type { EcgBeats, EcgHr, EcgQuality } from '../../mqtt/api.js';
 import type { SampleBlock } from '../types.js';
 import { BeatStream, type StreamBeat, type StreamQuality } from './beat-stream.js';
-import type { DetectorName } from './detector.js';
+import type { DetectorFactory, DetectorName } from './detector.js';
 import { HrvMonitor, type HeartRateUpdate } from './hrv.js';
 import { createDetector } from './registry.js';
 import { silentMsInWindow, withSilence, type Silence } from './silence.js';
@@ -19,6 +19,8 @@ const MAX_PENDING_RR = 1000;
 
 export interface EcgPipelineOptions {
   detector: DetectorName;
+  /** The detector's factory (from `loadDetectorFactory`); default: the classic detector `detector`. */
+  createDetector?: DetectorFactory;
   channel: number;
   maxGapFillS: number;
   hrvWindowS: number;
@@ -59,7 +61,8 @@ export class EcgPipeline {
   private pastSilence: Silence | undefined;
 
   constructor(private readonly options: EcgPipelineOptions) {
-    this.stream = new BeatStream({ detector: options.detector, channel: options.channel, maxGapFillS: options.maxGapFillS });
+    const { detector, createDetector: factory, channel, maxGapFillS } = options;
+    this.stream = new BeatStream({ detector, channel, maxGapFillS, ...(factory && { createDetector: factory }) });
   }
 
   get detectorName(): string {
@@ -176,13 +179,14 @@ export class EcgPipeline {
   private checkFormat(block: SampleBlock): FormatVerdict {
     const key = `${block.sampleRateHz}/${block.values.length}`;
     if (this.format?.key === key) return this.format;
-    const { channel, detector } = this.options;
+    const { channel, detector, createDetector: factory } = this.options;
     let verdict: FormatVerdict = { key, code: undefined, message: '' };
     if (channel >= block.values.length) {
       verdict = { key, code: 'ecg-channel', message: `ecg.channel ${channel} but the device sends ${block.values.length} channel(s) (${block.channels.join(', ')})` };
     } else {
       try {
-        createDetector(detector, block.sampleRateHz);
+        if (factory) factory(block.sampleRateHz);
+        else createDetector(detector, block.sampleRateHz);
       } catch (err) {
         verdict = { key, code: 'ecg-rate', message: `detector ${detector} refuses ${block.sampleRateHz} Hz: ${(err as Error).message}` };
       }

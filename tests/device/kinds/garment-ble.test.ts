@@ -20,7 +20,7 @@ const config: GarmentBleConfig = {
   reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
   silenceTimeoutS: 2,
   transport: { type: 'ble', address: 'C0:FF:EE:00:00:01' },
-  ecg: { detector: 'pan-tompkins', channel: 0, beatsPublishIntervalS: 1, hrPublishIntervalS: 5, hrvWindowS: 60, maxGapFillS: 2 },
+  ecg: { detector: 'pan-tompkins', fallbackDetector: 'pan-tompkins', channel: 0, beatsPublishIntervalS: 1, hrPublishIntervalS: 5, hrvWindowS: 60, maxGapFillS: 2 },
 };
 
 function rig(mtu: number) {

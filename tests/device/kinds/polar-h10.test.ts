@@ -24,7 +24,7 @@ function config(acc: PolarH10Config['acc'] = { enabled: false, sampleRateHz: 50,
     reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
     silenceTimeoutS: 2,
     transport: { type: 'ble', address },
-    ecg: { detector: 'pan-tompkins', channel: 0, beatsPublishIntervalS: 2, hrPublishIntervalS: 5, hrvWindowS: 60, maxGapFillS: 2 },
+    ecg: { detector: 'pan-tompkins', fallbackDetector: 'pan-tompkins', channel: 0, beatsPublishIntervalS: 2, hrPublishIntervalS: 5, hrvWindowS: 60, maxGapFillS: 2 },
     hr: { publishIntervalS: 5 },
     acc,
   };
