@@ -21,7 +21,7 @@ import { basename, join } from 'node:path';
 import { listWfdbRecords, loadWfdbRecord, type WfdbRecord } from '../src/streaming/formats/load.js';
 import { toMicrovolts } from '../src/streaming/formats/wfdb-signals.js';
 import { detectorFactories } from '../src/streaming/ecg/registry.js';
-import type { DetectorFactory, DetectorName } from '../src/streaming/ecg/detector.js';
+import type { ClassicDetectorName, DetectorFactory } from '../src/streaming/ecg/detector.js';
 import { runDetector } from '../src/streaming/ecg/ec57-evaluate.js';
 import { grossScore, referenceBeatSamples, scoreRecord, ventricularFlutterIntervals, type Ec57Score, type MatchCounts } from '../src/streaming/ecg/ec57.js';
 import { mixNoise } from '../src/streaming/ecg/noise.js';
@@ -123,7 +123,7 @@ export async function run(): Promise<void> {
     const seconds = Number(process.env.REF_SECONDS ?? 60);
     const repeats = Math.max(1, Math.round(Number(process.env.REF_REPEATS ?? 1)));
     const conditions = (process.env.REF_CONDITIONS ?? 'clean,bw12,ma12').split(',').map((c) => parseCondition(c.trim()));
-    const names = (process.env.REF_DETECTORS?.split(',').map((d) => d.trim()) ?? Object.keys(detectorFactories)) as DetectorName[];
+    const names = (process.env.REF_DETECTORS?.split(',').map((d) => d.trim()) ?? Object.keys(detectorFactories)) as ClassicDetectorName[];
     for (const n of names) if (!detectorFactories[n]) throw new Error(`REF_DETECTORS: unknown detector '${n}'`);
     let paths = await listWfdbRecords(dataDir);
     if (process.env.REF_RECORDS) {
