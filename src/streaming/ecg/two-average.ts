@@ -35,6 +35,8 @@ const refineHalfWidthSec = 0.08;
 const settleSec = 0.3;
 /** The averages and blocks run at no less than this rate (see the top of the file). */
 const minFeatureRateHz = 150;
+/** Inputs band-passed at a time (a fixed scratch buffer: memory does not grow with the chunk). */
+const blockSamples = 512;
 
 /** Every how many input samples the averages are stepped at `sampleRateHz`. */
 export function featureStep(sampleRateHz: number): number {
@@ -112,6 +114,9 @@ export class TwoAverageDetector implements RPeakDetector {
   private readonly qrsLine: Float64Array;
   private readonly bpLine: Float64Array; // largest |band-pass| of each feature sample's D inputs
   private readonly bpAtLine: Float64Array; // ... and its input index
+  private readonly scratch = new Float64Array(blockSamples);
+  private readonly rawBlock = new Float64Array(blockSamples);
+  private readonly missingBlock = new Uint8Array(blockSamples);
   private readonly lineMask: number;
   private readonly qrsLag: number;
   private readonly centreLag: number;
@@ -176,22 +181,49 @@ export class TwoAverageDetector implements RPeakDetector {
 
   push(samples: Float32Array): number[] {
     const out: number[] = [];
-    // the per-input work (hold, history, band-pass, z sum, |band-pass| maximum) with its state in
-    // locals; the averages and blocks once per D inputs in featureSample()
+    for (let from = 0; from < samples.length; from += blockSamples) this.pushBlock(samples, from, Math.min(samples.length, from + blockSamples), out);
+    return out;
+  }
+
+  /**
+   * One block of at most `blockSamples` inputs: the hold per sample, the band-pass over the whole
+   * block section by section, then per sample the history, the z sum and |band-pass| maximum with
+   * their state in locals; the averages and blocks once per D inputs in featureSample().
+   */
+  private pushBlock(samples: Float32Array, from: number, to: number, out: number[]): void {
     const guard = this.guard;
     const history = this.history;
     const bandpass = this.bandpass;
+    const scratch = this.scratch;
+    const length = to - from;
+    let settleAt = -1;
+    const raw = this.rawBlock;
+    const missing = this.missingBlock;
+    for (let i = 0; i < length; i++) {
+      const x = guard.hold(samples[from + i]);
+      if (guard.isFirstValid) settleAt = i;
+      raw[i] = x;
+      missing[i] = guard.missing ? 1 : 0;
+      scratch[i] = x;
+    }
+    if (settleAt >= 0) {
+      // filters start from the first valid sample's steady state (before it: held zeros)
+      bandpass.filterInPlace(scratch, 0, settleAt);
+      bandpass.settle(scratch[settleAt]);
+      bandpass.filterInPlace(scratch, settleAt, length);
+    } else {
+      bandpass.filterInPlace(scratch, 0, length);
+    }
     const step = this.step;
     let n = this.n;
     let phase = this.phase;
     let zSum = this.zSum;
     let bpMax = this.bpMax;
     let bpMaxAt = this.bpMaxAt;
-    for (let i = 0; i < samples.length; i++) {
-      const x = guard.hold(samples[i]);
-      if (guard.isFirstValid) bandpass.settle(x);
-      history.push(x, guard.missing);
-      const bp = bandpass.step(x);
+    for (let i = 0; i < length; i++) {
+      // the history gets each sample when it is processed: a refinement must not see later samples
+      history.push(raw[i], missing[i] === 1);
+      const bp = scratch[i];
       zSum += bp * bp;
       const magnitude = bp < 0 ? -bp : bp;
       if (magnitude > bpMax) {
@@ -211,7 +243,6 @@ export class TwoAverageDetector implements RPeakDetector {
     this.zSum = zSum;
     this.bpMax = bpMax;
     this.bpMaxAt = bpMaxAt;
-    return out;
   }
 
   /** One feature sample: mean z and the largest |band-pass| (at input index bpMaxAt) of the D inputs ending at input `n`. */
