@@ -18,6 +18,7 @@ const BrokerUser = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 128 }),
     password: Type.String({ minLength: 8, maxLength: 256 }),
+    fleet: Type.Optional(Type.Boolean({ description: 'May publish retained fleet announcements and bundle chunks under <baseTopic>/fleet/ (signatures are still verified)' })),
   },
   { additionalProperties: false },
 );
@@ -165,6 +166,19 @@ export const ModelsConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** Fleet model updates over MQTT (docs/fleet.md); off by default. */
+export const FleetConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'Take signed model updates announced to the group' }),
+    group: Type.String({ default: 'default', pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'Announcements under <baseTopic>/fleet/<group>/' }),
+    trustedKeys: Type.Array(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' }), { default: [], maxItems: 32, description: 'base64 ed25519 public keys (weargate fleet keygen)' }),
+    revokedKeyIds: Type.Array(Type.String({ pattern: '^[0-9a-f]{16}$' }), { default: [], maxItems: 256, description: 'Key ids never to trust again' }),
+    watchS: Type.Number({ minimum: 1, maximum: 24 * 3600, default: 120, description: 'A new model is watched this long before it is committed' }),
+    maxSlowdown: Type.Number({ minimum: 1.1, maximum: 1000, default: 5, description: 'Roll back a model whose inferences take longer than this multiple of the previous one' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const GatewayConfig = Type.Object(
   {
     version: Type.Literal(CONFIG_VERSION, { description: 'Config file format version' }),
@@ -189,6 +203,7 @@ export const GatewayConfig = Type.Object(
     gpio: Type.Optional(GpioConfig),
     recording: RecordingConfig,
     models: ModelsConfig,
+    fleet: FleetConfig,
   },
   { additionalProperties: false },
 );
@@ -199,5 +214,6 @@ export type MqttConfig = Static<typeof MqttConfig>;
 export type GpioConfig = Static<typeof GpioConfig>;
 export type RecordingConfig = Static<typeof RecordingConfig>;
 export type ModelsConfig = Static<typeof ModelsConfig>;
+export type FleetConfig = Static<typeof FleetConfig>;
 export type EmbeddedBrokerConfig = Static<typeof EmbeddedBrokerConfig>;
 export type BrokerUser = Static<typeof BrokerUser>;
