@@ -20,6 +20,7 @@ import type { DeviceHandle, Extension, ExtensionContext, ExtensionFactory, Gatew
 import { bridgeExtension } from './extensions/bridge.js';
 import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
+import { similarityExtension } from './extensions/similarity.js';
 import { fleetExtension } from './extensions/fleet.js';
 import { gpioExtension } from './extensions/gpio.js';
 import { eegBandsExtension } from './extensions/eeg-bands.js';
@@ -168,7 +169,7 @@ export class Controller {
         ...(config.fleet.enabled && { manifests: activeManifests(config.dataDir) }),
       })),
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, eegBandsExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, similarityExtension, eegRawExtension, eegBandsExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     if (config.gpio) factories.push((ctx) => gpioExtension(ctx));
     if (config.fleet.enabled) factories.push((ctx) => fleetExtension(ctx));

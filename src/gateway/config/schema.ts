@@ -166,6 +166,19 @@ export const ModelsConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** ECG similarity to an enrolled athlete (docs/models/similarity.md); research output. */
+export const SimilarityConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'Score ECG devices bound to an enrolled athlete on <device>/ecg/similarity' }),
+    beatsPerScore: Type.Integer({ minimum: 1, maximum: 120, default: 8, description: 'Clean beats per score (N)' }),
+    dropWindows: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Down scores in a row before signal_change (M)' }),
+    dropDelta: Type.Number({ minimum: 0, maximum: 2, default: 0.15, description: "A score this far under the wearer's running level counts as down" }),
+    threshold: Type.Optional(Type.Number({ minimum: -1, maximum: 1, description: "same_wearer threshold (default: the model's cross-validated EER threshold)" })),
+    enrollBufferS: Type.Number({ minimum: 30, maximum: 900, default: 300, description: 'Seconds of ECG kept per device for the enroll request' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** Fleet model updates over MQTT (docs/fleet.md); off by default. */
 export const FleetConfig = Type.Object(
   {
@@ -203,6 +216,7 @@ export const GatewayConfig = Type.Object(
     gpio: Type.Optional(GpioConfig),
     recording: RecordingConfig,
     models: ModelsConfig,
+    similarity: SimilarityConfig,
     fleet: FleetConfig,
   },
   { additionalProperties: false },
@@ -214,6 +228,7 @@ export type MqttConfig = Static<typeof MqttConfig>;
 export type GpioConfig = Static<typeof GpioConfig>;
 export type RecordingConfig = Static<typeof RecordingConfig>;
 export type ModelsConfig = Static<typeof ModelsConfig>;
+export type SimilarityConfig = Static<typeof SimilarityConfig>;
 export type FleetConfig = Static<typeof FleetConfig>;
 export type EmbeddedBrokerConfig = Static<typeof EmbeddedBrokerConfig>;
 export type BrokerUser = Static<typeof BrokerUser>;
