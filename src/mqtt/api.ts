@@ -6,6 +6,7 @@
 // consumers can drop QoS 1 duplicates.
 import type { DeviceCounters } from '../device/kinds/kind.js';
 import type { DetectorName } from '../streaming/ecg/detector.js';
+import type { BridgeModels, ModelInfo, ModelRef } from './api-models.js';
 
 /** Attached to every research output (similarity, MDD screen). */
 export const researchNotice = 'research screening signal, not a diagnosis';
@@ -20,26 +21,6 @@ export interface DeviceInfo {
   transport: string;
   /** Transport address, e.g. `serial:/dev/ttyUSB0@115200`. */
   address: string;
-}
-
-/** A model loaded on the gateway (`bridge/info.models`): the active stage of its slot. */
-export interface ModelInfo {
-  name: string;
-  version: string;
-  /** sha256 of the `.tflite` file that runs. */
-  sha256?: string;
-  /** `rpeak`, `similarity`, `mdd`. */
-  task?: string;
-  /** The manifest variant that runs, e.g. `int8`. */
-  variant?: string;
-  /** `int8` (integer-quantized graph) or `float32`. */
-  precision?: 'int8' | 'float32';
-  /** Who quantized it, e.g. `weargate-quantize minmax`. */
-  quantizer?: string;
-  /** The data the weights were trained on. */
-  trainedOn?: string;
-  /** ISO 8601 time this version was loaded. */
-  loadedAt?: string;
 }
 
 export interface BridgeInfo {
@@ -226,11 +207,6 @@ export interface DeviceMarker {
   source: string;
 }
 
-export interface ModelRef {
-  name: string;
-  version: string;
-}
-
 /**
  * A running ECG similarity score against an enrolled athlete's template (docs/models/similarity.md).
  * `same_wearer`, `signal_change` and `note` are spelled as issue 10 specifies them.
@@ -343,26 +319,6 @@ export interface EegMdd {
   notice: string;
 }
 
-export type ModelUpdateState = 'idle' | 'downloading' | 'verifying' | 'staged' | 'active' | 'failed' | 'rolled_back';
-
-/** `bridge/models` (retained): the fleet update state per model (docs/fleet.md). */
-export interface BridgeModels {
-  t: number;
-  models: Array<
-    ModelRef & {
-      state: ModelUpdateState;
-      /** sha256 of the new model's `.tflite`, once verified. */
-      sha256?: string;
-      /** The reason of a `failed`, `rolled_back` or skipped (`idle`) update. */
-      error?: string;
-      /** The version running now. */
-      activeVersion?: string;
-      /** Download progress, 0..1. */
-      progress?: number;
-    }
-  >;
-}
-
 /** What happened, on `bridge/event` (not retained: an event, not a state). */
 export type BridgeEventType = 'shutdown_requested';
 
@@ -411,3 +367,4 @@ export type ApiTopic = keyof MqttApi;
 
 // Delivery policy per topic and the topic builders live in topics.ts; they are part of this API.
 export * from './topics.js';
+export * from './api-models.js';
