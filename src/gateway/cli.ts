@@ -21,5 +21,7 @@ program
 (await import('./commands/ecg-report.js')).register(program);
 (await import('./commands/devices-scan.js')).register(program);
 (await import('./commands/record.js')).register(program);
+(await import('./commands/eeg-topomap.js')).register(program);
+(await import('./commands/fleet.js')).register(program);
 
 await program.parseAsync(process.argv);

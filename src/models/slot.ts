@@ -9,6 +9,8 @@ export type SlotChange =
   | { kind: 'activated'; active: ModelStageInfo; previous?: ModelStageInfo }
   | { kind: 'rolled-back'; active: ModelStageInfo; failed: ModelStageInfo; reason: string }
   | { kind: 'committed'; active: ModelStageInfo }
+  /** The active stage failed on an input; the standby answered it instead (the result was not lost). */
+  | { kind: 'failed-over'; active: ModelStageInfo; standby: ModelStageInfo; reason: string }
   | { kind: 'disposed' };
 
 export class ModelSlot<I, O> {
@@ -41,8 +43,22 @@ export class ModelSlot<I, O> {
     return this.standby?.info;
   }
 
+  /**
+   * Runs the active stage. When it fails on this input (interpreter error, NaN, output out of range)
+   * and a standby is kept (a model activated but not committed yet), the standby answers instead and
+   * a `failed-over` change is emitted: whoever activated the new stage decides to roll back.
+   */
   infer(input: I): O {
-    return this.stage.infer(input);
+    const active = this.stage;
+    try {
+      return active.infer(input);
+    } catch (err) {
+      const standby = this.standby;
+      if (!standby) throw err;
+      const output = standby.infer(input);
+      this.emit({ kind: 'failed-over', active: active.info, standby: standby.info, reason: (err as Error).message });
+      return output;
+    }
   }
 
   /** Makes `stage` active; the stage it replaces becomes the standby (an older standby is freed). */

@@ -15,6 +15,19 @@ export interface ModelCodec<I, O> {
   check?(manifest: ModelManifest, model: LoadedModel): void;
   preprocess(input: I, model: LoadedModel, manifest: ModelManifest): TensorData[];
   postprocess(outputs: TensorData[], input: I, model: LoadedModel, manifest: ModelManifest): O;
+  /** Why an output cannot be right (NaN, out of range), or undefined when it can. */
+  invalid?(output: O, manifest: ModelManifest): string | undefined;
+}
+
+/** A stage produced no usable result for an input: the interpreter failed or the output is invalid. */
+export class ModelOutputError extends Error {
+  constructor(
+    readonly model: string,
+    message: string,
+  ) {
+    super(`${model}: ${message}`);
+    this.name = 'ModelOutputError';
+  }
 }
 
 /** What `bridge/info.models` says about a loaded model. */
@@ -33,6 +46,7 @@ export interface ModelStageInfo {
 
 export interface StageStats {
   runs: number;
+  /** Interpreter failures and invalid outputs. */
   errors: number;
   /** Time inside `run()`, µs (interpreter only). */
   runUs: number;
@@ -70,8 +84,21 @@ export class ModelStage<I, O> {
     return this.codec.postprocess(outputs, input, this.model, this.manifest);
   }
 
+  /** preprocess -> run -> postprocess; throws ModelOutputError when the run fails or the output is invalid. */
   infer(input: I): O {
-    return this.postprocess(this.run(this.preprocess(input)), input);
+    const label = `${this.info.name}@${this.info.version}/${this.info.variant}`;
+    let output: O;
+    try {
+      output = this.postprocess(this.run(this.preprocess(input)), input);
+    } catch (err) {
+      throw err instanceof ModelOutputError ? err : new ModelOutputError(label, (err as Error).message);
+    }
+    const problem = this.codec.invalid?.(output, this.manifest);
+    if (problem !== undefined) {
+      this.stats.errors++;
+      throw new ModelOutputError(label, problem);
+    }
+    return output;
   }
 
   dispose(): void {

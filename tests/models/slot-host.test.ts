@@ -8,6 +8,7 @@ import { bundledModelsDir, ModelHost } from '../../src/models/host.js';
 import { readManifest } from '../../src/models/manifest.js';
 import { rpeakWindowCodec } from '../../src/models/rpeak/codec.js';
 import type { SlotChange } from '../../src/models/slot.js';
+import { ModelOutputError, ModelStage } from '../../src/models/stage.js';
 import { readNpy } from '../../src/quantize/npy.js';
 import { rejects } from '../_support/rejects.js';
 import { copyProtoModel } from './_proto-copy.js';
@@ -96,6 +97,37 @@ test('a model that fails to load is not cached: fixed on disk, the next request 
   } finally {
     await host.close();
     copy.remove();
+  }
+});
+
+test('a new stage that fails on an input: the standby answers it, nothing is lost, the slot says so', async () => {
+  const host = new ModelHost();
+  try {
+    const slot = await host.slot('rpeak-proto', rpeakWindowCodec);
+    const good = slot.stage;
+    const expected = good.infer(window(0));
+    // The float variant whose outputs come out NaN (XNNPACK's ReLU turns NaN inputs into 0, so the
+    // fault is injected after the interpreter): a model that "outputs NaN".
+    const float = await host.candidate<Float32Array, Float32Array>(readManifest(join(protoDir, 'manifest.json')), 'float32');
+    const poisoned = new ModelStage(float.info, float.manifest, float.model, {
+      ...rpeakWindowCodec,
+      postprocess: (outputs, w, model, manifest) => rpeakWindowCodec.postprocess(outputs, w, model, manifest).map(() => Number.NaN),
+    });
+    assert.throws(() => poisoned.infer(window(0)), (err: Error) => err instanceof ModelOutputError && /probability NaN at sample 0/.test(err.message));
+    const failures: string[] = [];
+    slot.onChange((c) => c.kind === 'failed-over' && failures.push(c.reason));
+    slot.activate(poisoned);
+    const out = slot.infer(window(0));
+    assert.is(maxDiff(out, expected), 0, 'the standby answered');
+    assert.is(failures.length, 1);
+    assert.match(failures[0], /rpeak-proto@0\.1\.0\/float32: R-peak probability NaN/);
+    assert.ok(poisoned.stats.errors >= 1);
+    // Once committed there is no standby: the failure reaches the caller.
+    slot.rollback(failures[0]);
+    assert.is(slot.stage, good);
+    assert.is(maxDiff(slot.infer(window(0)), expected), 0);
+  } finally {
+    await host.close();
   }
 });
 

@@ -43,4 +43,11 @@ export const rpeakWindowCodec: ModelCodec<Float32Array, Float32Array> = {
   postprocess(outputs, _window, model) {
     return fromOutputTensor(outputs[0], model.outputs[0]);
   },
+  invalid(p) {
+    // Probabilities: finite and within [0, 1] (a small slack for float rounding).
+    for (let i = 0; i < p.length; i++) {
+      if (!(p[i] >= -1e-3 && p[i] <= 1 + 1e-3)) return `R-peak probability ${p[i]} at sample ${i} is not in [0, 1]`;
+    }
+    return undefined;
+  },
 };

@@ -95,6 +95,13 @@ test('stack: [bands, H, W], each band equals its own map, chunking the bands cha
   assert.is(montageMapper(TEN_TWENTY_19, { widthPx: 24, heightPx: 20 }), s.mapper, 'solved once, cached');
 });
 
+test('a non-finite electrode value is refused by name (it would spread over the whole map)', () => {
+  const v = randomValues(19, 9);
+  v[9] = Number.NaN;
+  assert.throws(() => montageMapper(TEN_TWENTY_19).map(v), /NaN at Cz/);
+  assert.throws(() => montageMapper(TEN_TWENTY_19).map(v.slice(0, 18)), /18 values for 19 electrodes/);
+});
+
 test('normalisation: log10 and relative per electrode', () => {
   const rel = normaliseBandPowers([[1, 0], [3, 0]], 'relative');
   assert.equal(Array.from(rel[0]!), [0.25, 0]);

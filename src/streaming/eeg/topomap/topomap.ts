@@ -67,6 +67,8 @@ function buildMapper(names: readonly string[], options: TopomapOptions): Montage
   const map = (values: ArrayLike<number>, out = new Float32Array(pixels)): Float32Array => {
     if (values.length !== n) throw new RangeError(`${values.length} values for ${n} electrodes`);
     if (out.length !== pixels) throw new RangeError(`output of ${out.length} for a ${pixels}-pixel map`);
+    // one bad electrode would spread over the whole map: the caller leaves it out of the montage instead
+    for (let e = 0; e < n; e++) if (!Number.isFinite(values[e]!)) throw new RangeError(`value ${values[e]} at ${electrodes[e]!.name}: drop the channel from the montage`);
     out.fill(outsideValue);
     const inside = grid.insideIndex;
     for (let p = 0; p < inside.length; p++) {

@@ -1,0 +1,81 @@
+// Operator side of fleet model updates (docs/fleet.md):
+//   weargate fleet keygen --out <prefix>              ed25519 key pair: <prefix>.key (PKCS#8, 0600) and <prefix>.pub
+//   weargate fleet sign <model.tflite> --manifest <json> --key <prefix.key> --out <bundle.wgb>
+//   weargate fleet verify <bundle.wgb> --trust <pub,...> [--gateway-version v] [--active-version v]
+import type { Command } from 'commander';
+
+function fail(what: string, err: unknown): void {
+  console.error(`fleet ${what}: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}
+
+function fleetCommand(program: Command): Command {
+  return program.commands.find((c) => c.name() === 'fleet') ?? program.command('fleet').description('sign and check model bundles for fleet updates');
+}
+
+export function register(program: Command): void {
+  const fleet = fleetCommand(program);
+  fleet
+    .command('keygen')
+    .description('make an ed25519 signing key: <prefix>.key (keep it off the gateways) and <prefix>.pub (for fleet.trustedKeys)')
+    .requiredOption('--out <prefix>', 'path prefix of the two files')
+    .action(async (opts: { out: string }) => {
+      const { writeFileSync, existsSync } = await import('node:fs');
+      const { generateFleetKey } = await import('../../fleet/keys.js');
+      try {
+        if (existsSync(`${opts.out}.key`)) throw new Error(`${opts.out}.key exists; refusing to overwrite a signing key`);
+        const pair = generateFleetKey();
+        writeFileSync(`${opts.out}.key`, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
+        writeFileSync(`${opts.out}.pub`, `${pair.publicKey}\n`);
+        console.log(`key id ${pair.keyId}\npublic key ${pair.publicKey}\nwrote ${opts.out}.key (private, 0600) and ${opts.out}.pub`);
+      } catch (err) {
+        fail('keygen', err);
+      }
+    });
+  fleet
+    .command('sign <model>')
+    .description('sign a .tflite with its manifest into a bundle (sha256, size and key id are filled in)')
+    .requiredOption('--manifest <json>', 'bundle manifest without sha256/sizeBytes/keyId/format (see docs/fleet.md)')
+    .requiredOption('--key <file>', 'private key from `fleet keygen`')
+    .requiredOption('--out <file>', 'bundle file to write')
+    .action(async (model: string, opts: { manifest: string; key: string; out: string }) => {
+      const { readFileSync, writeFileSync } = await import('node:fs');
+      const { signBundle, MAX_MODEL_BYTES } = await import('../../fleet/bundle.js');
+      const { signingKeyFromPem } = await import('../../fleet/keys.js');
+      const { readBoundedFile } = await import('../../common/bounded-read.js');
+      try {
+        const bytes = await readBoundedFile(model, { maxBytes: MAX_MODEL_BYTES, what: 'model' });
+        const manifest = JSON.parse(readFileSync(opts.manifest, 'utf8')) as Parameters<typeof signBundle>[0];
+        const bundle = signBundle(manifest, bytes, signingKeyFromPem(readFileSync(opts.key, 'utf8')));
+        writeFileSync(opts.out, bundle);
+        console.log(`wrote ${opts.out}: ${manifest.name} ${manifest.version}, ${bundle.length} bytes`);
+      } catch (err) {
+        fail('sign', err);
+      }
+    });
+  fleet
+    .command('verify <bundle>')
+    .description('check a bundle as a gateway would: signature, hash, size, versions')
+    .requiredOption('--trust <keys>', 'comma-separated public keys (base64) or .pub files')
+    .option('--revoked <ids>', 'comma-separated revoked key ids', '')
+    .option('--gateway-version <v>', 'gateway version to check against (default: this one)')
+    .option('--active-version <v>', 'version of the same model running now')
+    .action(async (file: string, opts: { trust: string; revoked: string; gatewayVersion?: string; activeVersion?: string }) => {
+      const { readFileSync, existsSync } = await import('node:fs');
+      const { verifyBundle } = await import('../../fleet/bundle.js');
+      const { TrustStore } = await import('../../fleet/keys.js');
+      try {
+        const keys = opts.trust.split(',').map((k) => (existsSync(k) ? readFileSync(k, 'utf8').trim() : k.trim()));
+        const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+        const bundle = verifyBundle(new Uint8Array(readFileSync(file)), {
+          trust: new TrustStore(keys, opts.revoked.split(',').filter(Boolean)),
+          gatewayVersion: opts.gatewayVersion ?? pkg.version,
+          ...(opts.activeVersion !== undefined && { activeVersion: opts.activeVersion }),
+        });
+        const m = bundle.manifest;
+        console.log(`ok: ${m.name} ${m.version} (${m.task}, ${m.precision}), ${m.sizeBytes} bytes, sha256 ${m.sha256}, signed by ${m.keyId}`);
+      } catch (err) {
+        fail('verify', err);
+      }
+    });
+}
