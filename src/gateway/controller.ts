@@ -20,6 +20,7 @@ import { bridgeExtension } from './extensions/bridge.js';
 import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
 import { gpioExtension } from './extensions/gpio.js';
+import { eegBandsExtension } from './extensions/eeg-bands.js';
 import { eegRawExtension, ppgRawExtension } from './extensions/raw-stream.js';
 import { hrExtension } from './extensions/hr.js';
 import { markersExtension } from './extensions/markers.js';
@@ -160,7 +161,7 @@ export class Controller {
       io: this.options.io ?? linuxBoardIo,
       models: (this.models = new ModelHost({ ...(config.models.dir !== undefined && { dir: config.models.dir }), variants: config.models.variants })),
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, eegBandsExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     if (config.gpio) factories.push((ctx) => gpioExtension(ctx));
     factories.push(...(this.options.extensions ?? []));

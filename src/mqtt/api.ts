@@ -246,16 +246,53 @@ export interface EcgSimilarity {
 
 export type EegBandName = 'delta' | 'theta' | 'alpha' | 'beta' | 'gamma';
 
+/** Why an epoch was refused (docs/eeg.md): several reasons can hold for one epoch. */
+export type EegArtefactReason = 'amplitude' | 'flat' | 'blink' | 'muscle' | 'missing';
+
+/**
+ * One batch of EEG epochs (`<deviceId>/eeg/bands`): band powers averaged over the batch's clean
+ * epochs, artefact counts, quality, and the montage and processing that made them (docs/eeg.md).
+ */
 export interface EegBands {
   seq: number;
   t: number;
   sampleRateHz: number;
+  /** Epoch length, s (the same as `epochS`; kept for older consumers). */
   windowS: number;
+  epochS: number;
+  /** Fraction of an epoch shared with the next, 0..<1. */
+  overlap: number;
+  /** Standard 10-10 names of the channels, in the order of every per-channel array. */
   channels: string[];
-  /** Absolute band power per channel (same order as `channels`), µV²/Hz integrated over the band = µV². */
-  powerUv2: Record<EegBandName, number[]>;
-  /** Band power divided by total 1-45 Hz power, per channel. */
-  relative: Record<EegBandName, number[]>;
+  /** Absolute band power per channel, mean over clean epochs: µV²/Hz integrated over the band = µV²; null when no epoch was clean. */
+  powerUv2: Record<EegBandName, number[]> | null;
+  /** Band power over the 1-45 Hz power, per channel (ratio of the batch means); null when no epoch was clean. */
+  relative: Record<EegBandName, number[]> | null;
+  /** Frontal alpha asymmetry ln(alpha right) - ln(alpha left), by pair ('F4-F3', 'F8-F7', 'AF8-AF7'), for the pairs present. */
+  faa: Record<string, number | null>;
+  epochs: { total: number; clean: number; rejected: number };
+  /** Rejected epochs counted per reason (an epoch with two reasons counts in both). */
+  rejectedBy: Record<EegArtefactReason, number>;
+  /** Per reason, how often each channel tripped it in this batch. */
+  rejectedChannels: Partial<Record<EegArtefactReason, Record<string, number>>>;
+  quality: { cleanFraction: number; label: 'good' | 'fair' | 'poor' };
+  /** Device time of the first epoch's first sample and of the last epoch's end, µs. */
+  t0Us: number;
+  t1Us: number;
+  /** Gateway Unix ms of `t0Us`, when the device clock is mapped. */
+  gatewayT0Ms?: number;
+  montage: {
+    /** The labels as the device sent them, in the order of `channels`. */
+    labels: string[];
+    excluded: Array<{ label: string; reason: 'reference' | 'bipolar' | 'non-eeg' | 'unknown' | 'duplicate' }>;
+    reference: 'average' | 'linked-ears' | 'linked-ears-as-recorded' | 'as-recorded';
+  };
+  processing: {
+    notchHz: number | null;
+    bandpassHz: [number, number];
+    welch: { segmentS: number; overlap: number; window: 'hann'; binHz: number };
+    bandsHz: Record<EegBandName, [number, number]>;
+  };
 }
 
 /** A batch of raw EEG as the device sent it (`<deviceId>/eeg/raw`, when the device's `eegRaw.enabled`). */

@@ -78,6 +78,42 @@ export const EegRawPublishing = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/**
+ * Settings of the EEG band pipeline (src/streaming/eeg/pipeline.ts, docs/eeg.md) for a device whose
+ * kind produces an `eeg` stream: `<device>/eeg/bands` is published for every such device unless
+ * `enabled` is false. The extension attaches by stream, not by kind.
+ */
+export const EegProcessing = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Compute band power and publish it on <device>/eeg/bands' }),
+    reference: Type.Union([Type.Literal('auto'), Type.Literal('average'), Type.Literal('linked-ears'), Type.Literal('as-recorded')], {
+      default: 'auto',
+      description: "auto: linked ears when A1 and A2 are in the stream or the labels say -LE, else average over >= 8 electrodes, else as recorded",
+    }),
+    notchHz: Type.Union([Type.Literal(50), Type.Literal(60), Type.Null()], { default: 50, description: 'Mains notch (Q 30); null: none' }),
+    bandpassHz: Type.Tuple([Type.Number({ minimum: 0.1, maximum: 10 }), Type.Number({ minimum: 20, maximum: 200 })], {
+      default: [1, 45],
+      description: 'Butterworth band-pass edges, Hz (order 4 prototype; the upper edge must stay under Nyquist)',
+    }),
+    epochS: Type.Number({ minimum: 2, maximum: 8, default: 4, description: 'Epoch length, s' }),
+    overlap: Type.Number({ minimum: 0, maximum: 0.9, default: 0.5, description: 'Fraction of an epoch shared with the next' }),
+    welchSegmentS: Type.Number({ minimum: 0.5, maximum: 8, default: 2, description: 'Welch segment length, s (Hann, at most the epoch)' }),
+    welchOverlap: Type.Number({ minimum: 0, maximum: 0.9, default: 0.5, description: 'Welch segment overlap' }),
+    publishIntervalS: Type.Number({ minimum: 1, maximum: 600, default: 10, description: 'One <device>/eeg/bands message per interval (the epochs completed in it)' }),
+    artefacts: Type.Object(
+      {
+        amplitudeUv: Type.Number({ minimum: 10, maximum: 10_000, default: 150, description: 'Reject an epoch when a channel exceeds this peak-to-peak, µV' }),
+        flatUv: Type.Number({ minimum: 0, maximum: 50, default: 0.5, description: 'Reject an epoch when a channel has less standard deviation, µV' }),
+        blinkUv: Type.Number({ minimum: 10, maximum: 10_000, default: 50, description: 'Frontal slow deflection that counts as a blink, µV' }),
+        blinkFrontalRatio: Type.Number({ minimum: 1, maximum: 100, default: 2, description: '... and how many times larger than elsewhere on the head' }),
+        muscleRatio: Type.Number({ minimum: 0.05, maximum: 1, default: 0.35, description: 'Reject when a channel has more than this share of its 1-45 Hz power in 20-45 Hz' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** The fields of every device plus a kind's own. */
 export function deviceSchema<Kind extends string, Fields extends TProperties>(kind: Kind, description: string, fields: Fields) {
   return Type.Object(

@@ -2,12 +2,14 @@
 // sequence and keep-alives, 4-channel 256 Hz blocks with contiguous sample indices across the
 // 16-bit sequence wrap, battery from telemetry, lost notifications counted per channel and shown
 // as NaN, and a lost link that is reopened.
+import { Value } from '@sinclair/typebox/value';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimGattLink } from '../../../hardware/ble/sim-link.js';
 import { SimulatedMuse } from '../../../hardware/ble/peripherals/muse.js';
 import { createMemoryLogger } from '../../../src/common/logger.js';
 import type { DeviceStatusReport } from '../../../src/device/kinds/kind.js';
+import { EegProcessing } from '../../../src/device/kinds/common-schema.js';
 import type { MuseConfig } from '../../../src/device/kinds/muse/schema.js';
 import { createMuseSession } from '../../../src/device/kinds/muse/session.js';
 import type { SampleBlock } from '../../../src/streaming/types.js';
@@ -25,6 +27,7 @@ function config(overrides: Partial<MuseConfig> = {}): MuseConfig {
     aux: false,
     ppgRaw: { enabled: false, publishIntervalS: 1 },
     eegRaw: { enabled: false, publishIntervalS: 1 },
+    eeg: Value.Create(EegProcessing),
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 // Config of an ADS1299 board (PiEEG, OpenBCI-class 8-channel EEG front end) on the Pi's own SPI bus,
 // with its DRDY line on a GPIO. Defaults follow the PiEEG wiring: SPI0 CE0, DRDY on GPIO26 (header pin 37).
 import { Type, type Static } from '@sinclair/typebox';
-import { deviceSchema } from '../common-schema.js';
+import { deviceSchema, EegProcessing } from '../common-schema.js';
 import { EegRawPublishing } from '../muse/schema.js';
 
 const gainLiterals = () =>
@@ -60,6 +60,7 @@ export const Ads1299Config = deviceSchema('ads1299', 'TI ADS1299 8-channel EEG f
   bias: Type.Boolean({ default: true, description: 'Drive the bias electrode from the enabled channels (internal bias reference)' }),
   leadOff: Type.Boolean({ default: true, description: 'DC lead-off detection (6 nA, 95 % threshold) on the enabled channels; status bits go to blocks and status' }),
   eegRaw: EegRawPublishing,
+  eeg: EegProcessing,
 });
 
 export type Ads1299Config = Static<typeof Ads1299Config>;

@@ -1,7 +1,7 @@
 // Config of an OpenBCI Cyton (8 channels) or Cyton + Daisy (16) on its USB dongle (FTDI serial).
 import { Type, type Static } from '@sinclair/typebox';
 import { CYTON_GAINS_X, CYTON_INPUT_TYPES } from '../../protocols/openbci/constants.js';
-import { deviceSchema, EegRawPublishing, SerialTransport } from '../common-schema.js';
+import { deviceSchema, EegRawPublishing, SerialTransport, EegProcessing } from '../common-schema.js';
 
 /** One channel's ADS1299 settings (the `x...X` command) and its electrode name. */
 export const CytonChannel = Type.Object(
@@ -39,6 +39,7 @@ export const CytonConfig = deviceSchema('cyton', 'OpenBCI Cyton / Cyton + Daisy 
     { additionalProperties: false, default: {} },
   ),
   eegRaw: EegRawPublishing,
+  eeg: EegProcessing,
 });
 
 export type CytonConfig = Static<typeof CytonConfig>;

@@ -1,6 +1,6 @@
 // Config of a Muse 2 / Muse S headband speaking the classic protocol (service 0xFE8D) over BLE.
 import { Type, type Static } from '@sinclair/typebox';
-import { BleTransport, deviceSchema, EegRawPublishing } from '../common-schema.js';
+import { BleTransport, deviceSchema, EegRawPublishing, EegProcessing } from '../common-schema.js';
 
 // EegRawPublishing moved to common-schema.ts (every EEG kind has it); re-exported for old imports.
 export { EegRawPublishing };
@@ -13,6 +13,7 @@ export const MuseConfig = deviceSchema('muse', 'Muse 2 / Muse S, classic BLE pro
   }),
   aux: Type.Boolean({ default: false, description: 'Also stream the AUX electrode (a fifth EEG channel)' }),
   eegRaw: EegRawPublishing,
+  eeg: EegProcessing,
   ppgRaw: Type.Object(
     {
       enabled: Type.Boolean({ default: false, description: 'Publish raw PPG batches (photodiode counts, 64 Hz) on <device>/ppg/raw; needs preset p50' }),

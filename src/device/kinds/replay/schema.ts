@@ -1,6 +1,6 @@
 // Config of a `replay` device: an EDF/EDF+/BDF file or a WFDB record played back as a live device.
 import { Type, type Static } from '@sinclair/typebox';
-import { deviceSchema, EcgProcessing, FilePath } from '../common-schema.js';
+import { deviceSchema, EcgProcessing, FilePath, EegProcessing } from '../common-schema.js';
 import { EegRawPublishing } from '../muse/schema.js';
 
 export const ReplayTransport = Type.Object(
@@ -28,6 +28,7 @@ export const ReplayConfig = deviceSchema('replay', 'Plays an EDF/EDF+/BDF file o
   durationS: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Play this much of the record (default: to the end)' })),
   ecg: EcgProcessing,
   eegRaw: EegRawPublishing,
+  eeg: EegProcessing,
 });
 
 export type ReplayConfig = Static<typeof ReplayConfig>;
