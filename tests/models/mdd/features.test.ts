@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MissingChannelsError, selectChannels, standardLabel } from '../../../src/models/mdd/channels.js';
 import { DEFAULT_MDD_FEATURES, MDD_19, centredLog10, epochMaps, recordingEpochs, rejectEpoch } from '../../../src/models/mdd/features.js';
+import { MddEpochStream } from '../../../src/models/mdd/stream.js';
 import { readNpy } from '../../../src/quantize/npy.js';
 
 const fixture = (name: string) => new URL(`../../fixtures/mdd/${name}`, import.meta.url);
@@ -81,6 +82,22 @@ test('artefact rules: flat channel, amplitude, one channel far above the others;
   // the relative rule is scale-free: the same epoch at x0.1 is still an outlier, the clean one still clean
   assert.is(rejectEpoch(loud.map((x) => x.map((v) => v * 0.1)), 0, n, p), 'channel-outlier');
   assert.is(rejectEpoch(clean.map((x) => x.map((v) => v * 0.1)), 0, n, p), undefined);
+});
+
+test('streaming: blocks of any size (all 22 channels in file order) give the epochs and maps of the whole recording', () => {
+  const whole = recordingEpochs(picked(meta.labels, rows));
+  for (const block of [1, 10, 256, 777, samples]) {
+    const stream = new MddEpochStream();
+    const got = [];
+    for (let s = 0; s < samples; s += block) got.push(...stream.push(meta.labels, 256, rows.map((r) => r.subarray(s, Math.min(samples, s + block)))));
+    assert.is(got.length, whole.length, `block ${block}`);
+    got.forEach((e, k) => {
+      assert.is(e.startS, whole[k]!.startS);
+      assert.equal(Array.from(e.maps!), Array.from(epochMaps(whole[k]!.bandPowers, DEFAULT_MDD_FEATURES)), `block ${block} epoch ${k}`);
+    });
+  }
+  assert.throws(() => new MddEpochStream().push(['EEG Fp1-LE'], 256, [new Float32Array(4)]), /no channel for Fp2/);
+  assert.throws(() => new MddEpochStream().push(meta.labels, 250, rows), /needs 256 Hz/);
 });
 
 test.run();
