@@ -7,6 +7,7 @@ out="${1:-training/out/mdd-cnn}"
 for tag in m19 m8; do
   [ -d "$out/$tag" ] || continue
   for f in "$out/$tag"/*-float32.tflite; do
+    [ -f "$f" ] || continue
     stem="${f%-float32.tflite}"
     [ -f "$stem-int8.tflite" ] && [ "$stem-int8.tflite" -nt "$f" ] && continue
     npx tsx src/gateway/cli.ts model quantize "$f" --calib "$stem-calib.npy" --out "$stem-int8.tflite" --quiet --name "mdd-cnn" > "$stem-int8.log" 2>&1 || { cat "$stem-int8.log"; exit 1; }
