@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLiteRtRuntime } from '../src/models/runtime/litert.js';
 import { readTflite } from '../src/quantize/tflite/read.js';
 import type { LoadedModel, ModelRuntime, TensorData, TensorSpec } from '../src/models/runtime/types.js';
+import { runCnnDetectorBench } from './rpeak-cnn.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const referenceDir = process.env.WG_TFLITE_REFERENCE_DIR ?? join(repoRoot, '..', 'shared', 'data', 'tflite-reference');
@@ -48,7 +49,8 @@ function modelFiles(): ModelFile[] {
   const files = REFERENCE_MODELS.map((name) => ({ label: name, path: join(referenceDir, `${name}.tflite`) })).filter((f) =>
     existsSync(f.path),
   );
-  for (const path of findTflite(join(repoRoot, 'models')).sort()) files.push({ label: relative(repoRoot, path), path });
+  // Cross-validation fold models of rpeak-cnn are the same network as its final model: not timed again.
+  for (const path of findTflite(join(repoRoot, 'models')).filter((p) => !/rpeak-cnn[\\/]fold-/.test(p)).sort()) files.push({ label: relative(repoRoot, path), path });
   return files;
 }
 
@@ -172,6 +174,7 @@ export async function run(): Promise<void> {
   }
   printTable(rows);
   printTargets(rows);
+  await runCnnDetectorBench();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

@@ -18,10 +18,12 @@ program
 (await import('./commands/model-quantize.js')).register(program);
 (await import('./commands/eval-rpeaks.js')).register(program);
 (await import('./commands/eval-mdd.js')).register(program);
+(await import('./commands/eval-similarity.js')).register(program);
 (await import('./commands/ecg-report.js')).register(program);
 (await import('./commands/devices-scan.js')).register(program);
 (await import('./commands/record.js')).register(program);
 (await import('./commands/eeg-topomap.js')).register(program);
+(await import('./commands/athletes.js')).register(program);
 (await import('./commands/fleet.js')).register(program);
 
 await program.parseAsync(process.argv);

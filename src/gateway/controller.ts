@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
 import { linuxBoardIo, type BoardIo } from '../device/transports/gpio.js';
+import { activeManifests } from '../fleet/active.js';
 import { ModelHost } from '../models/host.js';
 import { topics as buildTopics } from '../mqtt/api.js';
 import { EmbeddedBroker } from '../mqtt/broker.js';
@@ -19,6 +20,8 @@ import type { DeviceHandle, Extension, ExtensionContext, ExtensionFactory, Gatew
 import { bridgeExtension } from './extensions/bridge.js';
 import { devicesExtension } from './extensions/devices.js';
 import { ecgExtension } from './extensions/ecg.js';
+import { similarityExtension } from './extensions/similarity.js';
+import { fleetExtension } from './extensions/fleet.js';
 import { gpioExtension } from './extensions/gpio.js';
 import { eegBandsExtension } from './extensions/eeg-bands.js';
 import { eegRawExtension, ppgRawExtension } from './extensions/raw-stream.js';
@@ -159,11 +162,17 @@ export class Controller {
       health: {},
       brokerRefusals: this.broker && (() => ({ ...this.broker!.refusals })),
       io: this.options.io ?? linuxBoardIo,
-      models: (this.models = new ModelHost({ ...(config.models.dir !== undefined && { dir: config.models.dir }), variants: config.models.variants })),
+      models: (this.models = new ModelHost({
+        ...(config.models.dir !== undefined && { dir: config.models.dir }),
+        variants: config.models.variants,
+        // The versions fleet updates committed run again after a restart.
+        ...(config.fleet.enabled && { manifests: activeManifests(config.dataDir) }),
+      })),
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, eegRawExtension, eegBandsExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, similarityExtension, eegRawExtension, eegBandsExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     if (config.gpio) factories.push((ctx) => gpioExtension(ctx));
+    if (config.fleet.enabled) factories.push((ctx) => fleetExtension(ctx));
     factories.push(...(this.options.extensions ?? []));
     for (const factory of factories) {
       step('extensions');

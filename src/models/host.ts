@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ManifestDocument, readManifest } from './manifest.js';
-import { createLiteRtRuntime } from './runtime/litert.js';
 import type { ModelRuntime } from './runtime/types.js';
 import { ModelSlot, type SlotChange } from './slot.js';
 import { loadStage, type ModelCodec, type ModelStage, type ModelStageInfo } from './stage.js';
@@ -18,6 +17,11 @@ export interface ModelHostOptions {
   dir?: string;
   /** Variant per model name, overriding each manifest's `defaultVariant` (e.g. `{ 'rpeak-cnn': 'float32' }`). */
   variants?: Record<string, string>;
+  /**
+   * Manifest to load per model name instead of `<dir>/<name>/manifest.json` (a fleet-installed
+   * version). When it cannot load, the bundled model loads instead and `overrideErrors()` says why.
+   */
+  manifests?: Record<string, string>;
   /** Creates the runtime on first load (default: LiteRT.js). */
   createRuntime?: () => Promise<ModelRuntime>;
 }
@@ -30,6 +34,7 @@ export class ModelHost {
   private readonly codecs = new Map<string, ModelCodec<unknown, unknown>>();
   private readonly listeners = new Set<(slot: string, change: SlotChange) => void>();
   private closed = false;
+  private readonly failedOverrides = new Map<string, string>();
 
   constructor(private readonly options: ModelHostOptions = {}) {
     this.dir = options.dir ?? bundledModelsDir;
@@ -61,6 +66,16 @@ export class ModelHost {
     return stage as ModelStage<I, O>;
   }
 
+  /** The slot of `name` if it is loaded (never loads). */
+  loadedSlot<I, O>(name: string): ModelSlot<I, O> | undefined {
+    return this.loaded.get(name) as ModelSlot<I, O> | undefined;
+  }
+
+  /** Fleet-installed manifests that could not load (the bundled model runs instead), with the reason. */
+  overrideErrors(): Record<string, string> {
+    return Object.fromEntries(this.failedOverrides);
+  }
+
   /** The active stage of every loaded slot, by model name. */
   infos(): ModelStageInfo[] {
     return [...this.loaded.values()].filter((s) => s.loaded).map((s) => s.stage.info);
@@ -90,18 +105,30 @@ export class ModelHost {
 
   private getRuntime(): Promise<ModelRuntime> {
     if (!this.runtime) {
-      this.runtime = (this.options.createRuntime ?? (() => createLiteRtRuntime()))();
+      // LiteRT (9 MB of WASM) is imported on the first model, not when the daemon starts.
+      this.runtime = (this.options.createRuntime ?? (async () => (await import('./runtime/litert.js')).createLiteRtRuntime()))();
       this.runtime.catch(() => (this.runtime = undefined));
     }
     return this.runtime;
   }
 
-  private async load(name: string, codec: ModelCodec<unknown, unknown>): Promise<ModelSlot<unknown, unknown>> {
-    const doc = readManifest(join(this.dir, name, 'manifest.json'));
+  private async loadFrom(path: string, name: string, codec: ModelCodec<unknown, unknown>, variant?: string): Promise<ModelStage<unknown, unknown>> {
+    const doc = readManifest(path);
     if (doc.manifest.name !== name) throw new Error(`${doc.path}: names model '${doc.manifest.name}', expected '${name}'`);
-    const variant = this.options.variants?.[name] ?? doc.manifest.defaultVariant;
-    const runtime = await this.getRuntime();
-    const stage = await loadStage(runtime, doc, variant, codec);
+    return loadStage(await this.getRuntime(), doc, variant ?? doc.manifest.defaultVariant, codec);
+  }
+
+  private async load(name: string, codec: ModelCodec<unknown, unknown>): Promise<ModelSlot<unknown, unknown>> {
+    const override = this.options.manifests?.[name];
+    let stage: ModelStage<unknown, unknown> | undefined;
+    if (override !== undefined) {
+      try {
+        stage = await this.loadFrom(override, name, codec);
+      } catch (err) {
+        this.failedOverrides.set(name, (err as Error).message);
+      }
+    }
+    stage ??= await this.loadFrom(join(this.dir, name, 'manifest.json'), name, codec, this.options.variants?.[name]);
     if (this.closed) {
       stage.dispose();
       throw new Error('the model host is closed');

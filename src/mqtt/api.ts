@@ -231,17 +231,26 @@ export interface ModelRef {
   version: string;
 }
 
+/**
+ * A running ECG similarity score against an enrolled athlete's template (docs/models/similarity.md).
+ * `same_wearer`, `signal_change` and `note` are spelled as issue 10 specifies them.
+ */
 export interface EcgSimilarity {
   seq: number;
   t: number;
-  model: ModelRef;
-  /** Enrolled template compared against. */
-  templateId: string;
-  /** Cosine similarity of the embeddings, -1..1. */
-  similarity: number;
-  segmentS: number;
-  decision: 'match' | 'no-match' | 'uncertain';
-  notice: string;
+  /** Model that made the embeddings (and the template): name, version, sha256, int8 or float32. */
+  model: ModelRef & { sha256: string; variant: string };
+  /** Enrolled athlete compared against. */
+  athleteId: string;
+  /** Cosine of the template and the mean embedding of the last `beats` beats, -1..1. */
+  score: number;
+  beats: number;
+  /** Cosine threshold of `same_wearer` (the cross-validated EER point unless configured). */
+  threshold: number;
+  same_wearer: boolean;
+  /** The score dropped and stayed down (electrode displacement, garment swapped). */
+  signal_change: boolean;
+  note: 'research screening signal, not an identity proof';
 }
 
 export type EegBandName = 'delta' | 'theta' | 'alpha' | 'beta' | 'gamma';
@@ -336,9 +345,22 @@ export interface EegMdd {
 
 export type ModelUpdateState = 'idle' | 'downloading' | 'verifying' | 'staged' | 'active' | 'failed' | 'rolled_back';
 
+/** `bridge/models` (retained): the fleet update state per model (docs/fleet.md). */
 export interface BridgeModels {
   t: number;
-  models: Array<ModelRef & { state: ModelUpdateState; sha256?: string; error?: string }>;
+  models: Array<
+    ModelRef & {
+      state: ModelUpdateState;
+      /** sha256 of the new model's `.tflite`, once verified. */
+      sha256?: string;
+      /** The reason of a `failed`, `rolled_back` or skipped (`idle`) update. */
+      error?: string;
+      /** The version running now. */
+      activeVersion?: string;
+      /** Download progress, 0..1. */
+      progress?: number;
+    }
+  >;
 }
 
 /** What happened, on `bridge/event` (not retained: an event, not a state). */

@@ -8,6 +8,8 @@ import type { AedesOptions, AuthenticateError, Client } from 'aedes';
 export interface BrokerUser {
   username: string;
   password: string;
+  /** May publish (and retain) fleet announcements and bundle chunks under `<baseTopic>/fleet/`. */
+  fleet?: boolean;
 }
 
 export interface BrokerSecurityOptions {
@@ -59,6 +61,8 @@ export function brokerSecurityHooks(options: BrokerSecurityOptions): Pick<
   const maxFilterChars = options.maxTopicFilterChars ?? 1024;
   const users = new Map(options.users.map((u) => [u.username, u.password]));
   const requestPrefix = `${options.gatewayBase}/bridge/request/`;
+  const fleetPrefix = `${options.baseTopic}/fleet/`;
+  const fleetUsers = new Set(options.users.filter((u) => u.fleet === true).map((u) => `user:${u.username}`));
   const refused = (what: string, client: Client | null): void => options.onRefused?.(what, client?.id ?? '');
 
   const identify = (client: Client, username: string | undefined, password: Buffer | undefined): Principal | AuthenticateError => {
@@ -106,6 +110,8 @@ export function brokerSecurityHooks(options: BrokerSecurityOptions): Pick<
       if (client === null) return callback(null); // the broker's own $SYS messages
       if (principals.get(client) === 'gateway') return callback(null);
       const topic = packet.topic;
+      // Fleet operators deliver model bundles as retained messages; the gateway verifies their signatures.
+      if (topic.startsWith(fleetPrefix) && fleetUsers.has(principals.get(client) ?? 'anonymous')) return callback(null);
       let reason: string | undefined;
       if (packet.retain) reason = 'only the gateway may retain messages here';
       else if (topic.startsWith('$')) reason = 'topics starting with $ are the broker\'s';

@@ -18,6 +18,7 @@ import type { EnqueueMessage, Outbox } from './outbox.js';
 import { RequestServer, type RequestStats } from './request-server.js';
 import { RequestRouter, type RequestHandler } from './requests.js';
 
+import { Subscriptions, type MessageHandler } from './subscriptions.js';
 export type { MqttConnectionOptions, MqttTlsFiles } from './connection-options.js';
 export type { StorageState } from './delivery.js';
 
@@ -62,6 +63,7 @@ export class MqttPublisher {
   private lastError = 'connection closed';
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly oversizedLog: RateLimitedLog;
+  private readonly subscriptions = new Subscriptions();
 
   constructor(deps: MqttPublisherDeps) {
     const c = deps.connection;
@@ -142,6 +144,14 @@ export class MqttPublisher {
     this.delivery.flush();
   }
 
+  /**
+   * Receives messages on `filter` (QoS 1) until the returned function is called; kept across
+   * reconnects. Messages under the gateway's request topics go to `handle()` instead.
+   */
+  subscribe(filter: string, handler: MessageHandler): () => void {
+    return this.subscriptions.add(filter, handler, (f) => this.live?.subscribe(f, { qos: 1 }, (err) => err && this.log.warn(`cannot subscribe to ${f}: ${err.message}`)));
+  }
+
   /** Answers `bridge/request/<verb>`; returns a function that removes the handler. */
   handle(verb: string, handler: RequestHandler): () => void {
     return this.router.register(verb, handler);
@@ -216,6 +226,7 @@ export class MqttPublisher {
     this.client = client;
     client.on('connect', () => this.onConnect(client));
     client.on('message', (topic, payload, packet) => {
+      if (this.subscriptions.dispatch(topic, payload, packet.retain, (err) => this.log.error(`handler for ${topic} failed: ${(err as Error).message}`))) return;
       void this.requests.handle(topic, payload, packet.retain, (responseTopic, body) => {
         if (client === this.live) client.publish(responseTopic, body, { qos: 1, retain: false });
       });
@@ -239,9 +250,11 @@ export class MqttPublisher {
     this.live = client;
     // Birth first: mqtt.js writes in call order, so `online` precedes the backlog.
     client.publish(this.topics.bridgeState.topic, 'online', { qos: 1, retain: true });
-    client.subscribe(this.topics.requestFilter, { qos: 1 }, (err) => {
-      if (err) this.log.warn(`cannot subscribe to ${this.topics.requestFilter}: ${err.message}`);
-    });
+    for (const filter of [this.topics.requestFilter, ...this.subscriptions.filters()]) {
+      client.subscribe(filter, { qos: 1 }, (err) => {
+        if (err) this.log.warn(`cannot subscribe to ${filter}: ${err.message}`);
+      });
+    }
     this.log.info(`connected to ${this.options.url}`, { attempts, depth: this.outbox.stats().depth });
     this.events.emit('connected', { url: this.options.url, attempts });
     this.delivery.attach(client);

@@ -19,6 +19,8 @@ export interface WeargateMetadata {
     method: string;
     calibrationSamples: number;
     int8Io: boolean;
+    /** Ops left in float between DEQUANTIZE/QUANTIZE ("NEG", "COS (x2)"); absent when none. */
+    floatOps?: string[];
   };
 }
 

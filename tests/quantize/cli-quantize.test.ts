@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeNpy } from '../../src/quantize/npy.js';
 import { inspectBytes } from '../../src/quantize/inspect.js';
 import { REFERENCE_DIR } from './_models.js';
+import { cosGraph } from './_op-graphs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wg-quantize-'));
 const calib = join(dir, 'x.npy');
@@ -30,13 +31,29 @@ test('model quantize writes an int8 model, metadata and a per-layer report', () 
   assert.equal(report.weargate?.inputSemantics, ['x, radians']);
 });
 
-test('model quantize names unsupported ops and bad options, exit code non-zero', () => {
+test('model quantize refuses a model that is not float, and bad options, exit code non-zero', () => {
   const r = cli('quantize', join(REFERENCE_DIR, 'trained_lstm_int8.tflite'), '--calib', calib, '--out', join(dir, 'x.tflite'), '--quiet');
   assert.is(r.status, 1);
-  assert.match(r.stderr, /cannot quantize op\(s\): UNIDIRECTIONAL_SEQUENCE_LSTM/);
+  assert.match(r.stderr, /the model is not a float model: tensor serving_default_fixed_input:0 is INT8/);
   const bad = cli('quantize', join(REFERENCE_DIR, 'hello_world_float.tflite'), '--calib', calib, '--out', join(dir, 'x.tflite'), '--method', 'kl');
   assert.is(bad.status, 2);
   assert.match(bad.stderr, /--method must be one of minmax, percentile, mse/);
+});
+
+test('model quantize leaves an op without an int8 kernel in float and warns, naming it', () => {
+  const floatPath = join(dir, 'cos.tflite');
+  writeFileSync(floatPath, cosGraph());
+  const cosCalib = join(dir, 'cos.npy');
+  writeFileSync(cosCalib, writeNpy({ shape: [50, 16], data: Float32Array.from({ length: 800 }, (_, i) => Math.sin(i * 0.37) * 2) }));
+  const out = join(dir, 'cos_int8.tflite');
+  const r = cli('quantize', floatPath, '--calib', cosCalib, '--out', out, '--quiet', '--report-samples', '0');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, /warning: 1 op\(s\) left in float between DEQUANTIZE\/QUANTIZE: COS/);
+  assert.match(r.stderr, /op 1 COS: no int8 rule/);
+  assert.match(r.stdout, /ops left in float: COS/);
+  assert.equal(inspectBytes(new Uint8Array(readFileSync(out))).weargate?.quantizer?.floatOps, ['COS']);
+  const ops = inspectBytes(new Uint8Array(readFileSync(out))).opCounts;
+  assert.equal([ops.COS, ops.DEQUANTIZE, ops.QUANTIZE, ops.FULLY_CONNECTED], [1, 2, 2, 2]);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { QuantizeError } from '../../src/quantize/errors.js';
 import { readNpy, writeNpy } from '../../src/quantize/npy.js';
 import { chooseAsymmetric, quantizeBias, quantizeValue, quantizeWeights } from '../../src/quantize/quant-params.js';
-import { chooseActivationParams } from '../../src/quantize/quantizer/params.js';
+import { fallbackSummary, floatFallbacks } from '../../src/quantize/quantizer/params.js';
 import { readTflite } from '../../src/quantize/tflite/read.js';
 import { rng } from './_graphs.js';
 import { referenceModel } from './_models.js';
+import { cosGraph } from './_op-graphs.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier, roundingDivideByPOT } from './_int8-reference.js';
 
 test('asymmetric params: range includes 0, min and max are representable, zero exact', () => {
@@ -142,11 +143,12 @@ test('--calib directory: .npy files in name order feed the inputs in order', asy
   }
 });
 
-test('unsupported ops are named in the error', () => {
-  const lstm = readTflite(referenceModel('trained_lstm_int8.tflite'));
-  assert.throws(() => chooseActivationParams(lstm, new Map()), (e: unknown) => e instanceof QuantizeError && e.code === 'unsupported-op' && /UNIDIRECTIONAL_SEQUENCE_LSTM/.test(e.message));
-  const kws = readTflite(referenceModel('keyword_scrambled_8bit.tflite'));
-  assert.throws(() => chooseActivationParams(kws, new Map()), (e: unknown) => e instanceof Error && /SVDF \(x7\)/.test(e.message) && /QUANTIZE/.test(e.message));
+test('ops without an int8 rule are float fallbacks (not a refusal); int32-only shape ops are neither', () => {
+  const cos = readTflite(cosGraph());
+  assert.equal(floatFallbacks(cos), [{ opIndex: 1, op: 'COS', reason: 'no int8 rule' }]);
+  assert.equal(fallbackSummary([...floatFallbacks(cos), ...floatFallbacks(cos)]), ['COS (x2)']);
+  // An int8 model's ops touch no float tensor: nothing to fall back (the CLI refuses non-float I/O first).
+  assert.equal(floatFallbacks(readTflite(referenceModel('trained_lstm_int8.tflite'))), []);
 });
 
 test.run();

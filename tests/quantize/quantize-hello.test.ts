@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { createLiteRtRuntime } from '../../src/models/runtime/litert.js';
 import type { ModelRuntime, LoadedModel } from '../../src/models/runtime/types.js';
 import { calibrationSet } from '../../src/quantize/calibrate/dataset.js';
-import { quantizeModel } from '../../src/quantize/quantize.js';
+import { QUANTIZER_VERSION, quantizeModel } from '../../src/quantize/quantize.js';
 import { dequantize, quantizeActivations } from '../../src/quantize/quant-params.js';
 import { readWeargateMetadata } from '../../src/quantize/metadata.js';
 import { readTflite } from '../../src/quantize/tflite/read.js';
@@ -77,7 +77,7 @@ test('hello_world with --int8-io: int8 graph I/O, no QUANTIZE/DEQUANTIZE, same a
 test('quantized model carries metadata and passes the inspector with no LiteRT refusal', async () => {
   const result = await quantizeModel({ floatModel: referenceModel('hello_world_float.tflite'), calibration: calibrationSet([{ shape: [N, 1], data: xs }], [1]), method: 'mse', int8Io: false, runtime, reportSamples: 50, metadata: { name: 'hello_world', version: '1.2.0', inputSemantics: ['x in radians'], outputSemantics: ['sin(x)'], preprocessing: { scale: 1 } } });
   const meta = readWeargateMetadata(readTflite(result.bytes));
-  assert.equal(meta?.quantizer, { version: '1.0.0', method: 'mse', calibrationSamples: N, int8Io: false });
+  assert.equal(meta?.quantizer, { version: QUANTIZER_VERSION, method: 'mse', calibrationSamples: N, int8Io: false });
   assert.is(meta?.name, 'hello_world');
   assert.equal(meta?.preprocessing, { scale: 1 });
   const report = inspectBytes(result.bytes);

@@ -27,12 +27,14 @@ test('the topomap CNN is deterministic and weight-dominated', () => {
   assert.ok(4 * params > 0.95 * bytes.byteLength, `float weights ${4 * params} B of ${bytes.byteLength} B`);
 });
 
-test('int8 is >= 3.5x smaller than float and its probabilities stay within 0.15 of float', async () => {
+test('int8 is >= 3.4x smaller than float and its probabilities stay within 0.15 of float', async () => {
   const floatBytes = topomapCnnFloat();
   const calib = calibrationSet([{ shape: [100, ELEMENTS], data: topomapInputs(100, 11) }], [ELEMENTS]);
   const r = await quantizeModel({ floatModel: floatBytes, calibration: calib, method: 'minmax', int8Io: false, runtime, reportSamples: 0 });
   const ratio = floatBytes.byteLength / r.bytes.byteLength;
-  assert.ok(ratio >= 3.5, `float ${floatBytes.byteLength} B / int8 ${r.bytes.byteLength} B = ${ratio.toFixed(2)}`);
+  // 3.58x with per-tensor FULLY_CONNECTED weights; per channel (the TF converter's choice, issue 10)
+  // adds a float32 scale and an int64 zero point per output unit to the FC weights and biases.
+  assert.ok(ratio >= 3.4, `float ${floatBytes.byteLength} B / int8 ${r.bytes.byteLength} B = ${ratio.toFixed(2)}`);
 
   const f = await runtime.load(floatBytes), q = await runtime.load(r.bytes);
   const heldOut = topomapInputs(10, 99);

@@ -18,6 +18,8 @@ interface EvalRpeaksOptions {
   chunkSeconds: string;
   includeVf?: boolean;
   skipSeconds: string;
+  model: string;
+  modelDir?: string;
 }
 
 interface NoiseInfo {
@@ -43,7 +45,9 @@ export function register(program: Command): void {
     .command('rpeaks')
     .description('score R-peak detectors on annotated WFDB records (ANSI/AAMI EC57, 150 ms window)')
     .requiredOption('--data <dir>', 'folder of WFDB records with .atr reference annotations')
-    .option('--detector <name>', "detector name, or 'all' registered detectors", 'all')
+    .option('--detector <name>', "detector name(s), comma-separated; 'all' = the classic detectors; 'cnn' = the R-peak CNN", 'all')
+    .option('--model <variants>', 'CNN variants: int8 (ours, shipped), float32, int8-tfconverter, int8-aiedge (comma-separated)', 'int8')
+    .option('--model-dir <dir>', 'folder of the CNN manifest.json (default models/rpeak-cnn)')
     .option('--records <list>', 'comma-separated record names (default: every record with annotations)')
     .option('--json', 'print the results as JSON')
     .option('--json-out <file>', 'also write the JSON results to <file> (the tables still go to stdout)')
@@ -75,10 +79,14 @@ async function evalRpeaks(opts: EvalRpeaksOptions): Promise<number> {
   const { mixNoise } = await import('../../streaming/ecg/noise.js');
   type Name = Parameters<typeof createDetector>[0];
 
-  const registered = Object.keys(detectorFactories) as Name[];
+  const registered: Name[] = (Object.keys(detectorFactories) as Name[]).filter((n) => n !== 'cnn');
   if (registered.length === 0) throw new Error('no R-peak detectors are registered');
-  const names = opts.detector === 'all' ? registered : opts.detector.split(',').map((n) => n.trim() as Name);
-  for (const n of names) if (!registered.includes(n)) throw new Error(`unknown detector '${n}' (registered: ${registered.join(', ')})`);
+  const tokens = opts.detector.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const wantCnn = tokens.includes('cnn');
+  const names = tokens.flatMap((n) => (n === 'all' ? registered : n === 'cnn' ? [] : [n as Name]));
+  for (const n of names) if (!registered.includes(n)) throw new Error(`unknown detector '${n}' (registered: ${registered.join(', ')}, cnn)`);
+  const { prepareCnnEval } = await import('./eval-rpeaks-cnn.js');
+  const cnn = wantCnn ? await prepareCnnEval(opts.model, opts.modelDir) : undefined;
 
   const snrDb = parseNumber(opts.snrDb, '--snr-db');
   const seed = parseNumber(opts.seed, '--seed');
@@ -87,6 +95,9 @@ async function evalRpeaks(opts: EvalRpeaksOptions): Promise<number> {
   if (!(chunkSeconds > 0)) throw new Error('--chunk-seconds must be positive');
 
   let paths = await listWfdbRecords(opts.data);
+  // Noise offsets are seeded by a record's position in the whole folder, so a --records subset
+  // gets the same noise as a full run (for folders where every record is annotated).
+  const allPaths = paths;
   if (opts.records) {
     const wanted = opts.records.split(',').map((r) => r.trim()).filter((r) => r !== '');
     const missing = wanted.filter((w) => !paths.some((p) => basename(p) === w));
@@ -100,8 +111,8 @@ async function evalRpeaks(opts: EvalRpeaksOptions): Promise<number> {
   const noiseInfo: NoiseInfo[] = [];
 
   async function* records(): AsyncGenerator<EvalRecord> {
-    let index = 0;
     for (const path of paths) {
+      const index = allPaths.indexOf(path);
       const rec = await loadWfdbRecord(path);
       if (!rec.annotations) continue;
       const byIndex = /^\d+$/.test(opts.channel) ? Number(opts.channel) : -1;
@@ -124,7 +135,7 @@ async function evalRpeaks(opts: EvalRpeaksOptions): Promise<number> {
         physical = mixed.noisy;
         noiseInfo.push({ record: rec.header.recordName, gain: mixed.gain, offsetSamples: mixed.offsetSamples, signalPeakToPeakMv: mixed.signalPeakToPeak, noiseRmsMv: mixed.noiseRms });
       }
-      index++;
+      cnn?.setRecord(rec.header.recordName);
       yield {
         name: rec.header.recordName,
         sampleRateHz: signal.sampleRateHz,
@@ -135,8 +146,9 @@ async function evalRpeaks(opts: EvalRpeaksOptions): Promise<number> {
     }
   }
 
+  const detectors = [...names.map((name) => ({ name, create: (fs: number) => createDetector(name, fs) })), ...(cnn?.detectors ?? [])];
   const evaluations = await evaluateRpeaks(
-    { records: records(), detectors: names.map((name) => ({ name, create: (fs: number) => createDetector(name, fs) })) },
+    { records: records(), detectors },
     {
       chunkSeconds,
       skipSeconds,
@@ -145,6 +157,7 @@ async function evalRpeaks(opts: EvalRpeaksOptions): Promise<number> {
         process.stderr.write(`${r.record} ${r.detector}: F1 ${(100 * r.score.f1).toFixed(2)}% (${(r.processingMs / 1000).toFixed(1)} s)${r.error ? ` error: ${r.error}` : ''}\n`),
     },
   );
+  cnn?.close();
   if (evaluations.every((e) => e.records.length === 0)) throw new Error(`no annotated WFDB records in ${opts.data}`);
 
   const settings = {
@@ -157,6 +170,7 @@ async function evalRpeaks(opts: EvalRpeaksOptions): Promise<number> {
     skipSeconds,
     excludeVentricularFlutter: !opts.includeVf,
     matchWindowMs: 150,
+    ...(cnn ? { cnn: { variants: cnn.variants, modelOfRecord: cnn.modelOfRecord } } : {}),
   };
   const json = JSON.stringify({ settings, noise: noiseInfo, detectors: evaluations }, null, 2);
   if (opts.jsonOut) {
@@ -169,6 +183,12 @@ async function evalRpeaks(opts: EvalRpeaksOptions): Promise<number> {
   }
   const noiseText = opts.noise ? `, noise ${opts.noise} at ${snrDb} dB (seed ${seed})` : ', clean';
   console.log(`EC57 R-peak evaluation of ${opts.data}${noiseText}; 150 ms window; VF ${opts.includeVf ? 'scored' : 'excluded'}\n`);
+  if (cnn) {
+    const held = Object.entries(cnn.modelOfRecord).filter(([, m]) => m !== 'final');
+    const shipped = Object.entries(cnn.modelOfRecord).filter(([, m]) => m === 'final').map(([r]) => r);
+    console.log(`CNN: ${held.length} record(s) scored by the fold model that held them out (${held.map(([r, m]) => `${r}:${m}`).join(' ')})` +
+      `${shipped.length ? `; ${shipped.length} by the shipped model (trained on all training records: ${shipped.join(' ')})` : ''}\n`);
+  }
   for (const e of evaluations) console.log(`## ${e.detector}\n\n${formatDetectorTable(e)}\n`);
   console.log(`## F1 (%) per record\n\n${formatF1Matrix(evaluations)}\n`);
   console.log(`## gross summary\n\n${formatSummaryTable(evaluations)}`);

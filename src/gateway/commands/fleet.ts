@@ -2,6 +2,8 @@
 //   weargate fleet keygen --out <prefix>              ed25519 key pair: <prefix>.key (PKCS#8, 0600) and <prefix>.pub
 //   weargate fleet sign <model.tflite> --manifest <json> --key <prefix.key> --out <bundle.wgb>
 //   weargate fleet verify <bundle.wgb> --trust <pub,...> [--gateway-version v] [--active-version v]
+//   weargate fleet publish <bundle.wgb> --broker <url> --group <g> [--canary <percent>]   (retained chunks, then the announcement)
+//   weargate fleet withdraw <model> --broker <url> --group <g>
 import type { Command } from 'commander';
 
 function fail(what: string, err: unknown): void {
@@ -78,4 +80,47 @@ export function register(program: Command): void {
         fail('verify', err);
       }
     });
+  const brokerOptions = (cmd: Command): Command =>
+    cmd
+      .requiredOption('--broker <url>', 'broker URL, e.g. mqtt://127.0.0.1:1883')
+      .requiredOption('--group <name>', 'fleet group')
+      .option('--base-topic <t>', 'base topic of the gateways', 'weargate')
+      .option('--username <u>', 'broker username (a fleet user on the embedded broker)')
+      .option('--password <p>', 'broker password (or WG_FLEET_PASSWORD)');
+  interface BrokerOpts {
+    broker: string;
+    group: string;
+    baseTopic: string;
+    username?: string;
+    password?: string;
+  }
+  const clientOf = (o: BrokerOpts) => ({
+    url: o.broker,
+    group: o.group,
+    baseTopic: o.baseTopic,
+    client: { ...(o.username !== undefined && { username: o.username }), ...((o.password ?? process.env.WG_FLEET_PASSWORD) !== undefined && { password: o.password ?? process.env.WG_FLEET_PASSWORD }) },
+  });
+  brokerOptions(fleet.command('publish <bundle>').description('announce a bundle to a group (retained chunks, then the announcement)'))
+    .option('--canary <percent>', 'share of the group that takes it (1-100)', '100')
+    .action(async (file: string, opts: BrokerOpts & { canary: string }) => {
+      const { readFileSync } = await import('node:fs');
+      const { publishBundle } = await import('../../fleet/publish.js');
+      try {
+        const canaryPercent = Number(opts.canary.replace(/%$/, ''));
+        if (!Number.isInteger(canaryPercent) || canaryPercent < 1 || canaryPercent > 100) throw new Error(`--canary ${opts.canary} is not a whole percentage 1-100`);
+        const a = await publishBundle(new Uint8Array(readFileSync(file)), { ...clientOf(opts), canaryPercent });
+        console.log(`announced ${a.name} ${a.version} to ${opts.group} (${a.chunks} chunk(s), ${a.bundleBytes} bytes, canary ${a.canaryPercent} %)`);
+      } catch (err) {
+        fail('publish', err);
+      }
+    });
+  brokerOptions(fleet.command('withdraw <model>').description("clear a model's announcement in a group")).action(async (model: string, opts: BrokerOpts) => {
+    const { withdrawModel } = await import('../../fleet/publish.js');
+    try {
+      await withdrawModel(model, clientOf(opts));
+      console.log(`withdrew the announcement of ${model} in ${opts.group}`);
+    } catch (err) {
+      fail('withdraw', err);
+    }
+  });
 }

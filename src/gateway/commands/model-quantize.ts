@@ -12,6 +12,7 @@ interface QuantizeCliOptions {
   name?: string;
   modelVersion?: string;
   reportSamples: string;
+  keepFloat?: string;
   quiet?: boolean;
 }
 
@@ -30,6 +31,7 @@ export function register(program: Command): void {
     .option('--name <name>', 'model name for the metadata')
     .option('--model-version <semver>', 'model version for the metadata')
     .option('--report-samples <n>', 'calibration samples used for the per-layer error report (0: none)', '64')
+    .option('--keep-float <ops>', 'comma-separated op names to leave in float (e.g. HARD_SWISH)')
     .option('--quiet', 'no progress bar')
     .action(async (floatPath: string, opts: QuantizeCliOptions) => {
       const method = METHODS.find((m) => m === opts.method);
@@ -44,6 +46,7 @@ export function register(program: Command): void {
       const { quantizeModel, inputElementCounts, assertQuantizable } = await import('../../quantize/quantize.js');
       const { loadCalibrationArrays, calibrationSet } = await import('../../quantize/calibrate/dataset.js');
       const { formatLayerReport } = await import('../../quantize/error-report.js');
+      const { fallbackSummary } = await import('../../quantize/quantizer/params.js');
       const { readTflite } = await import('../../quantize/tflite/read.js');
       const { createLiteRtRuntime } = await import('../../models/runtime/litert.js');
       const bar = new SingleBar({ format: 'calibrating {phase} [{bar}] {value}/{total}', stream: process.stderr, noTTYOutput: false }, Presets.shades_classic);
@@ -66,6 +69,7 @@ export function register(program: Command): void {
           runtime,
           metadata: { ...extra, ...(opts.name ? { name: opts.name } : {}), ...(opts.modelVersion ? { version: opts.modelVersion } : {}) },
           reportSamples: Number(opts.reportSamples),
+          keepFloat: opts.keepFloat ? opts.keepFloat.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s.length > 0) : [],
           onProgress: opts.quiet ? undefined : (done, total, phase) => {
             if (!barStarted) bar.start(total, 0, { phase }), (barStarted = true);
             bar.update(done, { phase });
@@ -75,7 +79,12 @@ export function register(program: Command): void {
         await writeFile(opts.out, result.bytes);
         const seconds = ((performance.now() - started) / 1000).toFixed(2);
         console.log(`wrote ${opts.out}: ${result.bytes.byteLength} bytes (float ${floatBytes.byteLength} bytes), method ${method}, ${set.count} calibration samples, ${seconds} s`);
+        if (result.fallbacks.length > 0) {
+          console.error(`model quantize: warning: ${result.fallbacks.length} op(s) left in float between DEQUANTIZE/QUANTIZE: ${fallbackSummary(result.fallbacks).join(', ')}`);
+          for (const f of result.fallbacks) console.error(`  op ${f.opIndex} ${f.op}: ${f.reason}`);
+        }
         if (result.layers.length > 0) console.log(formatLayerReport(result.layers));
+        if (result.fallbacks.length > 0) console.log(`ops left in float: ${fallbackSummary(result.fallbacks).join(', ')}`);
       } catch (err) {
         if (barStarted) bar.stop();
         console.error(`model quantize: ${err instanceof Error ? err.message : String(err)}`);

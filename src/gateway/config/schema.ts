@@ -18,6 +18,7 @@ const BrokerUser = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 128 }),
     password: Type.String({ minLength: 8, maxLength: 256 }),
+    fleet: Type.Optional(Type.Boolean({ description: 'May publish retained fleet announcements and bundle chunks under <baseTopic>/fleet/ (signatures are still verified)' })),
   },
   { additionalProperties: false },
 );
@@ -165,6 +166,32 @@ export const ModelsConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** ECG similarity to an enrolled athlete (docs/models/similarity.md); research output. */
+export const SimilarityConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'Score ECG devices bound to an enrolled athlete on <device>/ecg/similarity' }),
+    beatsPerScore: Type.Integer({ minimum: 1, maximum: 120, default: 8, description: 'Clean beats per score (N)' }),
+    dropWindows: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Down scores in a row before signal_change (M)' }),
+    dropDelta: Type.Number({ minimum: 0, maximum: 2, default: 0.15, description: "A score this far under the wearer's running level counts as down" }),
+    threshold: Type.Optional(Type.Number({ minimum: -1, maximum: 1, description: "same_wearer threshold (default: the model's cross-validated EER threshold)" })),
+    enrollBufferS: Type.Number({ minimum: 30, maximum: 900, default: 300, description: 'Seconds of ECG kept per device for the enroll request' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Fleet model updates over MQTT (docs/fleet.md); off by default. */
+export const FleetConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'Take signed model updates announced to the group' }),
+    group: Type.String({ default: 'default', pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'Announcements under <baseTopic>/fleet/<group>/' }),
+    trustedKeys: Type.Array(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' }), { default: [], maxItems: 32, description: 'base64 ed25519 public keys (weargate fleet keygen)' }),
+    revokedKeyIds: Type.Array(Type.String({ pattern: '^[0-9a-f]{16}$' }), { default: [], maxItems: 256, description: 'Key ids never to trust again' }),
+    watchS: Type.Number({ minimum: 1, maximum: 24 * 3600, default: 120, description: 'A new model is watched this long before it is committed' }),
+    maxSlowdown: Type.Number({ minimum: 1.1, maximum: 1000, default: 5, description: 'Roll back a model whose inferences take longer than this multiple of the previous one' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const GatewayConfig = Type.Object(
   {
     version: Type.Literal(CONFIG_VERSION, { description: 'Config file format version' }),
@@ -189,6 +216,8 @@ export const GatewayConfig = Type.Object(
     gpio: Type.Optional(GpioConfig),
     recording: RecordingConfig,
     models: ModelsConfig,
+    similarity: SimilarityConfig,
+    fleet: FleetConfig,
   },
   { additionalProperties: false },
 );
@@ -199,5 +228,7 @@ export type MqttConfig = Static<typeof MqttConfig>;
 export type GpioConfig = Static<typeof GpioConfig>;
 export type RecordingConfig = Static<typeof RecordingConfig>;
 export type ModelsConfig = Static<typeof ModelsConfig>;
+export type SimilarityConfig = Static<typeof SimilarityConfig>;
+export type FleetConfig = Static<typeof FleetConfig>;
 export type EmbeddedBrokerConfig = Static<typeof EmbeddedBrokerConfig>;
 export type BrokerUser = Static<typeof BrokerUser>;

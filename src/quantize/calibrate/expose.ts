@@ -2,6 +2,7 @@
 // runtime hand them back after each inference (LiteRT keeps no other handle on intermediates).
 import type { Subgraph, TfliteModel } from '../tflite/model.js';
 import { writeTflite } from '../tflite/write.js';
+import { withStaticReshapes } from './static-shapes.js';
 
 /** Non-constant tensors of subgraph 0 with the given type: graph inputs and every op output. */
 export function activationTensors(model: TfliteModel, type: string): number[] {
@@ -21,10 +22,12 @@ export function activationTensors(model: TfliteModel, type: string): number[] {
 
 /**
  * The model's bytes with `tensors` as subgraph outputs (in that order). Signature defs are dropped
- * so the runtime's default signature lists every subgraph output.
+ * so the runtime's default signature lists every subgraph output. RESHAPEs with computed shapes get
+ * their batch-1 shape as a constant (static-shapes.ts) so no exposed tensor is dynamic.
  */
 export function exposeTensors(model: TfliteModel, tensors: number[]): Uint8Array {
-  const sg0 = model.subgraphs[0];
+  const staticModel = withStaticReshapes(model);
+  const sg0 = staticModel.subgraphs[0];
   const exposed: Subgraph = { ...sg0, outputs: tensors };
-  return writeTflite({ ...model, subgraphs: [exposed, ...model.subgraphs.slice(1)], signatureDefs: [] });
+  return writeTflite({ ...staticModel, subgraphs: [exposed, ...staticModel.subgraphs.slice(1)], signatureDefs: [] });
 }

@@ -1,5 +1,5 @@
 // In-place iterative radix-2 complex FFT for power-of-two lengths, tables built once per length.
-// Welch (welch.ts) uses it when its segment is a power of two and a direct DFT of the bins it
+// Welch (welch.ts) uses it when its segment is a power of two and the Goertzel recurrence for the bins it
 // needs otherwise (both are checked against MNE in tests/streaming/eeg/welch-mne.test.ts).
 
 export function isPowerOfTwo(n: number): boolean {

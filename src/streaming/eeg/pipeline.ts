@@ -136,17 +136,17 @@ export class EegPipeline {
     const n = block.values[0]?.length ?? 0;
     if (n === 0) return events;
     const gap = block.firstSampleIndex - layout.nextIndex;
-    if (gap !== 0) {
-      const maxGap = Math.round(this.settings.maxGapS * layout.sampleRateHz);
-      if (gap > 0 && gap <= maxGap) {
-        // Lost samples: NaN through the filters (held, flagged), so the epochs over them are refused.
-        this.run(layout, block.channels.map(() => new Float32Array(gap).fill(NaN)), events);
-      } else {
-        layout = this.layout = this.restartAt(layout, block);
-        events.push({ kind: 'restart', gapSamples: gap });
-      }
-    }
     try {
+      if (gap !== 0) {
+        const maxGap = Math.round(this.settings.maxGapS * layout.sampleRateHz);
+        if (gap > 0 && gap <= maxGap) {
+          // Lost samples: NaN through the filters (held, flagged), so the epochs over them are refused.
+          this.run(layout, block.channels.map(() => new Float32Array(gap).fill(NaN)), events);
+        } else {
+          layout = this.layout = this.restartAt(layout, block);
+          events.push({ kind: 'restart', gapSamples: gap });
+        }
+      }
       this.run(layout, block.values, events);
     } catch (err) {
       events.push({ kind: 'rejected', code: 'eeg-error', message: (err as Error).message });

@@ -3,7 +3,7 @@
 // (detrend 'constant'), a periodic Hann window, |DFT|^2 scaled to a one-sided density in µV²/Hz
 // (1 / (fs * sum(w^2)), doubled except at DC and Nyquist), averaged over the segments (mean).
 // Segments of a power-of-two length go through a radix-2 FFT; other lengths (500 Hz x 2 s) through
-// a direct DFT of only the bins up to `maxHz` (EEG bands end at 45 Hz, a fraction of the spectrum).
+// the Goertzel recurrence for only the bins up to `maxHz` (EEG bands end at 45 Hz, a fraction of the spectrum).
 import { isPowerOfTwo, Radix2Fft } from './fft.js';
 
 export type EegBandName = 'delta' | 'theta' | 'alpha' | 'beta' | 'gamma';
@@ -44,7 +44,8 @@ export class Welch {
   /** Bins 0..binCount-1 are computed (frequency k * binHz). */
   readonly binCount: number;
   private readonly window: Float64Array;
-  private readonly cosTable: Float64Array;
+  /** 2 cos(2 pi k / n) per bin, for the Goertzel recurrence of non-power-of-two segments. */
+  private readonly goertzel: Float64Array;
   private readonly scale: Float64Array;
   private readonly segment: Float64Array;
   private readonly fft: Radix2Fft | undefined;
@@ -71,8 +72,8 @@ export class Welch {
       this.window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
       sumSq += this.window[i] * this.window[i];
     }
-    this.cosTable = new Float64Array(n);
-    for (let i = 0; i < n; i++) this.cosTable[i] = Math.cos((2 * Math.PI * i) / n);
+    this.goertzel = new Float64Array(this.binCount);
+    for (let k = 0; k < this.binCount; k++) this.goertzel[k] = 2 * Math.cos((2 * Math.PI * k) / n);
     this.scale = new Float64Array(this.binCount);
     for (let k = 0; k < this.binCount; k++) {
       const oneSided = k === 0 || (n % 2 === 0 && k === nyquistBin) ? 1 : 2;
@@ -101,9 +102,6 @@ export class Welch {
     if (segments === 0) throw new RangeError(`Welch needs at least ${n} samples, got ${signal.length}`);
     out.fill(0);
     const seg = this.segment;
-    const cos = this.cosTable;
-    const quarter = n / 4;
-    const sinFromCos = Number.isInteger(quarter);
     for (let s = 0; s < segments; s++) {
       const start = s * step;
       let mean = 0;
@@ -116,22 +114,17 @@ export class Welch {
         for (let k = 0; k < this.binCount; k++) out[k] += (seg[k] * seg[k] + this.imag[k] * this.imag[k]) * this.scale[k];
         continue;
       }
+      // Goertzel per bin: |X[k]|^2 from a two-term recurrence, one multiply per sample.
       for (let k = 0; k < this.binCount; k++) {
-        let re = 0;
-        let im = 0;
-        // Index of cos(2 pi k i / n) walks the table by k; sin(x) = cos(x - pi/2) is the same table shifted.
-        let idx = 0;
-        let sinIdx = sinFromCos ? n - quarter : 0;
+        const coeff = this.goertzel[k];
+        let s1 = 0;
+        let s2 = 0;
         for (let i = 0; i < n; i++) {
-          const x = seg[i];
-          re += x * cos[idx];
-          im += x * (sinFromCos ? cos[sinIdx] : Math.sin((2 * Math.PI * k * i) / n));
-          idx += k;
-          if (idx >= n) idx -= n;
-          sinIdx += k;
-          if (sinIdx >= n) sinIdx -= n;
+          const s0 = seg[i] + coeff * s1 - s2;
+          s2 = s1;
+          s1 = s0;
         }
-        out[k] += (re * re + im * im) * this.scale[k];
+        out[k] += (s1 * s1 + s2 * s2 - coeff * s1 * s2) * this.scale[k];
       }
     }
     for (let k = 0; k < this.binCount; k++) out[k] /= segments;

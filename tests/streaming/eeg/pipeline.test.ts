@@ -28,11 +28,15 @@ test('chunk invariance: blocks of 1..300 samples give the same epochs as one blo
   const whole = runEpochs(new EegPipeline(), values, CAP, () => values[0].length);
   const rand = lcg(7);
   const chunked = runEpochs(new EegPipeline(), values, CAP, () => 1 + Math.floor(rand() * 300));
-  const ones = runEpochs(new EegPipeline(), values.map((v) => v.subarray(0, 6 * FS)), CAP, () => 1);
+  const ones = runEpochs(new EegPipeline(), values.map((v) => v.subarray(0, 8 * FS)), CAP, () => 1);
+  const aligned = runEpochs(new EegPipeline(), values, CAP, () => FS);
   // 20 s, 1 s warm-up, 4 s epochs every 2 s: epochs at 1, 3, ..., 15 s.
   assert.is(whole.length, 8);
   assert.equal(chunked, whole);
-  assert.equal(ones, whole.slice(0, ones.length));
+  // One sample per block: epochs at 1 and 3 s end within the first 8 s.
+  assert.is(ones.length, 2);
+  assert.equal(ones, whole.slice(0, 2));
+  assert.equal(aligned, whole);
   assert.is(whole[0].firstSampleIndex, FS);
   assert.is(whole[1].firstSampleIndex - whole[0].firstSampleIndex, 2 * FS);
 });

@@ -1,0 +1,201 @@
+// The gateway side of fleet updates, one state per model on `bridge/models`:
+//   announcement -> downloading (chunks, resumable) -> verifying (bundle sha256, signature, hash,
+//   versions) -> staged (installed, loaded beside the running stage, golden vectors passed) ->
+//   active (swapped between two inferences, watched) -> committed, or rolled_back by itself when the
+//   new stage fails an input (the standby answered it), is far slower than the one it replaced, or
+//   errors. Failures before activation leave the running model untouched (state failed + reason).
+import type { ModelHost } from '../models/host.js';
+import type { ModelStage } from '../models/stage.js';
+import type { BridgeModels, ModelUpdateState } from '../mqtt/api.js';
+import { fleetTopics, inCanary, parseAnnouncement, type Announcement } from './announce.js';
+import { verifyBundle } from './bundle.js';
+import { compareSemver } from './canonical.js';
+import { ChunkStore } from './download.js';
+import { installBundle } from './install.js';
+import type { TrustStore } from './keys.js';
+
+export interface UpdaterLog {
+  info(text: string): void;
+  warn(text: string): void;
+}
+
+export interface FleetUpdaterOptions {
+  gatewayId: string;
+  gatewayVersion: string;
+  baseTopic: string;
+  group: string;
+  trust: TrustStore;
+  host: ModelHost;
+  /** Where verified bundles are installed (one folder per model and version). */
+  storeDir: string;
+  downloadsDir: string;
+  /** How long a new stage is watched before it is committed. */
+  watchMs: number;
+  /** A new stage whose mean inference time exceeds this multiple of the previous one's is rolled back. */
+  maxSlowdown: number;
+  subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): () => void;
+  publishState(state: BridgeModels): void;
+  /** A committed version: persist it so that a restart runs it (fleet/active.ts). */
+  onCommitted(name: string, version: string, manifestPath: string): void;
+  log: UpdaterLog;
+}
+
+type Entry = BridgeModels['models'][number];
+
+interface Download {
+  store: ChunkStore;
+  unsubscribe: () => void;
+}
+
+export class FleetUpdater {
+  private readonly states = new Map<string, Entry>();
+  private readonly downloads = new Map<string, Download>();
+  private readonly pending = new Map<string, Announcement>();
+  private readonly offs: Array<() => void> = [];
+  private readonly watchTimers = new Set<NodeJS.Timeout>();
+  private readonly topics: ReturnType<typeof fleetTopics>;
+
+  constructor(private readonly options: FleetUpdaterOptions) {
+    this.topics = fleetTopics(options.baseTopic, options.group);
+  }
+
+  start(): void {
+    this.offs.push(this.options.subscribe(this.topics.announcements, (topic, payload) => this.onAnnouncement(topic, payload)));
+    // A model loaded after its announcement arrived (a device that starts later) is updated then.
+    this.offs.push(
+      this.options.host.onChange((name, change) => {
+        const a = this.pending.get(name);
+        if (change.kind === 'activated' && a && !this.downloads.has(name)) this.consider(a);
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const off of this.offs.splice(0)) off();
+    for (const d of this.downloads.values()) d.unsubscribe();
+    this.downloads.clear();
+    for (const t of this.watchTimers) clearTimeout(t);
+    this.watchTimers.clear();
+  }
+
+  snapshot(): BridgeModels {
+    return { t: Date.now(), models: [...this.states.values()] };
+  }
+
+  private set(name: string, version: string, state: ModelUpdateState, extra: Partial<Entry> = {}): void {
+    const slot = this.options.host.loadedSlot(name);
+    const activeVersion = slot?.loaded ? slot.stage.info.version : undefined;
+    this.states.set(name, { name, version, state, ...(activeVersion !== undefined && { activeVersion }), ...extra });
+    this.options.publishState(this.snapshot());
+  }
+
+  private onAnnouncement(topic: string, payload: Buffer): void {
+    const name = topic.slice(topic.lastIndexOf('/') + 1);
+    if (payload.length === 0) return; // a cleared (withdrawn) announcement
+    let a: Announcement;
+    try {
+      a = parseAnnouncement(payload);
+      if (a.name !== name) throw new Error(`announcement on ${topic} names model '${a.name}'`);
+    } catch (err) {
+      this.options.log.warn(`fleet: ${(err as Error).message}`);
+      this.set(name, 'unknown', 'failed', { error: (err as Error).message });
+      return;
+    }
+    this.pending.set(name, a);
+    this.consider(a);
+  }
+
+  private consider(a: Announcement): void {
+    const slot = this.options.host.loadedSlot(a.name);
+    if (!slot?.loaded) return; // not running here (yet)
+    const active = slot.stage.info.version;
+    if (compareSemver(a.version, active) <= 0) return; // nothing newer
+    if (!inCanary(this.options.gatewayId, a)) {
+      this.set(a.name, a.version, 'idle', { error: `not in the ${a.canaryPercent} % canary` });
+      return;
+    }
+    const current = this.downloads.get(a.name);
+    if (current && current.store.announcement.bundleSha256 === a.bundleSha256) return;
+    current?.unsubscribe();
+    const store = new ChunkStore(this.options.downloadsDir, a);
+    const unsubscribe = store.complete
+      ? () => undefined
+      : this.options.subscribe(this.topics.chunks(a.name, a.version), (topic, chunk) => this.onChunk(a.name, store, topic, chunk));
+    this.downloads.set(a.name, { store, unsubscribe });
+    this.set(a.name, a.version, 'downloading', { progress: store.received / a.chunks });
+    if (store.complete) void this.install(store);
+  }
+
+  private onChunk(name: string, store: ChunkStore, topic: string, chunk: Buffer): void {
+    if (this.downloads.get(name)?.store !== store) return;
+    const a = store.announcement;
+    try {
+      if (!store.put(Number(topic.slice(topic.lastIndexOf('/') + 1)), chunk)) return;
+    } catch (err) {
+      this.options.log.warn(`fleet: ${name} ${a.version}: ${(err as Error).message}`);
+      return; // a stray or corrupt chunk; the retained one arrives again on the next subscription
+    }
+    this.set(name, a.version, 'downloading', { progress: Math.round((1000 * store.received) / a.chunks) / 1000 });
+    if (store.complete) void this.install(store);
+  }
+
+  private async install(store: ChunkStore): Promise<void> {
+    const a = store.announcement;
+    const d = this.downloads.get(a.name);
+    d?.unsubscribe();
+    this.downloads.delete(a.name);
+    const slot = this.options.host.loadedSlot<unknown, unknown>(a.name);
+    if (!slot?.loaded) return;
+    const previous = slot.stage;
+    let stage: ModelStage<unknown, unknown>;
+    let manifestPath: string;
+    try {
+      this.set(a.name, a.version, 'verifying');
+      const bytes = store.assemble();
+      const bundle = verifyBundle(bytes, { trust: this.options.trust, gatewayVersion: this.options.gatewayVersion, activeVersion: previous.info.version });
+      const doc = installBundle(this.options.storeDir, bundle, bytes);
+      manifestPath = doc.path;
+      stage = await this.options.host.candidate(doc);
+      store.remove();
+    } catch (err) {
+      store.remove();
+      this.options.log.warn(`fleet: ${a.name} ${a.version} refused: ${(err as Error).message}`);
+      this.set(a.name, a.version, 'failed', { error: (err as Error).message });
+      return;
+    }
+    this.set(a.name, a.version, 'staged', { sha256: stage.info.sha256 });
+    const previousMeanUs = previous.stats.runs > 0 ? previous.stats.runUs / previous.stats.runs : undefined;
+    let settled = false;
+    const rollback = (reason: string): void => {
+      if (settled) return;
+      settled = true;
+      off();
+      slot.rollback(reason);
+      this.options.log.warn(`fleet: ${a.name} ${a.version} rolled back: ${reason}`);
+      this.set(a.name, a.version, 'rolled_back', { error: reason });
+    };
+    const off = slot.onChange((change) => {
+      if (change.kind === 'failed-over') rollback(change.reason);
+    });
+    slot.activate(stage);
+    this.options.log.info(`fleet: ${a.name} ${a.version} active (was ${previous.info.version}); watching for ${this.options.watchMs / 1000} s`);
+    this.set(a.name, a.version, 'active', { sha256: stage.info.sha256 });
+    const timer = setTimeout(() => {
+      this.watchTimers.delete(timer);
+      if (settled) return;
+      const meanUs = stage.stats.runs > 0 ? stage.stats.runUs / stage.stats.runs : undefined;
+      if (stage.stats.errors > 0) return rollback(`${stage.stats.errors} failed inference(s) while watched`);
+      if (meanUs !== undefined && previousMeanUs !== undefined && meanUs > this.options.maxSlowdown * previousMeanUs) {
+        return rollback(`inference takes ${Math.round(meanUs)} µs, over ${this.options.maxSlowdown}x the previous ${Math.round(previousMeanUs)} µs`);
+      }
+      settled = true;
+      off();
+      slot.commit();
+      this.options.onCommitted(a.name, a.version, manifestPath);
+      this.options.log.info(`fleet: ${a.name} ${a.version} committed after ${stage.stats.runs} inference(s)`);
+      this.set(a.name, a.version, 'active', { sha256: stage.info.sha256 });
+    }, this.options.watchMs);
+    timer.unref();
+    this.watchTimers.add(timer);
+  }
+}

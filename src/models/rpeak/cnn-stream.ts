@@ -1,0 +1,131 @@
+// Streaming building blocks of the R-peak CNN detector, each exact whatever the chunking:
+// - LinearResampler: device rate -> model rate, output k = input at time k / rateOut (linear),
+//   the formula training uses (numpy.interp in training/rpeak_cnn_data.py: resample_linear);
+// - normalizeWindow: per-window standardisation (mean, RMS floor, clip), NaN-tolerant;
+// - StreamingPeakPicker: threshold + local maximum over +-(refractory - 1) samples.
+
+/** Linear interpolation from `rateInHz` to `rateOutHz`, streaming. Memory: two samples. */
+export class LinearResampler {
+  private received = 0; // input samples seen
+  private produced = 0; // output samples emitted
+  private prev = Number.NaN; // input sample received - 2
+  private last = Number.NaN; // input sample received - 1
+
+  constructor(
+    readonly rateInHz: number,
+    readonly rateOutHz: number,
+  ) {
+    if (!(rateInHz > 0) || !(rateOutHz > 0)) throw new RangeError('resampler rates must be positive');
+  }
+
+  /** Input position (in input samples) of output sample k. */
+  position(k: number): number {
+    return (k / this.rateOutHz) * this.rateInHz;
+  }
+
+  /** Appends the outputs that `samples` complete to `out` (an output needs the input after its position). */
+  push(samples: ArrayLike<number>, out: number[]): void {
+    for (let n = 0; n < samples.length; n++) {
+      this.prev = this.last;
+      this.last = samples[n];
+      this.received++;
+      // Inputs available: 0 .. received-1; output k needs floor(pos) + 1 <= received - 1.
+      for (;;) {
+        const pos = this.position(this.produced);
+        const i0 = Math.floor(pos);
+        if (i0 + 1 > this.received - 1) break;
+        if (i0 + 1 !== this.received - 1) throw new Error('resampler fell behind'); // cannot happen: one input at a time
+        const f = pos - i0;
+        out.push(f === 0 ? this.prev : this.prev + (this.last - this.prev) * f); // f = 0: a NaN after it does not matter
+        this.produced++;
+      }
+    }
+  }
+
+  get outputCount(): number {
+    return this.produced;
+  }
+
+  reset(): void {
+    this.received = 0;
+    this.produced = 0;
+    this.prev = this.last = Number.NaN;
+  }
+}
+
+/**
+ * c = x - mean, z = clip(c / max(rms, floor), -clip, clip), in float64, written as float32.
+ * NaN samples are left out of mean and RMS and become 0 (the mean); an all-NaN window is all 0.
+ */
+export function normalizeWindow(x: ArrayLike<number>, floor: number, clip: number, out: Float32Array): Float32Array {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) (sum += x[i]), count++;
+  if (count === 0) return out.fill(0);
+  // Same summation order as numpy's mean for the golden vectors: see tests/models/rpeak-cnn-golden.test.ts.
+  const mean = sum / count;
+  let sq = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) sq += (x[i] - mean) * (x[i] - mean);
+  const scale = Math.max(Math.sqrt(sq / count), floor);
+  for (let i = 0; i < x.length; i++) {
+    const z = Number.isNaN(x[i]) ? 0 : (x[i] - mean) / scale;
+    out[i] = z > clip ? clip : z < -clip ? -clip : z;
+  }
+  return out;
+}
+
+/**
+ * Peak t when p[t] >= threshold, p[t] >= p[s] for t - R < s < t and p[t] > p[s] for t < s < t + R
+ * (R = refractory; two peaks are thus >= R apart). Decided once p[t + R - 1] is known: the ring
+ * holds the last 2R - 1 probabilities.
+ */
+export class StreamingPeakPicker {
+  private readonly ring: Float32Array;
+  private count = 0; // probabilities pushed
+
+  constructor(
+    readonly threshold: number,
+    readonly refractorySamples: number,
+  ) {
+    if (!Number.isInteger(refractorySamples) || refractorySamples < 1) throw new RangeError('refractory must be a positive integer');
+    this.ring = new Float32Array(2 * refractorySamples - 1);
+  }
+
+  private at(t: number): number {
+    return t < 0 || t >= this.count || t <= this.count - 1 - this.ring.length ? -Infinity : this.ring[t % this.ring.length];
+  }
+
+  private decide(t: number, out: number[]): void {
+    const v = this.at(t);
+    if (!(v >= this.threshold)) return;
+    const r = this.refractorySamples;
+    for (let s = t - r + 1; s < t; s++) if (this.at(s) > v) return;
+    for (let s = t + 1; s < t + r; s++) if (this.at(s) >= v) return;
+    out.push(t);
+  }
+
+  /** Appends probabilities (model-rate sample order); pushes decided peaks (model-rate indices) to `out`. */
+  push(probabilities: ArrayLike<number>, out: number[]): void {
+    const r = this.refractorySamples;
+    for (let i = 0; i < probabilities.length; i++) {
+      const p = probabilities[i];
+      this.ring[this.count % this.ring.length] = Number.isNaN(p) ? 0 : p;
+      this.count++;
+      this.decide(this.count - r, out);
+    }
+  }
+
+  /** Decides the last R - 1 samples as if the stream ended (later samples count as absent). */
+  flush(out: number[]): void {
+    for (let t = Math.max(0, this.count - this.refractorySamples + 1); t < this.count; t++) this.decide(t, out);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  reset(): void {
+    this.count = 0;
+    this.ring.fill(0);
+  }
+}

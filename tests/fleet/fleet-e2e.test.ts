@@ -1,0 +1,123 @@
+// Fleet updates end to end over the embedded broker (aedes, TCP on loopback): an operator publishes
+// a signed bundle as retained chunks + announcement; the gateway downloads, verifies, loads it
+// beside the running model, activates it between two inferences of a running stream, watches it,
+// commits it, and runs it again after a restart. A bundle from an untrusted key fails with its
+// reason and the running model keeps serving; the stream never misses an inference.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createMemoryLogger } from '../../src/common/logger.js';
+import { validateConfig } from '../../src/gateway/config/load.js';
+import type { ExtensionFactory } from '../../src/gateway/context.js';
+import { Controller } from '../../src/gateway/controller.js';
+import { signBundle, type BundleManifest } from '../../src/fleet/bundle.js';
+import { readActive } from '../../src/fleet/active.js';
+import { generateFleetKey, signingKeyFromPem } from '../../src/fleet/keys.js';
+import { publishBundle } from '../../src/fleet/publish.js';
+import { bundledModelsDir } from '../../src/models/host.js';
+import { rpeakWindowCodec } from '../../src/models/rpeak/codec.js';
+import type { ModelSlot } from '../../src/models/slot.js';
+import type { BridgeModels } from '../../src/mqtt/api.js';
+import { readNpy } from '../../src/quantize/npy.js';
+import { Subscriber } from '../mqtt/_subscriber.js';
+import { tempDir } from '../gateway/_harness.js';
+
+const proto = join(bundledModelsDir, 'rpeak-proto');
+const inputs = readNpy(new Uint8Array(readFileSync(join(proto, 'val-inputs.npy'))));
+const goldenOut = readNpy(new Uint8Array(readFileSync(join(proto, 'val-outputs-float-py.npy'))));
+const vectors = (a: typeof inputs, n: number): number[][] => Array.from({ length: n }, (_v, k) => Array.from(a.data.subarray(k * 625, (k + 1) * 625)));
+const operator = generateFleetKey();
+const stranger = generateFleetKey();
+const ops = { username: 'ops', password: 'ops-password-1' };
+
+function bundle(version: string, pem = operator.privateKeyPem): Buffer {
+  const manifest: Omit<BundleManifest, 'sha256' | 'sizeBytes' | 'keyId' | 'format'> = {
+    task: 'rpeak', name: 'rpeak-proto', version, description: 'fleet e2e', trainedOn: 'MIT-BIH DS1', precision: 'float32',
+    inputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }], outputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }],
+    params: { sampleRateHz: 250, windowSamples: 625, threshold: 0.5, refractorySamples: 50 },
+    golden: { inputs: vectors(inputs, 2), outputs: vectors(goldenOut, 2), absTolerance: 1e-5 },
+    minGatewayVersion: '0.1.0', createdAt: '2026-12-01T16:30:00Z',
+  };
+  return signBundle(manifest, new Uint8Array(readFileSync(join(proto, 'float32.tflite'))), signingKeyFromPem(pem));
+}
+
+/** A stream of inferences through the slot every 10 ms, as a detector would run them. */
+function streamExtension(record: { versions: string[]; errors: string[] }): ExtensionFactory {
+  return (ctx) => {
+    let timer: NodeJS.Timeout | undefined;
+    let slot: ModelSlot<Float32Array, Float32Array> | undefined;
+    const window = inputs.data.slice(0, 625);
+    return {
+      name: 'test-stream',
+      async start() {
+        slot = await ctx.models.slot('rpeak-proto', rpeakWindowCodec);
+        timer = setInterval(() => {
+          try {
+            slot!.infer(window);
+            record.versions.push(slot!.stage.info.version);
+          } catch (err) {
+            record.errors.push((err as Error).message);
+          }
+        }, 10);
+      },
+      stop() {
+        clearInterval(timer);
+      },
+    };
+  };
+}
+
+const lastState = (sub: Subscriber, base: string) => {
+  const m = sub.on(`${base}/bridge/models`).at(-1);
+  return m ? (JSON.parse(m.text) as BridgeModels).models.find((x) => x.name === 'rpeak-proto') : undefined;
+};
+
+test('publish, download, verify, activate, watch, commit, restart; an untrusted bundle fails', async () => {
+  const dir = tempDir();
+  const config = validateConfig({
+    version: 1, gatewayId: 'gw-fleet', dataDir: join(dir, 'state'), logLevel: 'debug', statusLine: { enabled: false },
+    mqtt: { reconnectPeriodMs: 100, embeddedBroker: { port: 0, users: [{ ...ops, fleet: true }] } },
+    fleet: { enabled: true, group: 'lab', trustedKeys: [operator.publicKey], watchS: 1 },
+  });
+  const base = 'weargate/gw-fleet';
+  const record = { versions: [] as string[], errors: [] as string[] };
+  let controller = new Controller({ config, log: createMemoryLogger(), extensions: [streamExtension(record)] });
+  await controller.start();
+  const sub = await Subscriber.open(controller.brokerUrl, [`${base}/#`], ops);
+  try {
+    await sub.until('the stream runs', () => record.versions.length > 5, 30_000);
+    await publishBundle(bundle('0.2.0'), { url: controller.brokerUrl, group: 'lab', chunkBytes: 4096, client: ops });
+    await sub.until('downloading', () => sub.on(`${base}/bridge/models`).some((m) => /"state":"downloading"/.test(m.text)), 20_000);
+    await sub.until('0.2.0 active', () => lastState(sub, base)?.state === 'active' && record.versions.at(-1) === '0.2.0', 20_000);
+    await sub.until('0.2.0 committed', () => readActive(config.dataDir).models['rpeak-proto']?.version === '0.2.0', 20_000);
+    const states = sub.on(`${base}/bridge/models`).map((m) => (JSON.parse(m.text) as BridgeModels).models[0].state);
+    for (const s of ['downloading', 'verifying', 'staged', 'active']) assert.ok(states.includes(s as never), `${s} in ${states.join(',')}`);
+    const info = JSON.parse(sub.on(`${base}/bridge/info`).at(-1)!.text) as { models: { name: string; version: string }[] };
+    assert.equal(info.models.map((m) => [m.name, m.version]), [['rpeak-proto', '0.2.0']]);
+
+    await publishBundle(bundle('0.3.0', stranger.privateKeyPem), { url: controller.brokerUrl, group: 'lab', chunkBytes: 4096, client: ops });
+    await sub.until('0.3.0 failed', () => lastState(sub, base)?.state === 'failed', 20_000);
+    assert.match(String(lastState(sub, base)?.error), new RegExp(`key ${stranger.keyId} is not trusted`));
+    assert.is(record.versions.at(-1), '0.2.0');
+    assert.equal(record.errors, [], 'no inference failed');
+    // Every inference of the stream ran on 0.1.0 then 0.2.0, switching once.
+    const switches = record.versions.filter((v, i) => i > 0 && v !== record.versions[i - 1]).length;
+    assert.is(switches, 1);
+  } finally {
+    await sub.close();
+    await controller.stop();
+  }
+  // A restart runs the committed version.
+  controller = new Controller({ config, log: createMemoryLogger(), extensions: [streamExtension(record)] });
+  await controller.start();
+  try {
+    const sub2 = await Subscriber.open(controller.brokerUrl, [`${base}/bridge/info`], ops);
+    await sub2.until('bridge/info after restart', () => sub2.on(`${base}/bridge/info`).some((m) => /"version":"0\.2\.0"/.test(m.text) && /rpeak-proto/.test(m.text)), 30_000);
+    await sub2.close();
+  } finally {
+    await controller.stop();
+  }
+});
+
+test.run();

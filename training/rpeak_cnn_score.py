@@ -1,0 +1,86 @@
+"""Quick Python scoring of the R-peak CNN on whole records (training-time monitor only).
+
+The reported numbers of the model card come from `weargate eval rpeaks --detector cnn` (TS,
+streaming, EC57); this is a cheaper check printed during training.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+import rpeak_cnn_data as d
+
+
+def pick_peaks_windowed(p: np.ndarray, threshold: float, refractory: int) -> np.ndarray:
+    """t is a peak when p[t] >= threshold, p[t] >= every p in (t - R, t) and > every p in (t, t + R).
+
+    The rule the streaming TS detector applies (src/models/rpeak/cnn-peaks.ts).
+    """
+    n = len(p)
+    cand = np.nonzero(p >= threshold)[0]
+    out = []
+    for t in cand:
+        lo, hi = max(0, t - refractory + 1), min(n, t + refractory)
+        if p[t] >= p[lo:t].max(initial=-1.0) and p[t] > p[t + 1 : hi].max(initial=-1.0):
+            out.append(t)
+    return np.asarray(out, dtype=np.int64)
+
+
+def match(ref: np.ndarray, det: np.ndarray, tol: float) -> tuple[int, int, int]:
+    ref = np.sort(ref)
+    det = np.sort(det)
+    used = np.zeros(len(det), bool)
+    tp = 0
+    j0 = 0
+    for r in ref:
+        while j0 < len(det) and det[j0] < r - tol:
+            j0 += 1
+        best, bj = None, -1
+        j = j0
+        while j < len(det) and det[j] <= r + tol:
+            if not used[j] and (best is None or abs(det[j] - r) < best):
+                best, bj = abs(det[j] - r), j
+            j += 1
+        if bj >= 0:
+            used[bj] = True
+            tp += 1
+    return tp, len(ref) - tp, int((~used).sum())
+
+
+def add_noise(rec: d.Rec, noise: list[np.ndarray], snr_db: float, rng: np.random.Generator) -> np.ndarray:
+    src = noise[2 + int(rng.integers(2))]  # ma, channel 0 or 1
+    o = int(rng.integers(0, len(src)))
+    nz = np.roll(src, -o)
+    nz = np.resize(nz, len(rec.mv))
+    nz = nz - nz.mean()
+    amp = d._qrs_p2p(rec.mv, rec.beats[:300])  # noqa: SLF001
+    g = 10 ** (-snr_db / 20) * np.sqrt(2) / 4 * amp / d._noise_rms(nz[: 300 * 360])  # noqa: SLF001
+    return rec.mv + g * nz
+
+
+def score_model(model, recs: dict[str, d.Rec], noise, snr_db: float, threshold: float, refractory: int, seed: int) -> dict:
+    rng = np.random.default_rng(seed + 99)
+    per, tot = {}, np.zeros(3, np.int64)
+    for name, rec in sorted(recs.items()):
+        mv = add_noise(rec, noise, snr_db, rng) if noise else rec.mv
+        n = int(np.floor((len(mv) - 1) / d.RECORD_RATE_HZ * d.MODEL_RATE_HZ)) + 1
+        x = d.resample_linear(mv, d.RECORD_RATE_HZ, d.MODEL_RATE_HZ, n)
+        # Windows of 768 every 256 samples, each normalised on its own, trusted centre [256, 512) kept,
+        # as the streaming detector stitches them (the first 256 samples are not scored here).
+        import tensorflow as tf  # noqa: PLC0415
+
+        starts = list(range(0, n - 767, 256))
+        probs = np.zeros(n, np.float32)
+        for c in range(0, len(starts), 512):
+            batch = np.stack([d.normalize_window(x[s : s + 768]) for s in starts[c : c + 512]]).reshape(-1, 1, 768, 1)
+            out = np.asarray(model(tf.constant(batch), training=False)).reshape(-1, 768)
+            for i, s in enumerate(starts[c : c + 512]):
+                probs[s + 256 : s + 512] = out[i, 256:512]
+        det = pick_peaks_windowed(probs, threshold, refractory)
+        ref = rec.beats / d.RECORD_RATE_HZ * d.MODEL_RATE_HZ
+        tp, fn, fp = match(ref, det.astype(np.float64), 37.5)
+        per[name] = {"tp": tp, "fn": fn, "fp": fp}
+        tot += (tp, fn, fp)
+    tp, fn, fp = (int(v) for v in tot)
+    se, ppv = tp / max(1, tp + fn), tp / max(1, tp + fp)
+    return {"total": {"tp": tp, "fn": fn, "fp": fp, "se": se, "ppv": ppv, "f1": 2 * se * ppv / max(1e-9, se + ppv)},
+            "per_record": per}
