@@ -3,6 +3,7 @@
 // interval over those epochs (seeded, so the same epochs give the same interval), and the counts.
 // Epochs overlap by 50 %, so neighbours are not independent: the interval is optimistic, and it says
 // nothing about the model's error on persons (that is the model card's CV interval).
+import type { EegMdd, ModelRef } from '../../mqtt/api.js';
 import type { RejectReason } from './features.js';
 import { mulberry32 } from './metrics.js';
 
@@ -99,4 +100,12 @@ export class MddSession {
     if (this.firstStartS === undefined) this.firstStartS = startS;
     this.lastEndS = Math.max(this.lastEndS, endS);
   }
+}
+
+/** The `<device>/eeg/mdd` payload of a session score. */
+export function mddPayload(score: MddSessionScore, seq: number, t: number, model: ModelRef): EegMdd {
+  return {
+    seq, t, model, probability: score.probability, interval: { ...score.interval }, epochs: score.cleanEpochs,
+    rejectedEpochs: score.rejectedEpochs, sessionS: score.sessionS, screening_only: true, notice: score.notice,
+  };
 }

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { evaluatePersons } from '../../../src/models/mdd/evaluate.js';
 import { metricsWithCi, mulberry32, pointMetrics, rocAuc } from '../../../src/models/mdd/metrics.js';
-import { MDD_RESEARCH_NOTICE, MddSession } from '../../../src/models/mdd/session.js';
+import { MDD_RESEARCH_NOTICE, MddSession, mddPayload } from '../../../src/models/mdd/session.js';
 
 test('mulberry32 gives the values of training/mdd_common.Mulberry32 (seed 12345)', () => {
   const r = mulberry32(12345);
@@ -38,6 +38,11 @@ test('session: no score below the clean-epoch minimum; then the mean, an interva
   for (let i = 0; i < 20; i++) c.addEpoch(0.3, 2 * i, 2 * i + 4);
   assert.ok(Math.abs(c.score()!.interval.low - 0.3) < 1e-12 && Math.abs(c.score()!.interval.high - 0.3) < 1e-12);
   assert.throws(() => c.addEpoch(1.5, 0, 4), /not in \[0, 1\]/);
+  const payload = mddPayload(score, 7, 1000, { name: 'mdd-cnn', version: '0.1.0' });
+  assert.equal(Object.keys(payload).sort(), ['epochs', 'interval', 'model', 'notice', 'probability', 'rejectedEpochs', 'screening_only', 'seq', 'sessionS', 't']);
+  assert.is(payload.epochs, 4);
+  assert.is(payload.rejectedEpochs, 2);
+  assert.is(payload.screening_only, true);
 });
 
 test('session interval narrows with more epochs of the same spread; bounded memory', () => {
