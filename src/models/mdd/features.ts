@@ -8,7 +8,7 @@
 import { montageMapper } from '../../streaming/eeg/topomap/topomap.js';
 import { MDD_BANDS, welchBandPowers, type Band } from './welch.js';
 
-export type RejectReason = 'amplitude' | 'flat' | 'channel-outlier';
+export type RejectReason = 'missing' | 'amplitude' | 'flat' | 'channel-outlier';
 
 export interface MddFeatureParams {
   sampleRateHz: number;
@@ -64,6 +64,8 @@ export function rejectEpoch(channels: readonly ArrayLike<number>[], start: numbe
   for (const x of channels) {
     let mean = 0;
     for (let i = 0; i < length; i++) mean += x[start + i]!;
+    // a lost sample (NaN) anywhere: the epoch cannot be measured
+    if (!Number.isFinite(mean)) return 'missing';
     mean /= length;
     let ss = 0;
     let lo = Infinity;
