@@ -7,6 +7,7 @@ import { readConfigDocument, resolvePaths, validateConfig } from '../src/gateway
 import { runGateway } from '../src/gateway/run-gateway.js';
 import { createLogger } from '../src/common/logger.js';
 import { ads1299DemoDevice, startAds1299Demo } from './ads1299/demo.js';
+import { ensureDemoAthlete } from './demo-athlete.js';
 import { bleDemoDevices, canRunBleDemo, startBleDemo } from './ble-demo.js';
 import { validateSimulators } from './sim-config.js';
 import { startSimulators } from './simulators.js';
@@ -31,6 +32,7 @@ try {
     config,
     io: ads1299.board,
     beforeStart: async (log) => {
+      if (config.similarity.enabled) await ensureDemoAthlete(config.dataDir, 'garment-mitbih', log.child('demo'));
       const stopGarments = await startSimulators(sims, log.child('sim'));
       const stopBle = ble ? await startBleDemo(log.child('sim')) : undefined;
       return async () => {

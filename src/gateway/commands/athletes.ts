@@ -10,6 +10,7 @@ interface StoreOptions {
 }
 interface EnrollOptions extends StoreOptions {
   id: string;
+  bind?: string;
   name?: string;
   file?: string;
   device?: string;
@@ -56,6 +57,7 @@ export function register(program: Command): void {
       .option('--seconds <s>', 'seconds to record with --device', '180')
       .option('--channel <name>', 'channel label/description (default: the first ECG channel)')
       .option('--variant <v>', 'model variant: int8, float32 or int8-tfconverter', 'int8')
+      .option('--bind <device>', 'score this device against the athlete (default with --device: that device)')
       .option('--json', 'print the result as JSON'),
   ).action(async (opts: EnrollOptions) => {
     try {
@@ -128,6 +130,8 @@ async function enroll(opts: EnrollOptions): Promise<number> {
     const encoder = await SimilarityEncoder.load(runtime, manifest, finalFold(manifest), opts.variant as Variant);
     const result = enrollAthlete({ store, encoder, signal, id: opts.id, name: opts.name, source, nowMs: Date.now() });
     encoder.dispose();
+    const bindTo = opts.bind ?? opts.device;
+    if (result.ok && bindTo !== undefined) store.bind(bindTo, opts.id);
     if (opts.json) console.log(JSON.stringify({ ok: result.ok, reason: result.ok ? undefined : result.reason, stats: result.stats }, null, 2));
     else if (result.ok) {
       const s = result.stats;

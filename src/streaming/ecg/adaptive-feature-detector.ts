@@ -17,7 +17,7 @@ export abstract class AdaptiveFeatureDetector implements RPeakDetector {
   abstract readonly latencySamples: number;
   /** Built by the subclass constructor: it needs the feature's measured delay. */
   protected abstract readonly picker: AdaptivePeakPicker;
-  private readonly guard = new SampleGuard();
+  protected readonly guard = new SampleGuard();
 
   constructor(label: string, sampleRateHz: number) {
     checkFeatureSampleRate(label, sampleRateHz);

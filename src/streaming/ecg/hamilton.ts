@@ -5,7 +5,8 @@
 // noise_median + 0.475 (qrs_median - noise_median) over the last 8 QRS / noise peaks (OSEA's TH;
 // 0.3125 let T and P waves through on MIT-BIH 114 and 108), not a
 // baseline shift (derivative must swing both ways within 150 ms), and not a T wave (within 360 ms
-// of the last QRS with less than half its slope). Search-back when no QRS for 1.5x the mean RR:
+// of the last QRS with less than half its slope). Search-back when no QRS for 1.5x the median RR
+// (OSEA: the mean; see searchBack()):
 // the largest peak above half the threshold, at least 360 ms after the last QRS, becomes a QRS.
 // Our addition: a QRS stays provisional for 360 ms; a larger and steeper QRS-grade peak in that time
 // replaces it (provisional-qrs.ts).
@@ -59,6 +60,7 @@ export class HamiltonDetector extends ClassicDetector {
 
   private learning = true;
   private detThreshold = 0;
+  private searchLimitSamples = Infinity; // see updateSearchLimit()
   // The held ("temp") peak waiting out its 200 ms pre-blank interval.
   private heldIndex = -1;
   private heldHeight = 0;
@@ -108,6 +110,7 @@ export class HamiltonDetector extends ClassicDetector {
     this.qrsPeaks.clear();
     this.noisePeaks.clear();
     this.rrIntervals.clear();
+    this.searchLimitSamples = Infinity;
     this.learnMax.fill(0);
     this.learning = true;
     this.detThreshold = 0;
@@ -181,6 +184,7 @@ export class HamiltonDetector extends ClassicDetector {
     for (let i = 0; i < 8; i++) this.qrsPeaks.push(this.learnMax[i % learningWindows]);
     this.noisePeaks.fill(0);
     this.rrIntervals.fill(this.sampleRateHz);
+    this.updateSearchLimit();
     this.updateThreshold();
     // Replay the peaks seen while learning, oldest first, through the normal decision.
     const { index, height, slope } = this.candidates.takeAll();
@@ -229,14 +233,27 @@ export class HamiltonDetector extends ClassicDetector {
       this.noisePeaks.push(last.height);
       this.qrsPeaks.replaceLast(height);
       if (Number.isFinite(last.previousIndex)) this.rrIntervals.replaceLast(index - last.previousIndex);
+      this.updateSearchLimit();
       last.replace(index, height, slope);
     } else {
       this.qrsPeaks.push(height);
       if (Number.isFinite(last.index)) this.rrIntervals.push(index - last.index);
+      this.updateSearchLimit();
       last.take(index, height, slope);
     }
     this.updateThreshold();
     this.candidates.dropThrough(index);
+  }
+
+  /**
+   * Search-back is due 1.5 x the *median* of the last 8 RR after a QRS (OSEA: the mean). One false
+   * detection puts two short intervals in the window; the mean then drops (e.g. 1.0 s to 0.875 s),
+   * search-back comes due before a slightly late beat has been judged, and takes a noise peak
+   * instead: under muscle noise most of our extra detections came this way. The median of 8 ignores
+   * two outliers. Kept up to date on every RR change (not per sample: the median sorts).
+   */
+  private updateSearchLimit(): void {
+    this.searchLimitSamples = Math.min(1.5 * this.rrIntervals.median(), this.lookbackSamples - this.tWaveSamples);
   }
 
   private updateThreshold(): void {
@@ -249,7 +266,7 @@ export class HamiltonDetector extends ClassicDetector {
     const lastIndex = this.lastQrs.index;
     if (!Number.isFinite(lastIndex)) return;
     const sinceBeat = n - lastIndex;
-    const limit = Math.min(1.5 * this.rrIntervals.mean(), this.lookbackSamples - this.tWaveSamples);
+    const limit = this.searchLimitSamples;
     if (sinceBeat <= limit) return;
     const from = Math.max(lastIndex + this.tWaveSamples, n - this.lookbackSamples);
     const found = this.candidates.highestIn(from, n, this.detThreshold / 2);

@@ -29,16 +29,27 @@ export function swtLevelFor(sampleRateHz: number): number {
   return Math.max(1, Math.round(Math.log2(sampleRateHz / bandCentreHz) - 0.5));
 }
 
-/** One dilated FIR stage of the à-trous cascade, on a power-of-two delay line. */
+/**
+ * One dilated FIR stage of the à-trous cascade (six db3 taps), on a power-of-two delay line; the
+ * taps are unrolled into fields (a loop over a taps array costs about twice as much per sample).
+ */
 class DilatedFir {
   private readonly line: Float64Array;
   private readonly mask: number;
   private readonly taps: Float64Array;
   private readonly dilation: number;
+  private readonly t0: number;
+  private readonly t1: number;
+  private readonly t2: number;
+  private readonly t3: number;
+  private readonly t4: number;
+  private readonly t5: number;
   private pos = 0;
 
   constructor(taps: number[], dilation: number) {
+    if (taps.length !== 6) throw new RangeError(`DilatedFir takes 6 taps, not ${taps.length}`);
     this.taps = Float64Array.from(taps);
+    [this.t0, this.t1, this.t2, this.t3, this.t4, this.t5] = taps;
     this.dilation = dilation;
     let size = 1;
     while (size < (taps.length - 1) * dilation + 1) size <<= 1;
@@ -49,10 +60,16 @@ class DilatedFir {
   step(x: number): number {
     const pos = (this.pos + 1) & this.mask;
     this.pos = pos;
-    this.line[pos] = x;
-    let acc = 0;
-    for (let k = 0; k < this.taps.length; k++) acc += this.taps[k] * this.line[(pos - k * this.dilation) & this.mask];
-    return acc;
+    const line = this.line;
+    const mask = this.mask;
+    const d = this.dilation;
+    line[pos] = x;
+    return (
+      this.t0 * x +
+      this.t1 * line[(pos - d) & mask] +
+      this.t2 * line[(pos - 2 * d) & mask] +
+      (this.t3 * line[(pos - 3 * d) & mask] + this.t4 * line[(pos - 4 * d) & mask] + this.t5 * line[(pos - 5 * d) & mask])
+    );
   }
 
   /** Fills the delay line as if `x` had always been the input; returns the (constant) output. */

@@ -49,6 +49,36 @@ export class BiquadCascade {
     return output;
   }
 
+  /**
+   * Filters `buffer[from..to)` in place, section by section (each section's state and coefficients
+   * in locals for the whole run): the same arithmetic as step() sample by sample, so the same
+   * output bit for bit, several times faster on long runs.
+   */
+  filterInPlace(buffer: Float64Array, from: number, to: number): void {
+    const c = this.coeffs;
+    const st = this.state;
+    for (let i = 0; i < this.sectionCount; i++) {
+      const k = 5 * i;
+      const j = 2 * i;
+      const b0 = c[k];
+      const b1 = c[k + 1];
+      const b2 = c[k + 2];
+      const a1 = c[k + 3];
+      const a2 = c[k + 4];
+      let s1 = st[j];
+      let s2 = st[j + 1];
+      for (let n = from; n < to; n++) {
+        const v = buffer[n];
+        const y = b0 * v + s1;
+        s1 = b1 * v - a1 * y + s2;
+        s2 = b2 * v - a2 * y;
+        buffer[n] = y;
+      }
+      st[j] = s1;
+      st[j + 1] = s2;
+    }
+  }
+
   /** Sets the state as if the input had been `x` forever (avoids the start-up transient of a DC offset). */
   settle(x: number): void {
     let v = x;

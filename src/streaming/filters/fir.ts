@@ -24,11 +24,23 @@ export class FirFilter {
     h[this.position + n] = x;
     this.position = this.position + 1 === n ? 0 : this.position + 1;
     // After the write, history[position .. position+n-1] holds x[n-N+1] .. x[n] (oldest first).
-    let acc = 0;
+    // Four partial sums: independent chains run in parallel on the FPU (the single chain is bound by
+    // the add latency); the order of the additions changes the result only by rounding.
     const r = this.reversed;
     const base = this.position;
-    for (let i = 0; i < n; i++) acc += r[i] * h[base + i];
-    return acc;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let i = 0;
+    for (; i + 3 < n; i += 4) {
+      a0 += r[i] * h[base + i];
+      a1 += r[i + 1] * h[base + i + 1];
+      a2 += r[i + 2] * h[base + i + 2];
+      a3 += r[i + 3] * h[base + i + 3];
+    }
+    for (; i < n; i++) a0 += r[i] * h[base + i];
+    return a0 + a1 + (a2 + a3);
   }
 
   process(input: ArrayLike<number>, output: Float64Array = new Float64Array(input.length)): Float64Array {
