@@ -1,6 +1,6 @@
 // Topographic map benchmark: the spline solve per montage (done once, then cached) and the map stack
 // per band-power vector (5 bands x 32 x 32, the CNN input), for a 19-channel 10-20 cap and the
-// Cyton 8 layout; plus the topomap command's stopgap Welch (60 s x 19 channels at 256 Hz).
+// Cyton 8 layout; plus the topomap command's Welch (60 s x 19 channels at 256 Hz).
 // Run: npm run bench -- eeg-topomap
 import { CYTON_8, TEN_TWENTY_19, electrodePositions } from '../src/streaming/eeg/positions.js';
 import { makeGrid, planeToSphere } from '../src/streaming/eeg/topomap/projection.js';
@@ -48,5 +48,5 @@ export async function run(): Promise<void> {
   const welchMs = timeMs(() => {
     for (let c = 0; c < 19; c++) welchBandPowers(x, 256, TOPOMAP_BANDS);
   }, 3);
-  console.log(`command Welch (stopgap, direct DFT of bins <= 45 Hz): 60 s x 19 ch at 256 Hz in ${welchMs.toFixed(0)} ms`);
+  console.log(`command Welch (welch.ts, 2 s Hann, 50 %): 60 s x 19 ch at 256 Hz in ${welchMs.toFixed(0)} ms`);
 }

@@ -3,12 +3,14 @@
 // band pipeline (montage, reference, notch, band-pass, 4 s epochs with 50 % overlap, artefacts,
 // Welch band power) in 0.1 s blocks, on one core, best of three by CPU time (the process's user +
 // system time, less skewed than wall time on a shared machine; both printed). Reports channel-epochs
-// per CPU second and the CPU share of one cap in real time. Stages are a list: the topographic-map stage and the
-// model add themselves to `stages` later, with the same report.
+// per CPU second and the CPU share of one cap in real time. Stages are a list: bands, bands + topographic maps;
+// the model adds itself to `stages` later, with the same report.
 import { cpus, loadavg } from 'node:os';
 import { loadEdf } from '../src/streaming/formats/load.js';
 import { EegPipeline } from '../src/streaming/eeg/pipeline.js';
 import type { SampleBlock } from '../src/streaming/types.js';
+import { BAND_NAMES } from '../src/streaming/eeg/welch.js';
+import { topomapStack } from '../src/streaming/eeg/topomap/topomap.js';
 
 /** 256 Hz: 2 s Welch segments of 512 samples go through the radix-2 FFT; 500 Hz (1000 samples) through the direct DFT. */
 const files = ['/work/shared/data/mumtaz-mdd-train/P02_EC.edf', '/work/shared/data/eegmat-train/Subject00_1.edf'];
@@ -59,7 +61,35 @@ const bandStage: Stage = {
   },
 };
 
-export const stages: Stage[] = [bandStage];
+/** The band stage plus, per epoch, the [5, 32, 32] log10 band-power map stack (spline matrix solved once per layout). */
+const topomapStage: Stage = {
+  name: 'bands + topographic maps (5 x 32 x 32 log10 stack per epoch)',
+  run(r) {
+    const input = blocks(r);
+    const pipeline = new EegPipeline();
+    let epochs = 0;
+    let channels: string[] = [];
+    let checksum = 0;
+    const cpu = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    for (const b of input) {
+      for (const e of pipeline.push(b)) {
+        if (e.kind === 'layout') channels = e.channels;
+        if (e.kind !== 'epoch') continue;
+        const powers = BAND_NAMES.map((band) => e.epoch.bands.map((c) => c.absoluteUv2[band]));
+        checksum += topomapStack(channels, powers, 'log10').data[16 * 32 + 16]!;
+        epochs++;
+      }
+    }
+    pipeline.batch();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(cpu);
+    if (!Number.isFinite(checksum)) throw new Error('non-finite map value');
+    return { epochs, channels: channels.length, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+  },
+};
+
+export const stages: Stage[] = [bandStage, topomapStage];
 
 export async function run(): Promise<void> {
   for (const file of files) await runFile(file);

@@ -3,10 +3,11 @@ import * as assert from 'uvu/assert';
 import {
   TEN_TWENTY_19, UnknownElectrodeError, allElectrodes, angleRad, canonicalElectrodeName, electrodePosition, electrodePositions,
 } from '../../../src/streaming/eeg/positions.js';
+import { CLASSIC_10_20, STANDARD_ELECTRODES } from '../../../src/streaming/eeg/montage.js';
 
-test('10-05 table: 339 electrodes, unit vectors, no aliases as rows', () => {
+test('10-05 table: 341 electrodes, unit vectors, no aliases as rows', () => {
   const all = allElectrodes();
-  assert.is(all.length, 339);
+  assert.is(all.length, 341);
   for (const e of all) assert.ok(Math.abs(Math.hypot(e.x, e.y, e.z) - 1) < 1e-12, e.name);
   assert.not.ok(all.some((e) => ['T3', 'T4', 'T5', 'T6'].includes(e.name)));
 });
@@ -32,6 +33,11 @@ test('geometry: Cz at the vertex, left/right and front/back where they belong, s
   // neighbours on the 10-20 grid are 20-40 degrees apart, never coincident
   const e = electrodePositions(TEN_TWENTY_19);
   for (let i = 0; i < e.length; i++) for (let j = i + 1; j < e.length; j++) assert.ok(angleRad(e[i]!, e[j]!) > (15 * Math.PI) / 180);
+});
+
+test('every standard name montage.ts can return has a position, under the same spelling', () => {
+  for (const name of STANDARD_ELECTRODES) assert.is(electrodePosition(name)?.name, name, name);
+  assert.equal([...CLASSIC_10_20], [...TEN_TWENTY_19]);
 });
 
 test('electrodePositions names every unknown electrode and refuses duplicates through aliases', () => {
