@@ -1,5 +1,5 @@
 """Reference values for the TypeScript topographic maps (src/streaming/eeg/topomap/), made with MNE-Python's own
-code, written to tests/fixtures/eeg/topomap-mne.json (committed; npm test needs no Python):
+code, written to tests/fixtures/eeg-topomap/mne-maps.json (committed; npm test needs no Python):
 
 - 2-D electrode positions: mne.channels.layout._auto_topomap_coords (the projection MNE's plot_topomap uses), on the
   unit-sphere positions of src/streaming/eeg/positions-table.ts, sphere (0, 0, 0, 1);
@@ -26,7 +26,7 @@ from mne.transforms import _cart_to_sph, _pol_to_cart
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "src" / "streaming" / "eeg" / "positions-table.ts"
-OUT = ROOT / "tests" / "fixtures" / "eeg" / "topomap-mne.json"
+OUT = ROOT / "tests" / "fixtures" / "eeg-topomap" / "mne-maps.json"
 EDF = ROOT / ".." / "shared" / "data" / "mumtaz-mdd-train" / "P02_EC.edf"
 TEN_TWENTY_19 = "Fp1 Fp2 F7 F3 Fz F4 F8 T7 C3 Cz C4 T8 P7 P3 Pz P4 P8 O1 O2".split()
 CYTON_8 = "Fp1 Fp2 C3 C4 P7 P8 O1 O2".split()

@@ -33,7 +33,7 @@ test('channel labels to standard names: EEG prefix, reference suffix, dot, alias
   assert.is(standardNameFromLabel('EEG 23A-23R'), undefined);
 });
 
-const fixtureUrl = new URL('../fixtures/eeg/topomap-mne.json', import.meta.url);
+const fixtureUrl = new URL('../fixtures/eeg-topomap/mne-maps.json', import.meta.url);
 const p02 = new URL('../../../shared/data/mumtaz-mdd-train/P02_EC.edf', import.meta.url).pathname;
 
 test('real recording (mumtaz P02_EC, 60-120 s): log10 band powers equal MNE psd_array_welch within 1e-6', async () => {

@@ -15,7 +15,7 @@ interface Fixture {
   montages: { name: string; electrodes: string[]; planeMne: [number, number][]; maps: { lambda: number; field: string; values: number[]; inside: number[] }[] }[];
 }
 
-const fixture = JSON.parse(readFileSync(new URL('../../fixtures/eeg/topomap-mne.json', import.meta.url), 'utf8')) as Fixture;
+const fixture = JSON.parse(readFileSync(new URL('../../fixtures/eeg-topomap/mne-maps.json', import.meta.url), 'utf8')) as Fixture;
 
 /** Largest |ours - MNE| relative to the field's range over the map. */
 export const MAP_TOLERANCE_OF_RANGE = 1e-6;
