@@ -17,6 +17,7 @@ program
 (await import('./commands/model-inspect.js')).register(program);
 (await import('./commands/model-quantize.js')).register(program);
 (await import('./commands/eval-rpeaks.js')).register(program);
+(await import('./commands/eval-mdd.js')).register(program);
 (await import('./commands/eval-similarity.js')).register(program);
 (await import('./commands/ecg-report.js')).register(program);
 (await import('./commands/devices-scan.js')).register(program);

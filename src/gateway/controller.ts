@@ -24,6 +24,7 @@ import { similarityExtension } from './extensions/similarity.js';
 import { fleetExtension } from './extensions/fleet.js';
 import { gpioExtension } from './extensions/gpio.js';
 import { eegBandsExtension } from './extensions/eeg-bands.js';
+import { eegMddExtension } from './extensions/eeg-mdd.js';
 import { eegRawExtension, ppgRawExtension } from './extensions/raw-stream.js';
 import { hrExtension } from './extensions/hr.js';
 import { markersExtension } from './extensions/markers.js';
@@ -169,7 +170,7 @@ export class Controller {
         ...(config.fleet.enabled && { manifests: activeManifests(config.dataDir) }),
       })),
     };
-    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, similarityExtension, eegRawExtension, eegBandsExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
+    const factories: ExtensionFactory[] = [devicesExtension, ecgExtension, similarityExtension, eegRawExtension, eegBandsExtension, eegMddExtension, ppgRawExtension, hrExtension, markersExtension, recordingExtension, bridgeExtension];
     if (config.statusLine.enabled) factories.push((ctx) => statusLineExtension(ctx));
     if (config.gpio) factories.push((ctx) => gpioExtension(ctx));
     if (config.fleet.enabled) factories.push((ctx) => fleetExtension(ctx));

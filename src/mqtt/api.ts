@@ -314,8 +314,13 @@ export interface EegMdd {
   probability: number;
   /** Interval around `probability` (e.g. bootstrap over epochs). */
   interval: { low: number; high: number; level: number };
+  /** Clean epochs behind the score. */
   epochs: number;
+  /** Epochs the artefact rules rejected in the session (not scored). */
+  rejectedEpochs: number;
   sessionS: number;
+  /** Always true: a research screening signal, never a diagnosis. */
+  screening_only: true;
   notice: string;
 }
 

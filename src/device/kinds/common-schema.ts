@@ -100,6 +100,14 @@ export const EegProcessing = Type.Object(
     welchSegmentS: Type.Number({ minimum: 0.5, maximum: 8, default: 2, description: 'Welch segment length, s (Hann, at most the epoch)' }),
     welchOverlap: Type.Number({ minimum: 0, maximum: 0.9, default: 0.5, description: 'Welch segment overlap' }),
     publishIntervalS: Type.Number({ minimum: 1, maximum: 600, default: 10, description: 'One <device>/eeg/bands message per interval (the epochs completed in it)' }),
+    mdd: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false, description: 'Publish the MDD screening score (research signal, not a diagnosis) on <device>/eeg/mdd; needs the model electrodes by name' }),
+        model: Type.String({ default: 'mdd-cnn', description: "Model name: 'mdd-cnn' (19 10-20 electrodes) or 'mdd-cnn-cyton8' (Fp1 Fp2 C3 C4 P7 P8 O1 O2)" }),
+        publishIntervalS: Type.Number({ minimum: 5, maximum: 3600, default: 30, description: 'One <device>/eeg/mdd message per interval (once the session has enough clean epochs)' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     artefacts: Type.Object(
       {
         amplitudeUv: Type.Number({ minimum: 10, maximum: 10_000, default: 150, description: 'Reject an epoch when a channel exceeds this peak-to-peak, µV' }),

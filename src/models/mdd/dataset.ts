@@ -1,0 +1,83 @@
+// A labelled folder of EDF recordings -> per-recording epochs and map stacks, through the features
+// the gateway runs (features.ts). Used by scripts/mdd-maps.ts (training data) and `weargate eval mdd`.
+import { join } from 'node:path';
+import { DEFAULT_MDD_FEATURES, epochMaps, recordingEpochs, rejectEpoch, type MddFeatureParams, type RejectReason } from './features.js';
+import type { LabelledRecording } from './labels.js';
+import { readMddRecording } from './recording.js';
+
+export interface RecordingSummary extends LabelledRecording {
+  channelLabels: string[];
+  durationS: number;
+  epochs: number;
+  clean: number;
+  rejected: Partial<Record<RejectReason, number>>;
+  /** Median over clean epochs and electrodes of the per-epoch standard deviation, uV (amplitude confound). */
+  medianStdUv: number;
+}
+
+export interface RecordingMaps {
+  summary: RecordingSummary;
+  /** Clean epochs only: start (s), maps [bands*grid*grid], relative band powers [electrodes*bands], mean log10 power. */
+  startsS: number[];
+  maps: Float32Array[];
+  relativePowers: Float64Array[];
+  meanLog10Powers: number[];
+}
+
+export interface DatasetOptions {
+  params?: MddFeatureParams;
+  /** Amplitude ablation: multiply every sample. */
+  scale?: number;
+  /** Channel-set ablation: reorder the file's channels (n -> permutation of 0..n-1). */
+  permute?: (n: number) => number[];
+}
+
+function epochStdUv(channels: readonly Float32Array[], start: number, length: number): number[] {
+  return channels.map((x) => {
+    let m = 0;
+    for (let i = 0; i < length; i++) m += x[start + i]!;
+    m /= length;
+    let ss = 0;
+    for (let i = 0; i < length; i++) ss += (x[start + i]! - m) ** 2;
+    return Math.sqrt(ss / length);
+  });
+}
+
+export function recordingMaps(dir: string, rec: LabelledRecording, options: DatasetOptions = {}): RecordingMaps {
+  const p = options.params ?? DEFAULT_MDD_FEATURES;
+  const r = readMddRecording(join(dir, rec.file), p.electrodes, { ...(options.scale !== undefined ? { scale: options.scale } : {}), ...(options.permute ? { permute: options.permute } : {}) });
+  if (r.sampleRateHz !== p.sampleRateHz) throw new Error(`${rec.file}: sampled at ${r.sampleRateHz} Hz, the model needs ${p.sampleRateHz} Hz`);
+  const epochs = recordingEpochs(r.channels, p);
+  const out: RecordingMaps = { summary: { ...rec, channelLabels: r.labels, durationS: r.durationS, epochs: epochs.length, clean: 0, rejected: {}, medianStdUv: 0 }, startsS: [], maps: [], relativePowers: [], meanLog10Powers: [] };
+  const stds: number[] = [];
+  const length = Math.round(p.epochS * p.sampleRateHz);
+  for (const e of epochs) {
+    if (e.rejected) {
+      out.summary.rejected[e.rejected] = (out.summary.rejected[e.rejected] ?? 0) + 1;
+      continue;
+    }
+    out.startsS.push(e.startS);
+    out.maps.push(epochMaps(e.bandPowers, p));
+    out.relativePowers.push(relativeOf(e.bandPowers));
+    out.meanLog10Powers.push(e.meanLog10Power);
+    stds.push(...epochStdUv(r.channels, Math.round(e.startS * p.sampleRateHz), length));
+  }
+  out.summary.clean = out.maps.length;
+  stds.sort((a, b) => a - b);
+  out.summary.medianStdUv = stds.length ? stds[Math.floor(stds.length / 2)]! : 0;
+  return out;
+}
+
+function relativeOf(bandPowers: readonly Float64Array[]): Float64Array {
+  const bands = bandPowers.length;
+  const n = bandPowers[0]!.length;
+  const out = new Float64Array(n * bands);
+  for (let e = 0; e < n; e++) {
+    let total = 0;
+    for (let b = 0; b < bands; b++) total += bandPowers[b]![e]!;
+    for (let b = 0; b < bands; b++) out[e * bands + b] = total > 0 ? bandPowers[b]![e]! / total : 0;
+  }
+  return out;
+}
+
+export { rejectEpoch };

@@ -1,0 +1,62 @@
+"""Markdown tables for docs/models/mdd.md from models/mdd-cnn*/metrics.json (made by mdd_export.py).
+
+    training/.venv/bin/python training/mdd_report.py
+"""
+from __future__ import annotations
+
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def pct(m: dict, k: str) -> str:
+    ci = m.get(k + "Ci")
+    return f"{100 * m[k]:.1f} [{100 * ci[0]:.0f}-{100 * ci[1]:.0f}]" if ci else f"{100 * m[k]:.1f}"
+
+
+def auc(m: dict) -> str:
+    ci = m.get("aucCi")
+    return f"{m['auc']:.3f} [{ci[0]:.2f}-{ci[1]:.2f}]" if ci else f"{m['auc']:.3f}"
+
+
+def row(label: str, which: str, m: dict) -> str:
+    return f"| {label} | {which} | {m['n']} ({m['mdd']}/{m['healthy']}) | {pct(m, 'accuracy')} | {pct(m, 'sensitivity')} | {pct(m, 'specificity')} | {pct(m, 'balancedAccuracy')} | {auc(m)} |"
+
+
+HEAD = "| model | condition | persons (MDD/healthy) | accuracy % | sensitivity % | specificity % | balanced accuracy % | ROC AUC |\n|---|---|---|---|---|---|---|---|"
+
+
+def main() -> None:
+    for name, tag in (("mdd-cnn", "19 electrodes"), ("mdd-cnn-cyton8", "8 electrodes (Cyton)")):
+        path = os.path.join(REPO, "models", name, "metrics.json")
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            m = json.load(f)
+        cv = m["cv"]
+        print(f"\n### {tag}: subject-wise 6-fold CV\n")
+        print(HEAD)
+        for which in ("EC", "EO", "both"):
+            print(row(f"CNN (Keras float)", which, cv["cnn"][which]))
+        for which in ("EC", "EO", "both"):
+            print(row("baseline LR, relative band powers", which, cv["baseline"][which]))
+        for which in ("EC", "EO", "both"):
+            print(row("CNN float32 .tflite", which, m["cvTflite"]["float32"][which]))
+        for which in ("EC", "EO", "both"):
+            print(row("CNN our int8 .tflite", which, m["cvTflite"]["int8"][which]))
+        print(f"\nepoch-level accuracy: CNN {100 * cv['epochAccuracy']['cnn']:.1f} %, baseline {100 * cv['epochAccuracy']['baseline']:.1f} %; params {cv['params']}")
+        e = m["cvTflite"]["epochAbsDiff"]
+        print(f"int8 vs float32 (fold models, held-out epochs): mean |dP| {e['mean']:.4f}, max {e['max']:.4f}, same decision {100 * e['decisionAgreement']:.2f} %")
+        for k, a in m["finalAgreement"].items():
+            print(f"final model, {k} vs float32 over {a['epochs']} epochs: mean |dP| {a['meanAbsDiff']:.4f}, max {a['maxAbsDiff']:.4f}, same decision {100 * a['decisionAgreement']:.2f} %")
+        for a, r in cv.get("ablations", {}).items():
+            print(f"\nablation {a}: {r['cleanEpochs']} clean epochs; max |person score - base| {r['maxPersonScoreDiff']:.4f}\n")
+            print(HEAD)
+            for which in ("EC", "EO", "both"):
+                print(row(f"CNN on {a}", which, r[which]))
+
+
+if __name__ == "__main__":
+    main()
