@@ -15,6 +15,8 @@ import { signBundle, type BundleManifest } from '../../src/fleet/bundle.js';
 import { readActive } from '../../src/fleet/active.js';
 import { generateFleetKey, signingKeyFromPem } from '../../src/fleet/keys.js';
 import { publishBundle } from '../../src/fleet/publish.js';
+import { fleetStatus, promoteModel } from '../../src/fleet/status.js';
+import { inCanary } from '../../src/fleet/announce.js';
 import { bundledModelsDir } from '../../src/models/host.js';
 import { rpeakWindowCodec } from '../../src/models/rpeak/codec.js';
 import type { ModelSlot } from '../../src/models/slot.js';
@@ -100,10 +102,26 @@ test('publish, download, verify, activate, watch, commit, restart; an untrusted 
     await sub.until('0.3.0 failed', () => lastState(sub, base)?.state === 'failed', 20_000);
     assert.match(String(lastState(sub, base)?.error), new RegExp(`key ${stranger.keyId} is not trusted`));
     assert.is(record.versions.at(-1), '0.2.0');
+    // A canary that leaves this gateway out, then promoted to everyone.
+    const hashPercent = [...Array(100).keys()].find((p) => inCanary('gw-fleet', { name: 'rpeak-proto', version: '0.4.0', canaryPercent: p + 1 }))!;
+    if (hashPercent > 0) {
+      await publishBundle(bundle('0.4.0'), { url: controller.brokerUrl, group: 'lab', chunkBytes: 4096, canaryPercent: hashPercent, client: ops });
+      await sub.until('0.4.0 not in the canary', () => lastState(sub, base)?.state === 'idle', 20_000);
+      assert.match(String(lastState(sub, base)?.error), new RegExp(`not in the ${hashPercent} % canary`));
+      assert.is(record.versions.at(-1), '0.2.0');
+      await promoteModel('rpeak-proto', { url: controller.brokerUrl, group: 'lab', client: ops });
+    } else {
+      await publishBundle(bundle('0.4.0'), { url: controller.brokerUrl, group: 'lab', chunkBytes: 4096, client: ops });
+    }
+    await sub.until('0.4.0 committed', () => readActive(config.dataDir).models['rpeak-proto']?.version === '0.4.0', 30_000);
+    const rows = await fleetStatus(controller.brokerUrl, { client: ops, quietMs: 500 });
+    const row = rows.find((r) => r.gatewayId === 'gw-fleet');
+    assert.is(row?.state, 'online');
+    assert.equal(row?.models.map((m) => [m.name, m.version, m.update]), [['rpeak-proto', '0.4.0', 'active']]);
     assert.equal(record.errors, [], 'no inference failed');
     // Every inference of the stream ran on 0.1.0 then 0.2.0, switching once.
     const switches = record.versions.filter((v, i) => i > 0 && v !== record.versions[i - 1]).length;
-    assert.is(switches, 1);
+    assert.is(switches, 2);
   } finally {
     await sub.close();
     await controller.stop();
@@ -113,7 +131,7 @@ test('publish, download, verify, activate, watch, commit, restart; an untrusted 
   await controller.start();
   try {
     const sub2 = await Subscriber.open(controller.brokerUrl, [`${base}/bridge/info`], ops);
-    await sub2.until('bridge/info after restart', () => sub2.on(`${base}/bridge/info`).some((m) => /"version":"0\.2\.0"/.test(m.text) && /rpeak-proto/.test(m.text)), 30_000);
+    await sub2.until('bridge/info after restart', () => sub2.on(`${base}/bridge/info`).some((m) => /"version":"0\.4\.0"/.test(m.text) && /rpeak-proto/.test(m.text)), 30_000);
     await sub2.close();
   } finally {
     await controller.stop();

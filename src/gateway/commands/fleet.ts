@@ -4,6 +4,8 @@
 //   weargate fleet verify <bundle.wgb> --trust <pub,...> [--gateway-version v] [--active-version v]
 //   weargate fleet publish <bundle.wgb> --broker <url> --group <g> [--canary <percent>]   (retained chunks, then the announcement)
 //   weargate fleet withdraw <model> --broker <url> --group <g>
+//   weargate fleet promote <model> --broker <url> --group <g>    (a canary to the whole group)
+//   weargate fleet status --broker <url> [--json]                 (every gateway's state, models and updates)
 import type { Command } from 'commander';
 
 function fail(what: string, err: unknown): void {
@@ -123,4 +125,30 @@ export function register(program: Command): void {
       fail('withdraw', err);
     }
   });
+  brokerOptions(fleet.command('promote <model>').description("re-announce a model's canary to the whole group")).action(async (model: string, opts: BrokerOpts) => {
+    const { promoteModel } = await import('../../fleet/status.js');
+    try {
+      const a = await promoteModel(model, clientOf(opts));
+      console.log(`promoted ${a.name} ${a.version} to all of ${opts.group}`);
+    } catch (err) {
+      fail('promote', err);
+    }
+  });
+  fleet
+    .command('status')
+    .description("every gateway's state, running models and update state, from the retained topics")
+    .requiredOption('--broker <url>', 'broker URL')
+    .option('--base-topic <t>', 'base topic of the gateways', 'weargate')
+    .option('--username <u>', 'broker username')
+    .option('--password <p>', 'broker password (or WG_FLEET_PASSWORD)')
+    .option('--json', 'print JSON')
+    .action(async (opts: Omit<BrokerOpts, 'group'> & { json?: boolean }) => {
+      const { fleetStatus, formatFleetStatus } = await import('../../fleet/status.js');
+      try {
+        const rows = await fleetStatus(opts.broker, { baseTopic: opts.baseTopic, client: clientOf({ ...opts, group: '-' }).client });
+        console.log(opts.json ? JSON.stringify(rows, null, 2) : formatFleetStatus(rows));
+      } catch (err) {
+        fail('status', err);
+      }
+    });
 }
