@@ -1,7 +1,7 @@
 // Config schema pieces every device kind shares (TypeBox): the device id, reconnect policy, the
 // silence watchdog, transports, and the per-device processing settings of the streams a kind
 // produces. A kind's own schema is `deviceSchema(kind, description, fields)`.
-import { Type, type TProperties } from '@sinclair/typebox';
+import { Type, type TLiteral, type TProperties } from '@sinclair/typebox';
 
 // Lengths of free-text fields: generous for real values, small enough to bound memory.
 export const PATH_MAX_CHARS = 4096;
@@ -29,32 +29,34 @@ export const Reconnect = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** The classic R-peak detectors (src/streaming/ecg/registry.ts), as schema literals. */
+const classicDetectors = (): [
+  TLiteral<'pan-tompkins'>,
+  TLiteral<'hamilton'>,
+  TLiteral<'christov'>,
+  TLiteral<'engzee'>,
+  TLiteral<'swt'>,
+  TLiteral<'two-average'>,
+  TLiteral<'matched-filter'>,
+] => [
+    Type.Literal('pan-tompkins'),
+    Type.Literal('hamilton'),
+    Type.Literal('christov'),
+    Type.Literal('engzee'),
+    Type.Literal('swt'),
+    Type.Literal('two-average'),
+    Type.Literal('matched-filter'),
+  ];
+
 /** Settings of the ECG pipeline for a device whose kind produces an `ecg` stream. */
 export const EcgProcessing = Type.Object(
   {
     detector: Type.Union(
-      [
-        Type.Literal('pan-tompkins'),
-        Type.Literal('hamilton'),
-        Type.Literal('christov'),
-        Type.Literal('engzee'),
-        Type.Literal('swt'),
-        Type.Literal('two-average'),
-        Type.Literal('matched-filter'),
-        Type.Literal('cnn'),
-      ],
+      [...classicDetectors(), Type.Literal('cnn')],
       { default: 'pan-tompkins', description: "Streaming R-peak detector ('cnn': the int8 R-peak model of models/rpeak-cnn)" },
     ),
     fallbackDetector: Type.Union(
-      [
-        Type.Literal('pan-tompkins'),
-        Type.Literal('hamilton'),
-        Type.Literal('christov'),
-        Type.Literal('engzee'),
-        Type.Literal('swt'),
-        Type.Literal('two-average'),
-        Type.Literal('matched-filter'),
-      ],
+      classicDetectors(),
       { default: 'pan-tompkins', description: "Classic detector used when a model-backed detector's model cannot load (logged; beats name the detector that made them)" },
     ),
     channel: Type.Integer({ minimum: 0, default: 0, description: 'Which ECG channel feeds the detector' }),
