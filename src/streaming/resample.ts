@@ -54,6 +54,9 @@ export class StreamingSincResampler {
   private base = 0;
   private received = 0;
   private produced = 0;
+  /** Output phases of integer rates (0: not cached). */
+  private readonly phases: number;
+  private readonly weightCache: Float64Array[] = [];
 
   constructor(
     readonly fromHz: number,
@@ -66,6 +69,8 @@ export class StreamingSincResampler {
     this.step = fromHz / toHz;
     // Equal rates pass samples through, as resampleSinc does.
     this.span = fromHz === toHz ? 0 : Math.ceil(halfTaps / Math.min(1, 2 * this.cutoff));
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+    this.phases = Number.isInteger(fromHz) && Number.isInteger(toHz) && toHz / gcd(fromHz, toHz) <= 4096 ? toHz / gcd(fromHz, toHz) : 0;
   }
 
   /** Appends input samples; appends the outputs they complete to `out`. */
@@ -80,12 +85,15 @@ export class StreamingSincResampler {
       const last = Math.floor(center + this.span);
       if (last >= this.received) break;
       const first = Math.max(0, Math.ceil(center - this.span));
+      // Weights of inputs floor(center) - span .. floor(center) + span, by output phase.
+      const floor = Math.floor(center);
+      const weights = this.weightsFor(center, floor);
       let acc = 0;
       let weightSum = 0;
       for (let n = first; n <= last; n++) {
         const x = this.buffer[n - this.base];
         if (Number.isNaN(x)) continue;
-        const w = kernel(n - center, this.cutoff, this.span);
+        const w = weights[n - floor + this.span]!;
         acc += w * x;
         weightSum += w;
       }
@@ -96,6 +104,21 @@ export class StreamingSincResampler {
 
   reset(): void {
     this.base = this.received = this.produced = 0;
+  }
+
+  /**
+   * Kernel weights around `center`. With integer rates the output phases repeat every
+   * toHz / gcd(fromHz, toHz) outputs (64 for 500 -> 256 Hz, 128 for 250 -> 256 Hz), so they are
+   * computed once per phase; other rates compute them every time.
+   */
+  private weightsFor(center: number, floor: number): Float64Array {
+    const phase = this.phases > 0 ? this.produced % this.phases : -1;
+    const cached = phase >= 0 ? this.weightCache[phase] : undefined;
+    if (cached) return cached;
+    const w = new Float64Array(2 * this.span + 2);
+    for (let k = 0; k < w.length; k++) w[k] = Math.abs(floor - this.span + k - center) <= this.span ? kernel(floor - this.span + k - center, this.cutoff, this.span) : 0;
+    if (phase >= 0) this.weightCache[phase] = w;
+    return w;
   }
 
   private append(input: ArrayLike<number>): void {
