@@ -7,11 +7,11 @@ const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 function router(timeoutMs?: number): RequestRouter {
   const r = new RequestRouter(createMemoryLogger(), timeoutMs);
-  r.register('echo', (req) => ({ got: req.value ?? null }));
+  r.register('echo', (req) => ({ got: req.value ?? null }), 'read-only');
   r.register('fail', () => {
     throw new Error('device busy');
-  });
-  r.register('hang', () => new Promise(() => undefined));
+  }, 'read-only');
+  r.register('hang', () => new Promise(() => undefined), 'read-only');
   return r;
 }
 
@@ -48,9 +48,9 @@ test('a non-scalar or oversized transaction is refused, not echoed; duplicates a
     status: 'ok',
     data: { got: null },
   });
-  assert.throws(() => r.register('echo', () => 1), /already registered/);
-  assert.throws(() => r.register('a/b', () => 1), /verb/);
-  const off = r.register('temp', () => 1);
+  assert.throws(() => r.register('echo', () => 1, 'read-only'), /already registered/);
+  assert.throws(() => r.register('a/b', () => 1, 'read-only'), /verb/);
+  const off = r.register('temp', () => 1, 'read-only');
   off();
   assert.not.ok(r.verbs.includes('temp'));
 });
