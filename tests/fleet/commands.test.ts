@@ -4,7 +4,10 @@
 // logged and counted on bridge/health, and never reach the handler; a replay is still refused
 // after a restart on the same state dir; read-only verbs answer unsigned; `enroll` is behind the
 // check; a signed `shutdown` stops the gateway; a gateway without keys says how to configure them.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryLogger } from '../../src/common/logger.js';
@@ -164,6 +167,44 @@ test('a gateway without trusted keys refuses mutating verbs and says how to conf
     assert.is(codeOf(r), 'no-trusted-keys');
     assert.match(r.status === 'error' ? r.error : '', /weargate fleet keygen.*fleet\.trustedKeys/);
     assert.is((await sendRaw(controller, 'info', {})).status, 'ok');
+  } finally {
+    await controller.stop();
+  }
+});
+
+const bin = fileURLToPath(new URL('../../bin/weargate.js', import.meta.url));
+
+/** The real CLI as a child process (asynchronously: the gateway answers from this process). */
+function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+test('weargate fleet command: signs, sends, prints the answer; a refusal exits 1 with its code', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'op.key'), operator.privateKeyPem);
+  writeFileSync(join(dir, 'stranger.key'), stranger.privateKeyPem);
+  const calls: Array<{ verb: string; args: unknown; keyId?: string }> = [];
+  const controller = new Controller({ config: makeConfig(dir), log: createMemoryLogger(), extensions: [pokeExtension(calls)] });
+  await controller.start();
+  try {
+    const common = ['--gateway', gw, '--url', controller.brokerUrl, '--username', ops.username, '--password', ops.password, '--args', '{"n":3}', '--ttl', '2m'];
+    const [ok, refused] = await Promise.all([cli('fleet', 'command', 'poke', '--key', join(dir, 'op.key'), ...common), cli('fleet', 'command', 'poke', '--key', join(dir, 'stranger.key'), ...common)]);
+    assert.is(ok.status, 0, ok.stderr);
+    assert.equal((JSON.parse(ok.stdout) as { status: string; data: unknown }).data, { poked: true });
+    assert.equal(calls.map((c) => c.args), [{ n: 3 }]);
+    assert.is(refused.status, 1);
+    assert.match(refused.stderr, /poke refused \(unknown-key\)/);
   } finally {
     await controller.stop();
   }
