@@ -5,8 +5,9 @@
 //                           and binds the device to the athlete;
 //   bridge/request/unenroll { athleteId }: removes the template and its device bindings.
 // Both change the gateway: they run only as signed commands (the fields above are the command's
-// `args`; docs/fleet.md "Signed commands"). Templates live in <dataDir>/athletes.db. A template made with another model than the loaded one
-// is not compared (logged). The rules are in src/models/similarity/*; this keeps state and topics.
+// `args`; docs/fleet.md "Signed commands"). Templates live in <dataDir>/athletes.db. A template
+// made with another model than the loaded one is not compared (logged). The rules are in
+// src/models/similarity/*; this keeps state and topics.
 import { athletesDbPath, AthleteStore, checkAthleteId, type AthleteRecord } from '../../models/similarity/athletes-store.js';
 import { similarityCodec } from '../../models/similarity/codec.js';
 import { analyzeEnrollment, enrollTemplate } from '../../models/similarity/enroll.js';
