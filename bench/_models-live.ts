@@ -13,7 +13,7 @@
 // they are taken before any processing. CPU: process CPU time / signal time of the whole process
 // (simulator, gateway, broker, subscriber), for the models-on run and a classic-detector run
 // (pan-tompkins, similarity off), so their difference is what the two models cost.
-// Run: npm run bench -- models   (after the per-window tables)
+// Run: npm run bench -- models   (after the per-window tables; a helper module, hence the _)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
