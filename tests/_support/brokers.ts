@@ -35,6 +35,8 @@ export interface MosquittoOptions {
   persistence?: boolean;
   /** Lines for the listener (e.g. `cafile …`, `require_certificate true`), placed right after it. */
   listenerConfig?: string[];
+  /** Further global lines (e.g. `autosave_interval 1`, so a SIGKILL keeps sessions saved a second ago). */
+  extraConfig?: string[];
   startTimeoutMs?: number;
 }
 
@@ -61,6 +63,7 @@ export class Mosquitto {
       options.persistence ? 'persistence true' : 'persistence false',
       ...(options.persistence ? [`persistence_location ${this.dir}/`] : []),
       'max_queued_messages 100000',
+      ...(options.extraConfig ?? []),
       'log_dest stderr',
       'log_type error',
       'log_type warning',
