@@ -142,7 +142,7 @@ export class FleetUpdater {
       ? () => undefined
       : this.options.subscribe(this.topics.chunks(a.name, a.version), (topic, chunk) => this.onChunk(a.name, store, topic, chunk));
     this.downloads.set(a.name, { store, unsubscribe });
-    this.set(a.name, a.version, 'downloading', { progress: store.received / a.chunks });
+    this.set(a.name, a.version, 'downloading', { progress: Math.round((1000 * store.received) / a.chunks) / 1000 });
     if (store.complete) void this.install(store);
   }
 
