@@ -17,6 +17,20 @@ export function seqsOn(messages: readonly Received[], topic: string): number[] {
   return messages.filter((m) => m.topic === topic).map((m) => (JSON.parse(m.text) as { seq: number }).seq);
 }
 
+/**
+ * Seqs on `topic` that arrived with two different payloads: a seq handed out twice (a redelivery
+ * repeats the stored bytes exactly, so it never shows here).
+ */
+export function reusedSeqs(messages: readonly Received[], topic: string): number[] {
+  const texts = new Map<number, Set<string>>();
+  for (const m of messages) {
+    if (m.topic !== topic) continue;
+    const seq = (JSON.parse(m.text) as { seq: number }).seq;
+    texts.set(seq, (texts.get(seq) ?? new Set()).add(m.text));
+  }
+  return [...texts].filter(([, t]) => t.size > 1).map(([seq]) => seq);
+}
+
 export interface SeqReport {
   unique: number;
   duplicates: number;

@@ -14,7 +14,7 @@ import { Mosquitto, freePort } from '../_support/brokers.js';
 import { requireCommands, waitFor } from '../_support/env.js';
 import { Subscriber } from '../mqtt/_subscriber.js';
 import { configDocument, makeGarment, tempDir } from '../gateway/_harness.js';
-import { TcpProxy, base, checkRange, resultTopics, seqsOn, sleep } from './_rig.js';
+import { TcpProxy, base, checkRange, resultTopics, reusedSeqs, seqsOn, sleep } from './_rig.js';
 
 const hasMosquitto = requireCommands('fault tests (broker SIGKILL, network cut)', 'mosquitto');
 
@@ -76,6 +76,7 @@ async function scenario(name: string, broker: Mosquitto, gatewayUrl: string, fau
       const report = checkRange(seqsOn(sub.messages, topic), 0, expected(topic));
       console.log(`# ${name}: ${topic.slice(base.length + 1)} seq 0..${expected(topic)}: ${report.unique} distinct received, ${report.duplicates} duplicates, ${report.missing.length} missing; outbox depth ${depthWhileDown} while down`);
       assert.equal(report.missing, [], `${topic}: seqs never received`);
+      assert.equal(reusedSeqs(sub.messages, topic), [], `${topic}: seqs that name two different results`);
     }
     const stats = controller.mqtt!.stats();
     assert.is(stats.lost, 0, 'lost');

@@ -11,7 +11,7 @@ import { Mosquitto, freePort } from '../_support/brokers.js';
 import { requireCommands } from '../_support/env.js';
 import { Subscriber } from '../mqtt/_subscriber.js';
 import { configDocument, makeGarment, tempDir } from '../gateway/_harness.js';
-import { GatewayChild, TcpProxy, base, checkRange, pendingRows, resultTopics, seqsOn, sleep, writeConfig } from './_rig.js';
+import { GatewayChild, TcpProxy, base, checkRange, pendingRows, resultTopics, reusedSeqs, seqsOn, sleep, writeConfig } from './_rig.js';
 
 const hasMosquitto = requireCommands('fault test (gateway SIGKILL mid-stream)', 'mosquitto');
 
@@ -73,6 +73,7 @@ type Health = { outbox: { depth: number; memoryDepth: number; lost: number } };
       const run2 = checkRange(after, firstAfter, lastAfter);
       console.log(`# gateway-kill: ${topic.slice(base.length + 1)}: run 1 seq 0..${maxBefore.get(topic)} ${before.missing.length} missing, run 2 seq ${firstAfter}..${lastAfter} ${run2.missing.length} missing; ${before.duplicates + run2.duplicates} duplicates`);
       assert.equal(before.missing, [], `${topic}: seqs from before the kill never arrived`);
+      assert.equal(reusedSeqs(sub.messages, topic), [], `${topic}: seqs that name two different results`);
       assert.ok(firstAfter > maxBefore.get(topic)!, `${topic}: seqs continue above ${maxBefore.get(topic)} (got ${firstAfter})`);
       assert.equal(run2.missing, [], `${topic}: gaps in the second run's seqs`);
     }
