@@ -4,7 +4,9 @@
 // operator's signed bundle is on the broker in 1 KiB retained chunks, all but the last few at first,
 // so the gateway is reliably caught downloading (progress < 1) when it is killed. After the
 // restart on the same dataDir the last good model runs at once, the download resumes from the
-// chunks kept on disk, and the update completes: verified, active, committed in fleet/active.json.
+// chunks kept on disk, and the update reaches `active`. Killed again during the watch period, the
+// gateway restarts once more on the last good model and the update then completes: verified, active,
+// committed in fleet/active.json.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
@@ -48,14 +50,14 @@ const models = (m: Received[]): BridgeModels['models'] =>
   m.filter((x) => x.topic === `${base}/bridge/models`).flatMap((x) => (JSON.parse(x.text) as BridgeModels).models).filter((x) => x.name === 'rpeak-proto');
 const infos = (m: Received[]): Info[] => m.filter((x) => x.topic === `${base}/bridge/info`).map((x) => JSON.parse(x.text) as Info);
 
-(hasMosquitto ? test : test.skip)('gateway SIGKILL mid-download: the last good model runs at start, the download resumes, the update commits', async () => {
+(hasMosquitto ? test : test.skip)('gateway SIGKILL mid-download and mid-watch: the last good model runs at each start, the download resumes, the update commits', async () => {
   const broker = await Mosquitto.start();
   const dir = tempDir();
   const dataDir = join(dir, 'state');
   const configPath = writeConfig(dir, {
     version: 1, gatewayId: 'gw-test', dataDir, logLevel: 'debug', statusLine: { enabled: false },
     mqtt: { url: broker.url, reconnectPeriodMs: 100, keepaliveS: 5 }, health: { intervalS: 1 },
-    fleet: { enabled: true, group: 'lab', trustedKeys: [operator.publicKey], watchS: 1 },
+    fleet: { enabled: true, group: 'lab', trustedKeys: [operator.publicKey], watchS: 3 },
   });
   const bytes = bundle('0.2.0');
   const { announcement, chunks } = chunkBundle('rpeak-proto', '0.2.0', bytes, { chunkBytes: 1024 });
@@ -84,27 +86,38 @@ const infos = (m: Received[]): Info[] => m.filter((x) => x.topic === `${base}/br
 
     // The operator finishes publishing while the gateway is down; then power comes back.
     for (let i = chunks.length - held; i < chunks.length; i++) await operatorClient.publishAsync(topics.chunk('rpeak-proto', '0.2.0', i), chunks[i], { qos: 1, retain: true });
+    const firstStart = infos(sub.messages)[0].startedAt;
     const from = sub.messages.length;
     children.push(GatewayChild.start(configPath, ['tests/fault/_fleet-gateway.ts']));
-    const since = (): Received[] => sub.messages.slice(from);
-    await sub.until('0.2.0 committed', () => readActive(dataDir).models['rpeak-proto']?.version === '0.2.0' && infos(since()).some((i) => i.models.some((x) => x.version === '0.2.0')), 45_000).catch(failWith);
-
-    const firstStart = infos(sub.messages.slice(0, from))[0].startedAt;
-    const restarted = infos(since()).filter((i) => i.startedAt !== firstStart && i.models.length > 0);
+    const since = (index: number): Received[] => sub.messages.slice(index);
+    await sub.until('0.2.0 active and watched', () => models(since(from)).some((x) => x.state === 'active'), 45_000).catch(failWith);
+    const restarted = infos(since(from)).filter((i) => i.startedAt !== firstStart && i.models.length > 0);
     assert.equal(restarted[0].models.map((x) => [x.name, x.version]), [['rpeak-proto', bundledVersion]], 'the last good model runs at start');
-    const states = models(since());
+    const states = models(since(from));
     const firstDownload = states.find((x) => x.state === 'downloading');
     console.log(`# update-kill: after the restart, first progress ${firstDownload?.progress}; states ${[...new Set(states.map((x) => x.state))].join(' -> ')}`);
     assert.ok((firstDownload?.progress ?? 0) >= partial, `the download resumed from the kept chunks (first progress ${firstDownload?.progress})`);
     for (const s of ['verifying', 'staged', 'active']) assert.ok(states.some((x) => x.state === s), `${s} after the restart`);
-    assert.ok(!states.some((x) => x.state === 'failed' || x.state === 'rolled_back'), JSON.stringify(states.filter((x) => x.state === 'failed' || x.state === 'rolled_back')));
+
+    // Killed again while 0.2.0 runs but is still watched (watchS 3): it was never committed.
+    await children[1].kill('SIGKILL');
+    assert.is(readActive(dataDir).models['rpeak-proto'], undefined, 'a watched version is not committed');
+    const from2 = sub.messages.length;
+    const secondStart = infos(since(from)).find((i) => i.startedAt !== firstStart)!.startedAt;
+    children.push(GatewayChild.start(configPath, ['tests/fault/_fleet-gateway.ts']));
+    await sub.until('0.2.0 committed', () => readActive(dataDir).models['rpeak-proto']?.version === '0.2.0' && infos(since(from2)).some((i) => i.models.some((x) => x.version === '0.2.0')), 45_000).catch(failWith);
+    const third = infos(since(from2)).filter((i) => i.startedAt !== firstStart && i.startedAt !== secondStart && i.models.length > 0);
+    assert.equal(third[0].models.map((x) => [x.name, x.version]), [['rpeak-proto', bundledVersion]], 'after a kill during the watch, the last good model runs at start');
+    const states3 = models(since(from2));
+    console.log(`# update-kill: after the kill during the watch: states ${[...new Set(states3.map((x) => x.state))].join(' -> ')}, committed ${readActive(dataDir).models['rpeak-proto']?.version}`);
+    assert.ok(![...states, ...states3].some((x) => x.state === 'failed' || x.state === 'rolled_back'), JSON.stringify(states.filter((x) => x.state === 'failed' || x.state === 'rolled_back')));
     // Nothing but the bundled model and the signed 0.2.0 ever ran.
     const ran = new Set(infos(sub.messages).flatMap((i) => i.models.map((x) => `${x.version}`)));
     assert.equal([...ran].sort(), [bundledVersion, '0.2.0'].sort());
     const committed = readActive(dataDir).models['rpeak-proto']!;
     assert.ok(existsSync(committed.manifest), 'the committed manifest exists');
     assert.ok(!existsSync(downloads) || readdirSync(downloads).length === 0, 'the finished download was cleaned up');
-    await children[1].kill('SIGTERM');
+    await children[2].kill('SIGTERM');
   } finally {
     for (const c of children) await c.kill('SIGKILL');
     await operatorClient.endAsync(true);
