@@ -5,7 +5,10 @@
 //   - cold start: spawn -> bridge/state online, -> first published result (any result topic), and
 //     -> the first of each model's results (their signal windows and publish intervals included);
 //   - RSS after a warm-up, max (and median) over the measuring window, read from /proc.
-// Usage: npm run bench -- footprint   (WG_BENCH_FOOTPRINT_WARMUP_S=30, WG_BENCH_FOOTPRINT_S=60)
+// Two profiles: `service` (the node flags and environment of deploy/weargate.service) and `default`
+// (the flags of bin/weargate.js and the other benches).
+// Usage: npm run bench -- footprint   (WG_BENCH_FOOTPRINT_WARMUP_S=30, WG_BENCH_FOOTPRINT_S=60,
+//        WG_BENCH_FOOTPRINT_PROFILES=service,default, WG_BENCH_FOOTPRINT_NODE_ARGS='--extra --flags')
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -14,13 +17,13 @@ import { connect } from 'mqtt';
 import { distIsFresh } from '../bin/freshness.js';
 import { createLogger } from '../src/common/logger.js';
 import { packagePath, packageRoot } from '../src/common/package-root.js';
-import { daemonNodeFlags } from '../src/gateway/node-flags.js';
+import { daemonNodeFlags, serviceEnv, serviceNodeFlags } from '../src/gateway/node-flags.js';
 import type { BridgeInfo } from '../src/mqtt/api.js';
 import { EmbeddedBroker } from '../src/mqtt/broker.js';
 import { topicPolicy } from '../src/mqtt/topics.js';
 import { freePort, Mosquitto } from '../tests/_support/brokers.js';
 import { hasCommand } from '../tests/_support/env.js';
-import { rssMb } from './_proc.js';
+import { rssBreakdownMb, rssMb } from './_proc.js';
 import { prepareFootprintGateway } from './_footprint-setup.js';
 
 const warmupS = Number(process.env.WG_BENCH_FOOTPRINT_WARMUP_S ?? 30);
@@ -40,7 +43,23 @@ function row(what: string, value: string, target: string, verdict: string): stri
   return `| ${what} | ${value} | ${target} | ${verdict} |`;
 }
 
+interface Profile {
+  name: string;
+  flags: readonly string[];
+  env: Readonly<Record<string, string>>;
+}
+
+const profiles: Profile[] = [
+  { name: 'service', flags: serviceNodeFlags, env: serviceEnv },
+  { name: 'default', flags: daemonNodeFlags, env: {} },
+];
+
 export async function run(): Promise<void> {
+  const wanted = (process.env.WG_BENCH_FOOTPRINT_PROFILES ?? 'service,default').split(',');
+  for (const profile of profiles.filter((p) => wanted.includes(p.name))) await runProfile(profile);
+}
+
+async function runProfile(profile: Profile): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wg-bench-footprint-'));
   const log = createLogger('bench', { level: 'warn' });
   const mosquitto = hasCommand('mosquitto') ? await Mosquitto.start({ port: await freePort() }) : undefined;
@@ -73,8 +92,9 @@ export async function run(): Promise<void> {
     }
     if (!firstS.has(suffix)) firstS.set(suffix, since());
   });
-  const daemon = spawn(process.execPath, [...daemonNodeFlags, entry, 'run', '--config', gateway.configPath], {
-    env: { ...process.env, WEARGATE_RUNTIME: compiled ? 'dist' : 'tsx' },
+  const extraArgs = process.env.WG_BENCH_FOOTPRINT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const daemon = spawn(process.execPath, [...profile.flags, ...extraArgs, entry, 'run', '--config', gateway.configPath], {
+    env: { ...process.env, ...profile.env, WEARGATE_RUNTIME: compiled ? 'dist' : 'tsx' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -94,6 +114,7 @@ export async function run(): Promise<void> {
     const fmt = (key: string): string => (firstS.has(key) ? `${firstS.get(key)!.toFixed(2)} s` : 'none');
     const cold = firstS.get('result');
 
+    console.log(`\n### profile ${profile.name}: node ${[...profile.flags, ...extraArgs].join(' ')}${Object.entries(profile.env).map(([k, v]) => ` ${k}=${v}`).join('')}`);
     console.log(`daemon: ${compiled ? 'compiled dist/ (npm run build)' : 'TypeScript through tsx (no fresh dist/; run npm run build first for the installed figure)'}; broker: ${mosquitto ? 'Mosquitto' : 'aedes in the bench process'} on loopback`);
     console.log(`${gateway.deviceCount} devices (6 garments: rpeak-cnn, 1 bound to an athlete: similarity; 2 EEG replays: mdd-cnn; 2 Cytons); models loaded (bridge/info): ${models.join(', ') || 'none reported'}`);
     console.log(`machine: ${cpus().length} cores, load average ${load.toFixed(1)} at spawn, ${loadavg()[0]!.toFixed(1)} at the end (simulators run in the bench process; other jobs share the cores)`);
@@ -106,6 +127,9 @@ export async function run(): Promise<void> {
     for (const [what, key] of [['first ecg/beats (rpeak-cnn: 3.07 s window + 2 s batch)', 'ecg/beats'], ['first ecg/similarity (8 clean beats)', 'ecg/similarity'], ['first eeg/mdd (epochs, 5 s interval)', 'eeg/mdd'], ['first eeg/raw (1 s batch)', 'eeg/raw']] as const) {
       console.log(row(`spawn -> ${what}`, fmt(key), '', ''));
     }
+    const parts = rssBreakdownMb(daemon.pid!);
+    console.log(`\nRSS at the end: ${parts.fileMb.toFixed(1)} MB file-backed (node binary, libraries), ${parts.anonMb.toFixed(1)} MB anonymous; largest anonymous mappings ${parts.largestAnonMb.map((m) => m.toFixed(1)).join(', ')} MB`);
+    if (extraArgs.length > 0) console.log(`daemon stderr tail:\n${stderr.slice(-3000)}`);
     if (models.length < 3) console.log(`WARNING: fewer than three models reported loaded; daemon stderr tail:\n${stderr.slice(-1500)}`);
   } finally {
     daemon.kill('SIGTERM');

@@ -8,6 +8,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../src/gateway/config/load.js';
+import { serviceEnv, serviceNodeFlags } from '../../src/gateway/node-flags.js';
 import { requireCommands } from '../_support/env.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -48,7 +49,10 @@ test('staged install: unit, D-Bus policy, config, code; a second run keeps the e
     const unitPath = join(dest, 'etc/systemd/system/weargate.service');
     const unit = readFileSync(unitPath, 'utf8');
     assert.not.match(unit, /@[A-Z]+@/, 'every placeholder filled');
-    assert.match(unit, /^ExecStart=\/\S*node --max-semi-space-size=2 \/opt\/wg-test\/dist\/src\/gateway\/cli\.js run --config \/etc\/weargate\/weargate\.yaml$/m);
+    const exec = /^ExecStart=(\/\S*node) (.*) \/opt\/wg-test\/dist\/src\/gateway\/cli\.js run --config \/etc\/weargate\/weargate\.yaml$/m.exec(unit);
+    assert.ok(exec, `ExecStart: ${unit}`);
+    assert.equal(exec[2]!.split(' '), [...serviceNodeFlags], 'the unit runs node with serviceNodeFlags (the flags the footprint bench measures)');
+    for (const [key, value] of Object.entries(serviceEnv)) assert.ok(unit.includes(`\nEnvironment=${key}=${value}\n`), `unit lacks Environment=${key}=${value}`);
     for (const line of ['Type=notify', 'NotifyAccess=all', 'Restart=on-failure', 'User=weargate', 'SupplementaryGroups=bluetooth dialout gpio spi', 'StateDirectory=weargate', 'ConfigurationDirectory=weargate', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/weargate', 'NoNewPrivileges=yes']) {
       assert.ok(unit.split('\n').includes(line), `unit lacks ${line}`);
     }
