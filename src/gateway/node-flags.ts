@@ -4,12 +4,13 @@
 // keep a gateway's RSS flat for a few more (cheap) scavenges.
 export const daemonNodeFlags: readonly string[] = ['--max-semi-space-size=2'];
 
-// The installed service (deploy/weargate.service) adds two WASM settings that cut its RSS by about
-// 35 MB (docs/install-pi.md, `npm run bench -- footprint`): LiteRT's 9 MB WASM module is compiled
-// function by function on first use (most kernels never run) and stays on V8's baseline compiler
-// (Liftoff) instead of being compiled a second time by TurboFan. Measured cost: model inferences
-// about 1.2-1.7x slower (still about 1 ms for the R-peak CNN window on x86).
-export const serviceNodeFlags: readonly string[] = [...daemonNodeFlags, '--wasm-lazy-compilation', '--no-wasm-tier-up'];
+// The installed service (deploy/weargate.service) keeps LiteRT's WASM on V8's baseline compiler:
+// with V8's default dynamic tiering, loading the three models makes TurboFan recompile LiteRT's hot
+// kernels in the background, about +80 MB RSS measured (docs/install-pi.md); `--liftoff-only`
+// forbids that, `--wasm-lazy-compilation` compiles each WASM function on its first call (most of the
+// 9 MB module never runs). Measured cost: model inferences about 1.5-1.7x slower (the R-peak CNN
+// window about 1.3 ms instead of 0.8 ms on this x86 machine).
+export const serviceNodeFlags: readonly string[] = [...daemonNodeFlags, '--liftoff-only', '--wasm-lazy-compilation'];
 
-/** Environment of the service: two glibc malloc arenas instead of 8 per core (about -25 MB RSS measured). */
+/** Environment of the service: two glibc malloc arenas instead of 8 per core (fewer half-used arenas). */
 export const serviceEnv: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };

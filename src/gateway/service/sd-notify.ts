@@ -11,7 +11,7 @@ export interface ServiceNotifier {
   notify(fields: Readonly<Record<string, string>>): Promise<void>;
   /** True while a notification is on its way (a watchdog ping is skipped rather than queued). */
   readonly busy: boolean;
-  /** How often to ping: half the WatchdogSec systemd gave us; absent when the watchdog is off. */
+  /** How often to ping: a third of the WatchdogSec systemd gave us (one skipped ping is survivable); absent when the watchdog is off. */
   readonly watchdogIntervalMs: number | undefined;
 }
 
@@ -25,12 +25,12 @@ export interface SystemdNotifierOptions {
   sendTimeoutMs?: number;
 }
 
-/** Ping interval from WATCHDOG_USEC/WATCHDOG_PID (sd_watchdog_enabled's rules), or undefined. */
+/** Ping interval from WATCHDOG_USEC/WATCHDOG_PID (sd_watchdog_enabled's rules), or undefined: a third of the timeout. */
 export function watchdogIntervalMs(env: NodeJS.ProcessEnv, pid: number): number | undefined {
   const usec = Number(env.WATCHDOG_USEC);
   if (!Number.isFinite(usec) || usec <= 0) return undefined;
   if (env.WATCHDOG_PID !== undefined && env.WATCHDOG_PID !== '' && Number(env.WATCHDOG_PID) !== pid) return undefined;
-  return Math.max(1, Math.floor(usec / 1000 / 2));
+  return Math.max(1, Math.floor(usec / 1000 / 3));
 }
 
 /** The arguments systemd-notify gets for `fields` (one VARIABLE=VALUE each, newlines flattened). */

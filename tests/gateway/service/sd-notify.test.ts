@@ -1,6 +1,6 @@
 // The daemon as a systemd Type=notify service: `weargate run` under a fake NOTIFY_SOCKET (a real
 // AF_UNIX datagram socket served by notify-recv.c, written to by the real systemd-notify) sends
-// READY=1 once its broker connection and its garment are up, WATCHDOG=1 at half of WATCHDOG_USEC,
+// READY=1 once its broker connection and its garment are up, WATCHDOG=1 at a third of WATCHDOG_USEC,
 // and STOPPING=1 on SIGTERM before it exits 0.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

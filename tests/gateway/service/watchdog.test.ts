@@ -22,9 +22,9 @@ function fakeNotifier(): ServiceNotifier & { sent: Record<string, string>[]; bus
   };
 }
 
-test('watchdog interval: half of WATCHDOG_USEC, only for the process WATCHDOG_PID names', () => {
-  assert.is(watchdogIntervalMs({ WATCHDOG_USEC: '30000000' }, 42), 15_000);
-  assert.is(watchdogIntervalMs({ WATCHDOG_USEC: '30000000', WATCHDOG_PID: '42' }, 42), 15_000);
+test('watchdog interval: a third of WATCHDOG_USEC, only for the process WATCHDOG_PID names', () => {
+  assert.is(watchdogIntervalMs({ WATCHDOG_USEC: '30000000' }, 42), 10_000);
+  assert.is(watchdogIntervalMs({ WATCHDOG_USEC: '30000000', WATCHDOG_PID: '42' }, 42), 10_000);
   assert.is(watchdogIntervalMs({ WATCHDOG_USEC: '30000000', WATCHDOG_PID: '7' }, 42), undefined);
   assert.is(watchdogIntervalMs({}, 42), undefined);
   assert.is(watchdogIntervalMs({ WATCHDOG_USEC: 'x' }, 42), undefined);
