@@ -23,7 +23,7 @@ import { EmbeddedBroker } from '../src/mqtt/broker.js';
 import { topicPolicy } from '../src/mqtt/topics.js';
 import { freePort, Mosquitto } from '../tests/_support/brokers.js';
 import { hasCommand } from '../tests/_support/env.js';
-import { rssBreakdownMb, rssMb } from './_proc.js';
+import { cpuSeconds, rssBreakdownMb, rssMb } from './_proc.js';
 import { prepareFootprintGateway } from './_footprint-setup.js';
 
 const warmupS = Number(process.env.WG_BENCH_FOOTPRINT_WARMUP_S ?? 30);
@@ -104,10 +104,12 @@ async function runProfile(profile: Profile): Promise<void> {
     await sleep(warmupS * 1000);
     if (daemon.exitCode !== null) throw new Error(`daemon exited ${daemon.exitCode}: ${stderr}`);
     const samples: number[] = [];
+    const cpu0 = { s: cpuSeconds(daemon.pid!), t: performance.now() };
     for (let s = 0; s < measureS; s++) {
       samples.push(rssMb(daemon.pid!));
       await sleep(1000);
     }
+    const cpuPct = (100 * (cpuSeconds(daemon.pid!) - cpu0.s)) / ((performance.now() - cpu0.t) / 1000);
     const maxMb = Math.max(...samples);
     const medianMb = [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
     const models = (info?.models ?? []).map((m) => `${m.name} ${m.variant ?? ''}`.trim());
@@ -123,6 +125,7 @@ async function runProfile(profile: Profile): Promise<void> {
     console.log('|---|---|---|---|');
     console.log(row(`RSS, max over ${measureS} s after ${warmupS} s warm-up`, `${maxMb.toFixed(1)} MB (median ${medianMb.toFixed(1)} MB)`, `<= ${RSS_TARGET_MB} MB`, maxMb <= RSS_TARGET_MB ? 'met' : 'NOT met'));
     console.log(row(`cold start: spawn -> first published result (${firstTopic})`, fmt('result'), `<= ${COLD_START_TARGET_S} s`, cold !== undefined && cold <= COLD_START_TARGET_S ? 'met' : 'NOT met'));
+    console.log(row(`daemon CPU over the same ${measureS} s`, `${cpuPct.toFixed(1)} % of one core`, '', ''));
     console.log(row('spawn -> bridge/state online', fmt('online'), '', ''));
     for (const [what, key] of [['first ecg/beats (rpeak-cnn: 3.07 s window + 2 s batch)', 'ecg/beats'], ['first ecg/similarity (8 clean beats)', 'ecg/similarity'], ['first eeg/mdd (epochs, 5 s interval)', 'eeg/mdd'], ['first eeg/raw (1 s batch)', 'eeg/raw']] as const) {
       console.log(row(`spawn -> ${what}`, fmt(key), '', ''));
