@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLiteRtRuntime } from '../src/models/runtime/litert.js';
 import { readTflite } from '../src/quantize/tflite/read.js';
 import type { LoadedModel, ModelRuntime, TensorData, TensorSpec } from '../src/models/runtime/types.js';
+import { runLiveModelsBench } from './_models-live.js';
 import { runCnnDetectorBench } from './rpeak-cnn.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -175,6 +176,7 @@ export async function run(): Promise<void> {
   printTable(rows);
   printTargets(rows);
   await runCnnDetectorBench();
+  await runLiveModelsBench();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

@@ -1,7 +1,9 @@
 // MQTT room benchmark: durable outbox throughput (enqueue, ack) per synchronous mode, and the
 // end-to-end rate outbox -> QoS 1 publish -> PUBACK -> delete to an embedded aedes broker on
-// loopback, as seen by a subscriber. Run: npx tsx bench/mqtt.ts
-import { mkdtempSync, rmSync } from 'node:fs';
+// loopback, as seen by a subscriber; latency from a result's publish() call to its PUBACK (the
+// outbox row's delete) at a steady rate, p50/p99, with fsync on every commit (synchronous=full);
+// disk use of 100,000 results queued while the broker is away. Run: npx tsx bench/mqtt.ts
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -111,6 +113,70 @@ async function endToEnd(sync: Sync, window: number, count: number, onePerTurn = 
   });
 }
 
+/** publish() -> PUBACK (the row's delete) per result, at `ratePerS` for `seconds`, through a real broker. */
+async function steadyLatency(sync: Sync, ratePerS: number, seconds: number): Promise<{ p50: number; p99: number; max: number; count: number }> {
+  return withDir(async (dir) => {
+    const broker = new EmbeddedBroker();
+    await broker.start();
+    const outbox = new Outbox({ path: join(dir, 'o.db'), synchronous: sync });
+    const publishedAt = new Map<number, number>(); // seq -> publish() time
+    const seqOfRow = new Map<number, number>(); // outbox id -> seq
+    const latencyMs: number[] = [];
+    const enqueueMany = outbox.enqueueMany.bind(outbox);
+    outbox.enqueueMany = (messages) => {
+      const ids = enqueueMany(messages);
+      ids.forEach((id, i) => seqOfRow.set(id, (JSON.parse(String(messages[i]!.payload)) as { seq: number }).seq));
+      return ids;
+    };
+    const ackMany = outbox.ackMany.bind(outbox);
+    outbox.ackMany = (ids) => {
+      const now = performance.now();
+      for (const id of ids) {
+        const seq = seqOfRow.get(id);
+        if (seq !== undefined) latencyMs.push(now - publishedAt.get(seq)!);
+      }
+      return ackMany(ids);
+    };
+    const publisher = new MqttPublisher({ connection: { url: broker.url, clientId: 'bench-lat' }, outbox, topics: t, log: silentLogger });
+    await new Promise<void>((resolve) => {
+      const off = publisher.events.on('connected', () => (off(), resolve()));
+      publisher.start();
+    });
+    const count = Math.round(ratePerS * seconds);
+    const started = performance.now();
+    for (let seq = 0; seq < count; seq++) {
+      const due = started + (seq * 1000) / ratePerS;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      publishedAt.set(seq, performance.now());
+      publisher.publish(t.ecgHr('dev1'), hr(seq));
+    }
+    const deadline = performance.now() + 10_000;
+    while (latencyMs.length < count && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await publisher.stop();
+    outbox.close();
+    await broker.stop();
+    latencyMs.sort((a, b) => a - b);
+    const at = (q: number): number => latencyMs[Math.min(latencyMs.length - 1, Math.floor(q * latencyMs.length))]!;
+    return { p50: at(0.5), p99: at(0.99), max: latencyMs.at(-1)!, count: latencyMs.length };
+  });
+}
+
+/** Bytes on disk (database + WAL) for 100,000 ecg/hr results queued with no broker. */
+async function diskPer100k(): Promise<number> {
+  return withDir(async (dir) => {
+    const path = join(dir, 'o.db');
+    const outbox = new Outbox({ path, synchronous: 'normal' });
+    const topic = t.ecgHr('dev1').topic;
+    for (let i = 0; i < 100_000; i += 100) outbox.enqueueMany(Array.from({ length: 100 }, (_, k) => ({ topic, payload: JSON.stringify(hr(i + k)) })));
+    const depth = outbox.stats().depth;
+    outbox.close();
+    const bytes = [path, `${path}-wal`].filter(existsSync).reduce((n, f) => n + statSync(f).size, 0);
+    if (depth !== 100_000) throw new Error(`outbox holds ${depth} rows, expected 100000`);
+    return bytes;
+  });
+}
+
 export async function run(): Promise<void> {
   const rows: Row[] = [
     ...(await outboxRows('full', 400)),
@@ -126,6 +192,13 @@ export async function run(): Promise<void> {
   for (const r of rows) {
     console.log([r.what.padEnd(52), String(r.count).padStart(7), r.ms.toFixed(0).padStart(9), ((r.count / r.ms) * 1000).toFixed(0).padStart(9)].join(' '));
   }
+  console.log('\npublish() -> PUBACK (outbox row deleted), steady rate, aedes on loopback:');
+  for (const [sync, rate] of [['full', 50], ['full', 200], ['normal', 200]] as const) {
+    const l = await steadyLatency(sync, rate, 10);
+    console.log(`  outbox ${sync.padEnd(6)} ${String(rate).padStart(4)} results/s x 10 s: p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms (${l.count} acked)`);
+  }
+  const bytes = await diskPer100k();
+  console.log(`\ndisk: 100,000 queued ecg/hr results (${payloadBytes}-byte payloads) take ${(bytes / 2 ** 20).toFixed(1)} MiB (database + WAL), ${(bytes / 100_000).toFixed(0)} bytes per result`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

@@ -4,7 +4,7 @@
 // excerpt is plain EDF (no annotation signal). Reproducible: the output depends only on the input.
 // Usage: tsx hardware/cut-eegmat-excerpt.ts [--edf ../shared/data/eegmat-train/Subject00_1.edf]
 //        [--out hardware/data/eegmat-excerpt/Subject00_1-8ch-60s.edf] [--seconds 60]
-//        [--labels "EEG Fp1,EEG Fp2,EEG C3,EEG C4,EEG P3,EEG P4,EEG O1,EEG O2"]
+//        [--labels "EEG Fp1,EEG Fp2,EEG C3,EEG C4,EEG T5,EEG T6,EEG O1,EEG O2"]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,8 @@ import { parseEdfHeader } from '../src/streaming/formats/edf.js';
 const SIGNAL_FIELD_WIDTHS = [16, 80, 8, 8, 8, 8, 8, 80, 8, 32];
 const FIXED_HEADER_BYTES = 256;
 
-export const DEFAULT_LABELS = ['EEG Fp1', 'EEG Fp2', 'EEG C3', 'EEG C4', 'EEG P3', 'EEG P4', 'EEG O1', 'EEG O2'];
+// OpenBCI's default Cyton montage (Fp1 Fp2 C3 C4 P7 P8 O1 O2; EEGMAT names P7/P8 by their old names T5/T6).
+export const DEFAULT_LABELS = ['EEG Fp1', 'EEG Fp2', 'EEG C3', 'EEG C4', 'EEG T5', 'EEG T6', 'EEG O1', 'EEG O2'];
 
 const pad = (text: string, width: number): string => {
   if (text.length > width) throw new Error(`EDF field '${text}' is wider than ${width}`);

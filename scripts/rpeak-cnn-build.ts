@@ -34,6 +34,14 @@ interface TrainReport {
 }
 
 const report = JSON.parse(readFileSync(join(dir, 'train-report.json'), 'utf8')) as TrainReport;
+
+/** The T-wave rule each model's own training records chose (training/rpeak_cnn_threshold.py), if any. */
+const postprocessFile = join(dir, 'thresholds.json');
+const postprocess = (existsSync(postprocessFile) ? JSON.parse(readFileSync(postprocessFile, 'utf8')) : {}) as Record<string, { tWaveWindowSamples: number; tWaveThreshold: number | null }>;
+function postParams(tag: string): Record<string, number> {
+  const p = postprocess[tag];
+  return p && p.tWaveThreshold !== null ? { tWaveWindowSamples: p.tWaveWindowSamples, tWaveThreshold: p.tWaveThreshold } : {};
+}
 const VERSION = '1.0.0';
 
 /** Write then rename, so a reader (an eval starting meanwhile) never sees half a file. */
@@ -119,7 +127,7 @@ const manifest = {
   version: VERSION,
   task: 'rpeak',
   description:
-    '7k-parameter dilated residual CNN: 3.07 s single-lead ECG window at 250 Hz (resampled from any device rate) -> per-sample R-peak probability. Research prototype, not a medical device.',
+    '14k-parameter dilated residual CNN: 3.07 s single-lead ECG window at 250 Hz (resampled from any device rate) -> per-sample R-peak probability. Research prototype, not a medical device.',
   trainedOn: 'MIT-BIH Arrhythmia Database 1.0.0, the 22 DS1 records (shipped model: all 22; folds: leave-records-out), with MIT-BIH NSTDB bw/ma noise augmentation',
   card: 'docs/models/rpeak-cnn.md',
   defaultVariant: 'int8',
@@ -133,11 +141,17 @@ const manifest = {
     normClip: 8,
     threshold: 0.5,
     refractorySamples: 50,
+    ...postParams('final'),
   },
   normalisation: 'per window, x in mV: c = x - mean; z = clip(c / max(rms, normFloorMv), -normClip, normClip)',
   seed: report.seed,
   calibration: { file: 'calib.npy', sha256: createHash('sha256').update(readFileSync(join(dir, 'calib.npy'))).digest('hex') },
-  folds: foldTags.map((tag) => ({ name: tag, heldOut: report.models[tag].held_out, variants: variants(tag, false) })),
+  folds: foldTags.map((tag) => ({
+    name: tag,
+    heldOut: report.models[tag].held_out,
+    variants: variants(tag, false),
+    ...(Object.keys(postParams(tag)).length > 0 && { params: postParams(tag) }),
+  })),
   quantizeRuns: quantizeLog,
 };
 writeAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);

@@ -10,17 +10,23 @@ import numpy as np
 import rpeak_cnn_data as d
 
 
-def pick_peaks_windowed(p: np.ndarray, threshold: float, refractory: int) -> np.ndarray:
-    """t is a peak when p[t] >= threshold, p[t] >= every p in (t - R, t) and > every p in (t, t + R).
+def pick_peaks_windowed(p: np.ndarray, threshold: float, refractory: int, tw_window: int = 0,
+                        tw_threshold: float | None = None) -> np.ndarray:
+    """t is a peak when p[t] >= threshold, p[t] >= every p in (t - R, t) and > every p in (t, t + R),
+    and, with a T-wave rule, p[t] >= tw_threshold when t - (last peak) < tw_window.
 
-    The rule the streaming TS detector applies (src/models/rpeak/cnn-peaks.ts).
+    The rule the streaming TS detector applies (src/models/rpeak/cnn-stream.ts: StreamingPeakPicker).
     """
     n = len(p)
     cand = np.nonzero(p >= threshold)[0]
     out = []
+    last = -(10**12)
     for t in cand:
         lo, hi = max(0, t - refractory + 1), min(n, t + refractory)
         if p[t] >= p[lo:t].max(initial=-1.0) and p[t] > p[t + 1 : hi].max(initial=-1.0):
+            if tw_threshold is not None and t - last < tw_window and p[t] < tw_threshold:
+                continue
+            last = t
             out.append(t)
     return np.asarray(out, dtype=np.int64)
 

@@ -5,7 +5,8 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { dirname, join } from 'node:path';
 
 export interface ActiveModels {
-  models: Record<string, { version: string; manifest: string; committedAt: string }>;
+  /** `previous`: what ran before this version was committed (a signed rollback goes back to it). */
+  models: Record<string, { version: string; manifest: string; committedAt: string; previous?: { version: string; manifest: string } }>;
 }
 
 export const fleetDir = (dataDir: string): string => join(dataDir, 'fleet');

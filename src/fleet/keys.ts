@@ -79,6 +79,12 @@ export class TrustStore {
     return [...this.keys.keys()].filter((id) => !this.revoked.has(id));
   }
 
+  /** Whether `keyId` is trusted, revoked (whatever the trusted list says) or unknown here. */
+  keyState(keyId: string): 'trusted' | 'revoked' | 'unknown' {
+    if (this.revoked.has(keyId)) return 'revoked';
+    return this.keys.has(keyId) ? 'trusted' : 'unknown';
+  }
+
   /** Throws a FleetKeyError naming the problem (unknown key, revoked key, bad signature). */
   verify(keyId: string, message: Uint8Array, signature: Uint8Array): void {
     if (this.revoked.has(keyId)) throw new FleetKeyError(`key ${keyId} is revoked`);

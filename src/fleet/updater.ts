@@ -4,6 +4,9 @@
 //   active (swapped between two inferences, watched) -> committed, or rolled_back by itself when the
 //   new stage fails an input (the standby answered it), is far slower than the one it replaced, or
 //   errors. Failures before activation leave the running model untouched (state failed + reason).
+// Signed `rollback` commands (extensions/fleet.ts) call `rollbackModel` (back to the standby, or to
+// the version committed before) and `allowDowngrade` (the one older version that may come in);
+// both are kept in instructions.ts and survive a restart.
 import type { ModelHost } from '../models/host.js';
 import type { ModelStage } from '../models/stage.js';
 import type { BridgeModels, ModelUpdateState } from '../mqtt/api.js';
@@ -12,7 +15,9 @@ import { verifyBundle } from './bundle.js';
 import { compareSemver } from './canonical.js';
 import { ChunkStore } from './download.js';
 import { installBundle } from './install.js';
+import type { InstructionStore } from './instructions.js';
 import type { TrustStore } from './keys.js';
+import { readManifest } from '../models/manifest.js';
 
 export interface UpdaterLog {
   info(text: string): void;
@@ -35,8 +40,11 @@ export interface FleetUpdaterOptions {
   maxSlowdown: number;
   subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): () => void;
   publishState(state: BridgeModels): void;
-  /** A committed version: persist it so that a restart runs it (fleet/active.ts). */
-  onCommitted(name: string, version: string, manifestPath: string): void;
+  /** A committed version: persist it so that a restart runs it (fleet/active.ts); `rollback`: an operator's. */
+  onCommitted(name: string, version: string, manifestPath: string, how: 'update' | 'rollback'): void;
+  /** The version committed before the running one, and its manifest, if known. */
+  previousOf(name: string): { version: string; manifestPath: string } | undefined;
+  instructions: InstructionStore;
   log: UpdaterLog;
 }
 
@@ -53,6 +61,8 @@ export class FleetUpdater {
   private readonly pending = new Map<string, Announcement>();
   private readonly offs: Array<() => void> = [];
   private readonly watchTimers = new Set<NodeJS.Timeout>();
+  /** The rollback of each model activated and still watched. */
+  private readonly watching = new Map<string, (reason: string) => void>();
   private readonly topics: ReturnType<typeof fleetTopics>;
 
   constructor(private readonly options: FleetUpdaterOptions) {
@@ -109,7 +119,17 @@ export class FleetUpdater {
     const slot = this.options.host.loadedSlot(a.name);
     if (!slot?.loaded) return; // not running here (yet)
     const active = slot.stage.info.version;
-    if (compareSemver(a.version, active) <= 0) return; // nothing newer
+    const rules = this.options.instructions.of(a.name);
+    const allowed = rules.allowDowngradeTo?.version;
+    if (a.version === active) return; // running it
+    if (compareSemver(a.version, active) < 0 && a.version !== allowed) {
+      this.set(a.name, a.version, 'idle', { error: `${a.version} is older than the running ${active}; a downgrade needs a signed rollback instruction (allowDowngradeTo)` });
+      return;
+    }
+    if (rules.refusedVersions?.includes(a.version) && a.version !== allowed) {
+      this.set(a.name, a.version, 'rolled_back', { error: `an operator rolled ${a.version} back; announce a newer version` });
+      return;
+    }
     if (!inCanary(this.options.gatewayId, a)) {
       this.set(a.name, a.version, 'idle', { error: `not in the ${a.canaryPercent} % canary` });
       return;
@@ -152,7 +172,8 @@ export class FleetUpdater {
     try {
       this.set(a.name, a.version, 'verifying');
       const bytes = store.assemble();
-      const bundle = verifyBundle(bytes, { trust: this.options.trust, gatewayVersion: this.options.gatewayVersion, activeVersion: previous.info.version });
+      const allowVersion = this.options.instructions.of(a.name).allowDowngradeTo?.version;
+      const bundle = verifyBundle(bytes, { trust: this.options.trust, gatewayVersion: this.options.gatewayVersion, activeVersion: previous.info.version, ...(allowVersion !== undefined && { allowVersion }) });
       const doc = installBundle(this.options.storeDir, bundle, bytes);
       manifestPath = doc.path;
       stage = await this.options.host.candidate(doc);
@@ -169,6 +190,7 @@ export class FleetUpdater {
     const rollback = (reason: string): void => {
       if (settled) return;
       settled = true;
+      this.watching.delete(a.name);
       off();
       slot.rollback(reason);
       this.options.log.warn(`fleet: ${a.name} ${a.version} rolled back: ${reason}`);
@@ -178,6 +200,7 @@ export class FleetUpdater {
       if (change.kind === 'failed-over') rollback(change.reason);
     });
     slot.activate(stage);
+    this.watching.set(a.name, rollback);
     this.options.log.info(`fleet: ${a.name} ${a.version} active (was ${previous.info.version}); watching for ${this.options.watchMs / 1000} s`);
     this.set(a.name, a.version, 'active', { sha256: stage.info.sha256 });
     const timer = setTimeout(() => {
@@ -189,13 +212,53 @@ export class FleetUpdater {
         return rollback(`inference takes ${Math.round(meanUs)} µs, over ${this.options.maxSlowdown}x the previous ${Math.round(previousMeanUs)} µs`);
       }
       settled = true;
+      this.watching.delete(a.name);
       off();
       slot.commit();
-      this.options.onCommitted(a.name, a.version, manifestPath);
+      this.options.onCommitted(a.name, a.version, manifestPath, 'update');
+      this.options.instructions.downgradeUsed(a.name, a.version);
       this.options.log.info(`fleet: ${a.name} ${a.version} committed after ${stage.stats.runs} inference(s)`);
       this.set(a.name, a.version, 'active', { sha256: stage.info.sha256 });
     }, this.options.watchMs);
     timer.unref();
     this.watchTimers.add(timer);
+  }
+
+  /**
+   * A signed rollback of model `name`: to the standby while the new version is watched, else to the
+   * version committed before it (loaded and golden-checked again). The version rolled back from is
+   * refused from then on. Resolves with both versions; rejects when there is nothing to go back to.
+   */
+  async rollbackModel(name: string, byKeyId: string): Promise<{ from: string; to: string }> {
+    const slot = this.options.host.loadedSlot<unknown, unknown>(name);
+    if (!slot?.loaded) throw new Error(`model '${name}' is not loaded on this gateway`);
+    const from = slot.stage.info.version;
+    const reason = `rolled back by a signed command (key ${byKeyId})`;
+    const watched = this.watching.get(name);
+    if (watched) {
+      this.options.instructions.refuse(name, from);
+      watched(reason);
+      return { from, to: slot.stage.info.version };
+    }
+    const previous = this.options.previousOf(name);
+    if (!previous) throw new Error(`${name} ${from}: no previous version to roll back to`);
+    const stage = await this.options.host.candidate<unknown, unknown>(readManifest(previous.manifestPath));
+    this.options.instructions.refuse(name, from);
+    slot.activate(stage);
+    slot.commit();
+    this.options.onCommitted(name, previous.version, previous.manifestPath, 'rollback');
+    this.options.log.warn(`fleet: ${name} ${from} ${reason}; ${previous.version} runs`);
+    this.set(name, from, 'rolled_back', { error: `${reason}; ${previous.version} runs` });
+    return { from, to: previous.version };
+  }
+
+  /** A signed permission for `version` of `name` (older than the running one); takes a retained announcement of it now. */
+  allowDowngrade(name: string, version: string, byKeyId: string): { announced: boolean } {
+    this.options.instructions.allowDowngrade(name, version, byKeyId);
+    this.options.log.warn(`fleet: ${name} ${version} may be installed though older (signed by key ${byKeyId})`);
+    const a = this.pending.get(name);
+    const announced = a?.version === version;
+    if (a && announced) this.consider(a);
+    return { announced };
   }
 }

@@ -8,6 +8,8 @@ import { packageVersion } from '../common/package-root.js';
 import type { Logger } from '../common/logger.js';
 import { linuxBoardIo, type BoardIo } from '../device/transports/gpio.js';
 import { activeManifests } from '../fleet/active.js';
+import { CommandGuard } from '../fleet/command-guard.js';
+import { TrustStore } from '../fleet/keys.js';
 import { ModelHost } from '../models/host.js';
 import { topics as buildTopics } from '../mqtt/api.js';
 import { EmbeddedBroker } from '../mqtt/broker.js';
@@ -42,7 +44,15 @@ export interface ControllerOptions {
   extensions?: ExtensionFactory[];
   /** SPI and GPIO for devices and extensions wired to the gateway's own pins (default: Linux spidev and GPIO). */
   io?: BoardIo;
+  /**
+   * Called after a signed `shutdown` command was answered and the outbox drained (or its drain
+   * timed out): the daemon stops and exits 0 (run-gateway.ts). Default: `stop()`.
+   */
+  onShutdown?: (reason: string) => void;
 }
+
+/** Longest wait for the outbox to drain before a signed shutdown stops the gateway anyway. */
+const MAX_SHUTDOWN_DRAIN_S = 120;
 
 export class Controller {
   private broker: EmbeddedBroker | undefined;
@@ -123,6 +133,16 @@ export class Controller {
     }
 
     step('mqtt connection');
+    // Requests that change the gateway run only as signed commands (docs/fleet.md "Signed commands").
+    const guard = new CommandGuard({
+      trust: new TrustStore(config.fleet.trustedKeys, config.fleet.revokedKeyIds),
+      gatewayId: config.gatewayId,
+      dataDir: config.dataDir,
+      maxLifetimeMs: config.fleet.commands.maxLifetimeS * 1000,
+      clockSkewMs: config.fleet.commands.clockSkewS * 1000,
+    });
+    if (guard.cache.loadError !== undefined) log.error(`signed commands: the replay cache was unreadable (${guard.cache.loadError}); every command is refused for ${config.fleet.commands.maxLifetimeS + config.fleet.commands.clockSkewS} s`);
+    if (config.fleet.trustedKeys.length === 0) log.info('no fleet key in fleet.trustedKeys: MQTT requests that change the gateway (enroll, unenroll, rollback, shutdown) are refused (docs/fleet.md)');
     const tls = config.mqtt.tls;
     this.publisher = new MqttPublisher({
       memoryFallbackBytes: config.mqtt.outbox.memoryFallbackBytes,
@@ -140,7 +160,9 @@ export class Controller {
       outbox: this.outbox,
       topics,
       log: log.child('mqtt'),
+      commands: guard,
     });
+    this.publisher.handle('shutdown', (args) => this.shutdownCommand(args), 'mutating');
     this.publisher.events.on('connected', ({ url }) => log.info(`connected to MQTT broker ${url}`));
     this.publisher.events.on('disconnected', ({ reason }) => {
       if (!this.stopping) log.warn(`MQTT broker connection lost: ${reason}`);
@@ -186,6 +208,30 @@ export class Controller {
       }
     }
     log.info(`weargate ${gatewayVersion} running as '${config.gatewayId}' with ${config.devices.length} device(s)`);
+  }
+
+  /** The signed `shutdown` verb, args `{ drainTimeoutS? = 10 }`: answers, drains the outbox, stops. */
+  private shutdownCommand(args: Record<string, unknown>): unknown {
+    const drainTimeoutS = args.drainTimeoutS === undefined ? 10 : Number(args.drainTimeoutS);
+    if (!(drainTimeoutS >= 0 && drainTimeoutS <= MAX_SHUTDOWN_DRAIN_S)) throw new Error(`'drainTimeoutS' must be in [0, ${MAX_SHUTDOWN_DRAIN_S}]`);
+    const publisher = this.publisher!;
+    const depth = publisher.stats().depth;
+    this.options.log.warn(`signed shutdown command: draining ${depth} queued message(s) (at most ${drainTimeoutS} s), then stopping`);
+    const deadlineMs = performance.now() + drainTimeoutS * 1000;
+    const poll = (): void => {
+      if (this.stopping) return;
+      const left = publisher.stats().depth;
+      if (left > 0 && performance.now() < deadlineMs) {
+        setTimeout(poll, 100);
+        return;
+      }
+      if (left > 0) this.options.log.warn(`shutdown: ${left} message(s) still queued after ${drainTimeoutS} s; they stay in the outbox for the next start`);
+      if (this.options.onShutdown) this.options.onShutdown('signed shutdown command');
+      else void this.stop();
+    };
+    // After this turn: the response goes out first.
+    setTimeout(poll, 50);
+    return { stopping: true, queued: depth, drainTimeoutS };
   }
 
   /** Stops everything once: a second call (a signal during a failed start) waits for the first. */

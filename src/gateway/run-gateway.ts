@@ -36,10 +36,11 @@ export async function runGateway(options: RunGatewayOptions): Promise<number> {
   }
   const log = createLogger('wg', { level: config.logLevel });
   const stopBefore = options.beforeStart ? await options.beforeStart(log) : undefined;
-  const controller = new Controller({ config, log, extensions: options.extensions, io: options.io });
+  const controller = new Controller({ config, log, extensions: options.extensions, io: options.io, onShutdown: (reason) => stop(reason) });
   const abort = new AbortController();
   let stopping: Promise<void> | undefined;
   let service: ServiceLifecycle | undefined;
+  // A signal, or a signed `shutdown` command (exit 0; the service manager decides about a restart).
   const stop = (signal: string): void => {
     if (stopping) {
       log.warn(`second ${signal}: exiting now`);

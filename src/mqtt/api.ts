@@ -73,6 +73,8 @@ export interface RequestHealth {
   refused: number;
   /** Requests not answered because they came faster than the reply rate. */
   dropped: number;
+  /** Requests to verbs that change the gateway: accepted signed commands and refusals by code. */
+  commands: { accepted: number; refused: Record<string, number> };
 }
 
 /** Retained `bridge/status`: the gateway's own condition, changed only when it changes. */
@@ -344,7 +346,8 @@ export type BridgeRequest = { transaction?: Transaction } & Record<string, unkno
 
 export type BridgeResponse =
   | { transaction?: Transaction; status: 'ok'; data: unknown }
-  | { transaction?: Transaction; status: 'error'; error: string };
+  /** `code`: why a command that changes the gateway was refused (docs/fleet.md "Signed commands"). */
+  | { transaction?: Transaction; status: 'error'; error: string; code?: string };
 
 /** Topic pattern (relative to `<baseTopic>/<gatewayId>`) -> payload. */
 export interface MqttApi {

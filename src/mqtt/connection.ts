@@ -16,7 +16,7 @@ import type { ApiTopic, MqttApi, OutboxHealth, Topics, TopicRef } from './api.js
 import { Delivery, type StorageState } from './delivery.js';
 import type { EnqueueMessage, Outbox } from './outbox.js';
 import { RequestServer, type RequestStats } from './request-server.js';
-import { RequestRouter, type RequestHandler } from './requests.js';
+import { RequestRouter, type CommandCheck, type RequestHandler, type VerbAccess } from './requests.js';
 
 import { Subscriptions, type MessageHandler } from './subscriptions.js';
 export type { MqttConnectionOptions, MqttTlsFiles } from './connection-options.js';
@@ -39,6 +39,8 @@ export interface MqttPublisherDeps {
   log: Logger;
   /** Bytes of results held in memory while the disk refuses them (default 8 MiB). */
   memoryFallbackBytes?: number;
+  /** Checks requests to mutating verbs (signed commands); without it every one is refused. */
+  commands?: CommandCheck;
 }
 
 export class MqttPublisher {
@@ -83,7 +85,7 @@ export class MqttPublisher {
     this.topics = deps.topics;
     this.log = deps.log;
     this.events = new EventBus<PublisherEvents>(deps.log);
-    this.router = new RequestRouter(deps.log.child('request'), c.requestTimeoutMs);
+    this.router = new RequestRouter(deps.log.child('request'), c.requestTimeoutMs, deps.commands);
     this.requests = new RequestServer({ topics: deps.topics, router: this.router, log: deps.log.child('request') });
     this.delivery = new Delivery({
       outbox: deps.outbox,
@@ -152,9 +154,12 @@ export class MqttPublisher {
     return this.subscriptions.add(filter, handler, (f) => this.live?.subscribe(f, { qos: 1 }, (err) => err && this.log.warn(`cannot subscribe to ${f}: ${err.message}`)));
   }
 
-  /** Answers `bridge/request/<verb>`; returns a function that removes the handler. */
-  handle(verb: string, handler: RequestHandler): () => void {
-    return this.router.register(verb, handler);
+  /**
+   * Answers `bridge/request/<verb>`; returns a function that removes the handler. A `mutating`
+   * verb runs only for a valid signed command (docs/fleet.md "Signed commands").
+   */
+  handle(verb: string, handler: RequestHandler, access: VerbAccess): () => void {
+    return this.router.register(verb, handler, access);
   }
 
   /** Outbox figures for `bridge/health`. */
@@ -170,8 +175,9 @@ export class MqttPublisher {
   }
 
   /** Request counters for `bridge/health`. */
-  requestStats(): RequestStats {
-    return { ...this.requests.stats };
+  requestStats(): RequestStats & { commands: { accepted: number; refused: Record<string, number> } } {
+    const c = this.router.commandStats;
+    return { ...this.requests.stats, commands: { accepted: c.accepted, refused: { ...c.refused } } };
   }
 
   /**

@@ -1,30 +1,71 @@
 // Request/response over `bridge/request/<verb>` -> `bridge/response/<verb>` (STYLE.md, after
 // Zigbee2MQTT): the caller's `transaction` is echoed, and every failure — bad JSON, unknown verb,
 // a handler that throws or hangs — becomes an `{status:'error'}` reply, never an exception.
+// Every verb is registered as read-only (info, health: answered to anyone) or mutating (changes
+// the gateway: answered only for a valid signed command, checked by the CommandCheck the gateway
+// gives; without one, every mutating request is refused). A refusal is answered with its `code`,
+// counted by code for `bridge/health`, and logged (one warning per code per minute).
 import type { BridgeRequest, BridgeResponse, Transaction } from './api.js';
 import { checkTopicLevel } from './api.js';
 import type { Logger } from '../common/logger.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
 
-export type RequestHandler = (request: BridgeRequest) => Promise<unknown> | unknown;
+/** A read-only handler gets the request; a mutating one gets the signed command's `args` and who signed it. */
+export type RequestHandler = (request: BridgeRequest, signed?: SignedBy) => Promise<unknown> | unknown;
+
+export interface SignedBy {
+  keyId: string;
+  nonce: string;
+}
+
+export type VerbAccess = 'read-only' | 'mutating';
+
+export type CommandCheckResult =
+  | { ok: true; args: Record<string, unknown>; by: string; nonce: string }
+  | { ok: false; code: string; error: string };
+
+/** Decides whether a request to a mutating verb may run (src/fleet/command-guard.ts). */
+export interface CommandCheck {
+  check(verb: string, request: BridgeRequest): CommandCheckResult;
+}
+
+export interface CommandStats {
+  /** Signed commands that passed every check (and ran, successfully or not). */
+  accepted: number;
+  /** Refused mutating requests by reason code (`unsigned`, `bad-signature`, `replayed`, ...). */
+  refused: Record<string, number>;
+}
 
 const defaultHandlerTimeoutMs = 30_000;
 
 export class RequestRouter {
-  private readonly handlers = new Map<string, RequestHandler>();
+  private readonly handlers = new Map<string, { handler: RequestHandler; access: VerbAccess }>();
+  readonly commandStats: CommandStats = { accepted: 0, refused: {} };
+  private readonly refusalLog: RateLimitedLog;
 
   constructor(
     private readonly log: Logger,
     private readonly handlerTimeoutMs = defaultHandlerTimeoutMs,
-  ) {}
+    private readonly commands?: CommandCheck,
+  ) {
+    this.refusalLog = new RateLimitedLog(log);
+  }
 
   /** Registers the handler of one verb; returns a function that removes it. */
-  register(verb: string, handler: RequestHandler): () => void {
+  register(verb: string, handler: RequestHandler, access: VerbAccess): () => void {
     checkTopicLevel('request verb', verb);
+    if (access !== 'read-only' && access !== 'mutating') throw new Error(`request '${verb}': access must be 'read-only' or 'mutating'`);
     if (this.handlers.has(verb)) throw new Error(`a handler for request '${verb}' is already registered`);
-    this.handlers.set(verb, handler);
+    const entry = { handler, access };
+    this.handlers.set(verb, entry);
     return () => {
-      if (this.handlers.get(verb) === handler) this.handlers.delete(verb);
+      if (this.handlers.get(verb) === entry) this.handlers.delete(verb);
     };
+  }
+
+  /** Whether `verb` needs a signed command (undefined: no such verb). */
+  access(verb: string): VerbAccess | undefined {
+    return this.handlers.get(verb)?.access;
   }
 
   get verbs(): string[] {
@@ -42,16 +83,33 @@ export class RequestRouter {
     }
     const withTransaction = (response: BridgeResponse): BridgeResponse =>
       transaction === undefined ? response : { transaction, ...response };
-    const handler = this.handlers.get(verb);
-    if (!handler) {
+    const entry = this.handlers.get(verb);
+    if (!entry) {
       return withTransaction({ status: 'error', error: `unknown request '${verb}' (known: ${this.verbs.join(', ') || 'none'})` });
     }
+    let input: BridgeRequest = request;
+    let signed: SignedBy | undefined;
+    if (entry.access === 'mutating') {
+      const verdict: CommandCheckResult = this.commands
+        ? this.commands.check(verb, request)
+        : { ok: false, code: 'no-trusted-keys', error: 'this gateway checks no signed commands, so it refuses every request that changes it' };
+      if (!verdict.ok) {
+        this.commandStats.refused[verdict.code] = (this.commandStats.refused[verdict.code] ?? 0) + 1;
+        this.refusalLog.warn(`refused:${verdict.code}`, `refused '${verb}' (${verdict.code}): ${verdict.error} [${this.commandStats.refused[verdict.code]} refused '${verdict.code}' so far]`);
+        return withTransaction({ status: 'error', code: verdict.code, error: verdict.error });
+      }
+      this.commandStats.accepted++;
+      this.log.info(`signed '${verb}' accepted from key ${verdict.by} (nonce ${verdict.nonce.slice(0, 12)}…)`);
+      input = verdict.args;
+      signed = { keyId: verdict.by, nonce: verdict.nonce };
+    }
+    const handler = entry.handler;
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`request '${verb}' timed out after ${this.handlerTimeoutMs} ms`)), this.handlerTimeoutMs);
       });
-      const data = await Promise.race([Promise.resolve().then(() => handler(request)), timeout]);
+      const data = await Promise.race([Promise.resolve().then(() => handler(input, signed)), timeout]);
       return withTransaction({ status: 'ok', data: data ?? null });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -17,6 +17,7 @@ import { topics as buildTopics, type ApiTopic, type EegMdd, type TopicRef } from
 import type { MqttPublisher } from '../../src/mqtt/connection.js';
 import type { SequenceCounter } from '../../src/mqtt/sequence.js';
 import { readNpy } from '../../src/quantize/npy.js';
+import { resampleSinc } from '../../src/streaming/resample.js';
 import { waitFor } from '../_support/env.js';
 
 const fixture = (name: string) => new URL(`../fixtures/mdd/${name}`, import.meta.url);
@@ -33,6 +34,8 @@ test('excerpt blocks -> one eeg/mdd message with the session score; Muse refused
       { id: 'cap', kind: 'cyton', transport: serial, eeg: { mdd: { enabled: true, publishIntervalS: 3600 } } },
       { id: 'muse', kind: 'cyton', transport: serial, eeg: { mdd: { enabled: true, publishIntervalS: 3600 } } },
       { id: 'plain', kind: 'cyton', transport: serial },
+      { id: 'cyton250', kind: 'cyton', transport: serial, eeg: { mdd: { enabled: true, model: 'mdd-cnn-cyton8', publishIntervalS: 3600 } } },
+      { id: 'slow', kind: 'cyton', transport: serial, eeg: { mdd: { enabled: true, publishIntervalS: 3600 } } },
     ],
   });
   const published: Array<{ key: ApiTopic; deviceId: string; payload: unknown }> = [];
@@ -51,6 +54,8 @@ test('excerpt blocks -> one eeg/mdd message with the session score; Muse refused
   const ext = eegMddExtension(ctx);
   await ext.start();
   await waitFor('the mdd-cnn slot', () => log.lines.some((l) => /cap: MDD screening with mdd-cnn/.test(l.text)), 30_000);
+  await waitFor('the mdd-cnn-cyton8 slot', () => log.lines.some((l) => /cyton250: MDD screening with mdd-cnn-cyton8/.test(l.text)), 30_000);
+  await waitFor('the slow device slot', () => log.lines.some((l) => /slow: MDD screening with mdd-cnn/.test(l.text)), 30_000);
   const emit = (deviceId: string, names: string[], values: Float32Array[], rate: number) => {
     for (let o = 0; o < values[0]!.length; o += 64) {
       bus.emit('device:block', { deviceId, block: { deviceId, stream: 'eeg', sampleRateHz: rate, channels: names, t0Us: 0, firstSampleIndex: o, values: values.map((v) => v.slice(o, o + 64)) } });
@@ -61,9 +66,16 @@ test('excerpt blocks -> one eeg/mdd message with the session score; Muse refused
   emit('cap', labels, long, 256);
   emit('muse', ['TP9', 'AF7', 'AF8', 'TP10'], long.slice(0, 4), 256);
   emit('plain', labels, long, 256);
+  // A 250 Hz Cyton (the same EEG resampled): scored by the 8-electrode model after on-the-fly resampling.
+  emit('cyton250', labels, long.map((x) => resampleSinc(x, 256, 250)), 250);
+  emit('slow', labels, long.map((x) => resampleSinc(x, 256, 64)), 64);
   await ext.stop();
   const mdd = published.filter((p) => p.key === '<deviceId>/eeg/mdd');
-  assert.equal(mdd.map((p) => p.deviceId), ['cap']);
+  assert.equal(mdd.map((p) => p.deviceId), ['cap', 'cyton250']);
+  const c8 = mdd[1]!.payload as EegMdd;
+  assert.is(c8.model.name, 'mdd-cnn-cyton8');
+  assert.ok(c8.epochs + c8.rejectedEpochs >= 14, `${c8.epochs} + ${c8.rejectedEpochs} epochs`);
+  assert.ok(log.lines.some((l) => /slow: MDD screening off for this stream: EEG at 64 Hz.*need at least 99 Hz/.test(l.text)));
   const m = mdd[0]!.payload as EegMdd;
   assert.is(m.screening_only, true);
   assert.is(m.notice, MDD_RESEARCH_NOTICE);

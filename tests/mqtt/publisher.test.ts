@@ -118,10 +118,10 @@ test('broker absent at start: results queue in the outbox, state in memory, and 
 test('requests get replies with the transaction echoed; bad JSON, unknown verbs and throws are error replies', async () => {
   const broker = await startAedes();
   const pub = makePublisher(broker.url);
-  pub.publisher.handle('ping', (req) => ({ pong: req.n }));
+  pub.publisher.handle('ping', (req) => ({ pong: req.n }), 'read-only');
   pub.publisher.handle('explode', async () => {
     throw new Error('no such device');
-  });
+  }, 'read-only');
   const sub = await Subscriber.open(broker.url, [`${t.base}/bridge/response/+`]);
   try {
     // Requests sent before the publisher's SUBSCRIBE reached the broker would be lost.

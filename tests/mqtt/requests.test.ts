@@ -7,11 +7,11 @@ const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 function router(timeoutMs?: number): RequestRouter {
   const r = new RequestRouter(createMemoryLogger(), timeoutMs);
-  r.register('echo', (req) => ({ got: req.value ?? null }));
+  r.register('echo', (req) => ({ got: req.value ?? null }), 'read-only');
   r.register('fail', () => {
     throw new Error('device busy');
-  });
-  r.register('hang', () => new Promise(() => undefined));
+  }, 'read-only');
+  r.register('hang', () => new Promise(() => undefined), 'read-only');
   return r;
 }
 
@@ -48,11 +48,33 @@ test('a non-scalar or oversized transaction is refused, not echoed; duplicates a
     status: 'ok',
     data: { got: null },
   });
-  assert.throws(() => r.register('echo', () => 1), /already registered/);
-  assert.throws(() => r.register('a/b', () => 1), /verb/);
-  const off = r.register('temp', () => 1);
+  assert.throws(() => r.register('echo', () => 1, 'read-only'), /already registered/);
+  assert.throws(() => r.register('a/b', () => 1, 'read-only'), /verb/);
+  const off = r.register('temp', () => 1, 'read-only');
   off();
   assert.not.ok(r.verbs.includes('temp'));
+});
+
+test('mutating verbs run only when the command check passes; refusals carry the code and are counted', async () => {
+  const log = createMemoryLogger();
+  const ran: unknown[] = [];
+  const none = new RequestRouter(log);
+  none.register('change', (args) => ran.push(args), 'mutating');
+  none.register('look', () => 'ok', 'read-only');
+  const r0 = await none.dispatch('change', bytes('{"x":1}'));
+  assert.is(r0.status === 'error' && r0.code, 'no-trusted-keys', 'no check given: refused');
+  assert.equal(await none.dispatch('look', bytes('{}')), { status: 'ok', data: 'ok' });
+  const guarded = new RequestRouter(log, undefined, {
+    check: (_verb, req) => (req.sig === 'good' ? { ok: true, args: { from: 'command' }, by: 'k1', nonce: 'n1' } : { ok: false, code: 'bad-signature', error: 'nope' }),
+  });
+  guarded.register('change', (args, signed) => (ran.push([args, signed]), 'done'), 'mutating');
+  assert.equal(await guarded.dispatch('change', bytes('{"sig":"bad","transaction":"t"}')), { transaction: 't', status: 'error', code: 'bad-signature', error: 'nope' });
+  assert.equal(await guarded.dispatch('change', bytes('{"sig":"good"}')), { status: 'ok', data: 'done' });
+  assert.equal(ran, [[{ from: 'command' }, { keyId: 'k1', nonce: 'n1' }]], 'the handler got the checked args, not the raw request');
+  assert.equal(guarded.commandStats, { accepted: 1, refused: { 'bad-signature': 1 } });
+  assert.equal(none.commandStats.refused, { 'no-trusted-keys': 1 });
+  assert.ok(log.lines.some((l) => l.level === 'warn' && l.text.includes("refused 'change' (bad-signature)")));
+  assert.throws(() => guarded.register('other', () => 1, 'sometimes' as never), /access/);
 });
 
 test.run();

@@ -6,6 +6,8 @@
 //   weargate fleet withdraw <model> --broker <url> --group <g>
 //   weargate fleet promote <model> --broker <url> --group <g>    (a canary to the whole group)
 //   weargate fleet status --broker <url> [--json]                 (every gateway's state, models and updates)
+//   weargate fleet command <verb> --gateway <id> --key <prefix.key> --broker <url> [--args <json>] [--ttl 5m]
+//                                  (a signed command: enroll, unenroll, rollback, shutdown; exit 1 when refused)
 import type { Command } from 'commander';
 
 function fail(what: string, err: unknown): void {
@@ -149,6 +151,48 @@ export function register(program: Command): void {
         console.log(opts.json ? JSON.stringify(rows, null, 2) : formatFleetStatus(rows));
       } catch (err) {
         fail('status', err);
+      }
+    });
+  fleet
+    .command('command <verb>')
+    .description('sign a command (enroll, unenroll, rollback, shutdown) for one gateway, send it and print the answer')
+    .requiredOption('--gateway <id>', 'the gateway id it is for')
+    .requiredOption('--key <file>', 'private key from `fleet keygen` (its .pub in the gateway fleet.trustedKeys)')
+    .option('--broker <url>', 'broker URL, e.g. mqtt://127.0.0.1:1883')
+    .option('--url <url>', 'same as --broker')
+    .option('--args <json>', "the command's arguments, a JSON object", '{}')
+    .option('--ttl <duration>', 'lifetime of the command (the gateway accepts up to fleet.commands.maxLifetimeS)', '5m')
+    .option('--timeout <duration>', 'how long to wait for the answer', '30s')
+    .option('--base-topic <t>', 'base topic of the gateways', 'weargate')
+    .option('--username <u>', 'broker username')
+    .option('--password <p>', 'broker password (or WG_FLEET_PASSWORD)')
+    .action(async (verb: string, opts: Omit<BrokerOpts, 'group' | 'broker'> & { broker?: string; url?: string; gateway: string; key: string; args: string; ttl: string; timeout: string }) => {
+      const { readFileSync } = await import('node:fs');
+      const { signCommand } = await import('../../fleet/command.js');
+      const { signingKeyFromPem } = await import('../../fleet/keys.js');
+      const { NoResponseError, parseDurationMs, sendCommand } = await import('../../fleet/send-command.js');
+      try {
+        const url = opts.broker ?? opts.url;
+        if (url === undefined) throw new Error('--broker <url> is required');
+        const args = JSON.parse(opts.args) as unknown;
+        if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new Error('--args must be a JSON object');
+        const envelope = signCommand({ verb, gateway: opts.gateway, args: args as Record<string, unknown>, ttlMs: parseDurationMs(opts.ttl) }, signingKeyFromPem(readFileSync(opts.key, 'utf8')));
+        let response;
+        try {
+          response = await sendCommand(envelope, { url, baseTopic: opts.baseTopic, client: clientOf({ ...opts, broker: url, group: '-' }).client, timeoutMs: parseDurationMs(opts.timeout) });
+        } catch (err) {
+          if (!(err instanceof NoResponseError)) throw err;
+          console.error(`fleet command: ${err.message}`);
+          process.exitCode = 2;
+          return;
+        }
+        console.log(JSON.stringify(response, null, 2));
+        if (response.status !== 'ok') {
+          console.error(`fleet command: ${verb} refused${response.code !== undefined ? ` (${response.code})` : ''}: ${response.error}`);
+          process.exitCode = 1;
+        }
+      } catch (err) {
+        fail('command', err);
       }
     });
 }

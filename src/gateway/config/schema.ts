@@ -188,6 +188,14 @@ export const FleetConfig = Type.Object(
     revokedKeyIds: Type.Array(Type.String({ pattern: '^[0-9a-f]{16}$' }), { default: [], maxItems: 256, description: 'Key ids never to trust again' }),
     watchS: Type.Number({ minimum: 1, maximum: 24 * 3600, default: 120, description: 'A new model is watched this long before it is committed' }),
     maxSlowdown: Type.Number({ minimum: 1.1, maximum: 1000, default: 5, description: 'Roll back a model whose inferences take longer than this multiple of the previous one' }),
+    /** Signed MQTT commands (enroll, unenroll, rollback, shutdown) are checked against trustedKeys/revokedKeyIds, fleet enabled or not. */
+    commands: Type.Object(
+      {
+        maxLifetimeS: Type.Number({ minimum: 10, maximum: 3600, default: 600, description: 'Longest accepted expiresAt - issuedAt of a signed command' }),
+        clockSkewS: Type.Number({ minimum: 0, maximum: 600, default: 60, description: 'A command issued up to this far in the future (by the gateway clock) is accepted' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false, default: {} },
 );

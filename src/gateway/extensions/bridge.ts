@@ -61,10 +61,10 @@ export function bridgeExtension(ctx: ExtensionContext): Extension {
       ctx.publisher.publish(ctx.topics.bridgeInfo, info());
       ctx.publisher.publish(ctx.topics.bridgeStatus, status());
       unhandle.push(ctx.publisher.events.on('storage', () => ctx.publisher.publish(ctx.topics.bridgeStatus, status())));
-      unhandle.push(ctx.publisher.handle('info', () => info()));
+      unhandle.push(ctx.publisher.handle('info', () => info(), 'read-only'));
       // A model loaded later, activated by a fleet update or rolled back changes what bridge/info says.
       unhandle.push(ctx.models.onChange(() => ctx.publisher.publish(ctx.topics.bridgeInfo, info())));
-      unhandle.push(ctx.publisher.handle('health', () => health()));
+      unhandle.push(ctx.publisher.handle('health', () => health(), 'read-only'));
       timer = setInterval(() => ctx.publisher.publish(ctx.topics.bridgeHealth, health()), ctx.config.health.intervalS * 1000);
       timer.unref();
     },

@@ -3,7 +3,8 @@
 // model's own features (src/models/mdd/stream.ts: electrodes by name, epochs, rejection, maps), each
 // clean epoch through the shared model slot (`ctx.models.slot(name, mddMapCodec)`), and into a
 // MddSession; this extension keeps the timer, seq and topic. A montage without the model's
-// electrodes (a Muse) or at another rate is refused once, logged, and counted as `eeg-mdd` rejected.
+// electrodes (a Muse) or at a rate too low for its bands is refused once, logged, and counted as
+// `eeg-mdd` rejected; other rates are resampled to the model's (src/models/mdd/stream.ts).
 import { RateLimitedLog } from '../../common/rate-limited-log.js';
 import { mddMapCodec, mddParams } from '../../models/mdd/codec.js';
 import { MddSession, mddPayload } from '../../models/mdd/session.js';

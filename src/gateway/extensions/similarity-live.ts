@@ -4,8 +4,10 @@
 //                           `seconds` of that device's ECG (quality-gated; refused with the reason)
 //                           and binds the device to the athlete;
 //   bridge/request/unenroll { athleteId }: removes the template and its device bindings.
-// Templates live in <dataDir>/athletes.db. A template made with another model than the loaded one
-// is not compared (logged). The rules are in src/models/similarity/*; this keeps state and topics.
+// Both change the gateway: they run only as signed commands (the fields above are the command's
+// `args`; docs/fleet.md "Signed commands"). Templates live in <dataDir>/athletes.db. A template
+// made with another model than the loaded one is not compared (logged). The rules are in
+// src/models/similarity/*; this keeps state and topics.
 import { athletesDbPath, AthleteStore, checkAthleteId, type AthleteRecord } from '../../models/similarity/athletes-store.js';
 import { similarityCodec } from '../../models/similarity/codec.js';
 import { analyzeEnrollment, enrollTemplate } from '../../models/similarity/enroll.js';
@@ -125,8 +127,8 @@ export function liveSimilarity(ctx: ExtensionContext): Extension {
         bindLive(device.id);
       }
       offs.push(
-        ctx.publisher.handle('enroll', (r) => enroll(r as unknown as Record<string, unknown>)),
-        ctx.publisher.handle('unenroll', (r) => unenroll(r as unknown as Record<string, unknown>)),
+        ctx.publisher.handle('enroll', (r) => enroll(r as unknown as Record<string, unknown>), 'mutating'),
+        ctx.publisher.handle('unenroll', (r) => unenroll(r as unknown as Record<string, unknown>), 'mutating'),
         ctx.bus.on('device:block', ({ deviceId, block }) => {
           const d = devices.get(deviceId);
           if (!d || block.stream !== 'ecg' || d.channel >= block.values.length) return;

@@ -28,6 +28,8 @@ export interface RPeakCnnConfig {
   readonly threshold: number;
   /** Two peaks are never closer than this (model-rate samples). */
   readonly refractorySamples: number;
+  /** Optional T-wave rule (params `tWaveWindowSamples` + `tWaveThreshold`), chosen per model on its training records. */
+  readonly tWave?: { readonly windowSamples: number; readonly threshold: number };
 }
 
 export interface RPeakCnnFold {
@@ -61,6 +63,11 @@ export function rpeakCnnConfig(manifest: ModelManifest, path = 'manifest'): RPea
   if (config.trustedStartSamples + config.hopSamples > config.windowSamples)
     throw new ModelManifestError(path, 'params: the trusted centre (trustedStartSamples + hopSamples) does not fit in the window');
   if (config.threshold >= 1) throw new ModelManifestError(path, 'params.threshold must be below 1');
+  if (p.tWaveWindowSamples !== undefined || p.tWaveThreshold !== undefined) {
+    const tWave = { windowSamples: positive(p, 'tWaveWindowSamples', path, true), threshold: positive(p, 'tWaveThreshold', path, false) };
+    if (tWave.threshold > 1) throw new ModelManifestError(path, 'params.tWaveThreshold must be at most 1');
+    return { ...config, tWave };
+  }
   return config;
 }
 
@@ -70,7 +77,7 @@ export function rpeakCnnFolds(doc: ManifestDocument): RPeakCnnFold[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw new ModelManifestError(doc.path, 'folds must be an array');
   return raw.map((f: unknown, i): RPeakCnnFold => {
-    const o = (typeof f === 'object' && f !== null ? f : {}) as { name?: unknown; heldOut?: unknown; variants?: unknown };
+    const o = (typeof f === 'object' && f !== null ? f : {}) as { name?: unknown; heldOut?: unknown; variants?: unknown; params?: unknown };
     if (typeof o.name !== 'string' || !/^[a-z0-9-]+$/.test(o.name)) throw new ModelManifestError(doc.path, `folds[${i}].name must be a name`);
     if (!Array.isArray(o.heldOut) || !o.heldOut.every((r) => typeof r === 'string')) throw new ModelManifestError(doc.path, `folds[${i}].heldOut must be record names`);
     if (typeof o.variants !== 'object' || o.variants === null) throw new ModelManifestError(doc.path, `folds[${i}].variants must be an object`);
@@ -81,7 +88,11 @@ export function rpeakCnnFolds(doc: ManifestDocument): RPeakCnnFold[] {
     }
     const variants = o.variants as Record<string, ModelVariant>;
     const first = Object.keys(variants)[0];
-    const manifest: ModelManifest = { ...doc.manifest, variants, defaultVariant: variants.int8 ? 'int8' : first };
+    if (o.params !== undefined && (typeof o.params !== 'object' || o.params === null || Array.isArray(o.params)))
+      throw new ModelManifestError(doc.path, `folds[${i}].params must be an object`);
+    // A fold's own parameters (post-processing chosen on ITS training records) override the shipped model's.
+    const params = { ...doc.manifest.params, ...((o.params as Record<string, unknown> | undefined) ?? {}) };
+    const manifest: ModelManifest = { ...doc.manifest, variants, params, defaultVariant: variants.int8 ? 'int8' : first };
     return { name: o.name, heldOut: o.heldOut as string[], doc: { ...doc, manifest } };
   });
 }

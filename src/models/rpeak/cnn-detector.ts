@@ -50,9 +50,9 @@ export class CnnRPeakDetector implements RPeakDetector {
   ) {
     if (!(sampleRateHz > 0) || !Number.isFinite(sampleRateHz)) throw new RangeError(`sample rate must be positive, got ${sampleRateHz}`);
     this.config = model.config;
-    const { windowSamples, sampleRateHz: modelHz, threshold, refractorySamples } = this.config;
+    const { windowSamples, sampleRateHz: modelHz, threshold, refractorySamples, tWave } = this.config;
     this.resampler = new LinearResampler(sampleRateHz, modelHz);
-    this.picker = new StreamingPeakPicker(threshold, refractorySamples);
+    this.picker = new StreamingPeakPicker(threshold, refractorySamples, tWave);
     this.history = new Float64Array(windowSamples);
     this.window = new Float64Array(windowSamples);
     this.input = new Float32Array(windowSamples);

@@ -58,7 +58,6 @@ export interface LoadedCnn {
 /** Loads one verified variant of models/rpeak-cnn (default: the shipped int8). */
 export async function loadCnnWindowModel(runtime: ModelRuntime, options: LoadCnnOptions = {}): Promise<LoadedCnn> {
   const doc = readRPeakCnnManifest(options.dir);
-  const config = rpeakCnnConfig(doc.manifest, doc.path);
   const folds = rpeakCnnFolds(doc);
   const fold = options.fold
     ? folds.find((f) => f.name === options.fold)
@@ -67,6 +66,8 @@ export async function loadCnnWindowModel(runtime: ModelRuntime, options: LoadCnn
       : undefined;
   if (options.fold && !fold) throw new Error(`rpeak-cnn: no fold '${options.fold}' in ${doc.path}`);
   const source = fold?.doc ?? doc;
+  // A fold's own parameters (its post-processing, chosen on its training records) apply to its model.
+  const config = rpeakCnnConfig(source.manifest, doc.path);
   const variant = options.variant ?? (source.manifest.defaultVariant as RPeakCnnVariant);
   const stage = await loadStage(runtime, source, variant, rpeakWindowCodec);
   return { model: windowModel(config, stage), stage, source: fold?.name ?? 'final' };

@@ -75,17 +75,29 @@ export function normalizeWindow(x: ArrayLike<number>, floor: number, clip: numbe
 }
 
 /**
+ * T-wave discrimination (as Pan-Tompkins has it): a candidate less than `windowSamples` after the
+ * last peak is kept only when its probability reaches `threshold` (above the detector's own).
+ */
+export interface TWaveRule {
+  readonly windowSamples: number;
+  readonly threshold: number;
+}
+
+/**
  * Peak t when p[t] >= threshold, p[t] >= p[s] for t - R < s < t and p[t] > p[s] for t < s < t + R
- * (R = refractory; two peaks are thus >= R apart). Decided once p[t + R - 1] is known: the ring
+ * (R = refractory; two peaks are thus >= R apart), and, with a T-wave rule, p[t] >= its threshold
+ * when t is within its window after the last peak. Decided once p[t + R - 1] is known: the ring
  * holds the last 2R - 1 probabilities.
  */
 export class StreamingPeakPicker {
   private readonly ring: Float32Array;
   private count = 0; // probabilities pushed
+  private lastPeak = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly threshold: number,
     readonly refractorySamples: number,
+    readonly tWave?: TWaveRule,
   ) {
     if (!Number.isInteger(refractorySamples) || refractorySamples < 1) throw new RangeError('refractory must be a positive integer');
     this.ring = new Float32Array(2 * refractorySamples - 1);
@@ -101,6 +113,8 @@ export class StreamingPeakPicker {
     const r = this.refractorySamples;
     for (let s = t - r + 1; s < t; s++) if (this.at(s) > v) return;
     for (let s = t + 1; s < t + r; s++) if (this.at(s) >= v) return;
+    if (this.tWave && t - this.lastPeak < this.tWave.windowSamples && v < this.tWave.threshold) return;
+    this.lastPeak = t;
     out.push(t);
   }
 
@@ -126,6 +140,7 @@ export class StreamingPeakPicker {
 
   reset(): void {
     this.count = 0;
+    this.lastPeak = Number.NEGATIVE_INFINITY;
     this.ring.fill(0);
   }
 }

@@ -9,6 +9,7 @@ import { MissingChannelsError, selectChannels, standardLabel } from '../../../sr
 import { DEFAULT_MDD_FEATURES, MDD_19, centredLog10, epochMaps, recordingEpochs, rejectEpoch } from '../../../src/models/mdd/features.js';
 import { MddEpochStream } from '../../../src/models/mdd/stream.js';
 import { readNpy } from '../../../src/quantize/npy.js';
+import { resampleSinc } from '../../../src/streaming/resample.js';
 
 const fixture = (name: string) => new URL(`../../fixtures/mdd/${name}`, import.meta.url);
 const excerpt = readNpy(new Uint8Array(readFileSync(fixture('excerpt.npy'))));
@@ -97,7 +98,29 @@ test('streaming: blocks of any size (all 22 channels in file order) give the epo
     });
   }
   assert.throws(() => new MddEpochStream().push(['EEG Fp1-LE'], 256, [new Float32Array(4)]), /no channel for Fp2/);
-  assert.throws(() => new MddEpochStream().push(meta.labels, 250, rows), /needs 256 Hz/);
+  assert.throws(() => new MddEpochStream().push(meta.labels, 64, rows), /need at least 99 Hz/);
+});
+
+test('streaming at another device rate: the same recording at 250 Hz, resampled on the fly, gives the 256 Hz maps', () => {
+  const at250 = rows.map((r) => resampleSinc(r, 256, 250));
+  const whole = recordingEpochs(picked(meta.labels, rows));
+  const stream = new MddEpochStream();
+  const got = [];
+  for (let s = 0; s < at250[0]!.length; s += 25) got.push(...stream.push(meta.labels, 250, at250.map((r) => r.subarray(s, s + 25))));
+  // The resampler's delay (18 input samples) and the shorter signal cost the last epoch at most.
+  assert.ok(got.length >= whole.length - 1 && got.length > 0, `${got.length} epochs`);
+  let maxDiff = 0;
+  got.forEach((e, k) => {
+    assert.is(e.startS, whole[k]!.startS);
+    const want = epochMaps(whole[k]!.bandPowers, DEFAULT_MDD_FEATURES);
+    e.maps!.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - want[i]!))));
+  });
+  // Map values are centred log10 powers: 0.02 is a 5 % power difference.
+  assert.ok(maxDiff < 0.02, `max map difference ${maxDiff}`);
+  // Without resampling (the 250 Hz samples taken as 256 Hz), the maps are further off than that.
+  const wrong = new MddEpochStream().push(meta.labels, 256, at250);
+  const want0 = epochMaps(whole[0]!.bandPowers, DEFAULT_MDD_FEATURES);
+  assert.ok(wrong[0]!.maps!.some((v, i) => Math.abs(v - want0[i]!) > 0.02));
 });
 
 test.run();

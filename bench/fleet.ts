@@ -1,0 +1,123 @@
+// Fleet update timing (issue 12): from the operator's announcement to the model active on the
+// gateway, for a 1 MB and a 16 MB bundle, through the real path: `weargate fleet publish`
+// (retained chunks, then the announcement) on an embedded aedes broker on loopback -> the gateway's
+// updater (download, sha256 + ed25519 verification, load beside the running model, golden vectors)
+// -> atomic swap in the slot of a stream that infers every 10 ms -> `bridge/models` state `active`.
+// The bundles are the rpeak-proto float model with an unused metadata buffer that brings the
+// .tflite to the size (a real model of that size would also spend longer compiling in LiteRT).
+// Run: npm run bench -- fleet
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectAsync } from 'mqtt';
+import { createLogger } from '../src/common/logger.js';
+import { signBundle, MAX_MODEL_BYTES, type BundleManifest } from '../src/fleet/bundle.js';
+import { generateFleetKey, signingKeyFromPem } from '../src/fleet/keys.js';
+import { publishBundle } from '../src/fleet/publish.js';
+import { validateConfig } from '../src/gateway/config/load.js';
+import type { ExtensionFactory } from '../src/gateway/context.js';
+import { Controller } from '../src/gateway/controller.js';
+import { bundledModelsDir } from '../src/models/host.js';
+import { rpeakWindowCodec } from '../src/models/rpeak/codec.js';
+import type { ModelSlot } from '../src/models/slot.js';
+import type { BridgeModels } from '../src/mqtt/api.js';
+import { readNpy } from '../src/quantize/npy.js';
+import { readTflite } from '../src/quantize/tflite/read.js';
+import { writeTflite } from '../src/quantize/tflite/write.js';
+
+const proto = join(bundledModelsDir, 'rpeak-proto');
+const inputs = readNpy(new Uint8Array(readFileSync(join(proto, 'val-inputs.npy'))));
+const outputs = readNpy(new Uint8Array(readFileSync(join(proto, 'val-outputs-float-py.npy'))));
+const vector = (a: typeof inputs, k: number): number[] => Array.from(a.data.subarray(k * 625, (k + 1) * 625));
+const operator = generateFleetKey();
+const ops = { username: 'ops', password: 'ops-password-1' };
+
+/** The rpeak-proto float model padded to `totalBytes` with an unused metadata buffer. */
+function paddedModel(totalBytes: number): Uint8Array {
+  const model = readTflite(new Uint8Array(readFileSync(join(proto, 'float32.tflite'))));
+  const base = writeTflite(model).byteLength;
+  const pad = Math.max(0, totalBytes - base - 256);
+  model.buffers.push({ data: Uint8Array.from({ length: pad }, (_, i) => (i * 2654435761) >>> 24) });
+  model.metadata.push({ name: 'weargate.bench.padding', buffer: model.buffers.length - 1 });
+  return writeTflite(model);
+}
+
+function bundle(version: string, tflite: Uint8Array): Buffer {
+  const manifest: Omit<BundleManifest, 'sha256' | 'sizeBytes' | 'keyId' | 'format'> = {
+    task: 'rpeak', name: 'rpeak-proto', version, description: 'fleet bench (padded)', trainedOn: 'MIT-BIH DS1', precision: 'float32',
+    inputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }], outputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }],
+    params: { sampleRateHz: 250, windowSamples: 625, threshold: 0.5, refractorySamples: 50 },
+    golden: { inputs: [vector(inputs, 0), vector(inputs, 1)], outputs: [vector(outputs, 0), vector(outputs, 1)], absTolerance: 1e-5 },
+    minGatewayVersion: '0.1.0', createdAt: '2026-12-01T19:00:00Z',
+  };
+  return signBundle(manifest, tflite, signingKeyFromPem(operator.privateKeyPem));
+}
+
+function streamExtension(record: { versions: string[]; errors: number }): ExtensionFactory {
+  return (ctx) => {
+    let timer: NodeJS.Timeout | undefined;
+    let slot: ModelSlot<Float32Array, Float32Array> | undefined;
+    const window = inputs.data.slice(0, 625);
+    return {
+      name: 'bench-stream',
+      async start() {
+        slot = await ctx.models.slot('rpeak-proto', rpeakWindowCodec);
+        timer = setInterval(() => {
+          try {
+            slot!.infer(window);
+            record.versions.push(slot!.stage.info.version);
+          } catch {
+            record.errors++;
+          }
+        }, 10);
+      },
+      stop() {
+        clearInterval(timer);
+      },
+    };
+  };
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wg-bench-fleet-'));
+  const config = validateConfig({
+    version: 1, gatewayId: 'gw-bench', dataDir: join(dir, 'state'), logLevel: 'warn', statusLine: { enabled: false },
+    mqtt: { embeddedBroker: { port: 0, maxPacketBytes: 1_048_576, users: [{ ...ops, fleet: true }] } },
+    fleet: { enabled: true, group: 'lab', trustedKeys: [operator.publicKey], watchS: 1 },
+  });
+  const record = { versions: [] as string[], errors: 0 };
+  const controller = new Controller({ config, log: createLogger('bench', { level: 'warn' }), extensions: [streamExtension(record)] });
+  await controller.start();
+  const watcher = await connectAsync(controller.brokerUrl, { ...ops, reconnectPeriod: 0 });
+  let latest: BridgeModels | undefined;
+  watcher.on('message', (_t, p) => (latest = JSON.parse(p.toString()) as BridgeModels));
+  await watcher.subscribeAsync('weargate/gw-bench/bridge/models', { qos: 1 });
+  const state = (): string | undefined => latest?.models.find((m) => m.name === 'rpeak-proto')?.state;
+  const version = (): string | undefined => latest?.models.find((m) => m.name === 'rpeak-proto')?.version;
+  console.log('fleet: announcement -> active, embedded aedes on loopback, 256 KiB chunks, a stream inferring every 10 ms');
+  console.log('bundle          model bytes   operator publish ms   announcement -> active ms   inferences lost');
+  try {
+    const sizes: [string, number, string][] = [['1 MB', 1_000_000, '0.2.0'], ['16 MB', MAX_MODEL_BYTES - 64 * 1024, '0.3.0']];
+    for (const [label, bytes, v] of sizes) {
+      const tflite = paddedModel(bytes);
+      const b = bundle(v, tflite);
+      const errorsBefore = record.errors;
+      const t0 = performance.now();
+      await publishBundle(b, { url: controller.brokerUrl, group: 'lab', chunkBytes: 256 * 1024, client: ops });
+      const announced = performance.now();
+      const deadline = announced + 120_000;
+      while (!(state() === 'active' && version() === v && record.versions.at(-1) === v) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      const active = performance.now();
+      const ok = state() === 'active' && version() === v;
+      console.log(
+        `${label.padEnd(14)}  ${String(tflite.byteLength).padStart(11)}  ${(announced - t0).toFixed(0).padStart(20)}  ${ok ? (active - announced).toFixed(0).padStart(26) : 'NOT active in 120 s'.padStart(26)}  ${String(record.errors - errorsBefore).padStart(16)}`,
+      );
+      // Let the watch period commit it before the next one.
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  } finally {
+    await watcher.endAsync();
+    await controller.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
