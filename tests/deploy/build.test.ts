@@ -1,7 +1,7 @@
 // The compiled daemon (tsconfig.build.json, as `npm run build` emits it) runs in plain Node with no
 // tsx: the CLI answers, and models, package.json and the LiteRT WASM resolve from the compiled
 // files exactly as from the sources. Compiles once into <repo>/tmp/ (so the package root is found
-// by walking up), never into dist/.
+// by walking up), never into dist/, without type checking (npm run typecheck does that).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -23,7 +23,8 @@ function node(args: string[], cwd = '/'): { status: number | null; stdout: strin
 
 test.before(() => {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const r = node([tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', out, '--sourceMap', 'false'], root);
+  // --noCheck: emit only (the types are checked by `npm run typecheck`), the same JavaScript in a third of the time.
+  const r = node([tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', out, '--sourceMap', 'false', '--noCheck'], root);
   assert.is(r.status, 0, `tsc: ${r.stdout}${r.stderr}`);
 });
 
