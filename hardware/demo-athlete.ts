@@ -3,7 +3,7 @@
 // replays, through the same quality-gated enrollment as `weargate athletes enroll`, and bind it to
 // that garment, so `garment-mitbih/ecg/similarity` shows a same-wearer score. Research signal only.
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../src/common/package-root.js';
 import type { Logger } from '../src/common/logger.js';
 import { createLiteRtRuntime } from '../src/models/runtime/litert.js';
 import { AthleteStore, athletesDbPath } from '../src/models/similarity/athletes-store.js';
@@ -11,7 +11,7 @@ import { enrollAthlete, loadEcgRecording } from '../src/models/similarity/athlet
 import { SimilarityEncoder } from '../src/models/similarity/encoder.js';
 import { finalFold, loadSimilarityManifest } from '../src/models/similarity/manifest.js';
 
-const EXCERPT = fileURLToPath(new URL('./data/mitdb-101-excerpt/101', import.meta.url));
+const EXCERPT = packagePath('hardware', 'data', 'mitdb-101-excerpt', '101');
 
 export async function ensureDemoAthlete(dataDir: string, deviceId: string, log: Logger): Promise<void> {
   mkdirSync(dataDir, { recursive: true });

@@ -1,15 +1,13 @@
 // weargate command line. Each command lives in src/gateway/commands/<name>.ts and exports
 // `register(program)`; heavy modules are imported inside the action so `--help` stays fast.
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { packageVersion } from '../common/package-root.js';
 
 const program = new Command();
 program
   .name('weargate')
   .description('Edge runtime for biosignal wearables: ECG/EEG devices to on-device int8 models and MQTT')
-  .version(pkg.version)
+  .version(packageVersion)
   .showHelpAfterError();
 
 // Command registrations (keep one line per command module).

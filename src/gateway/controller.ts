@@ -1,9 +1,10 @@
 // The composition root (STYLE.md, after Zigbee2MQTT's controller): start storage, the broker
 // connection, devices and extensions in order; stop them in reverse. A failing extension is logged
 // and stopped; it never takes the daemon down.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBus } from '../common/events.js';
+import { packageVersion } from '../common/package-root.js';
 import type { Logger } from '../common/logger.js';
 import { linuxBoardIo, type BoardIo } from '../device/transports/gpio.js';
 import { activeManifests } from '../fleet/active.js';
@@ -34,9 +35,7 @@ import { recordingExtension } from './extensions/recording.js';
 import { statusLineExtension } from './extensions/status-line.js';
 import { StatusBoard } from './status-board.js';
 
-export const gatewayVersion: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const gatewayVersion: string = packageVersion;
 
 export interface ControllerOptions {
   config: GatewayConfig;

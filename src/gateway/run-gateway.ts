@@ -6,6 +6,7 @@ import { preflightConfig } from './config/preflight.js';
 import type { GatewayConfig } from './config/schema.js';
 import { Controller, type ControllerOptions } from './controller.js';
 import { withReplaySpeed } from './config/replay-speed.js';
+import { startServiceLifecycle, type ServiceLifecycle } from './service/lifecycle.js';
 
 export interface RunGatewayOptions {
   configPath?: string;
@@ -38,6 +39,7 @@ export async function runGateway(options: RunGatewayOptions): Promise<number> {
   const controller = new Controller({ config, log, extensions: options.extensions, io: options.io, onShutdown: (reason) => stop(reason) });
   const abort = new AbortController();
   let stopping: Promise<void> | undefined;
+  let service: ServiceLifecycle | undefined;
   // A signal, or a signed `shutdown` command (exit 0; the service manager decides about a restart).
   const stop = (signal: string): void => {
     if (stopping) {
@@ -46,12 +48,16 @@ export async function runGateway(options: RunGatewayOptions): Promise<number> {
     }
     log.info(`${signal} received, stopping`);
     abort.abort();
-    stopping = controller.stop().then(() => stopBefore?.());
+    // STOPPING=1 first: systemd then waits for the exit instead of counting a missed ping.
+    const told = service?.stopping() ?? Promise.resolve();
+    stopping = told.then(() => controller.stop()).then(() => stopBefore?.());
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   try {
     await controller.start(abort.signal);
+    // Under systemd (Type=notify): READY=1 once the broker and devices are up, then the watchdog.
+    if (!abort.signal.aborted) service = startServiceLifecycle({ controller, log });
   } catch (err) {
     log.error(`start failed: ${(err as Error).message}`);
     await controller.stop();

@@ -3,14 +3,14 @@
 // verified (stage.ts). `infos()` is what `bridge/info.models` lists; `onChange` tells the bridge to
 // republish it when a slot changes (first load, fleet activation, rollback).
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../common/package-root.js';
 import { type ManifestDocument, readManifest } from './manifest.js';
 import type { ModelRuntime } from './runtime/types.js';
 import { ModelSlot, type SlotChange } from './slot.js';
 import { loadStage, type ModelCodec, type ModelStage, type ModelStageInfo } from './stage.js';
 
 /** The models committed in the repository (`models/`). */
-export const bundledModelsDir = fileURLToPath(new URL('../../models', import.meta.url));
+export const bundledModelsDir = packagePath('models');
 
 export interface ModelHostOptions {
   /** Folder with one sub-folder per model holding its `manifest.json` (default: the repository's `models/`). */

@@ -72,10 +72,10 @@ export function register(program: Command): void {
       const { TrustStore } = await import('../../fleet/keys.js');
       try {
         const keys = opts.trust.split(',').map((k) => (existsSync(k) ? readFileSync(k, 'utf8').trim() : k.trim()));
-        const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+        const { packageVersion } = await import('../../common/package-root.js');
         const bundle = verifyBundle(new Uint8Array(readFileSync(file)), {
           trust: new TrustStore(keys, opts.revoked.split(',').filter(Boolean)),
-          gatewayVersion: opts.gatewayVersion ?? pkg.version,
+          gatewayVersion: opts.gatewayVersion ?? packageVersion,
           ...(opts.activeVersion !== undefined && { activeVersion: opts.activeVersion }),
         });
         const m = bundle.manifest;

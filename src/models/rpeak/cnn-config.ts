@@ -4,10 +4,10 @@
 // variants of each fold's model, with sha256). Parsing is strict: a malformed value is refused
 // with its field, never half-used.
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../common/package-root.js';
 import { type ManifestDocument, type ModelManifest, type ModelVariant, ModelManifestError, readManifest } from '../manifest.js';
 
-export const RPEAK_CNN_DIR = fileURLToPath(new URL('../../../models/rpeak-cnn/', import.meta.url));
+export const RPEAK_CNN_DIR = packagePath('models', 'rpeak-cnn') + '/';
 
 /** Variants that can exist for one set of weights. `int8` is ours (weargate model quantize). */
 export const RPEAK_CNN_VARIANTS = ['int8', 'float32', 'int8-tfconverter', 'int8-aiedge'] as const;

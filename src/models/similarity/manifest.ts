@@ -3,6 +3,7 @@
 // ECG-ID persons it never saw, which `weargate eval similarity` needs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packagePath } from '../../common/package-root.js';
 import { readManifest, sha256Hex, type ManifestDocument, type ModelManifest } from '../manifest.js';
 import { PRE_R_SAMPLES, SEGMENT_SAMPLES, SIMILARITY_RATE_HZ } from './preprocess.js';
 
@@ -40,7 +41,7 @@ export interface SimilarityManifest {
   doc: ManifestDocument;
 }
 
-export const DEFAULT_SIMILARITY_DIR = join(new URL('../../..', import.meta.url).pathname, 'models', 'similarity');
+export const DEFAULT_SIMILARITY_DIR = packagePath('models', 'similarity');
 
 export interface SimilarityParams {
   sampleRateHz: number;

@@ -1,0 +1,41 @@
+// `npm run build`: compiles src/ and hardware/ to plain ESM JavaScript in dist/ (tsconfig.build.json),
+// writes dist/BUILD.json (version, when, from which sources), and checks that the native modules
+// the daemon needs load in this Node. bin/weargate.js runs dist/ only while it is newer than every
+// file under src/ (newestSourceMtimeMs), so an edit after a build never runs stale code.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { newestMtimeMs } from '../bin/freshness.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+const startedMs = Date.now();
+const newestSourceMtimeMs = newestMtimeMs(join(root, 'src'));
+
+rmSync(dist, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (result.status !== 0) {
+  rmSync(dist, { recursive: true, force: true });
+  console.error('build: tsc failed, dist/ removed');
+  process.exit(result.status ?? 1);
+}
+mkdirSync(dist, { recursive: true });
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+writeFileSync(
+  join(dist, 'BUILD.json'),
+  `${JSON.stringify({ version: pkg.version, node: process.version, builtAt: new Date(startedMs).toISOString(), newestSourceMtimeMs }, null, 2)}\n`,
+);
+
+// Native modules: npm can drop a failed native build silently (PLATFORM-NOTES.md).
+const require = createRequire(join(root, 'package.json'));
+for (const name of ['better-sqlite3', 'serialport']) {
+  try {
+    require(name);
+  } catch (err) {
+    console.error(`build: native module ${name} does not load: ${err.message}`);
+    process.exit(1);
+  }
+}
+console.log(`build: dist/ ready in ${((Date.now() - startedMs) / 1000).toFixed(1)} s (better-sqlite3 and serialport load)`);
