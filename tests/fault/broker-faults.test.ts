@@ -4,6 +4,7 @@
 // (2) The network is cut: a TCP proxy between gateway and broker drops every connection and closes
 // its port for a while, then listens again. In both, every result the gateway assigned a seq to
 // arrives at least once (gap-free per topic), duplicates are counted, and nothing is counted lost.
+import { rmSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryLogger } from '../../src/common/logger.js';
@@ -91,6 +92,7 @@ async function scenario(name: string, broker: Mosquitto, gatewayUrl: string, fau
     garment.stop();
     await sub.close();
     await controller.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -4,6 +4,7 @@
 // then the gateway is SIGKILLed mid-stream. Its outbox, read read-only, holds the rows the broker
 // never acknowledged; a new gateway on the same dataDir delivers every one of them, and its own
 // seqs continue above every seq handed out before (never reused).
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -86,6 +87,7 @@ type Health = { outbox: { depth: number; memoryDepth: number; lost: number } };
     await sub.close();
     await proxy.cut();
     await broker.dispose();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -7,7 +7,7 @@
 // chunks kept on disk, and the update reaches `active`. Killed again during the watch period, the
 // gateway restarts once more on the last good model and the update then completes: verified, active,
 // committed in fleet/active.json.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { test } from 'uvu';
@@ -123,6 +123,7 @@ const infos = (m: Received[]): Info[] => m.filter((x) => x.topic === `${base}/br
     await operatorClient.endAsync(true);
     await sub.close();
     await broker.dispose();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
