@@ -153,6 +153,7 @@ export class Controller {
         password: credentials.password,
         tls: tls && { caPath: tls.ca, certPath: tls.cert, keyPath: tls.key, rejectUnauthorized: tls.rejectUnauthorized },
         keepaliveS: config.mqtt.keepaliveS,
+        protocolVersion: config.mqtt.protocolVersion,
         reconnectInitialMs: config.mqtt.reconnectPeriodMs,
         // What the broker takes: the embedded broker's own limit, or what the config says of an external one.
         maxPacketBytes: config.mqtt.url ? config.mqtt.maxPacketBytes : config.mqtt.embeddedBroker.maxPacketBytes,

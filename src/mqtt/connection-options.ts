@@ -24,7 +24,11 @@ export interface MqttConnectionOptions {
   reconnectMaxMs?: number;
   /** QoS 1 publishes awaiting PUBACK at once. */
   inFlightWindow?: number;
-  protocolVersion?: 4 | 5;
+  /**
+   * 4 (MQTT 3.1.1), 5, or 'auto': MQTT 5 where the broker offers it (session expiry 0, message
+   * expiry on request responses, reason codes in the logs), 3.1.1 after a broker refuses version 5.
+   */
+  protocolVersion?: 4 | 5 | 'auto';
   /** How long `stop()` waits for the `offline` PUBACK and a clean DISCONNECT. */
   stopTimeoutMs?: number;
   requestTimeoutMs?: number;

@@ -66,6 +66,10 @@ export class MqttPublisher {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly oversizedLog: RateLimitedLog;
   private readonly subscriptions = new Subscriptions();
+  /** With protocolVersion 'auto': the version the broker took (undefined until it answered). */
+  private negotiatedVersion: 4 | 5 | undefined;
+  /** The last attempt offered MQTT 5 and the broker refused that version: retry with 3.1.1 now. */
+  private downgrade = false;
 
   constructor(deps: MqttPublisherDeps) {
     const c = deps.connection;
@@ -211,8 +215,15 @@ export class MqttPublisher {
     this.dropConnection(client, 'stopped');
   }
 
+  /** The protocol version of the next attempt. */
+  get protocolVersion(): 4 | 5 {
+    const v = this.options.protocolVersion;
+    return v === 'auto' ? (this.negotiatedVersion ?? 5) : v;
+  }
+
   private connectOnce(): void {
     const stateTopic = this.topics.bridgeState.topic;
+    const version = this.protocolVersion;
     const client = connect(this.options.url, {
       ...this.tlsOptions,
       clientId: this.options.clientId,
@@ -220,7 +231,9 @@ export class MqttPublisher {
       password: this.options.password,
       keepalive: this.options.keepaliveS,
       connectTimeout: this.options.connectTimeoutMs,
-      protocolVersion: this.options.protocolVersion,
+      protocolVersion: version,
+      // MQTT 5: a clean session that ends with the connection (what `clean` means in 3.1.1).
+      ...(version === 5 && { properties: { sessionExpiryInterval: 0 } }),
       clean: true,
       reconnectPeriod: 0,
       resubscribe: false,
@@ -234,21 +247,37 @@ export class MqttPublisher {
     client.on('message', (topic, payload, packet) => {
       if (this.subscriptions.dispatch(topic, payload, packet.retain, (err) => this.log.error(`handler for ${topic} failed: ${(err as Error).message}`))) return;
       void this.requests.handle(topic, payload, packet.retain, (responseTopic, body) => {
-        if (client === this.live) client.publish(responseTopic, body, { qos: 1, retain: false });
+        // A response nobody read within a minute is stale: MQTT 5 brokers drop it (message expiry).
+        if (client === this.live) client.publish(responseTopic, body, { qos: 1, retain: false, ...(version === 5 && { properties: { messageExpiryInterval: 60 } }) });
       });
     });
     client.on('error', (err) => {
       this.lastError = err.message;
+      const code = (err as Error & { code?: unknown }).code;
+      // Offered MQTT 5 to a 3.1.1 broker: CONNACK 1 (3.1.1 "unacceptable protocol version") or 0x84 (5).
+      if (version === 5 && this.options.protocolVersion === 'auto' && this.negotiatedVersion === undefined && (code === 1 || code === 0x84)) {
+        this.downgrade = true;
+        return;
+      }
       // A numeric code is the broker refusing us (bad credentials, not authorized): say it loudly.
-      const refused = typeof (err as Error & { code?: unknown }).code === 'number';
-      if (refused) this.log.warn(`broker ${this.options.url} refused the connection: ${err.message}`);
+      if (typeof code === 'number') this.log.warn(`broker ${this.options.url} refused the connection: ${err.message} (reason code ${code})`);
       else this.log.debug(`mqtt ${this.options.url}: ${err.message}`);
+    });
+    // MQTT 5 brokers say why they end a connection (session taken over, quota, shutting down...).
+    client.on('disconnect', (packet) => {
+      const reason = packet.properties?.reasonString;
+      this.lastError = `broker sent DISCONNECT, reason code ${packet.reasonCode ?? 0}${reason ? ` (${reason})` : ''}`;
+      this.log.warn(`${this.options.url}: ${this.lastError}`);
     });
     client.on('close', () => this.onClose(client));
   }
 
   private onConnect(client: MqttClient): void {
     if (client !== this.client || this.stopping) return;
+    if (this.options.protocolVersion === 'auto' && this.negotiatedVersion === undefined) {
+      this.negotiatedVersion = client.options.protocolVersion === 5 ? 5 : 4;
+      this.log.info(`${this.options.url} speaks MQTT ${this.negotiatedVersion === 5 ? '5' : '3.1.1'}`);
+    }
     const attempts = this.failedAttempts + 1;
     this.failedAttempts = 0;
     this.backoff.reset();
@@ -271,6 +300,14 @@ export class MqttPublisher {
     const wasLive = this.live === client;
     this.dropConnection(client, wasLive ? 'connection closed' : 'connect failed');
     if (this.stopping || !this.started) return;
+    if (this.downgrade) {
+      // Not a failure: the broker answered, only not in MQTT 5. Ask again in 3.1.1 at once.
+      this.downgrade = false;
+      this.negotiatedVersion = 4;
+      this.log.info(`${this.options.url} does not take MQTT 5; using MQTT 3.1.1`);
+      this.connectOnce();
+      return;
+    }
     this.failedAttempts++;
     const delayMs = this.backoff.nextDelayMs();
     const text = `cannot reach broker ${this.options.url} (${this.lastError}); retry ${this.failedAttempts} in ${delayMs} ms`;

@@ -56,6 +56,10 @@ export const MqttConfig = Type.Object(
       ),
     ),
     keepaliveS: Type.Integer({ minimum: 5, maximum: 3600, default: 30 }),
+    protocolVersion: Type.Union([Type.Literal('auto'), Type.Literal(4), Type.Literal(5)], {
+      default: 'auto',
+      description: "MQTT 5 where the broker offers it ('auto': 3.1.1 after a broker refuses 5), or 4 (3.1.1) / 5 only",
+    }),
     reconnectPeriodMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 2000 }),
     maxPacketBytes: Type.Integer({
       minimum: 1024,
