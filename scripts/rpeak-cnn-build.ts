@@ -42,7 +42,7 @@ function postParams(tag: string): Record<string, number> {
   const p = postprocess[tag];
   return p && p.tWaveThreshold !== null ? { tWaveWindowSamples: p.tWaveWindowSamples, tWaveThreshold: p.tWaveThreshold } : {};
 }
-const VERSION = '1.0.0';
+const VERSION = '2.0.0';
 
 /** Write then rename, so a reader (an eval starting meanwhile) never sees half a file. */
 function writeAtomic(path: string, data: string | Uint8Array): void {

@@ -36,7 +36,8 @@ HOP = 256
 MARGIN = (WINDOW - HOP) // 2  # 256: each window's trusted centre is [256, 512)
 THRESHOLD = 0.5
 REFRACTORY = 50  # 200 ms at 250 Hz
-AUG = dict(noise_prob=0.6, snr_db=(-2.0, 20.0), amp_prob=0.5, polarity_prob=0.2, baseline_prob=0.5, resample_prob=0.5)
+AUG = dict(noise_prob=0.6, snr_db=(-2.0, 20.0), amp_prob=0.5, polarity_prob=0.2, baseline_prob=0.5, resample_prob=0.5,
+           ectopic_prob=0.3)
 
 
 def parse_args() -> argparse.Namespace:
@@ -48,7 +49,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=20261201)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--only", default="final,0,1,2,3,4", help="models to train, in order (final and/or fold numbers)")
-    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--windows-per-epoch", type=int, default=4000)
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--learning-rate", type=float, default=3e-3)
@@ -133,7 +134,7 @@ def main() -> None:
 
     tf.config.experimental.enable_op_determinism()
     tf.config.threading.set_inter_op_parallelism_threads(1)
-    tf.config.threading.set_intra_op_parallelism_threads(2)
+    tf.config.threading.set_intra_op_parallelism_threads(int(os.environ.get("TF_NUM_INTRAOP_THREADS", "1")))
     os.makedirs(args.out, exist_ok=True)
     recs = d.load_records(args.data_dir, d.ALL_RECORDS)
     noise = d.load_noise(args.noise_dir)
@@ -152,6 +153,7 @@ def main() -> None:
                      "numpy": np.__version__},
     })
     print(f"folds (held out): {folds}", flush=True)
+    mine: dict[str, dict] = {}
     for item in args.only.split(","):
         item = item.strip()
         if item == "final":
@@ -164,8 +166,11 @@ def main() -> None:
         report["params"] = int(m.build_model(keras, WINDOW).count_params())
         # Re-read before writing: another training process (other folds) may have added its models.
         on_disk = json.load(open(report_path)) if os.path.exists(report_path) else {"models": {}}
-        report["models"] = {**on_disk.get("models", {}), **report["models"], res["tag"]: res}
         res["epochs"] = args.epochs
+        mine[res["tag"]] = res
+        # Only this process's own models override what is on disk (another process may be training
+        # other folds at the same time; its entries must survive).
+        report["models"] = {**on_disk.get("models", {}), **mine}
         tmp = f"{report_path}.{os.getpid()}.tmp"
         with open(tmp, "w") as fh:
             json.dump(report, fh, indent=1)

@@ -46,6 +46,10 @@ class Rec:
         self.name = name
         self.mv = r.millivolts.astype(np.float64)
         self.beats = r.beat_samples.astype(np.int64)
+        # Beats that are not normal sinus (N), bundle-branch (L, R) or unclassified (Q, ?): the
+        # ectopic and fusion beats a detector misses most; `ectopic_prob` oversamples them.
+        self.ectopic = np.array([b for b, s in zip(r.beat_samples, r.beat_symbols) if s not in ("N", "L", "R", "Q", "?")],
+                                dtype=np.int64)
 
 
 def load_records(data_dir: str, names) -> dict[str, Rec]:
@@ -105,7 +109,11 @@ def _noise_rms(nz: np.ndarray) -> float:
 
 def make_windows(rng: np.random.Generator, recs: dict[str, Rec], count: int, window: int,
                  noise: list[np.ndarray] | None = None, aug: dict | None = None):
-    """`count` augmented windows drawn uniformly over the records. Returns (x [N, W], y [N, W])."""
+    """`count` augmented windows drawn uniformly over the records. Returns (x [N, W], y [N, W]).
+
+    With probability `aug["ectopic_prob"]` a window is placed so that a random ectopic beat of the
+    record (see `Rec.ectopic`) falls at a random position in the window, if the record has one.
+    """
     aug = aug or {}
     names = sorted(recs)
     dur_s = window / MODEL_RATE_HZ
@@ -114,7 +122,11 @@ def make_windows(rng: np.random.Generator, recs: dict[str, Rec], count: int, win
     ys = np.empty((count, window), np.float32)
     for i in range(count):
         rec = recs[names[int(rng.integers(len(names)))]]
-        s = int(rng.integers(0, len(rec.mv) - span))
+        if len(rec.ectopic) and rng.random() < aug.get("ectopic_prob", 0.0):
+            b = int(rec.ectopic[int(rng.integers(len(rec.ectopic)))])
+            s = int(np.clip(b - int(rng.integers(0, span)), 0, len(rec.mv) - span - 1))
+        else:
+            s = int(rng.integers(0, len(rec.mv) - span))
         seg = rec.mv[s : s + span].copy()
         beats = rec.beats[(rec.beats >= s - 40) & (rec.beats < s + span + 40)] - s
         if noise and rng.random() < aug.get("noise_prob", 0.0):

@@ -11,10 +11,10 @@ from typing import Iterable
 
 import numpy as np
 
-CHANNELS = 24
+CHANNELS = 32
 STEM_KERNEL = 9
 DW_KERNEL = 9
-DILATIONS = (1, 2, 4, 8, 16, 32, 1, 2)
+DILATIONS = (1, 2, 4, 8, 16, 1, 2, 4, 8, 16)
 INPUT_NAME = "ecg"
 
 
