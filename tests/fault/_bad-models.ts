@@ -8,7 +8,7 @@
 //     artefact, a saturated lead) gives NaN — an overflow that only large-amplitude input exercises.
 //   slow: `extraConvs` chained 1x25 CONV_2D 12->12 with zero weights and bias after the last residual
 //     block, added back to it (h + 0 = h, outputs identical), ~2.25 M extra MACs each against the
-//     model's ~0.9 M: 20 of them make it ~50x the work.
+//     model's ~1.09 M: 24 of them make it ~50x the work (the printed watch reason gives the measured time).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinOperatorCode, type Tensor, type TfliteModel } from '../../src/quantize/tflite/model.js';
