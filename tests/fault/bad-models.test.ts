@@ -11,7 +11,7 @@
 // from the standby) and no two consecutive results are more than 1 s apart (100 stream periods, half
 // the 2 s watch): a stream that stopped while a model loads, is watched or is rolled back would
 // break it. The bound is loose on purpose: on the shared 2-core box (load average 4-5) the worst gap
-// measured was 240-574 ms, from CPU starvation and the synchronous model load plus golden runs, not
+// measured was 204-574 ms, from CPU starvation and the synchronous model load plus golden runs, not
 // from the swap (see docs/fleet.md); the number is printed on every run.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
