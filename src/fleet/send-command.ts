@@ -2,7 +2,7 @@
 // `<baseTopic>/<gateway>/bridge/request/<verb>` and wait (bounded) for the gateway's answer on
 // `bridge/response/<verb>` with the same transaction.
 import { randomBytes } from 'node:crypto';
-import { connectAsync, type IClientOptions } from 'mqtt';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import type { BridgeResponse } from '../mqtt/api.js';
 import type { CommandEnvelope } from './command.js';
 
@@ -22,7 +22,10 @@ export async function sendCommand(envelope: CommandEnvelope, options: SendComman
   const base = `${options.baseTopic ?? 'weargate'}/${gateway}/bridge`;
   const transaction = envelope.transaction ?? `cmd-${randomBytes(6).toString('hex')}`;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const client = await connectAsync(options.url, { reconnectPeriod: 0, connectTimeout: 10_000, ...options.client });
+  const client = await connectPreferringV5(options);
+  // MQTT 5: the broker drops the request once the command has expired (the gateway would refuse it).
+  const expirySeconds = Math.max(1, Math.ceil((Date.parse(envelope.command.expiresAt) - Date.now()) / 1000));
+  const publishProperties = client.options.protocolVersion === 5 ? { properties: { messageExpiryInterval: expirySeconds } } : {};
   try {
     let timer: NodeJS.Timeout | undefined;
     const answer = new Promise<BridgeResponse>((resolve, reject) => {
@@ -39,13 +42,26 @@ export async function sendCommand(envelope: CommandEnvelope, options: SendComman
     answer.catch(() => undefined);
     try {
       await client.subscribeAsync(`${base}/response/${verb}`, { qos: 1 });
-      await client.publishAsync(`${base}/request/${verb}`, JSON.stringify({ ...envelope, transaction }), { qos: 1, retain: false });
+      await client.publishAsync(`${base}/request/${verb}`, JSON.stringify({ ...envelope, transaction }), { qos: 1, retain: false, ...publishProperties });
       return await answer;
     } finally {
       clearTimeout(timer);
     }
   } finally {
     await client.endAsync();
+  }
+}
+
+/** MQTT 5 unless the caller chose a version; 3.1.1 when the broker refuses 5 (CONNACK 1 or 0x84). */
+async function connectPreferringV5(options: SendCommandOptions): Promise<MqttClient> {
+  const base: IClientOptions = { reconnectPeriod: 0, connectTimeout: 10_000, ...options.client };
+  if (options.client?.protocolVersion !== undefined) return connectAsync(options.url, base);
+  try {
+    return await connectAsync(options.url, { ...base, protocolVersion: 5 });
+  } catch (err) {
+    const code = (err as Error & { code?: unknown }).code;
+    if (code !== 1 && code !== 0x84) throw err;
+    return connectAsync(options.url, { ...base, protocolVersion: 4 });
   }
 }
 

@@ -13,6 +13,9 @@ import { MqttPublisher } from '../../src/mqtt/connection.js';
 import { Outbox } from '../../src/mqtt/outbox.js';
 import { Mosquitto, startAedes } from '../_support/brokers.js';
 import { requireCommands } from '../_support/env.js';
+import { signCommand } from '../../src/fleet/command.js';
+import { generateFleetKey, signingKeyFromPem } from '../../src/fleet/keys.js';
+import { NoResponseError, sendCommand } from '../../src/fleet/send-command.js';
 import { beats, t } from './_publisher.js';
 import { nextEvent, seqs, Subscriber } from './_subscriber.js';
 
@@ -78,6 +81,27 @@ const hasMosquitto = requireCommands('mosquitto MQTT 5', 'mosquitto');
   } finally {
     await client.endAsync();
     await pub.close();
+    await broker.dispose();
+  }
+});
+
+(hasMosquitto ? test : test.skip)('mosquitto: a signed command is sent in MQTT 5 with a message expiry at its own expiresAt', async () => {
+  const broker = await Mosquitto.start();
+  const listener = await connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0 });
+  try {
+    const request = new Promise<number | undefined>((resolve) => listener.on('message', (_t, _p, packet) => resolve(packet.properties?.messageExpiryInterval)));
+    await listener.subscribeAsync('weargate/gw-x/bridge/request/#', { qos: 1 });
+    const key = signingKeyFromPem(generateFleetKey().privateKeyPem);
+    const envelope = signCommand({ verb: 'shutdown', gateway: 'gw-x', ttlMs: 90_000 }, key);
+    // Nobody answers: the command times out, but the request went out with its expiry.
+    await sendCommand(envelope, { url: broker.url, timeoutMs: 500 }).then(
+      () => assert.unreachable('no gateway answers'),
+      (err: Error) => assert.instance(err, NoResponseError),
+    );
+    const expiry = await request;
+    assert.ok(expiry !== undefined && expiry > 80 && expiry <= 90, `message expiry ${expiry} s for a 90 s command`);
+  } finally {
+    await listener.endAsync();
     await broker.dispose();
   }
 });
