@@ -13,7 +13,8 @@
 //   the outbox keeps the newest results (beyond `maxBytes`, or older than its age bound, it evicts
 //   the OLDEST rows and counts them in `stats().evicted`); a memory queue keeps what it already
 //   holds and refuses the NEW message (`enqueue` returns null), because what it holds is older and
-//   already waiting. Both throw a RangeError (`assertFits`) for one message larger than the bound.
+//   already waiting. For one message larger than the whole bound `assertFits` throws a RangeError
+//   in both; `enqueue` throws it in the outbox and returns null in the memory queue.
 import type { EnqueueMessage, OutboxRow } from './outbox.js';
 
 export type { EnqueueMessage, Qos } from './outbox.js';
@@ -36,9 +37,13 @@ export interface MessageStore {
   readonly maxBytes: number;
   /** Stores one message; its id, or null when the store refused it (full, keeps what it holds). */
   enqueue(message: EnqueueMessage): number | null;
-  /** Stores several, in order (the outbox: one transaction); per message its id or null. */
+  /**
+   * Stores several, in order (the outbox: one transaction, all or nothing); per message its id or
+   * null. The outbox throws a StorageError when the disk refuses the write (the delivery then holds
+   * the batch in memory); the memory queue never throws here.
+   */
   enqueueMany(messages: readonly EnqueueMessage[]): (number | null)[];
-  /** Throws the RangeError `enqueue` would throw for a message larger than the whole bound. */
+  /** Throws a RangeError for a message larger than the whole bound (it could never be stored). */
   assertFits(message: EnqueueMessage): void;
   /** Up to `limit` pending messages with id > `afterId`, in id order. */
   peek(limit: number, afterId?: number): StoredMessage[];

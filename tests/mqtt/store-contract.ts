@@ -163,6 +163,12 @@ export function storeContract(name: string, subject: StoreSubject): void {
     store.assertFits(msg('t', 'x'.repeat(99)));
     enq(store, msg('t', 'x'.repeat(99)));
     assert.is(store.stats().bytes, 100);
+    // enqueue itself: the outbox throws (a caller bug: such a message can never be stored), the
+    // memory queue refuses it like any message that does not fit. Either way nothing is evicted.
+    if (subject.whenFull === 'evict-oldest') assert.throws(() => store.enqueue(tooBig), (e: unknown) => e instanceof RangeError);
+    else assert.is(store.enqueue(tooBig), null);
+    assert.equal(topics(store), ['t']);
+    assert.equal(store.stats(), { ...store.stats(), depth: 1, bytes: 100, evicted: 0 });
   });
 
   t(`beyond the byte bound: ${subject.whenFull}`, () => {
