@@ -18,12 +18,11 @@ import { validateConfig } from '../src/gateway/config/load.js';
 import type { ExtensionFactory } from '../src/gateway/context.js';
 import { Controller } from '../src/gateway/controller.js';
 import { bundledModelsDir } from '../src/models/host.js';
-import { rpeakWindowCodec } from '../src/models/rpeak/codec.js';
-import type { ModelSlot } from '../src/models/slot.js';
 import type { BridgeModels } from '../src/mqtt/api.js';
 import { readNpy } from '../src/quantize/npy.js';
 import { readTflite } from '../src/quantize/tflite/read.js';
 import { writeTflite } from '../src/quantize/tflite/write.js';
+import { slotStreamExtension } from '../tests/_support/slot-stream.js';
 
 const proto = join(bundledModelsDir, 'rpeak-proto');
 const inputs = readNpy(new Uint8Array(readFileSync(join(proto, 'val-inputs.npy'))));
@@ -54,28 +53,7 @@ function bundle(version: string, tflite: Uint8Array): Buffer {
 }
 
 function streamExtension(record: { versions: string[]; errors: number }): ExtensionFactory {
-  return (ctx) => {
-    let timer: NodeJS.Timeout | undefined;
-    let slot: ModelSlot<Float32Array, Float32Array> | undefined;
-    const window = inputs.data.slice(0, 625);
-    return {
-      name: 'bench-stream',
-      async start() {
-        slot = await ctx.models.slot('rpeak-proto', rpeakWindowCodec);
-        timer = setInterval(() => {
-          try {
-            slot!.infer(window);
-            record.versions.push(slot!.stage.info.version);
-          } catch {
-            record.errors++;
-          }
-        }, 10);
-      },
-      stop() {
-        clearInterval(timer);
-      },
-    };
-  };
+  return slotStreamExtension({ name: 'bench-stream', onResult: (v) => record.versions.push(v), onError: () => record.errors++ });
 }
 
 export async function run(): Promise<void> {

@@ -18,11 +18,10 @@ import { publishBundle } from '../../src/fleet/publish.js';
 import { fleetStatus, promoteModel } from '../../src/fleet/status.js';
 import { inCanary } from '../../src/fleet/announce.js';
 import { bundledModelsDir } from '../../src/models/host.js';
-import { rpeakWindowCodec } from '../../src/models/rpeak/codec.js';
-import type { ModelSlot } from '../../src/models/slot.js';
 import type { BridgeModels } from '../../src/mqtt/api.js';
 import { readNpy } from '../../src/quantize/npy.js';
 import { Subscriber } from '../mqtt/_subscriber.js';
+import { slotStreamExtension } from '../_support/slot-stream.js';
 import { tempDir } from '../gateway/_harness.js';
 
 const proto = join(bundledModelsDir, 'rpeak-proto');
@@ -46,28 +45,7 @@ function bundle(version: string, pem = operator.privateKeyPem): Buffer {
 
 /** A stream of inferences through the slot every 10 ms, as a detector would run them. */
 function streamExtension(record: { versions: string[]; errors: string[] }): ExtensionFactory {
-  return (ctx) => {
-    let timer: NodeJS.Timeout | undefined;
-    let slot: ModelSlot<Float32Array, Float32Array> | undefined;
-    const window = inputs.data.slice(0, 625);
-    return {
-      name: 'test-stream',
-      async start() {
-        slot = await ctx.models.slot('rpeak-proto', rpeakWindowCodec);
-        timer = setInterval(() => {
-          try {
-            slot!.infer(window);
-            record.versions.push(slot!.stage.info.version);
-          } catch (err) {
-            record.errors.push((err as Error).message);
-          }
-        }, 10);
-      },
-      stop() {
-        clearInterval(timer);
-      },
-    };
-  };
+  return slotStreamExtension({ name: 'test-stream', onResult: (v) => record.versions.push(v), onError: (m) => record.errors.push(m) });
 }
 
 const lastState = (sub: Subscriber, base: string) => {
