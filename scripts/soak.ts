@@ -154,7 +154,7 @@ for (let minute = 1; minute <= minutes && gatewayExit === undefined; minute++) {
   rssSamples.push([(Date.now() - t0Ms) / 1000, rss]);
   const o = health.outbox ?? {};
   const got = ledger.report().map((r) => `${r.stream.replace('garment-', '')} ${r.received}`).join(', ');
-  say(`gateway rss ${mb(rss)} MB heap ${mb(health.heapUsedBytes ?? 0)} MB | outbox depth ${o.depth ?? '?'} evicted ${o.evicted ?? '?'} lost ${o.lost ?? '-'} | broker ${broker.running ? 'up' : 'DOWN'} | received ${got}`);
+  say(`gateway rss ${mb(rss)} MB heap ${mb(health.heapUsedBytes ?? 0)} MB | outbox depth ${o.depth ?? '?'} evicted ${o.evicted ?? '?'} lost ${o.lost ?? '-'} refused ${o.refused ?? '-'} | broker ${broker.running ? 'up' : 'DOWN'} | received ${got}`);
 }
 clearInterval(sampler);
 const crashed = gatewayExit !== undefined;
@@ -184,7 +184,8 @@ const outbox = lastHealthDuringRun.outbox ?? {};
 const finalOutbox = health.outbox ?? outbox;
 const logText = readFileSync(gatewayLog, 'utf8');
 const loggedLost = [...logText.matchAll(/(\d+) messages? lost/g)].reduce((a, m) => a + Number(m[1]), 0);
-const reported = (finalOutbox.evicted ?? 0) + (finalOutbox.lost ?? 0) + loggedLost;
+// `refused` (by the broker: error PUBACK or over its packet limit) is a loss too, reported apart from `lost`.
+const reported = (finalOutbox.evicted ?? 0) + (finalOutbox.lost ?? 0) + (finalOutbox.refused ?? 0) + loggedLost;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const baseRss = median(rssSamples.filter(([t]) => t >= warmupS && t < warmupS + 60).map(([, b]) => b));
 const endRss = median(rssSamples.filter(([t]) => t >= durationS - 60).map(([, b]) => b));

@@ -43,12 +43,16 @@ export interface OutboxHealth {
   evicted: number;
   /** Rows acknowledged by the broker since the daemon started. */
   published: number;
-  /** Publishes that did not complete (connection lost before PUBACK); they are sent again. */
+  /** Publishes that did not complete (connection lost before PUBACK); they are sent again (`resent`). */
   failed: number;
   /** Results the disk refused and that were held in memory instead (lost on a crash until delivered), ever. */
   notDurable: number;
-  /** Messages dropped: memory full while the disk refused them, or refused by the broker. */
+  /** Messages the gateway dropped for good: a memory queue full (e.g. while the disk refuses results). */
   lost: number;
+  /** Messages dropped because the broker refuses them: an MQTT 5 error PUBACK, or over the broker's packet limit. */
+  refused: number;
+  /** Publishes repeated because the connection was lost before their PUBACK (possible duplicates). */
+  resent: number;
   /** Messages waiting in memory (state and health always; results while the disk refuses them). */
   memoryDepth: number;
   memoryBytes: number;

@@ -34,7 +34,7 @@ export interface MqttConnectionOptions {
   requestTimeoutMs?: number;
   /**
    * Largest PUBLISH packet the broker takes (default 256 KiB, the embedded broker's limit). A
-   * message beyond it is refused here, logged and counted as lost: queued, it would be resent and
+   * message beyond it is refused here, logged and counted as refused: queued, it would be resent and
    * refused on every connection, forever, and block everything behind it.
    */
   maxPacketBytes?: number;

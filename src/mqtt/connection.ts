@@ -138,8 +138,8 @@ export class MqttPublisher {
     };
     const packetBytes = publishPacketBytes(message.topic, message.payload);
     if (packetBytes > this.options.maxPacketBytes) {
-      this.delivery.counters.lost++;
-      this.oversizedLog.error(ref.key, `refused ${ref.key} of ${packetBytes} bytes: over the broker's ${this.options.maxPacketBytes}-byte packet limit (counted as lost)`);
+      this.delivery.counters.refused++;
+      this.oversizedLog.error(ref.key, `refused ${ref.key} of ${packetBytes} bytes: over the broker's ${this.options.maxPacketBytes}-byte packet limit (counted as refused)`);
       return;
     }
     this.delivery.send(message, ref.policy.durable);

@@ -8,8 +8,8 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from '../common/logger.js';
 import { MemoryQueue } from './memory-queue.js';
-import type { EnqueueMessage, Outbox, OutboxRow } from './outbox.js';
 import { StorageError } from './storage-error.js';
+import { restore, takeAllExcept, toEnqueueMessage, type EnqueueMessage, type MessageStore, type StoredMessage } from './store.js';
 
 export interface StorageState {
   state: 'ok' | 'degraded';
@@ -22,16 +22,29 @@ export interface StorageState {
 export interface DeliveryCounters {
   /** Messages acknowledged by the broker since start. */
   published: number;
-  /** Publishes that did not complete (connection lost before PUBACK); they are sent again. */
+  /** Publishes that did not complete (connection lost before PUBACK, or an error); see `resent`. */
   failed: number;
   /** Results the disk refused, held in memory instead (lost on a crash until delivered), ever. */
   notDurable: number;
-  /** Messages dropped: memory full while the disk refused them, or refused by the broker. */
+  /**
+   * Messages dropped for good by the gateway itself: a memory queue full (state/health, or results
+   * while the disk refuses them). Never includes what the broker refused (`refused`).
+   */
   lost: number;
+  /**
+   * Messages dropped because the broker side refuses them: a PUBACK with an MQTT 5 error reason
+   * code, or larger than the broker's packet limit (refused at publish, counted by the connection).
+   */
+  refused: number;
+  /** Publishes of a message that was already published on a connection that was lost before its PUBACK. */
+  resent: number;
 }
 
 export interface DeliveryOptions {
-  outbox: Outbox;
+  /** The durable store results go through (the SQLite outbox in the daemon). */
+  outbox: MessageStore;
+  /** Makes the in-memory stores (state/health, and results while the disk refuses them). */
+  makeMemoryStore?: (maxBytes: number, nowMs: () => number) => MessageStore;
   /** Bytes of results held in memory while the disk refuses them. */
   memoryFallbackBytes: number;
   /** Bytes of state/health messages held in memory (coalesced per topic). */
@@ -53,9 +66,9 @@ const storageRetryMs = 1000;
 const maxUnackedIds = 100_000;
 
 export class Delivery {
-  readonly counters: DeliveryCounters = { published: 0, failed: 0, notDurable: 0, lost: 0 };
-  private readonly volatile: MemoryQueue;
-  private readonly fallback: MemoryQueue;
+  readonly counters: DeliveryCounters = { published: 0, failed: 0, notDurable: 0, lost: 0, refused: 0, resent: 0 };
+  private readonly volatile: MessageStore;
+  private readonly fallback: MessageStore;
   private readonly nowMs: () => number;
   private storage: StorageState;
   private lastStorageTryMs = -Infinity;
@@ -63,6 +76,8 @@ export class Delivery {
   private stopping = false;
   private readonly inFlight: Record<Source, Set<number>> = { volatile: new Set(), outbox: new Set(), fallback: new Set() };
   private readonly cursor: Record<Source, number> = { volatile: 0, outbox: 0, fallback: 0 };
+  // Ids in flight when a connection was lost: publishing one of them again is a re-send.
+  private readonly unconfirmed: Record<Source, Set<number>> = { volatile: new Set(), outbox: new Set(), fallback: new Set() };
   private draining = false;
   private drainAgain = false;
   private staged: EnqueueMessage[] = [];
@@ -73,8 +88,9 @@ export class Delivery {
 
   constructor(private readonly options: DeliveryOptions) {
     this.nowMs = options.nowMs ?? Date.now;
-    this.volatile = new MemoryQueue(options.volatileBytes ?? 4 * 1024 * 1024, this.nowMs);
-    this.fallback = new MemoryQueue(options.memoryFallbackBytes, this.nowMs);
+    const makeMemoryStore = options.makeMemoryStore ?? ((maxBytes, nowMs) => new MemoryQueue(maxBytes, nowMs));
+    this.volatile = makeMemoryStore(options.volatileBytes ?? 4 * 1024 * 1024, this.nowMs);
+    this.fallback = makeMemoryStore(options.memoryFallbackBytes, this.nowMs);
     this.storage = { state: 'ok', sinceT: this.nowMs() };
   }
 
@@ -83,13 +99,15 @@ export class Delivery {
   }
 
   memoryStats(): { depth: number; bytes: number } {
-    return { depth: this.volatile.depth + this.fallback.depth, bytes: this.volatile.bytes + this.fallback.bytes };
+    const v = this.volatile.stats();
+    const f = this.fallback.stats();
+    return { depth: v.depth + f.depth, bytes: v.bytes + f.bytes };
   }
 
   /** Queues a message: durable ones are committed at the end of this turn, the rest go out from memory. */
   send(message: EnqueueMessage, durable: boolean): void {
     if (!durable) {
-      if (!this.volatile.add(message)) {
+      if (this.volatile.enqueue(message) === null) {
         this.counters.lost++;
         this.logError(`memory queue full, ${message.topic} dropped`);
       }
@@ -157,13 +175,12 @@ export class Delivery {
   private commit(batch: EnqueueMessage[]): void {
     this.lastStorageTryMs = this.nowMs();
     // Results held in memory are older than this batch: they go to disk first, in order.
-    const held = this.fallback.takeAllExcept(this.inFlight.fallback);
-    const moved: EnqueueMessage[] = held.map(rowToMessage);
+    const held = takeAllExcept(this.fallback, this.inFlight.fallback);
+    const moved: EnqueueMessage[] = held.map(toEnqueueMessage);
     try {
       this.options.outbox.enqueueMany([...moved, ...batch]);
     } catch (err) {
-      const refused = this.fallback.restore(held);
-      this.counters.lost += refused;
+      this.counters.lost += restore(this.fallback, held);
       this.markDegraded(StorageError.from(err, 'outbox write'));
       this.holdInMemory(batch);
       return;
@@ -177,11 +194,12 @@ export class Delivery {
 
   private holdInMemory(batch: EnqueueMessage[]): void {
     for (const message of batch) {
-      if (this.fallback.add(message)) this.counters.notDurable++;
+      if (this.fallback.enqueue(message) !== null) this.counters.notDurable++;
       else this.counters.lost++;
     }
-    if (this.fallback.bytes > 0 && this.live === null) {
-      this.logError(`disk refuses results and no broker: ${this.fallback.depth} held in memory, ${this.counters.lost} lost so far`);
+    const held = this.fallback.stats();
+    if (held.bytes > 0 && this.live === null) {
+      this.logError(`disk refuses results and no broker: ${held.depth} held in memory, ${this.counters.lost} lost so far`);
     }
   }
 
@@ -198,7 +216,10 @@ export class Delivery {
 
   private resetWindow(): void {
     for (const source of sources) {
-      this.counters.failed += this.live === null ? this.inFlight[source].size : 0;
+      if (this.live === null) {
+        this.counters.failed += this.inFlight[source].size;
+        for (const id of this.inFlight[source]) this.unconfirmed[source].add(id);
+      }
       this.inFlight[source].clear();
       this.cursor[source] = 0;
     }
@@ -230,8 +251,12 @@ export class Delivery {
     for (const source of sources) {
       const room = this.options.inFlightWindow - this.inFlightCount();
       if (room <= 0) return;
-      for (const row of this.peek(source, room)) {
+      const fromStart = this.cursor[source] === 0;
+      const rows = this.peek(source, room);
+      if (fromStart) this.forgetGone(source, rows[0]?.id ?? Infinity);
+      for (const row of rows) {
         if (this.live !== client) return;
+        if (this.unconfirmed[source].delete(row.id)) this.counters.resent++;
         this.inFlight[source].add(row.id);
         this.cursor[source] = row.id;
         client.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain }, (err) =>
@@ -241,7 +266,12 @@ export class Delivery {
     }
   }
 
-  private peek(source: Source, limit: number): OutboxRow[] {
+  /** Unconfirmed ids below the oldest pending one are gone from the store (acked, coalesced, evicted). */
+  private forgetGone(source: Source, oldestPendingId: number): void {
+    for (const id of this.unconfirmed[source]) if (id < oldestPendingId) this.unconfirmed[source].delete(id);
+  }
+
+  private peek(source: Source, limit: number): StoredMessage[] {
     if (source === 'outbox') return this.options.outbox.peek(limit, this.cursor.outbox);
     return (source === 'volatile' ? this.volatile : this.fallback).peek(limit, this.cursor[source]);
   }
@@ -250,10 +280,13 @@ export class Delivery {
     if (client !== this.live || !this.inFlight[source].delete(id)) return; // from a dropped connection
     if (err) {
       this.counters.failed++;
-      if (typeof (err as Error & { code?: unknown }).code !== 'number') return this.drain();
+      if (typeof (err as Error & { code?: unknown }).code !== 'number') {
+        this.unconfirmed[source].add(id); // still pending: it goes out again on the next connection
+        return this.drain();
+      }
       // The broker refused this message (MQTT 5 reason code); re-sending cannot help.
       this.options.log.warn(`broker refused a message (${source} ${id}): ${err.message}; dropping it`);
-      this.counters.lost++;
+      this.counters.refused++;
     } else {
       this.counters.published++;
     }
@@ -284,8 +317,4 @@ export class Delivery {
     this.lastErrorLogMs = nowMs;
     this.options.log.error(text);
   }
-}
-
-function rowToMessage(row: OutboxRow): EnqueueMessage {
-  return { topic: row.topic, payload: row.payload, qos: row.qos, retain: row.retain, coalesceKey: row.coalesceKey };
 }

@@ -3,8 +3,9 @@
 // results while the disk refuses them. Beyond its byte bound new messages are refused (the caller
 // counts them): what is already queued is older and keeps its place.
 import type { EnqueueMessage, OutboxRow } from './outbox.js';
+import type { MessageStore, StoreStats } from './store.js';
 
-export class MemoryQueue {
+export class MemoryQueue implements MessageStore {
   private readonly rows = new Map<number, OutboxRow>();
   private readonly sizes = new Map<number, number>();
   private readonly byKey = new Map<string, number>();
@@ -67,25 +68,42 @@ export class MemoryQueue {
     return this.remove(id);
   }
 
-  /** Removes and returns every row not in `keep` (e.g. to move them to the outbox once the disk is back). */
-  takeAllExcept(keep: ReadonlySet<number>): OutboxRow[] {
-    const taken: OutboxRow[] = [];
-    for (const [id, row] of this.rows) {
-      if (keep.has(id)) continue;
-      taken.push(row);
-      this.remove(id);
-    }
-    return taken;
+  // The MessageStore shape over `add`/`ack` (src/mqtt/store.ts).
+
+  /** Queues a message; its id, or null when it does not fit (what is queued keeps its place). */
+  enqueue(message: EnqueueMessage): number | null {
+    return this.add(message) ? this.nextId - 1 : null;
   }
 
-  /** Puts rows back at the end (a move to the outbox failed); false for rows that no longer fit. */
-  restore(rows: readonly OutboxRow[]): number {
-    let refused = 0;
-    for (const row of rows) {
-      const ok = this.add({ topic: row.topic, payload: row.payload, qos: row.qos, retain: row.retain, coalesceKey: row.coalesceKey });
-      if (!ok) refused++;
+  enqueueMany(messages: readonly EnqueueMessage[]): (number | null)[] {
+    return messages.map((m) => this.enqueue(m));
+  }
+
+  assertFits(message: EnqueueMessage): void {
+    const sizeBytes = byteLength(message.payload) + Buffer.byteLength(message.topic, 'utf8');
+    if (sizeBytes > this.maxBytes) {
+      throw new RangeError(`message on ${message.topic} is ${sizeBytes} bytes, above the memory queue bound ${this.maxBytes}`);
     }
-    return refused;
+  }
+
+  ackMany(ids: readonly number[]): number {
+    let removed = 0;
+    for (const id of ids) if (this.remove(id)) removed++;
+    return removed;
+  }
+
+  /** `evicted` is always 0: a memory queue refuses new messages instead of evicting old ones. */
+  stats(): StoreStats {
+    const oldest = this.rows.values().next();
+    const oldestAgeS = oldest.done ? 0 : Math.max(0, (this.nowMs() - oldest.value.createdAtMs) / 1000);
+    return { depth: this.depth, bytes: this.totalBytes, oldestAgeS, evicted: 0 };
+  }
+
+  close(): void {
+    this.rows.clear();
+    this.sizes.clear();
+    this.byKey.clear();
+    this.totalBytes = 0;
   }
 
   private remove(id: number): boolean {
@@ -97,4 +115,8 @@ export class MemoryQueue {
     if (row.coalesceKey !== null && this.byKey.get(row.coalesceKey) === id) this.byKey.delete(row.coalesceKey);
     return true;
   }
+}
+
+function byteLength(payload: Uint8Array | string): number {
+  return typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.byteLength;
 }

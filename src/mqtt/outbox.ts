@@ -13,6 +13,7 @@ import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import type { SequenceReserver } from './sequence-file.js';
 import { StorageError } from './storage-error.js';
+import type { MessageStore } from './store.js';
 
 export type Qos = 0 | 1 | 2;
 
@@ -75,7 +76,7 @@ const walSizeLimitBytes = 1024 * 1024;
 // Size of a row as the byte bound counts it.
 const sizeSql = 'length(payload) + length(CAST(topic AS BLOB))';
 
-export class Outbox implements SequenceReserver {
+export class Outbox implements SequenceReserver, MessageStore {
   readonly maxBytes: number;
   readonly maxAgeS: number;
   private readonly path: string;

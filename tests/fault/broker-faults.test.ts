@@ -19,7 +19,7 @@ import { TcpProxy, base, checkRange, resultTopics, reusedSeqs, seqsOn, sleep } f
 
 const hasMosquitto = requireCommands('fault tests (broker SIGKILL, network cut)', 'mosquitto');
 
-type Health = { outbox: { depth: number; lost: number; failed: number; published: number; notDurable: number } };
+type Health = { outbox: { depth: number; lost: number; refused: number; resent: number; failed: number; published: number; notDurable: number } };
 
 /** Records the seq of every result the gateway hands to its publisher (a pass-through spy). */
 function recordAssigned(publisher: MqttPublisher): Map<string, number[]> {
@@ -82,9 +82,12 @@ async function scenario(name: string, broker: Mosquitto, gatewayUrl: string, fau
     const stats = controller.mqtt!.stats();
     assert.is(stats.lost, 0, 'lost');
     assert.is(stats.notDurable, 0, 'notDurable');
+    assert.is(stats.refused, 0, 'refused by the broker');
+    console.log(`# ${name}: ${stats.failed} publishes interrupted, ${stats.resent} re-sent`);
     await sub.until('a health report after the fault', (m) => m.some((x) => x.topic === `${base}/bridge/health` && (JSON.parse(x.text) as Health).outbox.published > 0 && (JSON.parse(x.text) as Health).outbox.depth === 0), 10_000);
     const health = sub.on(`${base}/bridge/health`).map((x) => JSON.parse(x.text) as Health);
-    assert.ok(health.every((h) => h.outbox.lost === 0), 'bridge/health never reports a loss');
+    assert.ok(health.every((h) => h.outbox.lost === 0 && h.outbox.refused === 0), 'bridge/health never reports a loss');
+    assert.ok(health.every((h) => typeof h.outbox.resent === 'number'), 'bridge/health carries resent');
     const last = health.at(-1)!.outbox;
     const results = resultTopics.reduce((n, t) => n + (assigned.get(t)?.length ?? 0), 0);
     assert.ok(last.published >= results - last.depth, `bridge/health published ${last.published} covers the ${results} results`);

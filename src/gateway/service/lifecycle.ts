@@ -53,7 +53,7 @@ export function startServiceLifecycle(options: ServiceLifecycleOptions): Service
         const mqtt = controller.mqtt;
         if (mqtt === undefined) return undefined;
         const s = mqtt.stats();
-        return { connected: mqtt.isConnected, depth: s.depth, settled: s.published + s.evicted + s.lost };
+        return { connected: mqtt.isConnected, depth: s.depth, settled: s.published + s.evicted + s.lost + s.refused };
       }, options.drainStallMs ?? 120_000),
     ],
   });
