@@ -3,10 +3,9 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
+/** Writes `bytes` to `path` and fsyncs the file (not its folder). */
+export function writeFileSynced(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, 'w');
   try {
     let at = 0;
     while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
@@ -14,11 +13,22 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, path);
-  const dirFd = openSync(dirname(path), 'r');
+}
+
+/** Fsyncs a folder, so a rename or a new file in it survives a power cut. */
+export function syncDir(path: string): void {
+  const fd = openSync(path, 'r');
   try {
-    fsyncSync(dirFd);
+    fsyncSync(fd);
   } finally {
-    closeSync(dirFd);
+    closeSync(fd);
   }
+}
+
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  writeFileSynced(tmp, bytes);
+  renameSync(tmp, path);
+  syncDir(dirname(path));
 }

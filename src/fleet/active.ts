@@ -1,8 +1,9 @@
 // Which fleet-installed version of each model runs after a restart: `<dataDir>/fleet/active.json`,
 // replaced atomically (write, fsync, rename) only when a new version is committed, so a power cut
 // during a download, a verification or the watch period restarts with the last good model.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../common/atomic-file.js';
+import { join } from 'node:path';
 
 export interface ActiveModels {
   /** `previous`: what ran before this version was committed (a signed rollback goes back to it). */
@@ -25,23 +26,7 @@ export function readActive(dataDir: string): ActiveModels {
 
 export function writeActive(dataDir: string, active: ActiveModels): void {
   const path = activePath(dataDir);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  const bytes = Buffer.from(`${JSON.stringify(active, null, 2)}\n`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dirFd = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
+  writeFileAtomic(path, Buffer.from(`${JSON.stringify(active, null, 2)}\n`));
 }
 
 /** The manifests the model host loads instead of the bundled ones. */

@@ -3,8 +3,9 @@
 // restart (or reconnect) fetches only what is missing. `assemble()` checks size and sha256 of the
 // whole bundle against the announcement.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileSynced } from '../common/atomic-file.js';
 import type { Announcement } from './announce.js';
 
 export class ChunkStore {
@@ -46,14 +47,7 @@ export class ChunkStore {
     if (bytes.length !== expected) throw new Error(`chunk ${index} has ${bytes.length} bytes, expected ${expected}`);
     if (this.have.has(index)) return false;
     const tmp = join(this.dir, `${index}.part`);
-    const fd = openSync(tmp, 'w');
-    try {
-      let at = 0;
-      while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeFileSynced(tmp, bytes);
     renameSync(tmp, join(this.dir, `${index}.chunk`));
     this.have.add(index);
     return true;

@@ -3,31 +3,12 @@
 // bundled model: `<store>/<name>/<version>/{manifest.json, model.tflite, golden-*.npy, bundle.wgb}`.
 // Crash-safe: everything is written and fsynced in a temporary folder that is renamed into place
 // (and the parent fsynced), so after a power cut a version folder is either complete or absent.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ManifestDocument, readManifest, type ModelManifest } from '../models/manifest.js';
 import { writeNpy } from '../quantize/npy.js';
+import { syncDir, writeFileSynced } from '../common/atomic-file.js';
 import type { Bundle } from './bundle.js';
-
-function writeSynced(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, 'w');
-  try {
-    let at = 0;
-    while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function syncDir(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function goldenNpy(vectors: number[][]): Uint8Array {
   const width = vectors[0]?.length ?? 0;
@@ -70,11 +51,11 @@ export function installBundle(storeDir: string, bundle: Bundle, bundleBytes: Uin
   const tmpDir = join(modelDir, `.${version}.partial`);
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(tmpDir);
-  writeSynced(join(tmpDir, 'model.tflite'), bundle.model);
-  writeSynced(join(tmpDir, 'golden-inputs.npy'), goldenNpy(bundle.manifest.golden.inputs));
-  writeSynced(join(tmpDir, 'golden-outputs.npy'), goldenNpy(bundle.manifest.golden.outputs));
-  writeSynced(join(tmpDir, 'bundle.wgb'), bundleBytes);
-  writeSynced(join(tmpDir, 'manifest.json'), Buffer.from(`${JSON.stringify(localManifest(bundle), null, 2)}\n`));
+  writeFileSynced(join(tmpDir, 'model.tflite'), bundle.model);
+  writeFileSynced(join(tmpDir, 'golden-inputs.npy'), goldenNpy(bundle.manifest.golden.inputs));
+  writeFileSynced(join(tmpDir, 'golden-outputs.npy'), goldenNpy(bundle.manifest.golden.outputs));
+  writeFileSynced(join(tmpDir, 'bundle.wgb'), bundleBytes);
+  writeFileSynced(join(tmpDir, 'manifest.json'), Buffer.from(`${JSON.stringify(localManifest(bundle), null, 2)}\n`));
   syncDir(tmpDir);
   if (existsSync(finalDir)) rmSync(finalDir, { recursive: true, force: true });
   renameSync(tmpDir, finalDir);
