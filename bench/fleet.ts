@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { createLogger } from '../src/common/logger.js';
-import { signBundle, MAX_MODEL_BYTES, type BundleManifest } from '../src/fleet/bundle.js';
+import { MAX_MODEL_BYTES } from '../src/fleet/bundle.js';
 import { generateFleetKey, signingKeyFromPem } from '../src/fleet/keys.js';
 import { publishBundle } from '../src/fleet/publish.js';
 import { validateConfig } from '../src/gateway/config/load.js';
@@ -19,15 +19,11 @@ import type { ExtensionFactory } from '../src/gateway/context.js';
 import { Controller } from '../src/gateway/controller.js';
 import { bundledModelsDir } from '../src/models/host.js';
 import type { BridgeModels } from '../src/mqtt/api.js';
-import { readNpy } from '../src/quantize/npy.js';
 import { readTflite } from '../src/quantize/tflite/read.js';
 import { writeTflite } from '../src/quantize/tflite/write.js';
-import { slotStreamExtension } from '../tests/_support/slot-stream.js';
+import { protoBundle, slotStreamExtension } from '../tests/_support/slot-stream.js';
 
 const proto = join(bundledModelsDir, 'rpeak-proto');
-const inputs = readNpy(new Uint8Array(readFileSync(join(proto, 'val-inputs.npy'))));
-const outputs = readNpy(new Uint8Array(readFileSync(join(proto, 'val-outputs-float-py.npy'))));
-const vector = (a: typeof inputs, k: number): number[] => Array.from(a.data.subarray(k * 625, (k + 1) * 625));
 const operator = generateFleetKey();
 const ops = { username: 'ops', password: 'ops-password-1' };
 
@@ -42,14 +38,7 @@ function paddedModel(totalBytes: number): Uint8Array {
 }
 
 function bundle(version: string, tflite: Uint8Array): Buffer {
-  const manifest: Omit<BundleManifest, 'sha256' | 'sizeBytes' | 'keyId' | 'format'> = {
-    task: 'rpeak', name: 'rpeak-proto', version, description: 'fleet bench (padded)', trainedOn: 'MIT-BIH DS1', precision: 'float32',
-    inputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }], outputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }],
-    params: { sampleRateHz: 250, windowSamples: 625, threshold: 0.5, refractorySamples: 50 },
-    golden: { inputs: [vector(inputs, 0), vector(inputs, 1)], outputs: [vector(outputs, 0), vector(outputs, 1)], absTolerance: 1e-5 },
-    minGatewayVersion: '0.1.0', createdAt: '2026-12-01T19:00:00Z',
-  };
-  return signBundle(manifest, tflite, signingKeyFromPem(operator.privateKeyPem));
+  return protoBundle(version, signingKeyFromPem(operator.privateKeyPem), { description: 'fleet bench (padded)', tflite });
 }
 
 function streamExtension(record: { versions: string[]; errors: number }): ExtensionFactory {

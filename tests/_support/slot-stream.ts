@@ -1,8 +1,11 @@
-// Test equipment: an extension that keeps the `rpeak-proto` model slot loaded and runs one inference
+// Test equipment around the bundled rpeak-proto model: signed fleet bundles of its family, and an
+// extension that keeps the `rpeak-proto` model slot loaded and runs one inference
 // every `periodMs`, as a detector would, so fleet updates have a running model to replace. Used by
 // the fleet tests, the fault tests' child gateway and `npm run bench -- fleet`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { signBundle, type BundleManifest } from '../../src/fleet/bundle.js';
+import type { SigningKey } from '../../src/fleet/keys.js';
 import type { ExtensionFactory } from '../../src/gateway/context.js';
 import { bundledModelsDir } from '../../src/models/host.js';
 import { rpeakWindowCodec } from '../../src/models/rpeak/codec.js';
@@ -45,4 +48,35 @@ export function slotStreamExtension(options: SlotStreamOptions = {}): ExtensionF
       },
     };
   };
+}
+
+export const protoFloatOutputs = readNpy(new Uint8Array(readFileSync(join(bundledModelsDir, 'rpeak-proto', 'val-outputs-float-py.npy'))));
+export const protoFloatModel = (): Uint8Array => new Uint8Array(readFileSync(join(bundledModelsDir, 'rpeak-proto', 'float32.tflite')));
+/** Validation window k (625 samples) of an rpeak-proto .npy array. */
+export const protoWindow = (a: typeof protoInputs, k: number): Float32Array => a.data.subarray(k * 625, (k + 1) * 625) as Float32Array;
+
+export interface ProtoBundleOptions {
+  description: string;
+  /** Default: the bundled rpeak-proto float model. */
+  tflite?: Uint8Array;
+  /** Validation windows whose Python float outputs are the golden vectors (default 0 and 1). */
+  goldenWindows?: number[];
+  createdAt?: string;
+}
+
+/** A signed fleet bundle of the rpeak-proto family (the shipped model's tensors and parameters). */
+export function protoBundle(version: string, key: SigningKey, options: ProtoBundleOptions): Buffer {
+  const golden = options.goldenWindows ?? [0, 1];
+  const manifest: Omit<BundleManifest, 'sha256' | 'sizeBytes' | 'keyId' | 'format'> = {
+    task: 'rpeak', name: 'rpeak-proto', version, description: options.description, trainedOn: 'MIT-BIH DS1', precision: 'float32',
+    inputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }], outputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }],
+    params: { sampleRateHz: 250, windowSamples: 625, threshold: 0.5, refractorySamples: 50 },
+    golden: {
+      inputs: golden.map((k) => Array.from(protoWindow(protoInputs, k))),
+      outputs: golden.map((k) => Array.from(protoWindow(protoFloatOutputs, k))),
+      absTolerance: 1e-5,
+    },
+    minGatewayVersion: '0.1.0', createdAt: options.createdAt ?? '2026-12-01T19:00:00Z',
+  };
+  return signBundle(manifest, options.tflite ?? protoFloatModel(), key);
 }

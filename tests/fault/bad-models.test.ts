@@ -13,12 +13,12 @@
 // break it. The bound is loose on purpose: on the shared 2-core box (load average 4-5) the worst gap
 // measured was 204-574 ms, from CPU starvation and the synchronous model load plus golden runs, not
 // from the swap (see docs/fleet.md); the number is printed on every run.
+import { protoBundle } from '../_support/slot-stream.js';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryLogger } from '../../src/common/logger.js';
-import { signBundle, type BundleManifest } from '../../src/fleet/bundle.js';
 import { generateFleetKey, signingKeyFromPem } from '../../src/fleet/keys.js';
 import { publishBundle } from '../../src/fleet/publish.js';
 import { validateConfig } from '../../src/gateway/config/load.js';
@@ -36,7 +36,6 @@ import { checkRange } from './_rig.js';
 
 const proto = join(bundledModelsDir, 'rpeak-proto');
 const inputs = readNpy(new Uint8Array(readFileSync(join(proto, 'val-inputs.npy'))));
-const floatOut = readNpy(new Uint8Array(readFileSync(join(proto, 'val-outputs-float-py.npy'))));
 const windowAt = (a: typeof inputs, k: number): Float32Array => a.data.slice(k * 625, (k + 1) * 625);
 const maxAbs = (x: Float32Array): number => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 const streamWindows = 16;
@@ -53,14 +52,7 @@ const base = `weargate/${gw}`;
 const beatsTopic = `${base}/s1/ecg/beats`;
 
 function bundle(version: string, tflite: Uint8Array, goldenWindows: number[]): Buffer {
-  const manifest: Omit<BundleManifest, 'sha256' | 'sizeBytes' | 'keyId' | 'format'> = {
-    task: 'rpeak', name: 'rpeak-proto', version, description: 'bad-model fault test', trainedOn: 'MIT-BIH DS1', precision: 'float32',
-    inputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }], outputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }],
-    params: { sampleRateHz: 250, windowSamples: 625, threshold: 0.5, refractorySamples: 50 },
-    golden: { inputs: goldenWindows.map((k) => Array.from(windowAt(inputs, k))), outputs: goldenWindows.map((k) => Array.from(windowAt(floatOut, k))), absTolerance: 1e-5 },
-    minGatewayVersion: '0.1.0', createdAt: '2026-12-01T20:00:00Z',
-  };
-  return signBundle(manifest, tflite, opKey);
+  return protoBundle(version, opKey, { description: 'bad-model fault test', tflite, goldenWindows, createdAt: '2026-12-01T20:00:00Z' });
 }
 
 interface Answer {

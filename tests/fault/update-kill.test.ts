@@ -7,6 +7,7 @@
 // chunks kept on disk, and the update reaches `active`. Killed again during the watch period, the
 // gateway restarts once more on the last good model and the update then completes: verified, active,
 // committed in fleet/active.json.
+import { protoBundle } from '../_support/slot-stream.js';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
@@ -14,11 +15,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readActive } from '../../src/fleet/active.js';
 import { chunkBundle, fleetTopics } from '../../src/fleet/announce.js';
-import { signBundle, type BundleManifest } from '../../src/fleet/bundle.js';
 import { generateFleetKey, signingKeyFromPem } from '../../src/fleet/keys.js';
 import { bundledModelsDir } from '../../src/models/host.js';
 import type { BridgeModels } from '../../src/mqtt/api.js';
-import { readNpy } from '../../src/quantize/npy.js';
 import { Mosquitto } from '../_support/brokers.js';
 import { requireCommands } from '../_support/env.js';
 import { Subscriber, type Received } from '../mqtt/_subscriber.js';
@@ -28,21 +27,11 @@ import { GatewayChild, base, writeConfig } from './_rig.js';
 const hasMosquitto = requireCommands('fault test (gateway SIGKILL mid-update)', 'mosquitto');
 
 const proto = join(bundledModelsDir, 'rpeak-proto');
-const inputs = readNpy(new Uint8Array(readFileSync(join(proto, 'val-inputs.npy'))));
-const goldenOut = readNpy(new Uint8Array(readFileSync(join(proto, 'val-outputs-float-py.npy'))));
-const vectors = (a: typeof inputs, n: number): number[][] => Array.from({ length: n }, (_v, k) => Array.from(a.data.subarray(k * 625, (k + 1) * 625)));
 const operator = generateFleetKey();
 const bundledVersion = JSON.parse(readFileSync(join(proto, 'manifest.json'), 'utf8')).version as string;
 
 function bundle(version: string): Buffer {
-  const manifest: Omit<BundleManifest, 'sha256' | 'sizeBytes' | 'keyId' | 'format'> = {
-    task: 'rpeak', name: 'rpeak-proto', version, description: 'fault test', trainedOn: 'MIT-BIH DS1', precision: 'float32',
-    inputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }], outputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }],
-    params: { sampleRateHz: 250, windowSamples: 625, threshold: 0.5, refractorySamples: 50 },
-    golden: { inputs: vectors(inputs, 2), outputs: vectors(goldenOut, 2), absTolerance: 1e-5 },
-    minGatewayVersion: '0.1.0', createdAt: '2026-12-01T19:00:00Z',
-  };
-  return signBundle(manifest, new Uint8Array(readFileSync(join(proto, 'float32.tflite'))), signingKeyFromPem(operator.privateKeyPem));
+  return protoBundle(version, signingKeyFromPem(operator.privateKeyPem), { description: 'fault test' });
 }
 
 type Info = { startedAt: string; models: { name: string; version: string; sha256: string }[] };

@@ -3,7 +3,6 @@
 // beside the running model, activates it between two inferences of a running stream, watches it,
 // commits it, and runs it again after a restart. A bundle from an untrusted key fails with its
 // reason and the running model keeps serving; the stream never misses an inference.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,36 +10,22 @@ import { createMemoryLogger } from '../../src/common/logger.js';
 import { validateConfig } from '../../src/gateway/config/load.js';
 import type { ExtensionFactory } from '../../src/gateway/context.js';
 import { Controller } from '../../src/gateway/controller.js';
-import { signBundle, type BundleManifest } from '../../src/fleet/bundle.js';
 import { readActive } from '../../src/fleet/active.js';
 import { generateFleetKey, signingKeyFromPem } from '../../src/fleet/keys.js';
 import { publishBundle } from '../../src/fleet/publish.js';
 import { fleetStatus, promoteModel } from '../../src/fleet/status.js';
 import { inCanary } from '../../src/fleet/announce.js';
-import { bundledModelsDir } from '../../src/models/host.js';
 import type { BridgeModels } from '../../src/mqtt/api.js';
-import { readNpy } from '../../src/quantize/npy.js';
 import { Subscriber } from '../mqtt/_subscriber.js';
-import { slotStreamExtension } from '../_support/slot-stream.js';
+import { protoBundle, slotStreamExtension } from '../_support/slot-stream.js';
 import { tempDir } from '../gateway/_harness.js';
 
-const proto = join(bundledModelsDir, 'rpeak-proto');
-const inputs = readNpy(new Uint8Array(readFileSync(join(proto, 'val-inputs.npy'))));
-const goldenOut = readNpy(new Uint8Array(readFileSync(join(proto, 'val-outputs-float-py.npy'))));
-const vectors = (a: typeof inputs, n: number): number[][] => Array.from({ length: n }, (_v, k) => Array.from(a.data.subarray(k * 625, (k + 1) * 625)));
 const operator = generateFleetKey();
 const stranger = generateFleetKey();
 const ops = { username: 'ops', password: 'ops-password-1' };
 
 function bundle(version: string, pem = operator.privateKeyPem): Buffer {
-  const manifest: Omit<BundleManifest, 'sha256' | 'sizeBytes' | 'keyId' | 'format'> = {
-    task: 'rpeak', name: 'rpeak-proto', version, description: 'fleet e2e', trainedOn: 'MIT-BIH DS1', precision: 'float32',
-    inputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }], outputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }],
-    params: { sampleRateHz: 250, windowSamples: 625, threshold: 0.5, refractorySamples: 50 },
-    golden: { inputs: vectors(inputs, 2), outputs: vectors(goldenOut, 2), absTolerance: 1e-5 },
-    minGatewayVersion: '0.1.0', createdAt: '2026-12-01T16:30:00Z',
-  };
-  return signBundle(manifest, new Uint8Array(readFileSync(join(proto, 'float32.tflite'))), signingKeyFromPem(pem));
+  return protoBundle(version, signingKeyFromPem(pem), { description: 'fleet e2e', createdAt: '2026-12-01T16:30:00Z' });
 }
 
 /** A stream of inferences through the slot every 10 ms, as a detector would run them. */

@@ -5,13 +5,13 @@
 //   2. (restart) 0.3.0 is committed; a signed rollback loads what ran before (the bundled 0.1.0).
 //   3. 0.4.0 is committed; an older 0.2.4 is refused without an instruction; a signed
 //      allowDowngradeTo 0.2.5 is recorded durably (a restart in between) and lets 0.2.5 in.
+import { protoBundle } from '../_support/slot-stream.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryLogger } from '../../src/common/logger.js';
 import { readActive } from '../../src/fleet/active.js';
-import { signBundle, type BundleManifest } from '../../src/fleet/bundle.js';
 import { signCommand } from '../../src/fleet/command.js';
 import { generateFleetKey, signingKeyFromPem } from '../../src/fleet/keys.js';
 import { publishBundle } from '../../src/fleet/publish.js';
@@ -29,8 +29,6 @@ import { tempDir } from '../gateway/_harness.js';
 
 const proto = join(bundledModelsDir, 'rpeak-proto');
 const inputs = readNpy(new Uint8Array(readFileSync(join(proto, 'val-inputs.npy'))));
-const goldenOut = readNpy(new Uint8Array(readFileSync(join(proto, 'val-outputs-float-py.npy'))));
-const vectors = (a: typeof inputs, n: number): number[][] => Array.from({ length: n }, (_v, k) => Array.from(a.data.subarray(k * 625, (k + 1) * 625)));
 const operator = generateFleetKey();
 const opKey = signingKeyFromPem(operator.privateKeyPem);
 const ops = { username: 'ops', password: 'ops-password-1' };
@@ -38,14 +36,7 @@ const gw = 'gw-rollback';
 const base = `weargate/${gw}`;
 
 function bundle(version: string): Buffer {
-  const manifest: Omit<BundleManifest, 'sha256' | 'sizeBytes' | 'keyId' | 'format'> = {
-    task: 'rpeak', name: 'rpeak-proto', version, description: 'rollback e2e', trainedOn: 'MIT-BIH DS1', precision: 'float32',
-    inputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }], outputs: [{ dtype: 'float32', shape: [1, 1, 625, 1] }],
-    params: { sampleRateHz: 250, windowSamples: 625, threshold: 0.5, refractorySamples: 50 },
-    golden: { inputs: vectors(inputs, 2), outputs: vectors(goldenOut, 2), absTolerance: 1e-5 },
-    minGatewayVersion: '0.1.0', createdAt: '2026-12-01T18:30:00Z',
-  };
-  return signBundle(manifest, new Uint8Array(readFileSync(join(proto, 'float32.tflite'))), opKey);
+  return protoBundle(version, opKey, { description: 'rollback e2e', createdAt: '2026-12-01T18:30:00Z' });
 }
 
 /** Inferences through the slot every 10 ms, recording the version that answered each. */
