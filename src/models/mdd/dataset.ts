@@ -1,7 +1,7 @@
 // A labelled folder of EDF recordings -> per-recording epochs and map stacks, through the features
 // the gateway runs (features.ts). Used by scripts/mdd-maps.ts (training data) and `weargate eval mdd`.
 import { join } from 'node:path';
-import { DEFAULT_MDD_FEATURES, epochMaps, recordingEpochs, rejectEpoch, type MddFeatureParams, type RejectReason } from './features.js';
+import { DEFAULT_MDD_FEATURES, epochMaps, recordingEpochs, rejectEpoch, relativeBandPowers, type MddFeatureParams, type RejectReason } from './features.js';
 import type { LabelledRecording } from './labels.js';
 import { readMddRecording } from './recording.js';
 
@@ -58,25 +58,13 @@ export function recordingMaps(dir: string, rec: LabelledRecording, options: Data
     }
     out.startsS.push(e.startS);
     out.maps.push(epochMaps(e.bandPowers, p));
-    out.relativePowers.push(relativeOf(e.bandPowers));
+    out.relativePowers.push(relativeBandPowers(e.bandPowers));
     out.meanLog10Powers.push(e.meanLog10Power);
     stds.push(...epochStdUv(r.channels, Math.round(e.startS * p.sampleRateHz), length));
   }
   out.summary.clean = out.maps.length;
   stds.sort((a, b) => a - b);
   out.summary.medianStdUv = stds.length ? stds[Math.floor(stds.length / 2)]! : 0;
-  return out;
-}
-
-function relativeOf(bandPowers: readonly Float64Array[]): Float64Array {
-  const bands = bandPowers.length;
-  const n = bandPowers[0]!.length;
-  const out = new Float64Array(n * bands);
-  for (let e = 0; e < n; e++) {
-    let total = 0;
-    for (let b = 0; b < bands; b++) total += bandPowers[b]![e]!;
-    for (let b = 0; b < bands; b++) out[e * bands + b] = total > 0 ? bandPowers[b]![e]! / total : 0;
-  }
   return out;
 }
 

@@ -29,10 +29,15 @@ export class MddEpochStream {
   /** One per model electrode when the device rate differs from the model's. */
   private resamplers: StreamingSincResampler[] | undefined;
   private readonly resampled: number[][] = [];
+  /** Highest band edge, and the lowest device rate that still carries it (2.2 x). */
+  private readonly topBandHz: number;
+  private readonly minRateHz: number;
 
   constructor(readonly params: MddFeatureParams = DEFAULT_MDD_FEATURES) {
     this.epochSamples = Math.round(params.epochS * params.sampleRateHz);
     this.hopSamples = Math.round(params.hopS * params.sampleRateHz);
+    this.topBandHz = Math.max(...params.bands.map((b) => b.highHz));
+    this.minRateHz = Math.ceil(2.2 * this.topBandHz - 1e-9);
   }
 
   /**
@@ -41,9 +46,8 @@ export class MddEpochStream {
    * electrode of the model has no channel, and on a sampling rate too low for the model's bands.
    */
   push(labels: readonly string[], sampleRateHz: number, values: readonly ArrayLike<number>[]): MddStreamEpoch[] {
-    const minHz = Math.ceil(2.2 * Math.max(...this.params.bands.map((b) => b.highHz)) - 1e-9);
-    if (!(sampleRateHz >= minHz) || !Number.isFinite(sampleRateHz))
-      throw new Error(`EEG at ${sampleRateHz} Hz: the MDD model's bands reach ${Math.max(...this.params.bands.map((b) => b.highHz))} Hz and need at least ${minHz} Hz`);
+    if (!(sampleRateHz >= this.minRateHz) || !Number.isFinite(sampleRateHz))
+      throw new Error(`EEG at ${sampleRateHz} Hz: the MDD model's bands reach ${this.topBandHz} Hz and need at least ${this.minRateHz} Hz`);
     const key = `${sampleRateHz}\u0000${labels.join('\u0000')}`;
     if (key !== this.layoutKey) {
       this.index = selectChannels(labels, this.params.electrodes);
