@@ -31,6 +31,27 @@ function rows(name: string, metrics: ConditionMetrics): string[] {
 
 const fmt = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 
+/** What the CV says about the CNN against the baseline, and int8 against float32 (both conditions). */
+function comparison(r: MddTrainReport): string[] {
+  const i8 = r.cv.int8.both;
+  const lr = r.cv.baseline.both;
+  const f32 = r.cv.float32.both;
+  if (!i8 || !lr || !f32) return [];
+  const p = (v: number) => (Number.isFinite(v) ? (100 * v).toFixed(1) : '-');
+  const lines = [
+    `- CNN (our int8) vs the baseline on the same folds: balanced accuracy ${p(i8.balancedAccuracy)} vs ${p(lr.balancedAccuracy)} %, AUC ${fmt(i8.auc, 3)} vs ${fmt(lr.auc, 3)}. ` +
+      (i8.auc > lr.auc && i8.balancedAccuracy > lr.balancedAccuracy ? 'The CNN is ahead on both; check whether the intervals overlap before calling it better.' : 'The CNN is not ahead of the baseline on both: its value over a linear model on band powers is not shown by this data.'),
+  ];
+  const decision = (m: typeof i8) => new Map((m.persons ?? []).map((q) => [q.subject, q.score >= 0.5]));
+  const a = decision(f32);
+  const flipped = [...decision(i8)].filter(([s, d]) => a.has(s) && a.get(s) !== d).map(([s]) => s);
+  const gap = Math.abs(i8.balancedAccuracy - f32.balancedAccuracy) * 100;
+  lines.push(gap > 1
+    ? `- **int8 differs from float32 by ${gap.toFixed(1)} points** of balanced accuracy (both conditions): ${flipped.length} person${flipped.length === 1 ? '' : 's'} (${flipped.join(', ')}) on the other side of 0.5. A score that close to the threshold is no answer either way; more data or epochs move scores away from it.`
+    : `- int8 within 1 point of float32 (balanced accuracy ${p(i8.balancedAccuracy)} vs ${p(f32.balancedAccuracy)} %, both conditions).`);
+  return lines;
+}
+
 export function modelCardMarkdown(r: MddTrainReport): string {
   const d = r.data;
   const m = r.model;
@@ -43,8 +64,8 @@ export function modelCardMarkdown(r: MddTrainReport): string {
     'amplifiers and populations is unknown beyond the intervals below. Never to be used to withhold or decide care.',
     'Every `<device>/eeg/mdd` payload carries `screening_only: true` and the research notice.',
     '',
-    `Trained on \`${r.trainedOn.edfDir}\` (labels \`${r.trainedOn.labels}\`), **not on the Mumtaz data set** of the shipped`,
-    '`mdd-cnn` model: the numbers below are this data\'s, and the shipped model card (docs/models/mdd.md) does not apply.',
+    `**Trained on \`${r.trainedOn.edfDir}\`** (labels \`${r.trainedOn.labels}\`) by this command: not the shipped \`mdd-cnn\`, which`,
+    'was trained on the Mumtaz data set (docs/models/mdd.md, whose numbers do not apply here). The numbers below are this run\'s.',
     `Made by \`weargate model train mdd\` on ${r.createdAt} (${r.wallS.toFixed(0)} s; folds ${r.options.folds}, epochs ${r.options.epochs}, seed ${r.options.seed}).`,
     '',
     '## Data',
@@ -87,7 +108,7 @@ export function modelCardMarkdown(r: MddTrainReport): string {
     both
       ? `- Both conditions, our int8: balanced accuracy ${pct(both, 'balancedAccuracy')} %, ROC AUC ${auc(both)} on ${both.n} persons. With few persons the intervals are wide: a person is ${(100 / Math.max(1, both.n)).toFixed(1)} % of the data.`
       : '- No person-level result for both conditions.',
-    '- Compare the CNN with the baseline on the same folds: when the baseline is as good, the CNN\'s value is not shown.',
+    ...comparison(r),
     '- No hyper-parameter was tuned on these CV results by this command (one configuration).',
     '',
     '## Files',
