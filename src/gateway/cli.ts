@@ -24,5 +24,6 @@ program
 (await import('./commands/eeg-topomap.js')).register(program);
 (await import('./commands/athletes.js')).register(program);
 (await import('./commands/fleet.js')).register(program);
+(await import('./commands/synth.js')).register(program);
 
 await program.parseAsync(process.argv);
