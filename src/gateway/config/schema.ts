@@ -213,6 +213,15 @@ export const GatewayConfig = Type.Object(
     logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')], {
       default: 'info',
     }),
+    log: Type.Object(
+      {
+        journal: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
+          default: 'auto',
+          description: 'Syslog priority prefixes (<3> error, <4> warn, <6> info, <7> debug) before each JSON log line, for the systemd journal; auto: when JOURNAL_STREAM names stderr',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     mqtt: MqttConfig,
     health: Type.Object(
       { intervalS: Type.Number({ minimum: 1, maximum: 3600, default: 10 }) },
