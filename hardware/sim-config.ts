@@ -24,6 +24,19 @@ const SignalSource = Type.Union([
     },
     { additionalProperties: false, description: 'Replay of a WFDB record, resampled to the garment rate' },
   ),
+  Type.Object(
+    {
+      type: Type.Literal('gan'),
+      rhythmClass: Type.Union([Type.Literal('N'), Type.Literal('V')], { default: 'N', description: 'N: normal beats; V: with ventricular ectopics' }),
+      vFraction: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5, description: 'class V: chance a beat is followed by a ventricular one' })),
+      heartRateBpm: Type.Optional(Type.Number({ minimum: 30, maximum: 200 })),
+      noiseMicrovolts: Type.Number({ minimum: 0, maximum: 1000, default: 10 }),
+      seed: Type.Integer({ default: 1 }),
+      model: Type.Optional(Type.String({ description: 'generator folder (default models/gan-ecg)' })),
+      variant: Type.Optional(Type.String({ description: 'generator variant (default: the manifest default)' })),
+    },
+    { additionalProperties: false, description: 'Synthetic ECG from the GAN generator (models/gan-ecg), assembled into strips' },
+  ),
 ]);
 
 const PtyLink = Type.Object(
@@ -143,7 +156,9 @@ export function validateSimulators(doc: unknown, baseDir: string): SimulatorConf
   return (list as SimulatorConfig[]).map((s): SimulatorConfig => {
     const link = { ...s.link, path: abs(s.link.path) };
     if (s.kind === 'cyton') return { ...s, link, source: s.source.type === 'edf' ? { ...s.source, file: abs(s.source.file) } : s.source };
-    return { ...s, link, source: s.source.type === 'wfdb' ? { ...s.source, record: abs(s.source.record) } : s.source };
+    const src = s.source;
+    const source = src.type === 'wfdb' ? { ...src, record: abs(src.record) } : src.type === 'gan' && src.model !== undefined ? { ...src, model: abs(src.model) } : src;
+    return { ...s, link, source };
   });
 }
 

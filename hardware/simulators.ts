@@ -6,14 +6,25 @@ import { SimulatedGarment } from './garment-sim.js';
 import { SimulatedCyton } from './openbci/cyton-sim.js';
 import type { CytonSimulatorConfig, FirmataAd8232SimulatorConfig, GarmentSimulatorConfig, SimulatorConfig } from './sim-config.js';
 import { EdfEegSource, syntheticEegSource, type EegSource } from './signals/eeg.js';
+import { GanSource } from './signals/gan-source.js';
 import { RecordSource, syntheticSource, type SignalSource } from './signals/source.js';
 
+type EcgSourceConfig = GarmentSimulatorConfig['source'];
+
+/** The ECG source of a garment or a Firmata front end: McSharry, a WFDB replay or the GAN. */
+export async function createEcgSource(src: EcgSourceConfig, sampleRateHz: number, seed: number): Promise<SignalSource> {
+  switch (src.type) {
+    case 'synthetic':
+      return syntheticSource({ sampleRateHz, heartRateBpm: src.heartRateBpm, noiseMicrovolts: src.noiseMicrovolts, seed: src.seed });
+    case 'wfdb':
+      return RecordSource.fromWfdb(src.record, src.channel, sampleRateHz, src.loop, seed);
+    case 'gan':
+      return GanSource.create({ sampleRateHz, rhythmClass: src.rhythmClass, seed: src.seed, vFraction: src.vFraction, heartRateBpm: src.heartRateBpm, noiseMicrovolts: src.noiseMicrovolts, modelDir: src.model, variant: src.variant });
+  }
+}
+
 export async function createSimulatedGarment(config: GarmentSimulatorConfig, speed = 1): Promise<SimulatedGarment> {
-  const src = config.source;
-  const source: SignalSource =
-    src.type === 'synthetic'
-      ? syntheticSource({ sampleRateHz: config.sampleRateHz, heartRateBpm: src.heartRateBpm, noiseMicrovolts: src.noiseMicrovolts, seed: src.seed })
-      : await RecordSource.fromWfdb(src.record, src.channel, config.sampleRateHz, src.loop, config.deviceId);
+  const source = await createEcgSource(config.source, config.sampleRateHz, config.deviceId);
   return new SimulatedGarment({
     deviceId: config.deviceId,
     sampleRateHz: config.sampleRateHz,
@@ -42,11 +53,7 @@ export function createSimulatedCyton(config: CytonSimulatorConfig, speed = 1): S
 
 /** The Firmata board samples in real time (the gateway sets its interval), so it has no speed-up. */
 export async function createSimulatedFirmata(config: FirmataAd8232SimulatorConfig): Promise<SimulatedFirmataAd8232> {
-  const src = config.source;
-  const source: SignalSource =
-    src.type === 'synthetic'
-      ? syntheticSource({ sampleRateHz: config.sampleRateHz, heartRateBpm: src.heartRateBpm, noiseMicrovolts: src.noiseMicrovolts, seed: src.seed })
-      : await RecordSource.fromWfdb(src.record, src.channel, config.sampleRateHz, src.loop, 1);
+  const source = await createEcgSource(config.source, config.sampleRateHz, 1);
   return new SimulatedFirmataAd8232({
     linkPath: config.link.path,
     source,

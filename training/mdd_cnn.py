@@ -4,8 +4,10 @@ Usage (from the repo root; maps first, made by the gateway's own TypeScript feat
     npx tsx scripts/mdd-maps.ts                        # -> training/out/mdd-maps/{base,cyton8,x0.5,x2,shuffled}
     TF_NUM_INTRAOP_THREADS=2 TF_NUM_INTEROP_THREADS=1 \
       training/.venv/bin/python training/mdd_cnn.py     # -> training/out/mdd-cnn/ (models, cv.json)
-Then `npx tsx scripts/mdd-export.ts` quantizes with our quantizer and `training/mdd_export.py`
-writes models/mdd-cnn/ (manifest, goldens). See docs/models/mdd.md.
+Then `bash scripts/mdd-quantize.sh` quantizes with our quantizer and `training/mdd_export.py`
+writes models/mdd-cnn/ (manifest, goldens). See docs/models/mdd.md. A clinic's own data:
+`weargate model train mdd` runs this script with --maps/--out in its output folder,
+--montages 19|8 --ablations '' --no-confounds.
 
 Per montage (19 = 10-20, 8 = Cyton): k folds of persons stratified by label (every file of a
 person, EC and EO, in the same fold); per fold a CNN and a logistic-regression baseline on relative
@@ -115,6 +117,8 @@ def evaluate(ds, p_epoch, mask) -> dict:
     out = {}
     for which in mc.CONDITIONS:
         persons, labels, scores, counts = mc.person_scores(ds["subject"][mask], ds["condition"][mask], ds["y"][mask], p_epoch[mask], which)
+        if not persons:  # no recording of this condition (a labels file without conditions)
+            continue
         m = mc.metrics_with_ci(labels, scores)
         m["persons"] = [{"subject": s, "label": int(l), "score": float(sc), "epochs": int(c)} for s, l, sc, c in zip(persons, labels, scores, counts)]
         out[which] = m
@@ -122,7 +126,7 @@ def evaluate(ds, p_epoch, mask) -> dict:
 
 
 def show(name: str, res: dict) -> None:
-    for which in mc.CONDITIONS:
+    for which in (c for c in mc.CONDITIONS if c in res):
         m = res[which]
         auc = m["auc"]
         ci = m.get("aucCi", [float("nan")] * 2)
@@ -147,6 +151,7 @@ def export_tf_int8(tf, model, calib, path):
 
 
 def run_montage(tf, args, set_name: str, tag: str, ablation_sets: list[str]) -> dict:
+    ablation_sets = [a for a in ablation_sets if a in args.ablations.split(",")]
     ds = mc.load_set(args.maps, set_name)
     persons = {s: int(ds["y"][ds["subject"] == s][0]) for s in sorted(set(ds["subject"]))}
     folds = mc.make_folds(persons, args.folds, args.seed)
@@ -232,6 +237,8 @@ def main() -> None:
     ap.add_argument("--train-stride", type=int, default=4, help="every n-th clean epoch for training (epochs overlap 50 %%; 4 = one 4 s epoch every 8 s)")
     ap.add_argument("--calib", type=int, default=256)
     ap.add_argument("--montages", default="19,8", help="montages in run order (19 needs the ablation sets)")
+    ap.add_argument("--ablations", default="x0.5,x2,shuffled", help="ablation map sets for the 19-electrode montage ('' for none)")
+    ap.add_argument("--no-confounds", action="store_true", help="skip the Mumtaz confound checks (channel count, amplitude of the 'base' set)")
     args = ap.parse_args()
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -244,7 +251,8 @@ def main() -> None:
     os.makedirs(args.out, exist_ok=True)
     t0 = time.time()
     result = {"seed": args.seed, "args": vars(args), "versions": {"tensorflow": tf.__version__, "numpy": np.__version__, "sklearn": sklearn.__version__}}
-    result["confounds"] = confounds(args)
+    if not args.no_confounds:
+        result["confounds"] = confounds(args)
     for m in args.montages.split(","):
         if m == "19":
             result["m19"] = run_montage(tf, args, "base", "m19", ["x0.5", "x2", "shuffled"])

@@ -43,7 +43,7 @@ def make_folds(subjects_labels: dict[str, int], k: int, seed: int) -> list[list[
         for i, s in enumerate(persons):
             folds[(i + offset) % k].append(s)
         offset += len(persons)
-    return [sorted(f) for f in folds]
+    return [sorted(str(s) for s in f) for f in folds]
 
 
 class Mulberry32:

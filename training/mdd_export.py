@@ -12,6 +12,7 @@ the final model's agreement between float, our int8 and the TF converter's int8.
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -29,6 +30,8 @@ import tflite_run  # noqa: E402
 
 OUT = os.path.join(REPO, "training", "out", "mdd-cnn")
 MAPS = os.path.join(REPO, "training", "out", "mdd-maps")
+MODELS = os.path.join(REPO, "models")
+TRAINED_ON = "Mumtaz W. MDD Patients and Healthy Controls EEG Data (New), figshare 2016, doi:10.6084/m9.figshare.4244171, CC BY 4.0: 36 persons (19 MDD, 17 healthy), eyes closed and open, first 240 s (../shared/data/mumtaz-mdd-train)"
 GOLDEN_COUNT = 8
 
 
@@ -60,6 +63,8 @@ def cv_variants(tag: str, ds: dict, folds: list[list[str]]) -> dict:
         res[v] = {}
         for which in mc.CONDITIONS:
             persons, labels, scores, counts = mc.person_scores(ds["subject"], ds["condition"], ds["y"], pe, which)
+            if not persons:
+                continue
             met = mc.metrics_with_ci(labels, scores)
             met["persons"] = [{"subject": s, "label": int(l), "score": float(sc), "epochs": int(c)} for s, l, sc, c in zip(persons, labels, scores, counts)]
             res[v][which] = met
@@ -68,9 +73,9 @@ def cv_variants(tag: str, ds: dict, folds: list[list[str]]) -> dict:
     return res
 
 
-def export(tag: str, name: str, set_name: str, electrodes: list[str], cv: dict) -> None:
+def export(tag: str, name: str, set_name: str, electrodes: list[str], cv: dict, version: str = "0.1.0", trained_on: str = TRAINED_ON) -> None:
     src = os.path.join(OUT, tag)
-    dst = os.path.join(REPO, "models", name)
+    dst = os.path.join(MODELS, name)
     if os.path.isdir(dst):
         shutil.rmtree(dst)
     os.makedirs(os.path.join(dst, "folds"))
@@ -109,9 +114,9 @@ def export(tag: str, name: str, set_name: str, electrodes: list[str], cv: dict) 
         agreement[key] = {"meanAbsDiff": float(d.mean()), "maxAbsDiff": float(d.max()), "decisionAgreement": float(((p_all[key] >= 0.5) == (p_all["float32"] >= 0.5)).mean()), "epochs": int(len(d))}
     meta = ds["meta"]["params"]
     manifest = {
-        "name": name, "version": "0.1.0", "task": "mdd",
+        "name": name, "version": version, "task": "mdd",
         "description": f"Residual CNN ({cv['params']} parameters) on 5 band-power topographic maps (32x32, {len(electrodes)} electrodes): P(MDD) per 4 s epoch, averaged per session. Research screening signal, NOT a diagnosis, not a medical device.",
-        "trainedOn": "Mumtaz W. MDD Patients and Healthy Controls EEG Data (New), figshare 2016, doi:10.6084/m9.figshare.4244171, CC BY 4.0: 36 persons (19 MDD, 17 healthy), eyes closed and open, first 240 s (../shared/data/mumtaz-mdd-train)",
+        "trainedOn": trained_on,
         "card": "docs/models/mdd.md",
         "defaultVariant": "int8",
         "variants": variants,
@@ -131,19 +136,30 @@ def export(tag: str, name: str, set_name: str, electrodes: list[str], cv: dict) 
                "cvTflite": cvv, "finalAgreement": agreement}
     with open(os.path.join(dst, "metrics.json"), "w") as f:
         json.dump(metrics, f, indent=1)
-    for which in mc.CONDITIONS:
+    for which in (c for c in mc.CONDITIONS if c in cvv["int8"]):
         a, b = cvv["float32"][which], cvv["int8"][which]
         print(f"{name} {which}: float32 .tflite balacc {100 * a['balancedAccuracy']:.1f} AUC {a['auc']:.3f} | our int8 balacc {100 * b['balancedAccuracy']:.1f} AUC {b['auc']:.3f}")
     print(f"{name}: epoch |P int8 - P float| mean {cvv['epochAbsDiff']['mean']:.4f} max {cvv['epochAbsDiff']['max']:.4f}; final model agreement {json.dumps(agreement)}")
 
 
 def main() -> None:
+    global OUT, MAPS, MODELS
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cv-dir", default=OUT, help="mdd_cnn.py's --out (cv.json, fold and final models)")
+    ap.add_argument("--maps", default=MAPS, help="scripts/mdd-maps.ts's --out")
+    ap.add_argument("--models-dir", default=MODELS, help="where the model folders are written (replaced)")
+    ap.add_argument("--name19", default="mdd-cnn")
+    ap.add_argument("--name8", default="mdd-cnn-cyton8")
+    ap.add_argument("--model-version", default="0.1.0")
+    ap.add_argument("--trained-on", default=TRAINED_ON)
+    args = ap.parse_args()
+    OUT, MAPS, MODELS = args.cv_dir, args.maps, args.models_dir
     with open(os.path.join(OUT, "cv.json")) as f:
         cv = json.load(f)
     if "m19" in cv:
-        export("m19", "mdd-cnn", "base", ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T7", "C3", "Cz", "C4", "T8", "P7", "P3", "Pz", "P4", "P8", "O1", "O2"], cv["m19"])
+        export("m19", args.name19, "base", ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T7", "C3", "Cz", "C4", "T8", "P7", "P3", "Pz", "P4", "P8", "O1", "O2"], cv["m19"], args.model_version, args.trained_on)
     if "m8" in cv:
-        export("m8", "mdd-cnn-cyton8", "cyton8", ["Fp1", "Fp2", "C3", "C4", "P7", "P8", "O1", "O2"], cv["m8"])
+        export("m8", args.name8, "cyton8", ["Fp1", "Fp2", "C3", "C4", "P7", "P8", "O1", "O2"], cv["m8"], args.model_version, args.trained_on)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 
@@ -29,22 +30,28 @@ HEAD = "| model | condition | persons (MDD/healthy) | accuracy % | sensitivity %
 
 
 def main() -> None:
-    for name, tag in (("mdd-cnn", "19 electrodes"), ("mdd-cnn-cyton8", "8 electrodes (Cyton)")):
-        path = os.path.join(REPO, "models", name, "metrics.json")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models-dir", default=os.path.join(REPO, "models"))
+    ap.add_argument("--name19", default="mdd-cnn")
+    ap.add_argument("--name8", default="mdd-cnn-cyton8")
+    args = ap.parse_args()
+    for name, tag in ((args.name19, "19 electrodes"), (args.name8, "8 electrodes (Cyton)")):
+        path = os.path.join(args.models_dir, name, "metrics.json")
         if not os.path.exists(path):
             continue
         with open(path) as f:
             m = json.load(f)
         cv = m["cv"]
-        print(f"\n### {tag}: subject-wise 6-fold CV\n")
+        print(f"\n### {tag}: subject-wise {len(cv['folds'])}-fold CV\n")
+        conditions = [c for c in ("EC", "EO", "both") if c in cv["cnn"]]
         print(HEAD)
-        for which in ("EC", "EO", "both"):
+        for which in conditions:
             print(row(f"CNN (Keras float)", which, cv["cnn"][which]))
-        for which in ("EC", "EO", "both"):
+        for which in conditions:
             print(row("baseline LR, relative band powers", which, cv["baseline"][which]))
-        for which in ("EC", "EO", "both"):
+        for which in conditions:
             print(row("CNN float32 .tflite", which, m["cvTflite"]["float32"][which]))
-        for which in ("EC", "EO", "both"):
+        for which in conditions:
             print(row("CNN our int8 .tflite", which, m["cvTflite"]["int8"][which]))
         print(f"\nepoch-level accuracy: CNN {100 * cv['epochAccuracy']['cnn']:.1f} %, baseline {100 * cv['epochAccuracy']['baseline']:.1f} %; params {cv['params']}")
         e = m["cvTflite"]["epochAbsDiff"]
@@ -54,7 +61,7 @@ def main() -> None:
         for a, r in cv.get("ablations", {}).items():
             print(f"\nablation {a}: {r['cleanEpochs']} clean epochs; max |person score - base| {r['maxPersonScoreDiff']:.4f}\n")
             print(HEAD)
-            for which in ("EC", "EO", "both"):
+            for which in conditions:
                 print(row(f"CNN on {a}", which, r[which]))
 
 

@@ -14,6 +14,7 @@ program
 (await import('./commands/run.js')).register(program);
 (await import('./commands/model-inspect.js')).register(program);
 (await import('./commands/model-quantize.js')).register(program);
+(await import('./commands/model-train.js')).register(program);
 (await import('./commands/eval-rpeaks.js')).register(program);
 (await import('./commands/eval-mdd.js')).register(program);
 (await import('./commands/eval-similarity.js')).register(program);
@@ -23,5 +24,6 @@ program
 (await import('./commands/eeg-topomap.js')).register(program);
 (await import('./commands/athletes.js')).register(program);
 (await import('./commands/fleet.js')).register(program);
+(await import('./commands/synth.js')).register(program);
 
 await program.parseAsync(process.argv);

@@ -51,7 +51,7 @@ export const ModelManifestSchema = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }),
     version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?$' }),
-    task: Type.Union([Type.Literal('rpeak'), Type.Literal('similarity'), Type.Literal('mdd'), Type.Literal('test')]),
+    task: Type.Union([Type.Literal('rpeak'), Type.Literal('similarity'), Type.Literal('mdd'), Type.Literal('synth'), Type.Literal('test')]),
     description: Type.String(),
     /** The data the weights were trained on (model cards say it; so does `bridge/info`). */
     trainedOn: Type.String(),

@@ -20,8 +20,6 @@ function evalCommand(program: Command): Command {
   return program.commands.find((c) => c.name() === 'eval') ?? program.command('eval').description('evaluate algorithms on recorded data');
 }
 
-const pct = (v: number) => (Number.isFinite(v) ? (100 * v).toFixed(1) : '  -  ');
-
 export function register(program: Command): void {
   evalCommand(program)
     .command('mdd')
@@ -52,6 +50,7 @@ async function evalMdd(opts: EvalMddOptions): Promise<number> {
   const { readMddLabels } = await import('../../models/mdd/labels.js');
   const { recordingMaps } = await import('../../models/mdd/dataset.js');
   const { evaluatePersons, EVAL_CONDITIONS } = await import('../../models/mdd/evaluate.js');
+  const { metricsTable } = await import('../../models/mdd/report-table.js');
   const { createLiteRtRuntime } = await import('../../models/runtime/litert.js');
   const doc = readManifest(opts.manifest);
   const params = mddParams(doc.manifest);
@@ -122,17 +121,7 @@ async function evalMdd(opts: EvalMddOptions): Promise<number> {
         console.log(`  ${p.subject.padEnd(6)} ${p.label.padEnd(8)} ${p.model.slice(0, 8).padEnd(8)} ${p.score.toFixed(3)} [${p.interval.low.toFixed(3)}, ${p.interval.high.toFixed(3)}]  ${String(p.cleanEpochs).padStart(4)}/${p.rejectedEpochs}  ${p.predicted}${p.predicted === p.label ? '' : '  (wrong)'}`);
       }
     }
-    console.log('\ncondition  persons  accuracy            sensitivity         specificity         balanced accuracy   ROC AUC');
-    for (const c of EVAL_CONDITIONS) {
-      const m = result.metrics[c];
-      if (!m) continue;
-      const cell = (key: 'accuracy' | 'sensitivity' | 'specificity' | 'balancedAccuracy') => {
-        const ci = m[`${key}Ci`];
-        return `${pct(m[key])} [${ci ? `${pct(ci[0])}, ${pct(ci[1])}` : '-'}]`.padEnd(20);
-      };
-      const auc = m.aucCi ? `${m.auc.toFixed(3)} [${m.aucCi[0].toFixed(3)}, ${m.aucCi[1].toFixed(3)}]` : Number.isFinite(m.auc) ? m.auc.toFixed(3) : '-';
-      console.log(`${c.padEnd(10)} ${String(m.n).padStart(3)} (${m.mdd}/${m.healthy})  ${cell('accuracy')}${cell('sensitivity')}${cell('specificity')}${cell('balancedAccuracy')}${auc}`);
-    }
+    console.log(`\n${metricsTable(result.metrics).join('\n')}`);
     console.log('\nScreening research signal only: not a diagnosis.');
     return 0;
   } finally {
