@@ -14,8 +14,6 @@ SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PREFIX=/opt/weargate
 DESTDIR=${DESTDIR:-}
 DRY=0 START=1 APT=1 NPM=1 UNINSTALL=0 PURGE=0
-USER_NAME=weargate
-GROUPS_NEEDED=(bluetooth dialout gpio spi)
 NODE_MAJOR_MIN=20
 # What a gateway needs from the clone (no tests, training or firmware).
 ITEMS=(package.json package-lock.json tsconfig.json tsconfig.build.json bin src hardware models config deploy docs scripts/build.mjs README.md)
@@ -71,11 +69,14 @@ render() {
   mv -f "$dest.tmp" "$dest"
 }
 
+# The steps shared with the .deb's maintainer scripts (users, state folder, config ownership, reloads, purge).
+# shellcheck source=deploy/system-setup.sh
+. "$SRC/deploy/system-setup.sh"
+WG_RUN=run WG_SYS=sys WG_ROOT=$DESTDIR
+
 UNIT=$DESTDIR/etc/systemd/system/weargate.service
 POLICY=$DESTDIR/etc/dbus-1/system.d/weargate-bluez.conf
-CONFIG_DIR=$DESTDIR/etc/weargate
-CONFIG=$CONFIG_DIR/weargate.yaml
-STATE=$DESTDIR/var/lib/weargate
+CONFIG=$DESTDIR$WG_CONFIG
 LINK=$DESTDIR/usr/local/bin/weargate
 TARGET=$DESTDIR$PREFIX
 
@@ -83,12 +84,11 @@ if [ "$UNINSTALL" = 1 ]; then
   sys systemctl disable --now weargate.service || true
   run rm -f "$UNIT" "$POLICY" "$LINK"
   run rm -rf "$TARGET"
-  sys systemctl daemon-reload || true
+  wg_reload_managers
   if [ "$PURGE" = 1 ]; then
-    run rm -rf "$CONFIG_DIR" "$STATE"
-    if id -u "$USER_NAME" >/dev/null 2>&1; then sys userdel "$USER_NAME"; fi
+    wg_purge_data
   else
-    echo "install: kept $CONFIG_DIR and $STATE (--purge removes them and the $USER_NAME user)"
+    echo "install: kept $DESTDIR$WG_CONFIG_DIR and $DESTDIR$WG_STATE_DIR (--purge removes them and the $WG_USER user)"
   fi
   exit 0
 fi
@@ -109,13 +109,7 @@ command -v npm >/dev/null || die "npm not found (it comes with Node.js)"
 echo "install: node $("$NODE" --version) at $NODE, prefix $PREFIX${DESTDIR:+, DESTDIR $DESTDIR}"
 
 # 3. The service user and the groups of the devices (Raspberry Pi OS has them all; plain Debian may lack gpio, spi).
-for group in "${GROUPS_NEEDED[@]}"; do
-  if ! getent group "$group" >/dev/null; then sys groupadd --system "$group"; fi
-done
-if ! id -u "$USER_NAME" >/dev/null 2>&1; then
-  sys useradd --system --user-group --home-dir /var/lib/weargate --no-create-home --shell /usr/sbin/nologin "$USER_NAME"
-fi
-sys usermod -a -G "$(IFS=,; echo "${GROUPS_NEEDED[*]}")" "$USER_NAME"
+wg_setup_user
 
 # 4. The code: copied beside the running version, built there, then swapped in (an upgrade keeps the
 #    old version running until the restart at the end).
@@ -147,17 +141,14 @@ if [ -e "$CONFIG" ]; then
 else
   GATEWAY_ID=$(hostname | tr -c 'A-Za-z0-9_\n-' '-' | cut -c1-64)
   [ -n "$GATEWAY_ID" ] || GATEWAY_ID=weargate
-  run mkdir -p "$CONFIG_DIR"
+  run mkdir -p "$DESTDIR$WG_CONFIG_DIR"
   render "$SRC/deploy/weargate.yaml" "$CONFIG" 0640 -e "s#@GATEWAY_ID@#$GATEWAY_ID#g"
-  sys chown "root:$USER_NAME" "$CONFIG"
 fi
-run mkdir -p "$STATE"
-sys chown "$USER_NAME:$USER_NAME" "$STATE"
-sys chmod 0750 "$STATE"
+wg_config_perms
+wg_setup_state
 
 # 6. Start (or restart after an upgrade).
-sys systemctl daemon-reload
-sys systemctl reload dbus.service || echo "install: could not reload dbus; the BlueZ policy applies after a reboot"
+wg_reload_managers
 if [ "$START" = 1 ]; then
   sys systemctl enable weargate.service
   sys systemctl restart weargate.service
