@@ -103,6 +103,8 @@ test('contents: the service, policy, config, CLI link; production node_modules o
     assert.equal(hits, [], `${banned} shipped`);
   }
   assert.not.ok(paths.some((p) => /\/build\/Release\/obj\.target\//.test(p)), 'native build intermediates shipped');
+  const absoluteLinks = entries.filter((e) => e.target !== undefined && e.target.startsWith('/')).map((e) => e.path);
+  assert.equal(absoluteLinks, ['/usr/bin/weargate'], 'no link into the build machine');
   assert.not.ok(paths.some((p) => p.startsWith('/etc/systemd/') || p.startsWith('/usr/local/')), 'package files only outside the administrator\'s places');
 });
 
