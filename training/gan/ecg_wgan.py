@@ -57,7 +57,23 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--gp-weight", type=float, default=10.0)
     ap.add_argument("--learning-rate", type=float, default=1e-4)
+    ap.add_argument("--from-weights", default="", help="skip training: export this saved generator checkpoint "
+                    "(the loss curve is then read from --log, the run's progress log)")
+    ap.add_argument("--log", default="", help="progress log of the run that wrote --from-weights")
     return ap.parse_args()
+
+
+def curve_from_log(path: str) -> list[dict]:
+    import re
+
+    pat = re.compile(r"step (\d+)/\d+\s+W (\S+)\s+gp (\S+)\s+G (\S+)")
+    out = []
+    with open(path) as fh:
+        for line in fh:
+            m = pat.search(line)
+            if m:
+                out.append({"step": int(m.group(1)), "wasserstein": float(m.group(2)), "gp": float(m.group(3)), "generatorLoss": float(m.group(4))})
+    return out
 
 
 def log(msg: str) -> None:
@@ -158,7 +174,11 @@ def main() -> None:
 
     curve = []
     t0 = time.time()
-    for step in range(1, args.steps + 1):
+    if args.from_weights:
+        G.load_weights(args.from_weights)
+        curve = curve_from_log(args.log) if args.log else []
+        log(f"exporting {args.from_weights} ({len(curve)} curve points from {args.log or 'no log'})")
+    for step in range(1, 0 if args.from_weights else args.steps + 1):
         for _ in range(args.critic_steps):
             w, gp = critic_step(real_batch())
         g = gen_step()
@@ -178,7 +198,8 @@ def main() -> None:
               "seed": args.seed, "steps": args.steps, "criticSteps": args.critic_steps, "batchSize": args.batch_size,
               "gpWeight": args.gp_weight, "learningRate": args.learning_rate, "latent": LATENT,
               "generatorParameters": G.count_params(), "criticParameters": D.count_params(),
-              "trainSeconds": round(time.time() - t0, 1), "curve": curve,
+              "trainSeconds": None if args.from_weights else round(time.time() - t0, 1), "curve": curve,
+              **({"exportedFrom": os.path.basename(args.from_weights)} if args.from_weights else {}),
               "tensorflow": tf.__version__}
     with open(os.path.join(args.out, "train-report.json"), "w") as fh:
         json.dump(report, fh, indent=1)
