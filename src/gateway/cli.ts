@@ -25,5 +25,6 @@ program
 (await import('./commands/athletes.js')).register(program);
 (await import('./commands/fleet.js')).register(program);
 (await import('./commands/synth.js')).register(program);
+(await import('./commands/synth-eeg.js')).register(program);
 
 await program.parseAsync(process.argv);

@@ -68,12 +68,13 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--gp-weight", type=float, default=10.0)
     ap.add_argument("--learning-rate", type=float, default=2e-4)
+    ap.add_argument("--latent", type=int, default=LATENT, help="latent size (>= the data's 94 free dimensions, so that samples can fill them)")
     return ap.parse_args()
 
 
-def generator(keras, out_dim: int):
+def generator(keras, out_dim: int, latent: int = 0):
     L = keras.layers
-    inp = keras.Input(shape=(LATENT + N_COND,), name="latent_condition")
+    inp = keras.Input(shape=((latent or LATENT) + N_COND,), name="latent_condition")
     x = L.LeakyReLU(0.2)(L.Dense(HIDDEN)(inp))
     x = L.LeakyReLU(0.2)(L.Dense(HIDDEN)(x))
     out = L.Dense(out_dim, name="values")(x)  # standardised values; de-standardised + centred at export
@@ -110,8 +111,8 @@ def forward(weights: list[np.ndarray], zc: np.ndarray) -> np.ndarray:
     return h @ weights[-2] + weights[-1]
 
 
-def latents(rng: np.random.Generator, cond: np.ndarray) -> np.ndarray:
-    z = rng.standard_normal((len(cond), LATENT)).astype(np.float32)
+def latents(rng: np.random.Generator, cond: np.ndarray, latent: int = 0) -> np.ndarray:
+    z = rng.standard_normal((len(cond), latent or LATENT)).astype(np.float32)
     oh = np.zeros((len(cond), N_COND), np.float32)
     oh[np.arange(len(cond)), cond] = 1
     return np.concatenate([z, oh], 1)
@@ -124,7 +125,7 @@ def train_one(tf, keras, x: np.ndarray, cond: np.ndarray, args, seed: int, tag: 
     xs = ((x - mu) / sd).astype(np.float32)
     by_cond = [xs[cond == k] for k in range(N_COND)]
     dim = x.shape[1]
-    G, D = generator(keras, dim), critic(keras, dim)
+    G, D = generator(keras, dim, args.latent), critic(keras, dim)
     opt_g = keras.optimizers.Adam(args.learning_rate, beta_1=0.5, beta_2=0.9)
     opt_d = keras.optimizers.Adam(args.learning_rate, beta_1=0.5, beta_2=0.9)
     bs = args.batch_size
@@ -137,7 +138,7 @@ def train_one(tf, keras, x: np.ndarray, cond: np.ndarray, args, seed: int, tag: 
 
     @tf.function(jit_compile=True)
     def critic_step(real):
-        z = tf.random.normal((n, LATENT))
+        z = tf.random.normal((n, args.latent))
         fake = G(tf.concat([z, onehot_t], 1), training=True)
         eps = tf.random.uniform((n, 1))
         mix = eps * real + (1 - eps) * fake
@@ -154,7 +155,7 @@ def train_one(tf, keras, x: np.ndarray, cond: np.ndarray, args, seed: int, tag: 
 
     @tf.function(jit_compile=True)
     def gen_step():
-        z = tf.random.normal((n, LATENT))
+        z = tf.random.normal((n, args.latent))
         with tf.GradientTape() as tape:
             loss = -tf.reduce_mean(D([G(tf.concat([z, onehot_t], 1), training=True), onehot_t], training=True))
         opt_g.apply_gradients(zip(tape.gradient(loss, G.trainable_variables), G.trainable_variables))
@@ -178,14 +179,14 @@ def train_one(tf, keras, x: np.ndarray, cond: np.ndarray, args, seed: int, tag: 
             "generatorParameters": int(G.count_params()), "criticParameters": int(D.count_params())}
 
 
-def export(tf, keras, weights: list[np.ndarray], dim: int, out_dir: str, seed: int) -> None:
+def export(tf, keras, weights: list[np.ndarray], dim: int, out_dir: str, seed: int, latent: int) -> None:
     import tflite_run
 
-    G = generator(keras, dim)
+    G = generator(keras, dim, latent)
     G.set_weights(weights)
     saved = tempfile.mkdtemp(prefix="gan-eeg-savedmodel-")
     G.export(saved, format="tf_saved_model", verbose=False,
-             input_signature=[tf.TensorSpec([1, LATENT + N_COND], tf.float32, name="latent_condition")])
+             input_signature=[tf.TensorSpec([1, latent + N_COND], tf.float32, name="latent_condition")])
     path = os.path.join(out_dir, "generator-float32.tflite")
     with open(path, "wb") as fh:
         fh.write(tf.lite.TFLiteConverter.from_saved_model(saved).convert())
@@ -194,8 +195,8 @@ def export(tf, keras, weights: list[np.ndarray], dim: int, out_dir: str, seed: i
     if not ops <= ALLOWED_OPS:
         raise SystemExit(f"exported ops outside our quantizer's set: {sorted(ops - ALLOWED_OPS)}")
     rng = np.random.default_rng(seed + 1)
-    calib = latents(rng, np.repeat(np.arange(N_COND), 64))
-    np.save(os.path.join(out_dir, "calib-latent.npy"), calib.reshape(len(calib), 1, LATENT + N_COND))
+    calib = latents(rng, np.repeat(np.arange(N_COND), 64), latent)
+    np.save(os.path.join(out_dir, "calib-latent.npy"), calib.reshape(len(calib), 1, latent + N_COND))
     check = tflite_run.run_batch(path, calib[:16])["outputs"].reshape(16, dim)
     diff = float(np.abs(check - forward(weights, calib[:16])).max())
     if diff > 1e-4:
@@ -230,11 +231,11 @@ def main() -> None:
         out_dir = os.path.join(args.work, tag)
         os.makedirs(out_dir, exist_ok=True)
         np.savez(os.path.join(out_dir, "generator.npz"), *weights)
-        export(tf, keras, weights, ds["v"].shape[1], out_dir, seed)
+        export(tf, keras, weights, ds["v"].shape[1], out_dir, seed, args.latent)
         report = {"run": tag, "heldOut": held, "trainPersons": persons, "trainEpochs": int(train.sum()),
                   "perCondition": dict(zip(ed.COND_NAMES, np.bincount(ds["cond"][train], minlength=N_COND).tolist())),
                   "seed": seed, "steps": args.steps, "criticSteps": args.critic_steps, "batchSize": args.batch_size,
-                  "gpWeight": args.gp_weight, "learningRate": args.learning_rate, "latent": LATENT, "hidden": HIDDEN,
+                  "gpWeight": args.gp_weight, "learningRate": args.learning_rate, "latent": args.latent, "hidden": HIDDEN,
                   "conditions": ed.COND_NAMES, "generatorParameters": r["generatorParameters"], "criticParameters": r["criticParameters"],
                   "trainSeconds": r["trainSeconds"], "curve": r["curve"], "recoveryMaxAbs": ds["recoveryMaxAbs"], "tensorflow": tf.__version__}
         with open(os.path.join(out_dir, "train.json"), "w") as fh:
