@@ -2,7 +2,7 @@
 
 Usage (repo root; maps first: `npx tsx scripts/mdd-maps.ts --set base` and
 `npx tsx scripts/gan-eeg-weights.ts`):
-    TF_NUM_INTRAOP_THREADS=1 nice -n 10 training/.venv/bin/python training/gan/eeg_wgan.py [--steps 3000]
+    TF_NUM_INTRAOP_THREADS=1 nice -n 10 training/.venv/bin/python training/gan/eeg_wgan.py [--steps 2000]
 Trains one generator per subject-wise CV fold of training/mdd_cnn.py (the same six folds, seed
 20261201: each on the fold's 30 training persons only, for the measurements in eeg_eval.py) and one
 final generator on all 36 development persons (what ships). Writes training/out/gan-eeg/<fold0..5,
@@ -45,7 +45,7 @@ import numpy as np  # noqa: E402
 
 import eeg_data as ed  # noqa: E402
 
-LATENT = 16
+LATENT = 96  # >= the 94 free dimensions of centred 19 x 5 values, so that samples can fill them
 N_COND = 4
 HIDDEN = 128
 ALLOWED_OPS = {"FULLY_CONNECTED", "LEAKY_RELU", "QUANTIZE", "DEQUANTIZE"}
@@ -63,7 +63,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--out", default=os.path.join(REPO, "models", "gan-eeg-maps"))
     ap.add_argument("--runs", default="0,1,2,3,4,5,final", help="fold indices and/or 'final'")
     ap.add_argument("--seed", type=int, default=20261201)
-    ap.add_argument("--steps", type=int, default=3000, help="generator steps")
+    ap.add_argument("--steps", type=int, default=2000, help="generator steps")
     ap.add_argument("--critic-steps", type=int, default=5)
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--gp-weight", type=float, default=10.0)
