@@ -70,7 +70,9 @@ def main() -> None:
             "golden": {"inputs": "golden-inputs.npy", "outputs": f"golden-outputs-{key}.npy", "count": GOLDEN_COUNT,
                        "absTolerance": 1e-4 if key == "float32" else 0.05},
         }
-    default = "int8" if os.environ.get("GAN_EEG_DEFAULT", "int8") == "int8" else "float32"
+    # float32 by default: our int8 output lies on a grid of one quantization step (~0.02), which a tree
+    # classifier spots at once (two-sample AUC ~0.99 vs ~0.8 float; eval-int8.json); utility is the same
+    default = os.environ.get("GAN_EEG_DEFAULT", "float32")
     manifest = {
         "name": "gan-eeg-maps", "version": "0.1.0", "task": "synth",
         "description": (f"Conditional WGAN-GP generator ({report['generatorParameters']} parameters): latent ({report['latent']}) + condition "
