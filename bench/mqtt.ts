@@ -11,7 +11,7 @@ import { connect } from 'mqtt';
 import { silentLogger } from '../src/common/logger.js';
 import { topics, type EcgHr } from '../src/mqtt/api.js';
 import { EmbeddedBroker } from '../src/mqtt/broker.js';
-import { MqttPublisher } from '../src/mqtt/connection.js';
+import { MqttPublisher } from '../src/mqtt/publisher.js';
 import { Outbox } from '../src/mqtt/outbox.js';
 
 type Sync = 'full' | 'normal';

@@ -1,5 +1,6 @@
 // A small logger interface passed to every part of the daemon (STYLE.md). Namespaces look like
 // `wg:device:serial`; debug text may be built lazily so hot paths pay nothing when debug is off.
+import { fstatSync } from 'node:fs';
 import pino from 'pino';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -21,20 +22,64 @@ export interface PinoLoggerOptions {
   level?: LogLevel;
   /** Where lines go; defaults to stderr so stdout stays free for the status line. */
   destination?: NodeJS.WritableStream;
-  /** Human-readable lines instead of JSON (default: when the destination is a terminal). */
+  /** Human-readable lines instead of JSON (default: when the destination is a terminal and not the journal). */
   pretty?: boolean;
+  /** Prefix every JSON line with its syslog priority for the journal (`<6>{...}`, journalPrefixed). */
+  journal?: boolean;
 }
 
 /** A pino-backed logger writing JSON lines (one `ns` field per namespace). */
 export function createLogger(namespace = 'wg', options: PinoLoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   const destination = options.destination ?? process.stderr;
-  const pretty = options.pretty ?? Boolean((destination as { isTTY?: boolean }).isTTY);
-  const base = pino(
-    { level: level === 'silent' ? 'silent' : level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
-    (pretty ? prettyStream(destination) : destination) as pino.DestinationStream,
-  );
+  const journal = options.journal ?? false;
+  const pretty = options.pretty ?? (!journal && Boolean((destination as { isTTY?: boolean }).isTTY));
+  const stream = journal ? journalStream(destination) : pretty ? prettyStream(destination) : destination;
+  const base = pino({ level: level === 'silent' ? 'silent' : level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, stream as pino.DestinationStream);
   return wrapPino(base, namespace, level);
+}
+
+export type JournalMode = 'auto' | 'on' | 'off';
+
+/**
+ * Whether log lines go to the journal: `auto` when systemd connected stderr to it, i.e. JOURNAL_STREAM
+ * (`<device>:<inode>`, systemd.exec(5)) names the file stderr is (a child that inherited the variable
+ * but writes elsewhere gets plain lines).
+ */
+export function journalWanted(mode: JournalMode, env: NodeJS.ProcessEnv = process.env, stderrFd = 2): boolean {
+  if (mode !== 'auto') return mode === 'on';
+  const stream = env.JOURNAL_STREAM?.match(/^(\d+):(\d+)$/);
+  if (!stream) return false;
+  try {
+    const st = fstatSync(stderrFd, { bigint: true });
+    return st.dev === BigInt(stream[1]) && st.ino === BigInt(stream[2]);
+  } catch {
+    return false;
+  }
+}
+
+/** Syslog priority per pino level, as sd-daemon(3) prefixes: SD_CRIT fatal, SD_ERR, SD_WARNING, SD_INFO, SD_DEBUG debug and trace. */
+export function syslogPriority(pinoLevel: number): number {
+  if (pinoLevel >= 60) return 2;
+  if (pinoLevel >= 50) return 3;
+  if (pinoLevel >= 40) return 4;
+  if (pinoLevel >= 30) return 6;
+  return 7;
+}
+
+/**
+ * A pino destination that asks for each line's metadata (`Symbol.for('pino.metadata')`: pino sets
+ * `lastLevel` before every write) and writes `<priority>` before the JSON line, which journald
+ * takes as the line's priority (`journalctl -p warning` then works).
+ */
+function journalStream(out: NodeJS.WritableStream): { write(line: string): void; lastLevel: number; [key: symbol]: boolean } {
+  return {
+    [Symbol.for('pino.metadata')]: true,
+    lastLevel: 30,
+    write(line: string): void {
+      out.write(`<${syslogPriority(this.lastLevel)}>${line}`);
+    },
+  };
 }
 
 const levelNames: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };

@@ -15,6 +15,7 @@ import { verifyBundle } from './bundle.js';
 import { compareSemver } from './canonical.js';
 import { ChunkStore } from './download.js';
 import { installBundle } from './install.js';
+import { describeSlowdown, SlowdownJudge } from './watch.js';
 import type { InstructionStore } from './instructions.js';
 import type { TrustStore } from './keys.js';
 import { readManifest } from '../models/manifest.js';
@@ -36,8 +37,14 @@ export interface FleetUpdaterOptions {
   downloadsDir: string;
   /** How long a new stage is watched before it is committed. */
   watchMs: number;
-  /** A new stage whose mean inference time exceeds this multiple of the previous one's is rolled back. */
+  /**
+   * A new stage whose inferences take longer than this multiple of the previous one's is rolled back:
+   * during the watch as soon as the median of its last `slowdownMinSamples` runs says so (watch.ts),
+   * and at the end of the watch on the mean of all its runs.
+   */
   maxSlowdown: number;
+  /** Runs each side needs before the watch judges speed (default 20). */
+  slowdownMinSamples?: number;
   subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): () => void;
   publishState(state: BridgeModels): void;
   /** A committed version: persist it so that a restart runs it (fleet/active.ts); `rollback`: an operator's. */
@@ -187,18 +194,30 @@ export class FleetUpdater {
     this.set(a.name, a.version, 'staged', { sha256: stage.info.sha256 });
     const previousMeanUs = previous.stats.runs > 0 ? previous.stats.runUs / previous.stats.runs : undefined;
     let settled = false;
-    const rollback = (reason: string): void => {
+    const rollback = (reason: string, extra: Partial<Entry> = {}): void => {
       if (settled) return;
       settled = true;
       this.watching.delete(a.name);
       off();
+      offRuns();
       slot.rollback(reason);
       this.options.log.warn(`fleet: ${a.name} ${a.version} rolled back: ${reason}`);
-      this.set(a.name, a.version, 'rolled_back', { error: reason });
+      this.set(a.name, a.version, 'rolled_back', { error: reason, ...extra });
     };
     const off = slot.onChange((change) => {
       if (change.kind === 'failed-over') rollback(change.reason);
     });
+    // Speed is judged on every run against what the standby took before the swap; the rollback waits
+    // for the inference that gave the verdict to return (it runs inside it), then swaps between two.
+    const judge = new SlowdownJudge(previous.recentRunUs(), { maxSlowdown: this.options.maxSlowdown, minSamples: this.options.slowdownMinSamples ?? 20 });
+    const activatedAtMs = Date.now();
+    const offRuns = stage.onRun((runUs) => {
+      const verdict = judge.observe(runUs);
+      if (!verdict) return;
+      offRuns();
+      queueMicrotask(() => rollback(describeSlowdown(verdict, Date.now() - activatedAtMs), { latency: verdict }));
+    });
+    if (!judge.active) this.options.log.info(`fleet: ${a.name}: the previous model ran ${previous.stats.runs} time(s), under the ${judge.rule.minSamples} the watch needs to judge speed per run; speed is judged at the end of the watch`);
     slot.activate(stage);
     this.watching.set(a.name, rollback);
     this.options.log.info(`fleet: ${a.name} ${a.version} active (was ${previous.info.version}); watching for ${this.options.watchMs / 1000} s`);
@@ -214,6 +233,7 @@ export class FleetUpdater {
       settled = true;
       this.watching.delete(a.name);
       off();
+      offRuns();
       slot.commit();
       this.options.onCommitted(a.name, a.version, manifestPath, 'update');
       this.options.instructions.downgradeUsed(a.name, a.version);

@@ -6,7 +6,7 @@ import type { BoardIo } from '../device/transports/gpio.js';
 import type { ModelHost } from '../models/host.js';
 import type { DeviceInfo, RecordingHealth, Topics } from '../mqtt/api.js';
 import type { BrokerRefusals } from '../mqtt/broker.js';
-import type { MqttPublisher } from '../mqtt/connection.js';
+import type { MqttPublisher } from '../mqtt/publisher.js';
 import type { SequenceCounter } from '../mqtt/sequence.js';
 import type { SampleBlock } from '../streaming/types.js';
 import type { GatewayConfig } from './config/schema.js';

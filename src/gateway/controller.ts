@@ -14,7 +14,7 @@ import { ModelHost } from '../models/host.js';
 import { topics as buildTopics } from '../mqtt/api.js';
 import { EmbeddedBroker } from '../mqtt/broker.js';
 import { gatewayCredentials } from '../mqtt/broker-security.js';
-import { MqttPublisher } from '../mqtt/connection.js';
+import { MqttPublisher } from '../mqtt/publisher.js';
 import { Outbox } from '../mqtt/outbox.js';
 import { SequenceCounter } from '../mqtt/sequence.js';
 import { SequenceFile } from '../mqtt/sequence-file.js';

@@ -1,6 +1,6 @@
 // Loads the config, starts the controller, and stops it cleanly on SIGINT/SIGTERM.
 import { ConfigError } from '../common/errors.js';
-import { createLogger, type Logger } from '../common/logger.js';
+import { createLogger, journalWanted, type Logger } from '../common/logger.js';
 import { loadConfigFile } from './config/load.js';
 import { preflightConfig } from './config/preflight.js';
 import type { GatewayConfig } from './config/schema.js';
@@ -34,7 +34,8 @@ export async function runGateway(options: RunGatewayOptions): Promise<number> {
     }
     throw err;
   }
-  const log = createLogger('wg', { level: config.logLevel });
+  // Under systemd (stderr is the journal) each line carries its priority: journalctl -p warning works.
+  const log = createLogger('wg', { level: config.logLevel, journal: journalWanted(config.log.journal) });
   const stopBefore = options.beforeStart ? await options.beforeStart(log) : undefined;
   const controller = new Controller({ config, log, extensions: options.extensions, io: options.io, onShutdown: (reason) => stop(reason) });
   const abort = new AbortController();

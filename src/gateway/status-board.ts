@@ -2,7 +2,7 @@
 // pipeline's signal quality) and republished only when something a consumer sees changes; and the
 // per-device counts of input the pipeline stages refused, which `bridge/health` reports.
 import type { DeviceStatus, Topics } from '../mqtt/api.js';
-import type { MqttPublisher } from '../mqtt/connection.js';
+import type { MqttPublisher } from '../mqtt/publisher.js';
 
 export class StatusBoard {
   private readonly current = new Map<string, DeviceStatus>();

@@ -7,7 +7,7 @@ import { packagePath } from '../common/package-root.js';
 import { type ManifestDocument, readManifest } from './manifest.js';
 import type { ModelRuntime } from './runtime/types.js';
 import { ModelSlot, type SlotChange } from './slot.js';
-import { loadStage, type ModelCodec, type ModelStage, type ModelStageInfo } from './stage.js';
+import { loadStage, type ModelCodec, type ModelStage, type ModelStageInfo, type StageOptions } from './stage.js';
 
 /** The models committed in the repository (`models/`). */
 export const bundledModelsDir = packagePath('models');
@@ -24,6 +24,8 @@ export interface ModelHostOptions {
   manifests?: Record<string, string>;
   /** Creates the runtime on first load (default: LiteRT.js). */
   createRuntime?: () => Promise<ModelRuntime>;
+  /** The clock stages time their inferences with, ms (default `performance.now`). */
+  clockMs?: () => number;
 }
 
 export class ModelHost {
@@ -62,7 +64,7 @@ export class ModelHost {
   async candidate<I, O>(doc: ManifestDocument, variant?: string): Promise<ModelStage<I, O>> {
     const codec = this.codecs.get(doc.manifest.name);
     if (!codec) throw new Error(`model '${doc.manifest.name}' is not loaded on this gateway; nothing to update`);
-    const stage = await loadStage(await this.getRuntime(), doc, variant ?? doc.manifest.defaultVariant, codec);
+    const stage = await loadStage(await this.getRuntime(), doc, variant ?? doc.manifest.defaultVariant, codec, this.stageOptions());
     return stage as ModelStage<I, O>;
   }
 
@@ -103,6 +105,10 @@ export class ModelHost {
     this.listeners.clear();
   }
 
+  private stageOptions(): StageOptions {
+    return this.options.clockMs ? { clockMs: this.options.clockMs } : {};
+  }
+
   private getRuntime(): Promise<ModelRuntime> {
     if (!this.runtime) {
       // LiteRT (9 MB of WASM) is imported on the first model, not when the daemon starts.
@@ -115,7 +121,7 @@ export class ModelHost {
   private async loadFrom(path: string, name: string, codec: ModelCodec<unknown, unknown>, variant?: string): Promise<ModelStage<unknown, unknown>> {
     const doc = readManifest(path);
     if (doc.manifest.name !== name) throw new Error(`${doc.path}: names model '${doc.manifest.name}', expected '${name}'`);
-    return loadStage(await this.getRuntime(), doc, variant ?? doc.manifest.defaultVariant, codec);
+    return loadStage(await this.getRuntime(), doc, variant ?? doc.manifest.defaultVariant, codec, this.stageOptions());
   }
 
   private async load(name: string, codec: ModelCodec<unknown, unknown>): Promise<ModelSlot<unknown, unknown>> {

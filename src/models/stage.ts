@@ -52,32 +52,65 @@ export interface StageStats {
   runUs: number;
 }
 
+/** How many of the latest successful run times a stage keeps (the fleet watch's baseline, watch.ts). */
+export const RECENT_RUNS = 64;
+
+export interface StageOptions {
+  /** The clock runs are timed with, ms (default `performance.now`). */
+  clockMs?: () => number;
+}
+
 export class ModelStage<I, O> {
   readonly stats: StageStats = { runs: 0, errors: 0, runUs: 0 };
+  /** Ring of the latest successful run times, µs. */
+  private readonly recentUs = new Float64Array(RECENT_RUNS);
+  private readonly runListeners = new Set<(runUs: number) => void>();
+  private readonly clockMs: () => number;
 
   constructor(
     readonly info: ModelStageInfo,
     readonly manifest: ModelManifest,
     readonly model: LoadedModel,
     private readonly codec: ModelCodec<I, O>,
-  ) {}
+    options: StageOptions = {},
+  ) {
+    this.clockMs = options.clockMs ?? (() => performance.now());
+  }
+
+  /** The latest successful run times (up to RECENT_RUNS), oldest first, µs. */
+  recentRunUs(): number[] {
+    const n = Math.min(this.stats.runs, RECENT_RUNS);
+    const out: number[] = [];
+    for (let i = this.stats.runs - n; i < this.stats.runs; i++) out.push(this.recentUs[i % RECENT_RUNS]);
+    return out;
+  }
+
+  /** Calls `listener` with the time of every successful run from now on, µs; returns the unsubscribe. */
+  onRun(listener: (runUs: number) => void): () => void {
+    this.runListeners.add(listener);
+    return () => this.runListeners.delete(listener);
+  }
 
   preprocess(input: I): TensorData[] {
     return this.codec.preprocess(input, this.model, this.manifest);
   }
 
   run(tensors: TensorData[]): TensorData[] {
-    const started = performance.now();
+    const started = this.clockMs();
+    let out: TensorData[];
     try {
-      const out = this.model.run(tensors);
-      this.stats.runs++;
-      return out;
+      out = this.model.run(tensors);
     } catch (err) {
       this.stats.errors++;
+      this.stats.runUs += (this.clockMs() - started) * 1000;
       throw err;
-    } finally {
-      this.stats.runUs += (performance.now() - started) * 1000;
     }
+    const runUs = (this.clockMs() - started) * 1000;
+    this.stats.runUs += runUs;
+    this.recentUs[this.stats.runs % RECENT_RUNS] = runUs;
+    this.stats.runs++;
+    for (const listener of [...this.runListeners]) listener(runUs);
+    return out;
   }
 
   postprocess(outputs: TensorData[], input: I): O {
@@ -170,7 +203,7 @@ export function verifyGolden(doc: ManifestDocument, variant: string, model: Load
 }
 
 /** Loads one variant: sha256, declared tensors, golden vectors, the codec's own check; disposed again on any failure. */
-export async function loadStage<I, O>(runtime: ModelRuntime, doc: ManifestDocument, variant: string, codec: ModelCodec<I, O>): Promise<ModelStage<I, O>> {
+export async function loadStage<I, O>(runtime: ModelRuntime, doc: ManifestDocument, variant: string, codec: ModelCodec<I, O>, options: StageOptions = {}): Promise<ModelStage<I, O>> {
   const bytes = readVariantBytes(doc, variant);
   const { manifest } = doc;
   const model = await runtime.load(bytes, { name: `${manifest.name}@${manifest.version}/${variant}` });
@@ -199,5 +232,5 @@ export async function loadStage<I, O>(runtime: ModelRuntime, doc: ManifestDocume
     trainedOn: manifest.trainedOn,
     loadedAt: new Date().toISOString(),
   };
-  return new ModelStage(info, manifest, model, codec);
+  return new ModelStage(info, manifest, model, codec, options);
 }

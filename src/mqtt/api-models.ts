@@ -42,6 +42,16 @@ export interface BridgeModels {
       activeVersion?: string;
       /** Download progress, 0..1. */
       progress?: number;
+      /** The measured inference times behind a slowdown rollback during the watch (src/fleet/watch.ts). */
+      latency?: {
+        candidateMedianUs: number;
+        baselineMedianUs: number;
+        ratio: number;
+        windowRuns: number;
+        baselineRuns: number;
+        candidateRuns: number;
+        maxSlowdown: number;
+      };
     }
   >;
 }

@@ -1,4 +1,4 @@
-// Connection settings of the MQTT publisher, and reading the TLS files they name.
+// Connection settings of the MQTT publisher, their defaults, and reading the TLS files they name.
 import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 
@@ -38,6 +38,25 @@ export interface MqttConnectionOptions {
    * refused on every connection, forever, and block everything behind it.
    */
   maxPacketBytes?: number;
+}
+
+/** The options with every default filled in (credentials, TLS and the request timeout stay optional). */
+export type ResolvedConnectionOptions = Required<Omit<MqttConnectionOptions, 'username' | 'password' | 'tls' | 'requestTimeoutMs'>> & MqttConnectionOptions;
+
+export function resolveConnectionOptions(c: MqttConnectionOptions): ResolvedConnectionOptions {
+  const options = {
+    keepaliveS: 30,
+    connectTimeoutMs: 10_000,
+    reconnectInitialMs: 1_000,
+    reconnectMaxMs: 60_000,
+    inFlightWindow: 16,
+    protocolVersion: 4 as const,
+    stopTimeoutMs: 3_000,
+    maxPacketBytes: 256 * 1024,
+    ...c,
+  };
+  if (!(options.inFlightWindow >= 1)) throw new RangeError('inFlightWindow must be >= 1');
+  return options;
 }
 
 /** Reads the TLS files at start-up so a wrong path is a clear error, not a failed handshake. */

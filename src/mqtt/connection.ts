@@ -1,218 +1,70 @@
-// The broker connection: birth/last will on `bridge/state`, reconnect with exponential backoff,
-// and, over each live connection, the delivery of queued messages (src/mqtt/delivery.ts) and the
-// answering of requests (src/mqtt/request-server.ts).
+// The broker connection, one live connection at a time: birth/last will on `bridge/state`,
+// reconnect with the shared exponential backoff (src/common/backoff.ts), MQTT 5 where the broker
+// offers it, and the subscriptions renewed on every connection. What travels over a connection is
+// someone else's: the drain loop (delivery.ts) publishes queued messages, the request server
+// (request-server.ts) answers requests; the publisher (publisher.ts) wires the three together.
 //
 // Each connection attempt gets a fresh mqtt.js client with its own reconnect switched off: we
 // own the backoff, and a dropped connection's in-memory store (at most `inFlightWindow` packets)
 // is thrown away instead of being replayed by mqtt.js, because the delivery re-sends those rows
 // itself, in order, on the next connection. Redelivery can duplicate; payloads carry `seq`.
 import { connect, UniqueMessageIdProvider, type IClientOptions, type MqttClient } from 'mqtt';
-import { readTls, type MqttConnectionOptions } from './connection-options.js';
 import { Backoff } from '../common/backoff.js';
-import { EventBus } from '../common/events.js';
 import type { Logger } from '../common/logger.js';
-import { RateLimitedLog } from '../common/rate-limited-log.js';
-import type { ApiTopic, MqttApi, OutboxHealth, Topics, TopicRef } from './api.js';
-import { Delivery, type StorageState } from './delivery.js';
-import type { EnqueueMessage, Outbox } from './outbox.js';
-import { RequestServer, type RequestStats } from './request-server.js';
-import { RequestRouter, type CommandCheck, type RequestHandler, type VerbAccess } from './requests.js';
+import { readTls, type ResolvedConnectionOptions } from './connection-options.js';
 
-import { Subscriptions, type MessageHandler } from './subscriptions.js';
-export type { MqttConnectionOptions, MqttTlsFiles } from './connection-options.js';
-export type { StorageState } from './delivery.js';
-
-// A type alias (not an interface) so it satisfies EventBus's Record constraint without an index signature.
-export type PublisherEvents = {
-  connected: { url: string; attempts: number };
-  disconnected: { reason: string };
-  /** Messages acknowledged by the broker (and deleted) in one batch. */
-  published: { count: number; totalPublished: number };
-  /** The disk started or stopped refusing results. */
-  storage: StorageState;
-};
-
-export interface MqttPublisherDeps {
-  connection: MqttConnectionOptions;
-  outbox: Outbox;
-  topics: Topics;
-  log: Logger;
-  /** Bytes of results held in memory while the disk refuses them (default 8 MiB). */
-  memoryFallbackBytes?: number;
-  /** Checks requests to mutating verbs (signed commands); without it every one is refused. */
-  commands?: CommandCheck;
+export interface ConnectionHandlers {
+  /** CONNACK: `online` is published and the subscriptions are renewed; `attempts` counts this one. */
+  connected(client: MqttClient, attempts: number): void;
+  /** The live connection is gone; called before its client is ended (its pending callbacks fail after). */
+  detached(client: MqttClient): void;
+  /** After `detached`, once the client is ended. */
+  disconnected(reason: string): void;
+  /** A message on one of the filters, over `client`, which speaks `protocolVersion`. */
+  message(client: MqttClient, protocolVersion: 4 | 5, topic: string, payload: Buffer, retained: boolean): void;
 }
 
-export class MqttPublisher {
-  readonly events: EventBus<PublisherEvents>;
-  private readonly options: Required<
-    Omit<MqttConnectionOptions, 'username' | 'password' | 'tls' | 'requestTimeoutMs'>
-  > &
-    MqttConnectionOptions;
-  private readonly topics: Topics;
+export interface BrokerConnectionOptions {
+  options: ResolvedConnectionOptions;
+  /** `bridge/state`: `online` at every connection, `offline` as the will and on stop. */
+  stateTopic: string;
+  /** The filters subscribed on every connection. */
+  filters(): string[];
+  handlers: ConnectionHandlers;
+  log: Logger;
+}
+
+export class BrokerConnection {
+  private readonly options: ResolvedConnectionOptions;
   private readonly log: Logger;
-  private readonly router: RequestRouter;
-  private readonly requests: RequestServer;
-  private readonly delivery: Delivery;
-  private readonly outbox: Outbox;
   private readonly tlsOptions: IClientOptions;
+  private readonly backoff: Backoff;
   private client: MqttClient | null = null;
-  private live: MqttClient | null = null; // the client, once its CONNACK arrived
+  private liveClient: MqttClient | null = null; // the client, once its CONNACK arrived
   private started = false;
   private stopping = false;
   private failedAttempts = 0;
-  private readonly backoff: Backoff;
   private lastError = 'connection closed';
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private readonly oversizedLog: RateLimitedLog;
-  private readonly subscriptions = new Subscriptions();
   /** With protocolVersion 'auto': the version the broker took (undefined until it answered). */
   private negotiatedVersion: 4 | 5 | undefined;
   /** The last attempt offered MQTT 5 and the broker refused that version: retry with 3.1.1 now. */
   private downgrade = false;
 
-  constructor(deps: MqttPublisherDeps) {
-    const c = deps.connection;
-    this.options = {
-      keepaliveS: 30,
-      connectTimeoutMs: 10_000,
-      reconnectInitialMs: 1_000,
-      reconnectMaxMs: 60_000,
-      inFlightWindow: 16,
-      protocolVersion: 4,
-      stopTimeoutMs: 3_000,
-      maxPacketBytes: 256 * 1024,
-      ...c,
-    };
-    if (!(this.options.inFlightWindow >= 1)) throw new RangeError('inFlightWindow must be >= 1');
-    this.outbox = deps.outbox;
-    this.topics = deps.topics;
+  constructor(private readonly deps: BrokerConnectionOptions) {
+    this.options = deps.options;
     this.log = deps.log;
-    this.events = new EventBus<PublisherEvents>(deps.log);
-    this.router = new RequestRouter(deps.log.child('request'), c.requestTimeoutMs, deps.commands);
-    this.requests = new RequestServer({ topics: deps.topics, router: this.router, log: deps.log.child('request') });
-    this.delivery = new Delivery({
-      outbox: deps.outbox,
-      memoryFallbackBytes: deps.memoryFallbackBytes ?? 8 * 1024 * 1024,
-      inFlightWindow: this.options.inFlightWindow,
-      log: deps.log,
-      onStorageChange: (state) => this.events.emit('storage', state),
-      onPublished: (count, totalPublished) => this.events.emit('published', { count, totalPublished }),
-    });
-    this.tlsOptions = readTls(c.tls);
-    this.oversizedLog = new RateLimitedLog(deps.log);
+    this.tlsOptions = readTls(deps.options.tls);
     this.backoff = new Backoff(this.options.reconnectInitialMs, this.options.reconnectMaxMs);
   }
 
-  get isConnected(): boolean {
-    return this.live !== null;
+  /** The connected client (CONNACK received), or null. */
+  get live(): MqttClient | null {
+    return this.liveClient;
   }
 
-  /** Whether results are durable right now, and since when. */
-  get storage(): StorageState {
-    return this.delivery.storageState;
-  }
-
-  /** Starts connecting; rows enqueued before or while disconnected drain once connected. */
-  start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.stopping = false;
-    this.connectOnce();
-  }
-
-  /**
-   * Queues a typed message. Results (`policy.durable`) are committed to the outbox at the end of
-   * this event-loop turn together with everything else published in the turn — one fsync per
-   * batch — and published only after that commit (or held in memory and counted when the disk
-   * refuses them). State and health go out from memory and never touch the disk. Throws at once
-   * when the message can never fit the outbox.
-   */
-  publish<K extends ApiTopic>(ref: TopicRef<K>, payload: MqttApi[K]): void {
-    const message: EnqueueMessage = {
-      topic: ref.topic,
-      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
-      qos: ref.policy.qos,
-      retain: ref.policy.retain,
-      coalesceKey: ref.policy.coalesce ? ref.topic : null,
-    };
-    const packetBytes = publishPacketBytes(message.topic, message.payload);
-    if (packetBytes > this.options.maxPacketBytes) {
-      this.delivery.counters.refused++;
-      this.oversizedLog.error(ref.key, `refused ${ref.key} of ${packetBytes} bytes: over the broker's ${this.options.maxPacketBytes}-byte packet limit (counted as refused)`);
-      return;
-    }
-    this.delivery.send(message, ref.policy.durable);
-  }
-
-  /** Commits staged messages now (also done by `stop()` and at the end of each turn). */
-  flush(): void {
-    this.delivery.flush();
-  }
-
-  /**
-   * Receives messages on `filter` (QoS 1) until the returned function is called; kept across
-   * reconnects. Messages under the gateway's request topics go to `handle()` instead.
-   */
-  subscribe(filter: string, handler: MessageHandler): () => void {
-    return this.subscriptions.add(filter, handler, (f) => this.live?.subscribe(f, { qos: 1 }, (err) => err && this.log.warn(`cannot subscribe to ${f}: ${err.message}`)));
-  }
-
-  /**
-   * Answers `bridge/request/<verb>`; returns a function that removes the handler. A `mutating`
-   * verb runs only for a valid signed command (docs/fleet.md "Signed commands").
-   */
-  handle(verb: string, handler: RequestHandler, access: VerbAccess): () => void {
-    return this.router.register(verb, handler, access);
-  }
-
-  /** Outbox figures for `bridge/health`. */
-  stats(): OutboxHealth {
-    const memory = this.delivery.memoryStats();
-    return {
-      ...this.outbox.stats(),
-      ...this.delivery.counters,
-      memoryDepth: memory.depth,
-      memoryBytes: memory.bytes,
-      walBytes: this.outbox.walBytes(),
-    };
-  }
-
-  /** Request counters for `bridge/health`. */
-  requestStats(): RequestStats & { commands: { accepted: number; refused: Record<string, number> } } {
-    const c = this.router.commandStats;
-    return { ...this.requests.stats, commands: { accepted: c.accepted, refused: { ...c.refused } } };
-  }
-
-  /**
-   * Commits staged messages, publishes `offline` (retained), lets the in-flight window empty,
-   * disconnects cleanly and stops reconnecting. Close the outbox only after this resolves.
-   */
-  async stop(): Promise<void> {
-    this.flush();
-    if (!this.started) return;
-    this.stopping = true;
-    this.started = false;
-    this.delivery.quiesce();
-    clearTimeout(this.reconnectTimer);
-    const client = this.client;
-    const live = this.live;
-    if (live) {
-      await withTimeout(
-        new Promise<void>((resolve) =>
-          live.publish(this.topics.bridgeState.topic, 'offline', { qos: 1, retain: true }, () => resolve()),
-        ),
-        this.options.stopTimeoutMs,
-      );
-      // A clean DISCONNECT waits for PUBACKs in flight; the will is not sent.
-      await withTimeout(
-        new Promise<void>((resolve) => live.end(false, {}, () => resolve())),
-        this.options.stopTimeoutMs,
-      );
-    }
-    this.delivery.flushAcks();
-    if (client) client.end(true);
-    this.dropConnection(client, 'stopped');
+  get running(): boolean {
+    return this.started;
   }
 
   /** The protocol version of the next attempt. */
@@ -221,8 +73,41 @@ export class MqttPublisher {
     return v === 'auto' ? (this.negotiatedVersion ?? 5) : v;
   }
 
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.stopping = false;
+    this.connectOnce();
+  }
+
+  /**
+   * Publishes `offline` (retained), disconnects cleanly (PUBACKs in flight may still arrive), calls
+   * `beforeClose`, ends the client and stops reconnecting. Each wait is bounded by `stopTimeoutMs`.
+   */
+  async stop(beforeClose: () => void = () => undefined): Promise<void> {
+    if (!this.started) return;
+    this.stopping = true;
+    this.started = false;
+    clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    const live = this.liveClient;
+    if (live) {
+      await withTimeout(
+        new Promise<void>((resolve) => live.publish(this.deps.stateTopic, 'offline', { qos: 1, retain: true }, () => resolve())),
+        this.options.stopTimeoutMs,
+      );
+      // A clean DISCONNECT waits for PUBACKs in flight; the will is not sent.
+      await withTimeout(
+        new Promise<void>((resolve) => live.end(false, {}, () => resolve())),
+        this.options.stopTimeoutMs,
+      );
+    }
+    beforeClose();
+    if (client) client.end(true);
+    this.dropConnection(client, 'stopped');
+  }
+
   private connectOnce(): void {
-    const stateTopic = this.topics.bridgeState.topic;
     const version = this.protocolVersion;
     const client = connect(this.options.url, {
       ...this.tlsOptions,
@@ -240,17 +125,11 @@ export class MqttPublisher {
       queueQoSZero: false,
       // Never reuse an id still awaiting its PUBACK (the default provider wraps blindly).
       messageIdProvider: new UniqueMessageIdProvider(),
-      will: { topic: stateTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
+      will: { topic: this.deps.stateTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     this.client = client;
     client.on('connect', () => this.onConnect(client));
-    client.on('message', (topic, payload, packet) => {
-      if (this.subscriptions.dispatch(topic, payload, packet.retain, (err) => this.log.error(`handler for ${topic} failed: ${(err as Error).message}`))) return;
-      void this.requests.handle(topic, payload, packet.retain, (responseTopic, body) => {
-        // A response nobody read within a minute is stale: MQTT 5 brokers drop it (message expiry).
-        if (client === this.live) client.publish(responseTopic, body, { qos: 1, retain: false, ...(version === 5 && { properties: { messageExpiryInterval: 60 } }) });
-      });
-    });
+    client.on('message', (topic, payload, packet) => this.deps.handlers.message(client, version, topic, payload, packet.retain));
     client.on('error', (err) => {
       this.lastError = err.message;
       const code = (err as Error & { code?: unknown }).code;
@@ -282,22 +161,20 @@ export class MqttPublisher {
     this.failedAttempts = 0;
     this.backoff.reset();
     this.lastError = 'connection closed';
-    this.live = client;
+    this.liveClient = client;
     // Birth first: mqtt.js writes in call order, so `online` precedes the backlog.
-    client.publish(this.topics.bridgeState.topic, 'online', { qos: 1, retain: true });
-    for (const filter of [this.topics.requestFilter, ...this.subscriptions.filters()]) {
+    client.publish(this.deps.stateTopic, 'online', { qos: 1, retain: true });
+    for (const filter of this.deps.filters()) {
       client.subscribe(filter, { qos: 1 }, (err) => {
         if (err) this.log.warn(`cannot subscribe to ${filter}: ${err.message}`);
       });
     }
-    this.log.info(`connected to ${this.options.url}`, { attempts, depth: this.outbox.stats().depth });
-    this.events.emit('connected', { url: this.options.url, attempts });
-    this.delivery.attach(client);
+    this.deps.handlers.connected(client, attempts);
   }
 
   private onClose(client: MqttClient): void {
     if (client !== this.client) return;
-    const wasLive = this.live === client;
+    const wasLive = this.liveClient === client;
     this.dropConnection(client, wasLive ? 'connection closed' : 'connect failed');
     if (this.stopping || !this.started) return;
     if (this.downgrade) {
@@ -320,17 +197,17 @@ export class MqttPublisher {
   }
 
   private dropConnection(client: MqttClient | null, reason: string): void {
-    const wasLive = this.live !== null && this.live === client;
+    const wasLive = this.liveClient !== null && this.liveClient === client;
     if (client === this.client) this.client = null;
     if (wasLive) {
-      this.live = null;
-      this.delivery.detach(client);
+      this.liveClient = null;
+      this.deps.handlers.detached(client);
     }
     client?.end(true); // releases mqtt.js timers and fails its pending callbacks
     if (wasLive) {
       // A disconnect we asked for (stop) is news, not a warning.
       (this.stopping ? this.log.info : this.log.warn)(`disconnected from ${this.options.url}: ${reason}`);
-      this.events.emit('disconnected', { reason });
+      this.deps.handlers.disconnected(reason);
     }
   }
 }
@@ -339,11 +216,4 @@ async function withTimeout(promise: Promise<void>, timeoutMs: number): Promise<v
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
   clearTimeout(timer);
-}
-
-/** Bytes of a QoS 1 PUBLISH packet: fixed header (1 + up to 4 length bytes), topic (2 + n), packet id (2), payload. */
-export function publishPacketBytes(topic: string, payload: string | Uint8Array): number {
-  const remaining = 2 + Buffer.byteLength(topic) + 2 + (typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
-  const lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
-  return 1 + lengthBytes + remaining;
 }

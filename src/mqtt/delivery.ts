@@ -177,19 +177,34 @@ export class Delivery {
     // Results held in memory are older than this batch: they go to disk first, in order.
     const held = takeAllExcept(this.fallback, this.inFlight.fallback);
     const moved: EnqueueMessage[] = held.map(toEnqueueMessage);
+    let ids: (number | null)[];
     try {
-      this.options.outbox.enqueueMany([...moved, ...batch]);
+      ids = this.options.outbox.enqueueMany([...moved, ...batch]);
     } catch (err) {
-      this.counters.lost += restore(this.fallback, held);
+      const back = restore(this.fallback, held);
+      this.counters.lost += back.filter((id) => id === null).length;
+      this.carryUnconfirmed(held, back, 'fallback', 'fallback');
       this.markDegraded(StorageError.from(err, 'outbox write'));
       this.holdInMemory(batch);
       return;
     }
+    this.carryUnconfirmed(held, ids, 'fallback', 'outbox');
     if (this.storage.state !== 'ok') {
       this.options.log.info(`storage recovered: results are durable again (${moved.length} moved from memory to disk)`);
       this.setStorage({ state: 'ok', sinceT: this.nowMs() });
       if (this.pendingAcks.length > 0) this.scheduleAckFlush();
     }
+  }
+
+  /**
+   * Rows moved to another store get new ids: one published on a lost connection (unconfirmed) is
+   * still a re-send when it goes out under its new id. `newIds[i]` is rows[i]'s, null if refused.
+   */
+  private carryUnconfirmed(rows: readonly StoredMessage[], newIds: readonly (number | null)[], from: Source, to: Source): void {
+    rows.forEach((row, i) => {
+      const id = newIds[i];
+      if (this.unconfirmed[from].delete(row.id) && id !== null && id !== undefined) this.unconfirmed[to].add(id);
+    });
   }
 
   private holdInMemory(batch: EnqueueMessage[]): void {

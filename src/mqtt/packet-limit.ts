@@ -108,3 +108,10 @@ export class PacketLimitedStream extends Duplex {
     callback(error);
   }
 }
+
+/** Bytes of a QoS 1 PUBLISH packet: fixed header (1 + up to 4 length bytes), topic (2 + n), packet id (2), payload. */
+export function publishPacketBytes(topic: string, payload: string | Uint8Array): number {
+  const remaining = 2 + Buffer.byteLength(topic) + 2 + (typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
+  const lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
+  return 1 + lengthBytes + remaining;
+}

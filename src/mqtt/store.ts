@@ -67,9 +67,7 @@ export function takeAllExcept(store: MessageStore, keep: ReadonlySet<number>): S
   return taken;
 }
 
-/** Puts messages back at the end of `store`; returns how many it refused. */
-export function restore(store: MessageStore, rows: readonly StoredMessage[]): number {
-  let refused = 0;
-  for (const row of rows) if (store.enqueue(toEnqueueMessage(row)) === null) refused++;
-  return refused;
+/** Puts messages back at the end of `store`; per message its new id, or null when the store refused it. */
+export function restore(store: MessageStore, rows: readonly StoredMessage[]): (number | null)[] {
+  return rows.map((row) => store.enqueue(toEnqueueMessage(row)));
 }

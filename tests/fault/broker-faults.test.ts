@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { createMemoryLogger } from '../../src/common/logger.js';
 import { validateConfig } from '../../src/gateway/config/load.js';
 import { Controller } from '../../src/gateway/controller.js';
-import type { MqttPublisher } from '../../src/mqtt/connection.js';
+import type { MqttPublisher } from '../../src/mqtt/publisher.js';
 import { Mosquitto, freePort } from '../_support/brokers.js';
 import { requireCommands, waitFor } from '../_support/env.js';
 import { Subscriber } from '../mqtt/_subscriber.js';

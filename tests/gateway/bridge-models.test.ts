@@ -14,7 +14,7 @@ import { bundledModelsDir, ModelHost } from '../../src/models/host.js';
 import { readManifest } from '../../src/models/manifest.js';
 import { rpeakWindowCodec } from '../../src/models/rpeak/codec.js';
 import { topics as buildTopics, type BridgeInfo } from '../../src/mqtt/api.js';
-import type { MqttPublisher } from '../../src/mqtt/connection.js';
+import type { MqttPublisher } from '../../src/mqtt/publisher.js';
 import type { SequenceCounter } from '../../src/mqtt/sequence.js';
 
 test('bridge/info.models follows the model slots', async () => {

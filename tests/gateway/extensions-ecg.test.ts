@@ -11,7 +11,7 @@ import { ecgExtension } from '../../src/gateway/extensions/ecg.js';
 import { StatusBoard } from '../../src/gateway/status-board.js';
 import { ModelHost } from '../../src/models/host.js';
 import { topics as buildTopics, type ApiTopic, type DeviceStatus, type EcgBeats, type EcgHr, type TopicRef } from '../../src/mqtt/api.js';
-import type { MqttPublisher } from '../../src/mqtt/connection.js';
+import type { MqttPublisher } from '../../src/mqtt/publisher.js';
 import { SequenceCounter } from '../../src/mqtt/sequence.js';
 import type { SequenceReserver } from '../../src/mqtt/sequence-file.js';
 import type { SampleBlock } from '../../src/streaming/types.js';

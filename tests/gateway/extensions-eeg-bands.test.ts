@@ -12,7 +12,7 @@ import { eegBandsExtension } from '../../src/gateway/extensions/eeg-bands.js';
 import { StatusBoard } from '../../src/gateway/status-board.js';
 import { ModelHost } from '../../src/models/host.js';
 import { topics as buildTopics, type ApiTopic, type EegBands, type TopicRef } from '../../src/mqtt/api.js';
-import type { MqttPublisher } from '../../src/mqtt/connection.js';
+import type { MqttPublisher } from '../../src/mqtt/publisher.js';
 import type { SequenceCounter } from '../../src/mqtt/sequence.js';
 import { waitFor } from '../_support/env.js';
 import { block, CAP, synthetic } from '../streaming/eeg/_synthetic.js';

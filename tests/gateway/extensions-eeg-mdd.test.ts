@@ -14,7 +14,7 @@ import { StatusBoard } from '../../src/gateway/status-board.js';
 import { ModelHost } from '../../src/models/host.js';
 import { MDD_RESEARCH_NOTICE } from '../../src/models/mdd/session.js';
 import { topics as buildTopics, type ApiTopic, type EegMdd, type TopicRef } from '../../src/mqtt/api.js';
-import type { MqttPublisher } from '../../src/mqtt/connection.js';
+import type { MqttPublisher } from '../../src/mqtt/publisher.js';
 import type { SequenceCounter } from '../../src/mqtt/sequence.js';
 import { readNpy } from '../../src/quantize/npy.js';
 import { resampleSinc } from '../../src/streaming/resample.js';

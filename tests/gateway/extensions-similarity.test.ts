@@ -13,7 +13,7 @@ import { similarityExtension } from '../../src/gateway/extensions/similarity.js'
 import { StatusBoard } from '../../src/gateway/status-board.js';
 import { ModelHost } from '../../src/models/host.js';
 import { topics as buildTopics, type ApiTopic, type EcgSimilarity, type TopicRef } from '../../src/mqtt/api.js';
-import type { MqttPublisher } from '../../src/mqtt/connection.js';
+import type { MqttPublisher } from '../../src/mqtt/publisher.js';
 import type { RequestHandler } from '../../src/mqtt/requests.js';
 import type { SequenceCounter } from '../../src/mqtt/sequence.js';
 import { McSharryEcg } from '../../hardware/signals/mcsharry.js';

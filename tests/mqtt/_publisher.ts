@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryLogger } from '../../src/common/logger.js';
 import { topics, type EcgBeats } from '../../src/mqtt/api.js';
-import { MqttPublisher, type MqttConnectionOptions } from '../../src/mqtt/connection.js';
+import { MqttPublisher, type MqttConnectionOptions } from '../../src/mqtt/publisher.js';
 import { Outbox } from '../../src/mqtt/outbox.js';
 
 export const gatewayId = 'gw';

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { createMemoryLogger } from '../../src/common/logger.js';
-import { MqttPublisher } from '../../src/mqtt/connection.js';
+import { MqttPublisher } from '../../src/mqtt/publisher.js';
 import { Outbox } from '../../src/mqtt/outbox.js';
 import { SequenceCounter } from '../../src/mqtt/sequence.js';
 import { SequenceFile } from '../../src/mqtt/sequence-file.js';

@@ -3,7 +3,7 @@
 // aedes with a 4 KiB packet limit (the embedded broker closes connections over it).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { publishPacketBytes } from '../../src/mqtt/connection.js';
+import { publishPacketBytes } from '../../src/mqtt/packet-limit.js';
 import { startAedes } from '../_support/brokers.js';
 import { waitFor } from '../_support/env.js';
 import { beats, makePublisher, t } from './_publisher.js';

@@ -9,7 +9,7 @@ import { connectAsync } from 'mqtt';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryLogger } from '../../src/common/logger.js';
-import { MqttPublisher } from '../../src/mqtt/connection.js';
+import { MqttPublisher } from '../../src/mqtt/publisher.js';
 import { Outbox } from '../../src/mqtt/outbox.js';
 import { Mosquitto, startAedes } from '../_support/brokers.js';
 import { requireCommands } from '../_support/env.js';

@@ -81,7 +81,7 @@ def _write(OUT: str) -> None:
         "params": {
             "sampleRateHz": ed.RATE_HZ, "beatSamples": ed.BEAT_SAMPLES, "preSamples": ed.PRE_SAMPLES, "highpassHz": ed.HIGHPASS_HZ,
             "latentSize": report["latent"], "classes": list(ed.CLASSES), "symbols": ["N", "V"], "rhythm": "rhythm.json",
-            "trainRecords": report["records"], "heldoutRecords": report["heldoutRecords"], "seed": report["seed"], "steps": report["steps"],
+            "trainRecords": report["records"], "memberFraction": report.get("memberFraction", 1.0), "heldoutRecords": report["heldoutRecords"], "seed": report["seed"], "steps": report["steps"],
         },
     }
     with open(os.path.join(OUT, "manifest.json"), "w") as fh:

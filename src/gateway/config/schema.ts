@@ -191,7 +191,8 @@ export const FleetConfig = Type.Object(
     trustedKeys: Type.Array(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' }), { default: [], maxItems: 32, description: 'base64 ed25519 public keys (weargate fleet keygen)' }),
     revokedKeyIds: Type.Array(Type.String({ pattern: '^[0-9a-f]{16}$' }), { default: [], maxItems: 256, description: 'Key ids never to trust again' }),
     watchS: Type.Number({ minimum: 1, maximum: 24 * 3600, default: 120, description: 'A new model is watched this long before it is committed' }),
-    maxSlowdown: Type.Number({ minimum: 1.1, maximum: 1000, default: 5, description: 'Roll back a model whose inferences take longer than this multiple of the previous one' }),
+    maxSlowdown: Type.Number({ minimum: 1.1, maximum: 1000, default: 5, description: "Roll back a watched model whose inferences take longer than this multiple of the previous one's: during the watch on the median of its last slowdownMinSamples runs, at its end on the mean" }),
+    slowdownMinSamples: Type.Integer({ minimum: 5, maximum: 64, default: 20, description: "Inferences each model needs (the new one's rolling window, the previous one's baseline) before the watch judges speed on every run" }),
     /** Signed MQTT commands (enroll, unenroll, rollback, shutdown) are checked against trustedKeys/revokedKeyIds, fleet enabled or not. */
     commands: Type.Object(
       {
@@ -212,6 +213,15 @@ export const GatewayConfig = Type.Object(
     logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')], {
       default: 'info',
     }),
+    log: Type.Object(
+      {
+        journal: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
+          default: 'auto',
+          description: 'Syslog priority prefixes (<3> error, <4> warn, <6> info, <7> debug) before each JSON log line, for the systemd journal; auto: when JOURNAL_STREAM names stderr',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     mqtt: MqttConfig,
     health: Type.Object(
       { intervalS: Type.Number({ minimum: 1, maximum: 3600, default: 10 }) },

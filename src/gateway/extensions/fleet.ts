@@ -56,6 +56,7 @@ export function fleetExtension(ctx: ExtensionContext): Extension {
         downloadsDir: join(fleetDir(dataDir), 'downloads'),
         watchMs: fleet.watchS * 1000,
         maxSlowdown: fleet.maxSlowdown,
+        slowdownMinSamples: fleet.slowdownMinSamples,
         subscribe: (filter, handler) => ctx.publisher.subscribe(filter, (topic, payload) => handler(topic, payload)),
         publishState: (state) => ctx.publisher.publish(ctx.topics.bridgeModels, state),
         onCommitted: (name, version, manifest, how) => {

@@ -17,6 +17,8 @@ const GanEcgParams = Type.Object(
     beatSamples: Type.Integer({ minimum: 8 }),
     /** Samples before the R annotation inside a beat window. */
     preSamples: Type.Integer({ minimum: 0 }),
+    /** High-pass applied to the training records before the beats were cut (Hz). */
+    highpassHz: Type.Number({ exclusiveMinimum: 0 }),
     latentSize: Type.Integer({ minimum: 1 }),
     /** Beat classes in the order of the one-hot that follows the latent vector. */
     classes: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
@@ -26,6 +28,8 @@ const GanEcgParams = Type.Object(
     rhythm: Type.String({ minLength: 1 }),
     /** Records the generator learned from, and those it never saw (the evaluation's real test set). */
     trainRecords: Type.Array(Type.String()),
+    /** Only beats in the first memberFraction of each training record trained the generator. */
+    memberFraction: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
     heldoutRecords: Type.Array(Type.String()),
   },
   { additionalProperties: true },

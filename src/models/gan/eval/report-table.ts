@@ -1,0 +1,44 @@
+// The tables `weargate eval synth ecg` prints (markdown, as docs/models/gan-ecg.md quotes them).
+import type { SynthEcgReport } from './evaluate.js';
+import type { Summary } from './stats.js';
+
+const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '-');
+const med = (s: Summary, d = 1) => `${f(s.median, d)} [${f(s.p25, d)}, ${f(s.p75, d)}]`;
+
+export function synthEcgTables(r: SynthEcgReport): string {
+  const out: string[] = [];
+  const b = r.data.beats;
+  out.push(`model ${r.model.name}@${r.model.version}/${r.model.variant}; members ${b.members.n} N + ${b.members.v} V beats (first ${pct(r.data.memberFraction)} % of ${r.data.trainRecords.length} records), same persons' unseen ${b.sameNonMembers.n} + ${b.sameNonMembers.v}, held-out persons (${r.data.heldoutRecords.join(' ')}) ${b.heldout.n} + ${b.heldout.v}; seed ${r.seed}`);
+  out.push('', '### Fidelity: rhythm of 10 s strips (Pan-Tompkins), median [IQR]', '', '| set | strips | HR bpm | SDNN ms | RMSSD ms | detector Se / +P % |', '|---|---|---|---|---|---|');
+  const rh = r.fidelity.rhythm;
+  for (const [name, s] of [['synthetic N', rh.syntheticN], ['synthetic V', rh.syntheticV], ['real members', rh.realMembers], ['real held-out persons', rh.realHeldout]] as const) {
+    out.push(`| ${name} | ${s.strips} | ${med(s.heartRateBpm)} | ${med(s.sdnnMs)} | ${med(s.rmssdMs)} | ${pct(s.detector.sensitivity)} / ${pct(s.detector.positivePredictivity)} |`);
+  }
+  out.push('', `KS synthetic N vs real members: HR D ${f(rh.ksHeartRate.d)} (p ${f(rh.ksHeartRate.p, 4)}), RMSSD D ${f(rh.ksRmssd.d)} (p ${f(rh.ksRmssd.p, 4)})`);
+  out.push('', '### Fidelity: beats (synthetic vs real members; held-out persons vs real members as the yardstick)', '', '| class | QRS width ms: real / synthetic / held-out | KS D | log-spectral distance dB: synth / held-out | two-sample AUC: synth / held-out |', '|---|---|---|---|---|');
+  for (const [name, c] of [['N', r.fidelity.beats.N], ['V', r.fidelity.beats.V]] as const) {
+    out.push(`| ${name} | ${med(c.qrsWidthMs.real, 0)} / ${med(c.qrsWidthMs.synthetic, 0)} / ${med(c.qrsWidthMs.heldout, 0)} | ${f(c.qrsWidthMs.ks.d)} | ${f(c.logSpectralDistanceDb.syntheticVsReal, 2)} / ${f(c.logSpectralDistanceDb.heldoutVsReal, 2)} | ${f(c.twoSampleAuc.syntheticVsReal)} / ${f(c.twoSampleAuc.heldoutVsReal)} |`);
+  }
+  const e = r.fidelity.embeddings;
+  out.push('', `Similarity-encoder embeddings (MMD², RBF, ${e.segments} segments, permutation p): synthetic vs members ${f(e.syntheticVsReal.mmd2, 4)} (p ${f(e.syntheticVsReal.p, 3)}); held-out persons vs members ${f(e.heldoutVsReal.mmd2, 4)} (p ${f(e.heldoutVsReal.p, 3)})`);
+  const u = r.utility;
+  out.push('', `### Utility: N vs V beat classifier (logistic regression), tested on held-out persons (${u.test.n} N, ${u.test.v} V)`, '', '| trained on | beats N / V | AUC | balanced acc % | V Se % | N Sp % |', '|---|---|---|---|---|---|');
+  for (const [name, s] of [['real (TRTR)', u.trtr], ['synthetic (TSTR)', u.tstr]] as const) out.push(`| ${name} | ${s.train.n} / ${s.train.v} | ${f(s.auc)} | ${pct(s.balancedAccuracy)} | ${pct(s.vSensitivity)} | ${pct(s.nSpecificity)} |`);
+  out.push('', `TSTR - TRTR: ${f(u.gapPoints, 1)} points`);
+  out.push('', '### Augmentation (same test set)', '', '| real V kept | training set | beats N / V | balanced acc % | V Se % | AUC |', '|---|---|---|---|---|---|');
+  for (const a of r.augmentation) {
+    for (const [name, s] of [['real only', a.realOnly], ['+ duplicated real V', a.plusDuplicatedV], ['+ synthetic V', a.plusSyntheticV]] as const) out.push(`| ${pct(a.realVShare)} % | ${name} | ${s.train.n} / ${s.train.v} | ${pct(s.balancedAccuracy)} | ${pct(s.vSensitivity)} | ${f(s.auc)} |`);
+  }
+  const pv = r.privacy;
+  out.push('', '### Privacy', '', '| level | DCR attack AUC | discriminator attack AUC | DCR ratio median / p5 |', '|---|---|---|---|');
+  for (const [name, l] of [['beat (members vs same persons\' unseen beats)', pv.beatLevel], ['person (members vs persons never seen)', pv.personLevel]] as const) {
+    out.push(`| ${name} | ${f(l.dcr.auc)} | ${f(l.discriminator.auc)} | ${f(l.dcrRatio.median)} / ${f(l.dcrRatio.p5)} |`);
+  }
+  const ri = pv.reidentification;
+  out.push('', `Re-identification (similarity encoder, same-wearer threshold ${f(ri.threshold, 4)}): synthetic strips matching a training person ${pct(ri.syntheticMatchRate)} % (${ri.strips.synthetic} strips), persons outside the training set ${pct(ri.baseRate)} % (base rate, ${ri.strips.outside}), training persons' own unseen strips ${pct(ri.controlTrueMatchRate)} % (control, ${ri.strips.control}); one-sided binomial p ${f(ri.p, 4)}; largest share of synthetic strips on one person ${pct(ri.topPersonShare)} %`);
+  out.push('', '### Checks', '', '| check | value | target | |', '|---|---|---|---|');
+  for (const c of r.checks) out.push(`| ${c.name} | ${f(c.value, 3)} | ${c.target} | ${c.pass ? 'pass' : 'FAIL'} |`);
+  out.push('', r.notice);
+  return out.join('\n');
+}
