@@ -82,7 +82,7 @@ export async function validateShareInput(fromDir: string, cut: BeatCutParams, me
   const byRate = new Map<number, string[]>();
   for (const r of records) byRate.set(r.sampleRateHz, [...(byRate.get(r.sampleRateHz) ?? []), r.name]);
   if (byRate.size > 1) {
-    problems.push(`mixed sampling rates: ${[...byRate].map(([hz, names]) => `${hz} Hz (${listNames(names)})`).join('; ')}; every record must have the same rate`);
+    problems.push(`mixed sampling rates: ${[...byRate].sort((a, b) => a[0] - b[0]).map(([hz, names]) => `${hz} Hz (${listNames(names)})`).join('; ')}; every record must have the same rate`);
   }
   for (const [hz, names] of byRate) if (hz < MIN_SAMPLE_RATE_HZ) problems.push(`${listNames(names)}: ${hz} Hz; at least ${MIN_SAMPLE_RATE_HZ} Hz (the generator's rate) is needed`);
   const readable = headers.length;
