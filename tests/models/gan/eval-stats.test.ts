@@ -1,0 +1,83 @@
+// The statistics behind `weargate eval synth ecg`, against definitions computed another way.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SeededRandom } from '../../../src/common/random.js';
+import { rocAuc } from '../../../src/models/mdd/metrics.js';
+import { qrsWidthMs } from '../../../src/models/gan/eval/beat-features.js';
+import { LogisticModel } from '../../../src/models/gan/eval/logistic.js';
+import { aucByRank, ks2, matrix, mmdPermutationTest, nearestDistances, summarize } from '../../../src/models/gan/eval/stats.js';
+
+test('rank AUC equals the pairwise Mann-Whitney AUC, ties included', () => {
+  const rng = new SeededRandom(3);
+  const pos = Array.from({ length: 60 }, () => Math.round(rng.gaussian() * 4 + 1));
+  const neg = Array.from({ length: 45 }, () => Math.round(rng.gaussian() * 4));
+  const ref = rocAuc([...pos.map(() => 1), ...neg.map(() => 0)], [...pos, ...neg]);
+  assert.ok(Math.abs(aucByRank(pos, neg) - ref) < 1e-12);
+  assert.is(aucByRank([2, 3], [0, 1]), 1);
+  assert.is(aucByRank([1], [1]), 0.5);
+});
+
+test('KS: D of disjoint samples is 1, of identical samples 0, and shifted normals are told apart', () => {
+  assert.is(ks2([1, 2, 3], [4, 5, 6]).d, 1);
+  assert.is(ks2([1, 2, 3], [1, 2, 3]).d, 0);
+  const rng = new SeededRandom(5);
+  const a = Array.from({ length: 400 }, () => rng.gaussian());
+  const b = Array.from({ length: 400 }, () => rng.gaussian() + 0.5);
+  const c = Array.from({ length: 400 }, () => rng.gaussian());
+  assert.ok(ks2(a, b).p < 1e-4);
+  assert.ok(ks2(a, c).p > 0.01);
+});
+
+test('MMD permutation test: same distribution not rejected, a mean shift rejected', () => {
+  const rng = new SeededRandom(9);
+  const draw = (shift: number) => matrix(Array.from({ length: 80 }, () => Float32Array.from({ length: 4 }, () => rng.gaussian() + shift)));
+  const same = mmdPermutationTest(draw(0), draw(0), rng, 100);
+  const shifted = mmdPermutationTest(draw(0), draw(0.8), rng, 100);
+  assert.ok(same.p > 0.05, `same p ${same.p}`);
+  assert.ok(shifted.p < 0.02, `shifted p ${shifted.p}`);
+  assert.ok(shifted.mmd2 > same.mmd2);
+});
+
+test('nearest distances match a direct computation', () => {
+  const q = matrix([Float32Array.of(0, 0), Float32Array.of(3, 4)]);
+  const r = matrix([Float32Array.of(1, 0), Float32Array.of(3, 5), Float32Array.of(-2, -2)]);
+  assert.equal(nearestDistances(q, r), [1, 1]);
+});
+
+test('summaries: quantiles by linear interpolation', () => {
+  const s = summarize([4, 1, 3, 2, 5]);
+  assert.is(s.median, 3);
+  assert.is(s.p25, 2);
+  assert.is(s.mean, 3);
+  assert.is(s.n, 5);
+});
+
+test('logistic regression learns a separable rule and scores by probability', () => {
+  const rng = new SeededRandom(2);
+  const rows: Float32Array[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const x = Float32Array.from({ length: 3 }, () => rng.gaussian());
+    rows.push(x);
+    y.push(x[0] - 2 * x[2] > 0 ? 1 : 0);
+  }
+  const m = LogisticModel.fit(matrix(rows), y, { epochs: 300 });
+  const p = m.predict(matrix(rows));
+  const acc = p.filter((v, i) => (v >= 0.5 ? 1 : 0) === y[i]).length / y.length;
+  assert.ok(acc > 0.95, `accuracy ${acc}`);
+  assert.throws(() => LogisticModel.fit(matrix(rows), y.map(() => 1)), /both classes/);
+});
+
+test('QRS width follows the width of a synthetic QRS complex', () => {
+  const beat = (halfWidthSamples: number) => {
+    const b = new Float32Array(192);
+    for (let i = -halfWidthSamples; i <= halfWidthSamples; i++) b[64 + i] = 1 - Math.abs(i) / halfWidthSamples;
+    return b;
+  };
+  const narrow = qrsWidthMs(beat(10), 64, 250);
+  const wide = qrsWidthMs(beat(20), 64, 250);
+  assert.ok(Math.abs(narrow - 80) <= 12, `narrow ${narrow} ms`);
+  assert.ok(Math.abs(wide - 160) <= 12, `wide ${wide} ms`);
+});
+
+test.run();
