@@ -127,4 +127,13 @@ test('a failing training step: output streamed, exit code propagated, trainer in
   assert.ok(rhythm.nnMeanRrS.every((s) => Math.abs(s - 0.8) < 0.06), rhythm.nnMeanRrS.join());
 });
 
+test('recordings without ventricular beats: allowed, only class N is shared (said before training)', () => {
+  const d = tmp();
+  for (let i = 1; i <= 8; i++) writeTinyEcg(d.from, { name: `n${i}`, vEvery: 0 });
+  const r = cli('--from', d.from, '--out', d.out, '--work', d.work, '--python', fakePython(d.root, 5).path);
+  assert.is(r.status, 5, r.stderr);
+  assert.match(r.stdout, /note: n1, n2, n3, n4, n5, n6, n7, n8: no ventricular \(V\) beats; allowed/);
+  assert.match(r.stdout, /note: 0 ventricular beats in the training part \(fewer than 30\): only class N strips are shared/);
+});
+
 test.run();
