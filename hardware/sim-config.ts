@@ -1,6 +1,6 @@
 // Configuration of simulated devices (the `simulators:` section of a demo config file). Kept out of
 // the daemon's schema: simulators are test equipment, and src/ never imports hardware/.
-import { Type, type Static, type TObject } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../src/common/errors.js';
@@ -135,6 +135,18 @@ const simulatorSchemas: Record<SimulatorConfig['kind'], TObject> = {
   'ad8232-firmata': FirmataAd8232SimulatorConfig,
 };
 
+/**
+ * One validation error as lines: a failed union of `{ type: ... }` objects (the signal sources) is
+ * explained by the member its `type` names, so `rhythmClass: S` says what is wrong with it.
+ */
+function explain(prefix: string, path: string, schema: TSchema, value: unknown, message: string): string[] {
+  const members = (schema as { anyOf?: TSchema[] }).anyOf;
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  const member = members?.find((m) => (m as { properties?: { type?: { const?: unknown } } }).properties?.type?.const === type);
+  if (!member) return [`${prefix}${path.replaceAll('/', '.')}: ${message}${members && type !== undefined ? ` (unknown type '${String(type)}')` : ''}`];
+  return [...Value.Errors(member, Value.Default(member, Value.Clone(value)))].map((e) => `${prefix}${(path + e.path).replaceAll('/', '.')}: ${e.message}`);
+}
+
 /** Validates the `simulators` list (with defaults), each entry against its kind; relative paths resolve against `baseDir`. */
 export function validateSimulators(doc: unknown, baseDir: string): SimulatorConfig[] {
   const items = Value.Clone(doc ?? []) as unknown;
@@ -148,7 +160,7 @@ export function validateSimulators(doc: unknown, baseDir: string): SimulatorConf
       return item;
     }
     const value = Value.Default(schema, item) as unknown;
-    for (const e of Value.Errors(schema, value)) problems.push(`simulators.${i}${e.path.replaceAll('/', '.')}: ${e.message}`);
+    for (const e of Value.Errors(schema, value)) problems.push(...explain(`simulators.${i}`, e.path, e.schema, e.value, e.message));
     return value;
   });
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);

@@ -25,6 +25,8 @@ program
 (await import('./commands/athletes.js')).register(program);
 (await import('./commands/fleet.js')).register(program);
 (await import('./commands/synth.js')).register(program);
+(await import('./commands/synth-eeg.js')).register(program);
+(await import('./commands/synth-share.js')).register(program);
 (await import('./commands/eval-synth.js')).register(program);
 
 await program.parseAsync(process.argv);

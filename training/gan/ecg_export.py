@@ -42,11 +42,12 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dir", default=OUT)
-    OUT_DIR = ap.parse_args().dir
-    _write(OUT_DIR)
+    ap.add_argument("--trained-on", help="the manifest's trainedOn (default: the MIT-BIH text)")
+    a = ap.parse_args()
+    _write(a.dir, a.trained_on)
 
 
-def _write(OUT: str) -> None:
+def _write(OUT: str, trained_on: str | None = None) -> None:
     report = json.load(open(os.path.join(OUT, "train-report.json")))
     calib = np.load(os.path.join(OUT, "calib-latent.npy")).astype(np.float32)
     gx = calib[np.linspace(0, len(calib) - 1, GOLDEN_COUNT).astype(int)]
@@ -72,7 +73,7 @@ def _write(OUT: str) -> None:
         "description": (f"Conditional WGAN-GP generator ({report['generatorParameters']} parameters): latent ({report['latent']}) + beat class "
                         f"(N, V) -> one single-lead ECG beat, {ed.BEAT_SAMPLES} samples at {ed.RATE_HZ} Hz, mV. Synthetic data for research, "
                         "augmentation and sharing; not a recording of any person."),
-        "trainedOn": ("MIT-BIH Arrhythmia Database 1.0.0 (PhysioNet, ODC-By 1.0), MLII, records " + ", ".join(report["records"]) +
+        "trainedOn": trained_on or ("MIT-BIH Arrhythmia Database 1.0.0 (PhysioNet, ODC-By 1.0), MLII, records " + ", ".join(report["records"]) +
                       f" ({report['beats']['N']} N-class and {report['beats']['V']} V-class beats); records " + ", ".join(report["heldoutRecords"]) +
                       " never seen"),
         "card": "docs/models/gan-ecg.md",

@@ -57,7 +57,32 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--gp-weight", type=float, default=10.0)
     ap.add_argument("--learning-rate", type=float, default=1e-4)
-    return ap.parse_args()
+    ap.add_argument("--from-weights", default="", help="skip training: export this saved generator checkpoint "
+                    "(the loss curve is then read from --log, the run's progress log)")
+    ap.add_argument("--log", default="", help="progress log of the run that wrote --from-weights")
+    # `weargate synth share`: beats and rhythm cut in TypeScript from a clinic's records replace the
+    # MIT-BIH loading (--records then only names the records in the report).
+    ap.add_argument("--beats", help="member beat windows .npy [K, BEAT_SAMPLES] float32 mV (replaces loading --data)")
+    ap.add_argument("--classes", help="their classes .npy [K] (0 = N, 1 = V); with --beats")
+    ap.add_argument("--rhythm", help="rhythm statistics .json (as ecg_data.rhythm_stats writes); with --beats")
+    ap.add_argument("--heldout", default=",".join(ed.HELDOUT_RECORDS), help="records never seen (for the report)")
+    args = ap.parse_args()
+    if (args.beats is None) != (args.classes is None) or (args.beats is None) != (args.rhythm is None):
+        ap.error("--beats, --classes and --rhythm go together")
+    return args
+
+
+def curve_from_log(path: str) -> list[dict]:
+    import re
+
+    pat = re.compile(r"step (\d+)/\d+\s+W (\S+)\s+gp (\S+)\s+G (\S+)")
+    out = []
+    with open(path) as fh:
+        for line in fh:
+            m = pat.search(line)
+            if m:
+                out.append({"step": int(m.group(1)), "wasserstein": float(m.group(2)), "gp": float(m.group(3)), "generatorLoss": float(m.group(4))})
+    return out
 
 
 def log(msg: str) -> None:
@@ -109,11 +134,24 @@ def main() -> None:
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.work, exist_ok=True)
     names = [n for n in args.records.split(",") if n]
-    beats = ed.load_beats(args.data, names, args.member_fraction)
-    x = np.concatenate([b[0] for b in beats.values()])
-    y = np.concatenate([b[1] for b in beats.values()])
+    if args.beats:
+        x = np.load(args.beats).astype(np.float32).reshape(-1, ed.BEAT_SAMPLES)
+        y = np.load(args.classes).astype(np.int64).reshape(-1)
+        if len(x) != len(y):
+            raise SystemExit(f"{args.beats}: {len(x)} beats but {args.classes}: {len(y)} classes")
+    else:
+        beats = ed.load_beats(args.data, names, args.member_fraction)
+        x = np.concatenate([b[0] for b in beats.values()])
+        y = np.concatenate([b[1] for b in beats.values()])
     by_class = [x[y == k] for k in range(2)]
     log(f"{len(names)} records, beats N {len(by_class[0])} V {len(by_class[1])}")
+    if len(by_class[0]) == 0:
+        raise SystemExit("no N-class beats to learn from")
+    if len(by_class[1]) == 0:
+        # no ventricular beats: class-balanced batches would have no V half; the V half repeats N
+        # beats instead, and the V output of such a generator is not meant to be used
+        log("no V-class beats: only class N is learned")
+        by_class[1] = by_class[0]
     rng = np.random.default_rng(args.seed)
 
     G, D = generator(keras), critic(keras)
@@ -158,7 +196,11 @@ def main() -> None:
 
     curve = []
     t0 = time.time()
-    for step in range(1, args.steps + 1):
+    if args.from_weights:
+        G.load_weights(args.from_weights)
+        curve = curve_from_log(args.log) if args.log else []
+        log(f"exporting {args.from_weights} ({len(curve)} curve points from {args.log or 'no log'})")
+    for step in range(1, 0 if args.from_weights else args.steps + 1):
         for _ in range(args.critic_steps):
             w, gp = critic_step(real_batch())
         g = gen_step()
@@ -171,14 +213,20 @@ def main() -> None:
             G.save_weights(os.path.join(args.work, f"generator-{step}.weights.h5"))
 
     export(tf, keras, G, args)
-    rhythm = ed.rhythm_stats(args.data, names, seed=args.seed, member_fraction=args.member_fraction)
+    if args.rhythm:
+        with open(args.rhythm) as fh:
+            rhythm = json.load(fh)
+    else:
+        rhythm = ed.rhythm_stats(args.data, names, seed=args.seed, member_fraction=args.member_fraction)
     with open(os.path.join(args.out, "rhythm.json"), "w") as fh:
         json.dump(rhythm, fh, indent=1)
-    report = {"records": names, "memberFraction": args.member_fraction, "heldoutRecords": list(ed.HELDOUT_RECORDS), "beats": {"N": len(by_class[0]), "V": len(by_class[1])},
+    report = {"records": names, "memberFraction": args.member_fraction, "heldoutRecords": [n for n in args.heldout.split(",") if n],
+              "beats": {"N": int((y == 0).sum()), "V": int((y == 1).sum())},
               "seed": args.seed, "steps": args.steps, "criticSteps": args.critic_steps, "batchSize": args.batch_size,
               "gpWeight": args.gp_weight, "learningRate": args.learning_rate, "latent": LATENT,
               "generatorParameters": G.count_params(), "criticParameters": D.count_params(),
-              "trainSeconds": round(time.time() - t0, 1), "curve": curve,
+              "trainSeconds": None if args.from_weights else round(time.time() - t0, 1), "curve": curve,
+              **({"exportedFrom": os.path.basename(args.from_weights)} if args.from_weights else {}),
               "tensorflow": tf.__version__}
     with open(os.path.join(args.out, "train-report.json"), "w") as fh:
         json.dump(report, fh, indent=1)

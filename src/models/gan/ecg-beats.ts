@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { butterworthHighpass } from '../../streaming/filters/butterworth.js';
 import { BiquadCascade } from '../../streaming/filters/biquad.js';
-import { loadWfdbRecord } from '../../streaming/formats/load.js';
+import { loadWfdbRecord, type WfdbRecord } from '../../streaming/formats/load.js';
 
 export const GAN_CLASS_OF_SYMBOL: Readonly<Record<string, number>> = { N: 0, L: 0, R: 0, e: 0, j: 0, V: 1, E: 1 };
 
@@ -84,16 +84,39 @@ export function cutBeats(record: string, leadMv: Float32Array, rateHz: number, a
 
 const BEAT_SYMBOLS = new Set(['N', 'L', 'R', 'B', 'A', 'a', 'J', 'S', 'V', 'r', 'F', 'e', 'j', 'n', 'E', '/', 'f', 'Q', '?']);
 
-/** Loads `<path>.hea/.dat/.atr` and cuts the beats of the lead named `lead` (default MLII, else channel 0). */
-export async function loadRecordBeats(path: string, p: BeatCutParams, lead = 'MLII'): Promise<RecordBeats> {
-  const rec = await loadWfdbRecord(path);
-  if (!rec.annotations) throw new Error(`${path}: no .atr beat annotations`);
-  const idx = Math.max(0, rec.signals.findIndex((s) => s.spec.description === lead));
+const VOLTAGE_UNITS = new Set(['mv', 'uv', 'µv', 'v']);
+const ECG_LEAD = /^(ml?ii|ml?i|ml?iii|i{1,3}|v[1-6]|avr|avl|avf|ecg|ekg|lead)\b|ecg|ekg/i;
+
+/**
+ * The lead to cut: `lead` (default MLII) when a signal has that description, else lead II, else the
+ * first signal named like an ECG lead, else the first signal in voltage units; -1 when there is none.
+ * On MIT-BIH this is MLII, or channel 0 in the records without it (as before).
+ */
+export function pickEcgLead(specs: readonly { description: string; units: string }[], lead = 'MLII'): number {
+  const named = specs.findIndex((s) => s.description === lead);
+  if (named >= 0) return named;
+  const voltage = (s: { units: string }) => VOLTAGE_UNITS.has(s.units.toLowerCase());
+  const two = specs.findIndex((s) => voltage(s) && /^(ecg\s*)?(lead\s*)?ii$/i.test(s.description.trim()));
+  if (two >= 0) return two;
+  const ecg = specs.findIndex((s) => voltage(s) && ECG_LEAD.test(s.description.trim()));
+  return ecg >= 0 ? ecg : specs.findIndex(voltage);
+}
+
+/** The beats of a loaded record's lead (see pickEcgLead); throws when it has no annotations or no lead. */
+export function recordBeats(rec: WfdbRecord, p: BeatCutParams, lead = 'MLII'): RecordBeats {
+  if (!rec.annotations) throw new Error(`${rec.path}: no .atr beat annotations`);
+  const idx = pickEcgLead(rec.signals.map((s) => s.spec), lead);
+  if (idx < 0) throw new Error(`${rec.path}: no ECG lead (signals: ${rec.signals.map((s) => `${s.spec.description || '?'} [${s.spec.units}]`).join(', ')})`);
   const sig = rec.signals[idx];
-  const scale = sig.spec.units.toLowerCase() === 'uv' ? 1e-3 : 1;
+  const scale = sig.spec.units.toLowerCase() === 'v' ? 1e3 : VOLTAGE_UNITS.has(sig.spec.units.toLowerCase()) && sig.spec.units.toLowerCase() !== 'mv' ? 1e-3 : 1;
   const mv = scale === 1 ? sig.physical : sig.physical.map((v) => v * scale);
   const beats = rec.annotations.filter((a) => BEAT_SYMBOLS.has(a.symbol));
-  return cutBeats(basename(path), mv, sig.sampleRateHz, beats, p);
+  return cutBeats(basename(rec.path), mv, sig.sampleRateHz, beats, p);
+}
+
+/** Loads `<path>.hea/.dat/.atr` (formats 212 and 16) and cuts the beats of its ECG lead (recordBeats). */
+export async function loadRecordBeats(path: string, p: BeatCutParams, lead = 'MLII'): Promise<RecordBeats> {
+  return recordBeats(await loadWfdbRecord(path), p, lead);
 }
 
 /** Splits a record's windows at `fraction` of its length: [members (R before), non-members (R after)]. */

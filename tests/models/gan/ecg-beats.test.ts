@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { readNpy } from '../../../src/quantize/npy.js';
-import { cutBeats, loadRecordBeats, resampleLinear, splitByTime } from '../../../src/models/gan/ecg-beats.js';
+import { cutBeats, loadRecordBeats, pickEcgLead, resampleLinear, splitByTime } from '../../../src/models/gan/ecg-beats.js';
 
 const PARAMS = { sampleRateHz: 250, beatSamples: 192, preSamples: 64, highpassHz: 0.5 };
 const fixture = JSON.parse(readFileSync('tests/fixtures/gan/101-beats.json', 'utf8')) as { indices: number[]; rSamples: number[]; classes: number[]; total: number };
@@ -54,6 +54,16 @@ test('only N- and V-class beats become windows, and the time split is by R posit
   const [members, others] = splitByTime(beats, 0.5);
   assert.equal(members, [0]);
   assert.equal(others, [1, 2]);
+});
+
+test('pickEcgLead: MLII by name, else lead II, else an ECG-named lead, else a voltage signal, else none', () => {
+  const s = (description: string, units = 'mV') => ({ description, units });
+  assert.is(pickEcgLead([s('V5'), s('MLII')]), 1);
+  assert.is(pickEcgLead([s('V1'), s('ECG II'), s('II')]), 1);
+  assert.is(pickEcgLead([s('Resp', 'mmHg'), s('V5'), s('V2')]), 1);
+  assert.is(pickEcgLead([s('Pleth', 'NU'), s('ECG'), s('II', 'mmHg')]), 1);
+  assert.is(pickEcgLead([s('Resp', 'mmHg'), s('chan 2', 'uV')]), 1);
+  assert.is(pickEcgLead([s('Resp', 'mmHg'), s('ABP', 'mmHg')]), -1);
 });
 
 test.run();

@@ -9,6 +9,7 @@ import { finalFold, loadSimilarityManifest } from '../../similarity/manifest.js'
 import { l2Normalize, meanTemplate } from '../../similarity/metrics.js';
 import { similaritySegments } from '../../similarity/preprocess.js';
 import { EcgBeatGenerator } from '../ecg-generator.js';
+import { loadRhythm } from '../strip.js';
 import { loadRealSets, syntheticBeats, syntheticStrips, type StripSet } from './data.js';
 import { classFidelity, embeddingFidelity, stripEmbeddings, stripRhythm, type ClassFidelity, type EmbeddingFidelity, type StripRhythm } from './fidelity.js';
 import { balanced, dcrAttack, dcrRatio, discriminatorAttack, MIA_TARGET_AUC, reidentification, type AttackResult, type DcrRatio, type ReidResult } from './privacy.js';
@@ -95,7 +96,8 @@ export async function evaluateSynthEcg(o: SynthEvalOptions): Promise<SynthEcgRep
     const synth = syntheticBeats(gen, [perClass, perClass], rng);
     const nStrips = o.syntheticStrips ?? 150;
     const sN = syntheticStrips(gen, nStrips, 'N', rng);
-    const sV = syntheticStrips(gen, nStrips, 'V', rng);
+    // `synth share` on recordings without ventricular beats: no V rhythm to assemble strips from
+    const sV = loadRhythm(gen).vPairs.length > 0 ? syntheticStrips(gen, nStrips, 'V', rng) : { strips: [], beats: [], records: [] };
 
     say('fidelity: rhythm');
     const rN = stripRhythm(sN, p.sampleRateHz), rV = stripRhythm(sV, p.sampleRateHz);

@@ -1,0 +1,56 @@
+// `weargate synth share --from <dir> --out <dir>`: trains the ECG GAN on a clinic's WFDB recordings,
+// runs the privacy checks against them, and writes synthetic strips with a report only when every
+// privacy check passes (src/models/gan/share/run.ts; docs/synthetic-data.md).
+// Exit codes: 0 shared, 2 bad input, 3 a privacy check failed (nothing written), 1 environment.
+import type { Command } from 'commander';
+import { synthCommand } from './synth.js';
+
+interface SynthShareOptions {
+  from: string;
+  out: string;
+  n: string;
+  seconds: string;
+  steps: string;
+  seed: string;
+  python?: string;
+  work?: string;
+}
+
+export function register(program: Command): void {
+  synthCommand(program)
+    .command('share')
+    .description('train the ECG generator on your recordings, check privacy against them, share synthetic strips only if every privacy check passes')
+    .requiredOption('--from <dir>', 'folder of WFDB records (.hea, .dat format 212/16, .atr beat annotations), one per person, at least 8')
+    .requiredOption('--out <dir>', 'where the synthetic strips and the report go (only when every privacy check passes; must be new or empty)')
+    .option('--n <count>', 'synthetic strips per shared class (N, and V when the recordings have enough ventricular beats)', '100')
+    .option('--seconds <s>', 'strip length', '10')
+    .option('--steps <n>', 'generator training steps', '4000')
+    .option('--seed <int>', 'seed of the split, the training and the strips', '20261201')
+    .option('--python <path>', 'Python of the training environment (default training/.venv/bin/python)')
+    .option('--work <dir>', 'work folder: trainer input, model, log, report (default var/synth-share/<timestamp>)')
+    .action(async (opts: SynthShareOptions) => {
+      const usage: string[] = [];
+      const int = (name: string, text: string, min: number, max: number): number => {
+        const v = Number(text);
+        if (!Number.isInteger(v) || v < min || v > max) usage.push(`--${name} ${text}: needs an integer within [${min}, ${max}]`);
+        return v;
+      };
+      const n = int('n', opts.n, 1, 10_000);
+      const seconds = int('seconds', opts.seconds, 4, 600);
+      const steps = int('steps', opts.steps, 1, 1_000_000);
+      const seed = int('seed', opts.seed, 0, 2 ** 32 - 1);
+      if (usage.length > 0) {
+        console.error(`synth share: ${usage.length} problem${usage.length === 1 ? '' : 's'} in the options, nothing was trained or written:`);
+        for (const u of usage) console.error(`  - ${u}`);
+        process.exitCode = 2;
+        return;
+      }
+      try {
+        const { runShare } = await import('../../models/gan/share/run.js');
+        process.exitCode = await runShare({ from: opts.from, out: opts.out, n, seconds, steps, seed, python: opts.python, work: opts.work });
+      } catch (err) {
+        console.error(`synth share: ${err instanceof Error ? err.message : String(err)}`);
+        process.exitCode = 1;
+      }
+    });
+}

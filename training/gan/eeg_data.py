@@ -1,0 +1,86 @@
+"""Data of the EEG map GAN: the MDD map set (scripts/mdd-maps.ts) reduced to its per-electrode values.
+
+A map stack of features.ts is W @ v per band (W: the spherical-spline weights, 812 inside pixels x 19
+electrodes, dumped by scripts/gan-eeg-weights.ts; 0 outside the head), with v = log10 band power
+centred per epoch. W has full column rank, so v is recovered exactly (least squares) from the stored
+float32 maps; the recovery is checked (maps rebuilt from v must match) and v also reproduces the
+baseline's relative band powers (relpow.npy), the same numbers two ways.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+
+import numpy as np  # noqa: E402
+
+import mdd_common as mc  # noqa: E402
+
+MAPS = os.path.join(REPO, "training", "out", "mdd-maps")
+INTERP = os.path.join(REPO, "training", "out", "gan-eeg", "interp.json")
+LABELS = ["MDD", "healthy"]
+CONDITIONS = ["EC", "EO"]
+# condition index k = 2 * label + condition: MDD-EC, MDD-EO, healthy-EC, healthy-EO
+COND_NAMES = [f"{l}-{c}" for l in LABELS for c in CONDITIONS]
+FOLD_SEED = 20261201  # mdd_cnn.py's --seed: the same six folds
+FOLDS = 6
+
+
+def load_interp(path: str = INTERP) -> dict:
+    with open(path) as f:
+        d = json.load(f)
+    d["W"] = np.array(d["weights"], dtype=np.float64)
+    d["inside"] = np.array(d["inside"], dtype=np.int64)
+    return d
+
+
+def values_to_maps(v: np.ndarray, interp: dict) -> np.ndarray:
+    """v [N, bands*electrodes] band-major -> maps [N, bands, grid, grid] (0 outside the head)."""
+    n_e = len(interp["electrodes"])
+    n_b = len(interp["bands"])
+    g = interp["gridPx"]
+    vb = v.reshape(len(v), n_b, n_e)
+    out = np.zeros((len(v), n_b, g * g), np.float32)
+    out[:, :, interp["inside"]] = np.einsum("pe,nbe->nbp", interp["W"], vb)
+    return out.reshape(len(v), n_b, g, g)
+
+
+def values_to_relpow(v: np.ndarray, n_bands: int = 5) -> np.ndarray:
+    """Centred log10 values [N, bands*electrodes] band-major -> relative power [N, electrodes*bands] electrode-major."""
+    p = 10.0 ** v.reshape(len(v), n_bands, -1).astype(np.float64)
+    rel = p / p.sum(1, keepdims=True)
+    return np.transpose(rel, (0, 2, 1)).reshape(len(v), -1)
+
+
+def load(maps_dir: str = MAPS, interp_path: str = INTERP, check: bool = True) -> dict:
+    ds = mc.load_set(maps_dir, "base")
+    interp = load_interp(interp_path)
+    maps = np.transpose(ds["x"], (0, 3, 1, 2)).reshape(len(ds["y"]), 5, -1)  # [N, 5, 1024]
+    inside = maps[:, :, interp["inside"]].astype(np.float64)
+    pinv = np.linalg.pinv(interp["W"])  # [19, 812]
+    v = np.einsum("ep,nbp->nbe", pinv, inside).reshape(len(maps), -1)
+    ds["v"] = v.astype(np.float32)
+    ds["interp"] = interp
+    ds["cond"] = np.array([2 * (1 - y) + (0 if c == "EC" else 1) for y, c in zip(ds["y"], ds["condition"])], np.int64)
+    if check:
+        rebuilt = values_to_maps(v, interp).reshape(len(maps), 5, -1)
+        ds["recoveryMaxAbs"] = float(np.abs(rebuilt - maps).max())
+        ds["relpowMaxAbs"] = float(np.abs(values_to_relpow(v) - ds["relpow"]).max())
+        ds["centreMaxAbs"] = float(np.abs(v.mean(1)).max())
+    return ds
+
+
+def folds(ds: dict) -> list[list[str]]:
+    persons = {s: int(ds["y"][ds["subject"] == s][0]) for s in sorted(set(ds["subject"]))}
+    return mc.make_folds(persons, FOLDS, FOLD_SEED)
+
+
+if __name__ == "__main__":
+    d = load()
+    print(f"{len(d['v'])} epochs; map recovery max |diff| {d['recoveryMaxAbs']:.2e}, relpow max |diff| {d['relpowMaxAbs']:.2e}, "
+          f"max |epoch mean| {d['centreMaxAbs']:.2e}; per condition {np.bincount(d['cond']).tolist()} ({', '.join(COND_NAMES)})")
+    print("folds", folds(d))
