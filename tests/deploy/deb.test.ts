@@ -6,13 +6,14 @@
 // against the extracted tree (DPKG_ROOT) with the commands that would change this machine stubbed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../src/gateway/config/load.js';
 import { serviceNodeFlags } from '../../src/gateway/node-flags.js';
-import { hasCommand, requireCommands } from '../_support/env.js';
+import { hasCommand, requireCommands, waitFor } from '../_support/env.js';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string };
@@ -174,6 +175,35 @@ test('the extracted tree loads the three models with LiteRT and opens SQLite fro
   assert.is(got.one, 1);
   assert.ok(String(got.sqlite).startsWith(`${app}/node_modules/`), String(got.sqlite));
   assert.ok(String(got.litert).startsWith(`${app}/node_modules/`), String(got.litert));
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+test('the extracted tree runs the daemon as the unit does, on the shipped default config (data folder and port moved)', async () => {
+  if (!available) return;
+  const config = join(work, 'run.yaml');
+  const port = await freePort();
+  writeFileSync(config, readFileSync(join(root, 'etc/weargate/weargate.yaml'), 'utf8')
+    .replace('dataDir: /var/lib/weargate', `dataDir: ${join(work, 'state-run')}`).replace('port: 1883', `port: ${port}`));
+  const child = spawn(process.execPath, [...serviceNodeFlags, join(app, 'dist/src/gateway/cli.js'), 'run', '--config', config], { cwd: '/', env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d));
+  child.stderr.on('data', (d: Buffer) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    await waitFor('the packaged daemon to connect to its embedded broker', () => out.includes('connected to MQTT broker') || child.exitCode !== null, 60_000);
+    assert.match(out, /connected to MQTT broker mqtt:\/\/127\.0\.0\.1:\d+/, out);
+    assert.match(out, /weargate [\d.]+ running as 'weargate' with 0 device\(s\)/);
+  } finally {
+    child.kill('SIGINT');
+  }
+  assert.is(await exited, 0, out);
 });
 
 // Stubs for every command that would change this machine; each call is logged. getent finds the
