@@ -13,7 +13,6 @@ the final model's agreement between float, our int8 and the TF converter's int8.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -35,16 +34,8 @@ TRAINED_ON = "Mumtaz W. MDD Patients and Healthy Controls EEG Data (New), figsha
 GOLDEN_COUNT = 8
 
 
-def sha(path: str) -> str:
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def tensors(path: str) -> tuple[list, list]:
-    interp, _ = tflite_run.make_interpreter(path)
-    interp.allocate_tensors()
-    d = lambda t: {"dtype": str(np.dtype(t["dtype"])), "shape": [int(v) for v in t["shape"]]}  # noqa: E731
-    return [d(t) for t in interp.get_input_details()], [d(t) for t in interp.get_output_details()]
+sha = tflite_run.sha256_file
+tensors = tflite_run.tensor_decls
 
 
 def run(path: str, x: np.ndarray) -> np.ndarray:

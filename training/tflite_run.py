@@ -55,3 +55,18 @@ def run_batch(model_path: str, inputs: np.ndarray, num_threads: int = 1) -> dict
     else:
         deq = raw.astype(np.float32)
     return {"outputs": deq, "raw": raw, "runtime": runtime, "input": inp, "output": out}
+
+
+def sha256_file(path: str) -> str:
+    import hashlib
+
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def tensor_decls(path: str) -> tuple[list, list]:
+    """The model's input and output tensors as manifest declarations ({dtype, shape})."""
+    interp, _ = make_interpreter(path)
+    interp.allocate_tensors()
+    d = lambda t: {"dtype": str(np.dtype(t["dtype"])), "shape": [int(v) for v in t["shape"]]}  # noqa: E731
+    return [d(t) for t in interp.get_input_details()], [d(t) for t in interp.get_output_details()]

@@ -6,7 +6,6 @@ tensors and golden vectors from Python LiteRT, and the parameters the TypeScript
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -25,16 +24,8 @@ OUT = os.path.join(REPO, "models", "gan-ecg")
 GOLDEN_COUNT = 8
 
 
-def sha(path: str) -> str:
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def tensors(path: str) -> tuple[list, list]:
-    interp, _ = tflite_run.make_interpreter(path)
-    interp.allocate_tensors()
-    d = lambda t: {"dtype": str(np.dtype(t["dtype"])), "shape": [int(v) for v in t["shape"]]}  # noqa: E731
-    return [d(t) for t in interp.get_input_details()], [d(t) for t in interp.get_output_details()]
+sha = tflite_run.sha256_file
+tensors = tflite_run.tensor_decls
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 import ecg_data as ed  # noqa: E402
+from wgan_common import wgan_gp_steps  # noqa: E402
 
 LATENT = 32
 ALLOWED_OPS = {"CONV_2D", "FULLY_CONNECTED", "RESHAPE", "LEAKY_RELU", "QUANTIZE", "DEQUANTIZE", "EXPAND_DIMS", "SQUEEZE"}
@@ -164,30 +165,7 @@ def main() -> None:
     onehot[half:, 1] = 1
     onehot_t = tf.constant(onehot)
 
-    @tf.function(jit_compile=True)
-    def critic_step(real):
-        z = tf.random.normal((args.batch_size, LATENT))
-        fake = G(tf.concat([z, onehot_t], 1), training=True)
-        eps = tf.random.uniform((args.batch_size, 1))
-        mix = eps * real + (1 - eps) * fake
-        with tf.GradientTape() as tape:
-            with tf.GradientTape() as gp_tape:
-                gp_tape.watch(mix)
-                d_mix = D([mix, onehot_t], training=True)
-            grad = gp_tape.gradient(d_mix, mix)
-            gp = tf.reduce_mean((tf.sqrt(tf.reduce_sum(grad * grad, 1) + 1e-12) - 1.0) ** 2)
-            w = tf.reduce_mean(D([real, onehot_t], training=True)) - tf.reduce_mean(D([fake, onehot_t], training=True))
-            loss = -w + args.gp_weight * gp
-        opt_d.apply_gradients(zip(tape.gradient(loss, D.trainable_variables), D.trainable_variables))
-        return w, gp
-
-    @tf.function(jit_compile=True)
-    def gen_step():
-        z = tf.random.normal((args.batch_size, LATENT))
-        with tf.GradientTape() as tape:
-            loss = -tf.reduce_mean(D([G(tf.concat([z, onehot_t], 1), training=True), onehot_t], training=True))
-        opt_g.apply_gradients(zip(tape.gradient(loss, G.trainable_variables), G.trainable_variables))
-        return loss
+    critic_step, gen_step = wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, args.batch_size, LATENT, args.gp_weight)
 
     def real_batch():
         a = by_class[0][rng.integers(0, len(by_class[0]), half)]

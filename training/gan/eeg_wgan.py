@@ -44,6 +44,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 import eeg_data as ed  # noqa: E402
+from wgan_common import wgan_gp_steps  # noqa: E402
 
 LATENT = 96  # >= the 94 free dimensions of centred 19 x 5 values, so that samples can fill them
 N_COND = 4
@@ -136,30 +137,7 @@ def train_one(tf, keras, x: np.ndarray, cond: np.ndarray, args, seed: int, tag: 
     n = len(cond_b)
     rng = np.random.default_rng(seed)
 
-    @tf.function(jit_compile=True)
-    def critic_step(real):
-        z = tf.random.normal((n, args.latent))
-        fake = G(tf.concat([z, onehot_t], 1), training=True)
-        eps = tf.random.uniform((n, 1))
-        mix = eps * real + (1 - eps) * fake
-        with tf.GradientTape() as tape:
-            with tf.GradientTape() as gp_tape:
-                gp_tape.watch(mix)
-                d_mix = D([mix, onehot_t], training=True)
-            grad = gp_tape.gradient(d_mix, mix)
-            gp = tf.reduce_mean((tf.sqrt(tf.reduce_sum(grad * grad, 1) + 1e-12) - 1.0) ** 2)
-            w = tf.reduce_mean(D([real, onehot_t], training=True)) - tf.reduce_mean(D([fake, onehot_t], training=True))
-            loss = -w + args.gp_weight * gp
-        opt_d.apply_gradients(zip(tape.gradient(loss, D.trainable_variables), D.trainable_variables))
-        return w, gp
-
-    @tf.function(jit_compile=True)
-    def gen_step():
-        z = tf.random.normal((n, args.latent))
-        with tf.GradientTape() as tape:
-            loss = -tf.reduce_mean(D([G(tf.concat([z, onehot_t], 1), training=True), onehot_t], training=True))
-        opt_g.apply_gradients(zip(tape.gradient(loss, G.trainable_variables), G.trainable_variables))
-        return loss
+    critic_step, gen_step = wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, n, args.latent, args.gp_weight)
 
     def real_batch():
         return tf.constant(np.concatenate([by_cond[k][rng.integers(0, len(by_cond[k]), bs // N_COND)] for k in range(N_COND)]))

@@ -83,7 +83,11 @@ function stripMeanEmbeddings(encoder: SimilarityEncoder, set: StripSet, rateHz: 
 
 export async function evaluateSynthEcg(o: SynthEvalOptions): Promise<SynthEcgReport> {
   const seed = o.seed ?? 20261201;
-  const rng = new SeededRandom(seed);
+  // One generator per section, each from the seed: how many draws one section makes (it can depend on
+  // the generated signals) does not change which real beats another section samples, so variants and
+  // models are compared on the same real subsets.
+  const section = (k: number) => new SeededRandom((seed + 0x9e3779b1 * k) >>> 0);
+  const rng = section(0);
   const say = o.progress ?? (() => undefined);
   const runtime = await createLiteRtRuntime();
   try {
@@ -100,23 +104,26 @@ export async function evaluateSynthEcg(o: SynthEvalOptions): Promise<SynthEcgRep
     const sV = loadRhythm(gen).vPairs.length > 0 ? syntheticStrips(gen, nStrips, 'V', rng) : { strips: [], beats: [], records: [] };
 
     say('fidelity: rhythm');
+    const rngF = section(1);
     const rN = stripRhythm(sN, p.sampleRateHz), rV = stripRhythm(sV, p.sampleRateHz);
-    const rM = stripRhythm(capStrips(real.memberStrips, 40, rng), p.sampleRateHz), rH = stripRhythm(capStrips(real.heldoutStrips, 40, rng), p.sampleRateHz);
+    const rM = stripRhythm(capStrips(real.memberStrips, 40, rngF), p.sampleRateHz), rH = stripRhythm(capStrips(real.heldoutStrips, 40, rngF), p.sampleRateHz);
     say('fidelity: beats');
-    const beatsN = classFidelity(real.members, real.heldout, synth, 0, p.sampleRateHz, p.preSamples, rng);
-    const beatsV = classFidelity(real.members, real.heldout, synth, 1, p.sampleRateHz, p.preSamples, rng);
+    const beatsN = classFidelity(real.members, real.heldout, synth, 0, p.sampleRateHz, p.preSamples, rngF);
+    const beatsV = classFidelity(real.members, real.heldout, synth, 1, p.sampleRateHz, p.preSamples, rngF);
 
     say('fidelity + re-identification: similarity embeddings');
+    const rngE = section(2);
     const simManifest = loadSimilarityManifest();
     const encoder = await SimilarityEncoder.load(runtime, simManifest, finalFold(simManifest), 'int8');
     const embeddings = embeddingFidelity(
-      stripEmbeddings(encoder, capStrips(real.memberStrips, 20, rng), p.sampleRateHz, 300, rng),
-      stripEmbeddings(encoder, capStrips(real.heldoutStrips, 50, rng), p.sampleRateHz, 300, rng),
-      stripEmbeddings(encoder, sN, p.sampleRateHz, 300, rng),
-      rng,
+      stripEmbeddings(encoder, capStrips(real.memberStrips, 20, rngE), p.sampleRateHz, 300, rngE),
+      stripEmbeddings(encoder, capStrips(real.heldoutStrips, 50, rngE), p.sampleRateHz, 300, rngE),
+      stripEmbeddings(encoder, sN, p.sampleRateHz, 300, rngE),
+      rngE,
     );
+    const rngR = section(3);
     const templates = new Map<string, Float32Array>();
-    const perPerson = stripMeanEmbeddings(encoder, capStrips(real.memberStrips, 40, rng), p.sampleRateHz);
+    const perPerson = stripMeanEmbeddings(encoder, capStrips(real.memberStrips, 40, rngR), p.sampleRateHz);
     for (const rec of p.trainRecords) {
       const own = perPerson.filter((e) => e.record === rec).map((e) => e.embedding);
       if (own.length > 0) templates.set(rec, l2Normalize(meanTemplate(own)));
@@ -124,24 +131,26 @@ export async function evaluateSynthEcg(o: SynthEvalOptions): Promise<SynthEcgRep
     const reid = reidentification(
       templates,
       stripMeanEmbeddings(encoder, sN, p.sampleRateHz).map((e) => e.embedding),
-      stripMeanEmbeddings(encoder, capStrips(real.heldoutStrips, 50, rng), p.sampleRateHz).map((e) => e.embedding),
-      stripMeanEmbeddings(encoder, capStrips(real.nonMemberStrips, 20, rng), p.sampleRateHz).map((e) => ({ person: e.record, embedding: e.embedding })),
+      stripMeanEmbeddings(encoder, capStrips(real.heldoutStrips, 50, rngR), p.sampleRateHz).map((e) => e.embedding),
+      stripMeanEmbeddings(encoder, capStrips(real.nonMemberStrips, 20, rngR), p.sampleRateHz).map((e) => ({ person: e.record, embedding: e.embedding })),
       simManifest.eerThreshold,
     );
     encoder.dispose();
 
     say('utility: TSTR vs TRTR');
-    const test = testSet(real.heldout, rng);
-    const util = utility(real.members, synth, test, rng);
+    const rngU = section(4);
+    const test = testSet(real.heldout, rngU);
+    const util = utility(real.members, synth, test, rngU);
     say('augmentation');
-    const aug = augmentation(real.members, synth, test, rng);
+    const aug = augmentation(real.members, synth, test, section(5));
 
     say('privacy: membership inference');
-    const sRef = balanced(synth, 2000, rng);
+    const rngP = section(6);
+    const sRef = balanced(synth, 2000, rngP);
     const sMat = matrix(sRef.beats);
-    const members = balanced(real.members, 1000, rng);
-    const trainRef = matrix(balanced(real.members, 4000, rng).beats);
-    const nm = balanced(real.sameNonMembers, 2000, rng);
+    const members = balanced(real.members, 1000, rngP);
+    const trainRef = matrix(balanced(real.members, 4000, rngP).beats);
+    const nm = balanced(real.sameNonMembers, 2000, rngP);
     // The attacker's reference (real beats known not to be members) is always persons outside the
     // training set: a reference cut from the same records' later part would let the attack learn the
     // records' drift over time instead of membership.
@@ -152,12 +161,12 @@ export async function evaluateSynthEcg(o: SynthEvalOptions): Promise<SynthEcgRep
       const keep = real.heldout.records.map((r) => recs.includes(r));
       return { beats: real.heldout.beats.filter((_, i) => keep[i]), classes: real.heldout.classes.filter((_, i) => keep[i]), records: real.heldout.records.filter((_, i) => keep[i]) };
     };
-    const hEval = balanced(byRecords(heldRecords.filter((_, i) => i % 2 === 0)), 1000, rng);
-    const hRef = balanced(byRecords(heldRecords.filter((_, i) => i % 2 === 1)), 1000, rng);
-    const hAll = balanced(real.heldout, 1000, rng);
+    const hEval = balanced(byRecords(heldRecords.filter((_, i) => i % 2 === 0)), 1000, rngP);
+    const hRef = balanced(byRecords(heldRecords.filter((_, i) => i % 2 === 1)), 1000, rngP);
+    const hAll = balanced(real.heldout, 1000, rngP);
     const privacy = {
-      beatLevel: { dcr: dcrAttack(sMat, members, nmEval), discriminator: discriminatorAttack(sRef, hRef, members, nmEval), dcrRatio: dcrRatio(balanced(synth, 1000, rng), nmEval, trainRef) },
-      personLevel: { dcr: dcrAttack(sMat, members, hAll), discriminator: discriminatorAttack(sRef, hRef, members, hEval), dcrRatio: dcrRatio(balanced(synth, 1000, rng), hAll, trainRef) },
+      beatLevel: { dcr: dcrAttack(sMat, members, nmEval), discriminator: discriminatorAttack(sRef, hRef, members, nmEval), dcrRatio: dcrRatio(balanced(synth, 1000, rngP), nmEval, trainRef) },
+      personLevel: { dcr: dcrAttack(sMat, members, hAll), discriminator: discriminatorAttack(sRef, hRef, members, hEval), dcrRatio: dcrRatio(balanced(synth, 1000, rngP), hAll, trainRef) },
       reidentification: reid,
     };
 

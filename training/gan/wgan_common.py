@@ -1,0 +1,37 @@
+"""The WGAN-GP training steps (Gulrajani et al. 2017) shared by the ECG and EEG generators.
+
+A conditional critic D([x, onehot]) and generator G([z, onehot]); the one-hot conditions of a batch
+are fixed (class-balanced batches), so they are a constant tensor.
+"""
+from __future__ import annotations
+
+
+def wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, batch: int, latent: int, gp_weight: float):
+    """Returns (critic_step(real) -> (wasserstein, gp), gen_step() -> generator loss), XLA-compiled."""
+
+    @tf.function(jit_compile=True)
+    def critic_step(real):
+        z = tf.random.normal((batch, latent))
+        fake = G(tf.concat([z, onehot_t], 1), training=True)
+        eps = tf.random.uniform((batch, 1))
+        mix = eps * real + (1 - eps) * fake
+        with tf.GradientTape() as tape:
+            with tf.GradientTape() as gp_tape:
+                gp_tape.watch(mix)
+                d_mix = D([mix, onehot_t], training=True)
+            grad = gp_tape.gradient(d_mix, mix)
+            gp = tf.reduce_mean((tf.sqrt(tf.reduce_sum(grad * grad, 1) + 1e-12) - 1.0) ** 2)
+            w = tf.reduce_mean(D([real, onehot_t], training=True)) - tf.reduce_mean(D([fake, onehot_t], training=True))
+            loss = -w + gp_weight * gp
+        opt_d.apply_gradients(zip(tape.gradient(loss, D.trainable_variables), D.trainable_variables))
+        return w, gp
+
+    @tf.function(jit_compile=True)
+    def gen_step():
+        z = tf.random.normal((batch, latent))
+        with tf.GradientTape() as tape:
+            loss = -tf.reduce_mean(D([G(tf.concat([z, onehot_t], 1), training=True), onehot_t], training=True))
+        opt_g.apply_gradients(zip(tape.gradient(loss, G.trainable_variables), G.trainable_variables))
+        return loss
+
+    return critic_step, gen_step
