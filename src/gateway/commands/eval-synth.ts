@@ -2,6 +2,7 @@
 // GAN on the MIT-BIH records its manifest names (see src/models/gan/eval/evaluate.ts).
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { registerEegMaps } from './eval-synth-eeg.js';
 
 interface EvalSynthOptions {
   data: string;
@@ -56,4 +57,5 @@ export function register(program: Command): void {
         process.exitCode = 1;
       }
     });
+  registerEegMaps(synthGroup(program));
 }

@@ -1,0 +1,181 @@
+// `weargate eval synth eeg-maps`: the EEG map generator measured in TS from the recordings, on the
+// subject-wise folds of the MDD CV (the folds training/gan/eeg_eval.py used, read from the model's
+// eval-<variant>.json or the mdd-cnn manifest). Each fold uses its own generator when the model
+// folder holds one (`folds/fold<k>/manifest.json`); otherwise the final generator, which was trained
+// on all development persons INCLUDING each fold's held-out persons: then utility and privacy are
+// labelled as such (TSTR optimistic; "non-members" are members).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SeededRandom } from '../../../common/random.js';
+import type { EvalCondition } from '../../mdd/evaluate.js';
+import { readMddLabels } from '../../mdd/labels.js';
+import type { MetricsWithCi } from '../../mdd/metrics.js';
+import { createLiteRtRuntime } from '../../runtime/litert.js';
+import { valuesToRelativePowers } from '../eeg-maps.js';
+import { DEFAULT_GAN_EEG_DIR, EegMapGenerator } from '../eeg-generator.js';
+import { checkFolds, crossFit, foldIndices, loadEegEpochs, type EegEpochSet } from './eeg-data.js';
+import { fitBaseline, mapStats, personMetrics, privacy, splineWeights, twoSampleLogisticAuc, type BandMapStats, type PrivacyResult } from './eeg-metrics.js';
+
+export interface EvalSynthEegOptions {
+  dataDir: string;
+  labelsPath: string;
+  modelDir?: string;
+  variant?: string;
+  seed?: number;
+  resamples?: number;
+  /** Held-out persons per fold (default: from the model folder, see foldsFor). */
+  folds?: string[][];
+  progress?: (line: string) => void;
+}
+
+export type PersonMetrics = MetricsWithCi & { persons: { subject: string; label: number; score: number; epochs: number }[] };
+
+export interface EegFoldResult extends PrivacyResult {
+  fold: number;
+  heldOut: string[];
+  generator: string;
+  trainEpochs: number;
+  testEpochs: number;
+  twoSampleAucLogistic: number;
+  mapsVsTrain: Record<string, Record<string, BandMapStats>>;
+}
+
+export interface EvalSynthEegReport {
+  command: string;
+  model: { name: string; version: string; variant: string; sha256: string };
+  /** 'fold generators' or 'final generator (...)': what the held-out persons are to the generator. */
+  basis: string;
+  foldsSource: string;
+  folds: string[][];
+  seed: number;
+  epochs: number;
+  persons: number;
+  trtr: Partial<Record<EvalCondition, PersonMetrics>>;
+  tstr: Partial<Record<EvalCondition, PersonMetrics>>;
+  gap: Partial<Record<EvalCondition, { balancedAccuracyPoints: number; withinTarget: boolean }>>;
+  perFold: EegFoldResult[];
+  summary: Record<'twoSampleAucLogistic' | 'membershipAuc' | 'dcrRatio', { mean: number; min: number; max: number }>;
+  /** Mean over folds, per condition and band. */
+  mapsVsTrain: Record<string, Record<string, BandMapStats>>;
+  notes: string[];
+}
+
+/** The folds: the model's eval-<variant>.json (Python eval's record), else eval-float32.json, else the mdd-cnn manifest's cv.folds. */
+export function foldsFor(modelDir: string, variant: string): { folds: string[][]; source: string } {
+  for (const name of [`eval-${variant}.json`, 'eval-float32.json']) {
+    const p = join(modelDir, name);
+    if (existsSync(p)) {
+      const doc = JSON.parse(readFileSync(p, 'utf8')) as { folds?: unknown };
+      if (Array.isArray(doc.folds)) return { folds: doc.folds as string[][], source: p };
+    }
+  }
+  const mdd = join(modelDir, '..', 'mdd-cnn', 'manifest.json');
+  if (existsSync(mdd)) {
+    const doc = JSON.parse(readFileSync(mdd, 'utf8')) as { params?: { cv?: { folds?: string[][] } } };
+    if (doc.params?.cv?.folds) return { folds: doc.params.cv.folds, source: mdd };
+  }
+  throw new Error(`no folds: neither ${modelDir}/eval-*.json nor ../mdd-cnn/manifest.json lists them`);
+}
+
+const CONDS = ['EC', 'EO'] as const;
+
+export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalSynthEegReport> {
+  const modelDir = opts.modelDir ?? DEFAULT_GAN_EEG_DIR;
+  const seed = opts.seed ?? 7;
+  const log = opts.progress ?? (() => undefined);
+  const runtime = await createLiteRtRuntime();
+  try {
+    const final = await EegMapGenerator.load(runtime, { dir: modelDir, ...(opts.variant ? { variant: opts.variant } : {}) });
+    const variant = final.info.variant;
+    const { folds, source } = opts.folds ? { folds: opts.folds, source: '--folds' } : foldsFor(modelDir, variant);
+    const labels = readMddLabels(opts.labelsPath);
+    const inFolds = new Set(folds.flat());
+    const data = loadEegEpochs(opts.dataDir, labels.filter((l) => inFolds.has(l.subject)), undefined, log);
+    if (data.values.length === 0) throw new Error('no clean epochs of any fold person');
+    checkFolds(data, folds.map((f) => f.filter((s) => data.subject.includes(s))));
+    const foldDirs = folds.map((_, k) => join(modelDir, 'folds', `fold${k}`));
+    const perFoldGenerators = foldDirs.every((d) => existsSync(join(d, 'manifest.json')));
+    const basis = perFoldGenerators ? 'fold generators (each trained on its fold\'s training persons only)' : 'final generator (trained on ALL development persons, including every fold\'s held-out persons: TSTR is optimistic and the membership test has no true non-members)';
+    const g = final.geometry;
+    const weights = splineWeights(g);
+    const condIndex = (i: number, d: EegEpochSet = data) => final.conditionIndex(d.label[i] ? 'MDD' : 'healthy', d.condition[i]!);
+    const generatorFor = async (k: number) => (perFoldGenerators ? EegMapGenerator.load(runtime, { dir: foldDirs[k]!, variant }) : final);
+    const sample = (gen: EegMapGenerator, conds: number[], rng: SeededRandom) =>
+      gen.values(conds.map((conditionIndex) => ({ latent: Float32Array.from({ length: gen.params.latentSize }, () => rng.gaussian()), conditionIndex })));
+    const perFold: EegFoldResult[] = [];
+    const synthByFold: { values: Float32Array[]; labels: number[] }[] = [];
+    for (const [k, held] of folds.entries()) {
+      const { train, test } = foldIndices(data, held);
+      if (test.length === 0) continue;
+      const gen = await generatorFor(k);
+      const rng = new SeededRandom(seed + 1000 * k);
+      const cTr = train.map((i) => condIndex(i)), cTe = test.map((i) => condIndex(i));
+      const sA = sample(gen, cTr, rng);
+      const sB = sample(gen, cTe, rng);
+      synthByFold[k] = { values: sA, labels: train.map((i) => data.label[i]!) };
+      const vTr = train.map((i) => data.values[i]!), vTe = test.map((i) => data.values[i]!);
+      const twoSampleAucLogistic = twoSampleLogisticAuc({ real: vTr, realCond: cTr, synth: sA, synthCond: cTr }, { real: vTe, realCond: cTe, synth: sB, synthCond: cTe }, gen.params.conditions.length);
+      const priv = privacy(vTr, vTe, sA, sB);
+      const mapsVsTrain: Record<string, Record<string, BandMapStats>> = {};
+      gen.params.conditions.forEach((name, c) => {
+        const r = vTr.filter((_, j) => cTr[j] === c), s = sA.filter((_, j) => cTr[j] === c);
+        if (r.length > 1) mapsVsTrain[name] = mapStats(r, s, g, weights);
+      });
+      perFold.push({ fold: k, heldOut: held, generator: perFoldGenerators ? `folds/fold${k}` : 'final', trainEpochs: train.length, testEpochs: test.length, twoSampleAucLogistic, ...priv, mapsVsTrain });
+      if (gen !== final) gen.dispose();
+      log(`fold ${k + 1}/${folds.length}: two-sample AUC (logistic) ${twoSampleAucLogistic.toFixed(3)}; membership AUC ${priv.membershipAuc.toFixed(3)}; DCR ratio ${priv.dcrRatio.toFixed(3)}`);
+    }
+    const rel = (i: number) => data.relativePowers[i]!;
+    const pTrtr = crossFit(data, folds, (train) => {
+      const f = fitBaseline(train.map(rel), train.map((i) => data.label[i]!));
+      return (test) => f(test.map(rel));
+    });
+    const pTstr = crossFit(data, folds, (_train, k) => {
+      const s = synthByFold[k]!;
+      const f = fitBaseline(s.values.map((v) => valuesToRelativePowers(v, g)), s.labels);
+      return (test) => f(test.map(rel));
+    });
+    log('baselines fitted (TRTR, TSTR)');
+    const trtr = personMetrics(data, pTrtr, opts.resamples);
+    const tstr = personMetrics(data, pTstr, opts.resamples);
+    const gap: EvalSynthEegReport['gap'] = {};
+    for (const c of ['EC', 'EO', 'both'] as const) {
+      if (trtr[c] && tstr[c]) {
+        const points = 100 * (tstr[c].balancedAccuracy - trtr[c].balancedAccuracy);
+        gap[c] = { balancedAccuracyPoints: points, withinTarget: points >= -3 };
+      }
+    }
+    const stat = (f: (r: EegFoldResult) => number) => {
+      const v = perFold.map(f);
+      return { mean: v.reduce((a, b) => a + b, 0) / v.length, min: Math.min(...v), max: Math.max(...v) };
+    };
+    const mapsMean: Record<string, Record<string, BandMapStats>> = {};
+    for (const name of final.params.conditions) {
+      const rows = perFold.map((f) => f.mapsVsTrain[name]).filter((m): m is Record<string, BandMapStats> => m !== undefined);
+      if (!rows.length) continue;
+      mapsMean[name] = {};
+      for (const band of g.bands) {
+        const avg = (key: keyof BandMapStats) => rows.reduce((a, m) => a + m[band]![key], 0) / rows.length;
+        mapsMean[name][band] = { meanR: avg('meanR'), meanRmse: avg('meanRmse'), sdR: avg('sdR'), realSdMean: avg('realSdMean'), synthSdMean: avg('synthSdMean') };
+      }
+    }
+    const info = final.info;
+    return {
+      command: 'weargate eval synth eeg-maps',
+      model: { name: info.name, version: info.version, variant, sha256: info.sha256 },
+      basis, foldsSource: source, folds, seed,
+      epochs: data.values.length, persons: new Set(data.subject).size,
+      trtr, tstr, gap, perFold,
+      summary: { twoSampleAucLogistic: stat((f) => f.twoSampleAucLogistic), membershipAuc: stat((f) => f.membershipAuc), dcrRatio: stat((f) => f.dcrRatio) },
+      mapsVsTrain: mapsMean,
+      notes: [
+        `conditions: ${CONDS.join(', ')} and both; person score = mean P(MDD) over the person's clean epochs; intervals: bootstrap over persons (mulberry32 12345)`,
+        'baseline: logistic regression on standardised log10 relative band power, l2 = 1/(0.1 n), balanced class weights (mdd_cnn.py: C 0.1), fitted by full-batch Adam',
+        'synthetic training set per fold: as many epochs per condition as the fold\'s real training set; latents: seeded standard normal (not numpy\'s stream)',
+        'privacy: distances in the 95 values standardised by the fold\'s training epochs; members = training persons\' epochs, non-members = held-out persons\' epochs',
+      ],
+    };
+  } finally {
+    runtime.close();
+  }
+}
