@@ -59,14 +59,14 @@ test('personMetrics: person score = mean P over their epochs, per condition; met
 
 test('privacy: DCR membership AUC and DCR ratio, standardised by the members', () => {
   const f = (...v: number[]) => v.map((x) => Float32Array.of(x));
-  // members 0, 2 -> mean 1, SD 1: z = -1, 1; non-member 10 -> 9; synthetic A 0 -> -1; synthetic B 1 -> 0
-  const r = privacy(f(0, 2), f(10), f(0), f(1));
+  // members 0, 4 -> mean 2, SD 2: z = -1, 1; non-member 20 -> 9; synthetic A 0 -> -1; synthetic B 2 -> 0
+  const r = privacy(f(0, 4), f(20), f(0), f(2));
   assert.ok(Math.abs(r.membershipAuc - 1) < 1e-12);
   assert.ok(Math.abs(r.dcrMedian.synthToTrain - 1) < 1e-6, String(r.dcrMedian.synthToTrain));
   assert.ok(Math.abs(r.dcrMedian.testToTrain - 8) < 1e-6, String(r.dcrMedian.testToTrain));
   assert.ok(Math.abs(r.dcrRatio - 0.125) < 1e-6);
   // a non-member as close as the closest member: distances 0, 2 (members) vs 0 -> AUC (0.5 + 0) / 2
-  assert.ok(Math.abs(privacy(f(0, 2), f(0), f(0), f(1)).membershipAuc - 0.25) < 1e-12);
+  assert.ok(Math.abs(privacy(f(0, 4), f(0), f(0), f(2)).membershipAuc - 0.25) < 1e-12);
 });
 
 test('mapStats: spline weights reproduce the maps inside the head; identical sets agree exactly', () => {
