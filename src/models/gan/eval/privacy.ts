@@ -77,8 +77,9 @@ export interface ReidResult {
   controlTrueMatchRate: number;
   /** One-sided binomial p-value of the synthetic match count under the base rate. */
   p: number;
-  /** Largest share of synthetic strips whose best match is one single training person. */
+  /** Largest share of synthetic strips whose best match is one single training person, and who. */
   topPersonShare: number;
+  topPerson: string;
   strips: { synthetic: number; outside: number; control: number };
 }
 
@@ -126,6 +127,7 @@ export function reidentification(templates: Map<string, Float32Array>, synthetic
     controlTrueMatchRate: controlRate,
     p: binomialUpperP(k, synthetic.length, baseRate),
     topPersonShare: Math.max(0, ...counts.values()) / Math.max(1, synthetic.length),
+    topPerson: [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '',
     strips: { synthetic: synthetic.length, outside: outside.length, control: control.length },
   };
 }

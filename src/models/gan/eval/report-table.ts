@@ -36,7 +36,7 @@ export function synthEcgTables(r: SynthEcgReport): string {
     out.push(`| ${name} | ${f(l.dcr.auc)} [${f(l.dcr.ci[0])}, ${f(l.dcr.ci[1])}] | ${f(l.discriminator.auc)} [${f(l.discriminator.ci[0])}, ${f(l.discriminator.ci[1])}] | ${f(l.dcrRatio.median)} / ${f(l.dcrRatio.p5)} |`);
   }
   const ri = pv.reidentification;
-  out.push('', `Re-identification (similarity encoder, same-wearer threshold ${f(ri.threshold, 4)}): synthetic strips matching a training person ${pct(ri.syntheticMatchRate)} % (${ri.strips.synthetic} strips), persons outside the training set ${pct(ri.baseRate)} % (base rate, ${ri.strips.outside}), training persons' own unseen strips ${pct(ri.controlTrueMatchRate)} % (control, ${ri.strips.control}); one-sided binomial p ${f(ri.p, 4)}; largest share of synthetic strips on one person ${pct(ri.topPersonShare)} %`);
+  out.push('', `Re-identification (similarity encoder, same-wearer threshold ${f(ri.threshold, 4)}): synthetic strips matching a training person ${pct(ri.syntheticMatchRate)} % (${ri.strips.synthetic} strips), persons outside the training set ${pct(ri.baseRate)} % (base rate, ${ri.strips.outside}), training persons' own unseen strips ${pct(ri.controlTrueMatchRate)} % (control, ${ri.strips.control}); one-sided binomial p ${f(ri.p, 4)}; largest share of synthetic strips whose best match is one person: ${pct(ri.topPersonShare)} % (record ${ri.topPerson})`);
   out.push('', '### Checks', '', '| check | value | target | |', '|---|---|---|---|');
   for (const c of r.checks) out.push(`| ${c.name} | ${f(c.value, 3)} | ${c.target} | ${c.pass ? 'pass' : 'FAIL'} |`);
   out.push('', r.notice);
