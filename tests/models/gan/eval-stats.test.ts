@@ -5,7 +5,7 @@ import { SeededRandom } from '../../../src/common/random.js';
 import { rocAuc } from '../../../src/models/mdd/metrics.js';
 import { qrsWidthMs } from '../../../src/models/gan/eval/beat-features.js';
 import { LogisticModel } from '../../../src/models/gan/eval/logistic.js';
-import { aucByRank, ks2, matrix, mmdPermutationTest, nearestDistances, summarize } from '../../../src/models/gan/eval/stats.js';
+import { aucByRank, aucWithCi, clusterBootstrapCi, ks2, matrix, mmdPermutationTest, nearestDistances, summarize } from '../../../src/models/gan/eval/stats.js';
 
 test('rank AUC equals the pairwise Mann-Whitney AUC, ties included', () => {
   const rng = new SeededRandom(3);
@@ -78,6 +78,21 @@ test('QRS width follows the width of a synthetic QRS complex', () => {
   const wide = qrsWidthMs(beat(20), 64, 250);
   assert.ok(Math.abs(narrow - 80) <= 12, `narrow ${narrow} ms`);
   assert.ok(Math.abs(wide - 160) <= 12, `wide ${wide} ms`);
+});
+
+test('cluster bootstrap: whole groups are resampled, so correlated items do not shrink the interval', () => {
+  const rng = new SeededRandom(11);
+  // 6 groups, each with 50 identical items: the mean's interval is the spread of 6 group values, not of 300 items.
+  const values = Array.from({ length: 6 }, (_, g) => g);
+  const groups = values.flatMap((_, g) => Array.from({ length: 50 }, () => `g${g}`));
+  const items = values.flatMap((v) => Array.from({ length: 50 }, () => v));
+  const [lo, hi] = clusterBootstrapCi(groups, (idx) => idx.reduce((s, i) => s + items[i], 0) / idx.length, rng, 400);
+  assert.ok(hi - lo > 1.5, `interval ${lo}..${hi} reflects 6 groups`);
+  const perItem = clusterBootstrapCi(items.map((_, i) => `i${i}`), (idx) => idx.reduce((s, i) => s + items[i], 0) / idx.length, rng, 400);
+  assert.ok(perItem[1] - perItem[0] < 0.7, 'treating items as independent would give a narrow interval');
+  const a = aucWithCi([3, 4, 5], ['a', 'a', 'b'], [0, 1, 2], ['c', 'c', 'd'], rng, 200);
+  assert.is(a.auc, 1);
+  assert.equal(a.ci, [1, 1]);
 });
 
 test.run();
