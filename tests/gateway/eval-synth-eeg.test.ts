@@ -31,7 +31,7 @@ interface Report {
   perFold: { fold: number; generator: string; trainEpochs: number; testEpochs: number; twoSampleAucLogistic: number; membershipAuc: number; dcrRatio: number }[];
   trtr: Record<'EC' | 'EO' | 'both', { persons: { subject: string; epochs: number; score: number }[]; balancedAccuracy: number }>;
   tstr: Record<'EC' | 'EO' | 'both', { persons: { subject: string; epochs: number; score: number }[] }>;
-  gap: Record<string, { balancedAccuracyPoints: number }>;
+  gap: Record<string, { balancedAccuracyPoints: number; assessed: boolean }>;
   mapsVsTrain: Record<string, Record<string, { meanR: number }>>;
 }
 
@@ -58,6 +58,7 @@ test('eval synth eeg-maps --json: the model folder\'s folds, person-wise, final 
   assert.equal(rep.tstr.EC.persons.map((p) => p.epochs), [5, 5, 5, 5]);
   for (const f of rep.perFold) assert.ok(f.twoSampleAucLogistic >= 0 && f.twoSampleAucLogistic <= 1 && f.membershipAuc >= 0 && f.membershipAuc <= 1 && f.dcrRatio > 0, JSON.stringify(f));
   assert.ok(Number.isFinite(rep.gap.both!.balancedAccuracyPoints));
+  assert.is(rep.gap.both!.assessed, false);
   assert.equal(Object.keys(rep.mapsVsTrain).sort(), ['MDD-EC', 'MDD-EO', 'healthy-EC', 'healthy-EO']);
 });
 
@@ -78,6 +79,7 @@ test('eval synth eeg-maps: fold generators (folds/fold<k>) are used fold by fold
   const rep = JSON.parse(r.stdout) as Report;
   assert.match(rep.basis, /^fold generators/);
   assert.equal(rep.perFold.map((f) => f.generator), ['folds/fold0', 'folds/fold1']);
+  assert.is(rep.gap.both!.assessed, true);
   const base = finalReport!;
   assert.is(rep.perFold[0]!.twoSampleAucLogistic, base.perFold[0]!.twoSampleAucLogistic);
   assert.is(rep.perFold[0]!.dcrRatio, base.perFold[0]!.dcrRatio);

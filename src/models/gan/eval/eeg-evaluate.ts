@@ -52,7 +52,8 @@ export interface EvalSynthEegReport {
   persons: number;
   trtr: Partial<Record<EvalCondition, PersonMetrics>>;
   tstr: Partial<Record<EvalCondition, PersonMetrics>>;
-  gap: Partial<Record<EvalCondition, { balancedAccuracyPoints: number; withinTarget: boolean }>>;
+  /** TSTR - TRTR balanced accuracy; `assessed` only with fold generators (the final one saw the test persons). */
+  gap: Partial<Record<EvalCondition, { balancedAccuracyPoints: number; withinTarget: boolean; assessed: boolean }>>;
   perFold: EegFoldResult[];
   summary: Record<'twoSampleAucLogistic' | 'membershipAuc' | 'dcrRatio', { mean: number; min: number; max: number }>;
   /** Mean over folds, per condition and band. */
@@ -142,7 +143,7 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
     for (const c of ['EC', 'EO', 'both'] as const) {
       if (trtr[c] && tstr[c]) {
         const points = 100 * (tstr[c].balancedAccuracy - trtr[c].balancedAccuracy);
-        gap[c] = { balancedAccuracyPoints: points, withinTarget: points >= -3 };
+        gap[c] = { balancedAccuracyPoints: points, withinTarget: points >= -3, assessed: perFoldGenerators };
       }
     }
     const stat = (f: (r: EegFoldResult) => number) => {

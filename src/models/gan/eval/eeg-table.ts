@@ -21,7 +21,7 @@ export function synthEegTables(r: EvalSynthEegReport): string {
       out.push(`| ${name} | ${c} | ${m.persons.length} (${mdd}/${m.persons.length - mdd}) | ${ci(m, 'balancedAccuracy')} | ${ci(m, 'sensitivity')} | ${ci(m, 'specificity')} | ${f(m.auc)} |`);
     }
   }
-  out.push('', 'TSTR - TRTR (balanced accuracy, target >= -3 points): ' + (['EC', 'EO', 'both'] as const).map((c) => (r.gap[c] ? `${c} ${r.gap[c].balancedAccuracyPoints.toFixed(1)} (${r.gap[c].withinTarget ? 'met' : 'not met'})` : `${c} -`)).join('; '));
+  out.push('', 'TSTR - TRTR (balanced accuracy, target >= -3 points): ' + (['EC', 'EO', 'both'] as const).map((c) => (r.gap[c] ? `${c} ${r.gap[c].balancedAccuracyPoints.toFixed(1)} (${!r.gap[c].assessed ? 'not assessed: the generator saw the test persons' : r.gap[c].withinTarget ? 'met' : 'not met'})` : `${c} -`)).join('; '));
   out.push('', '### Fidelity and privacy (per fold: mean [min, max])', '', '| measure | value | target |', '|---|---|---|');
   const s = (k: keyof EvalSynthEegReport['summary']) => `${f(r.summary[k].mean)} [${f(r.summary[k].min)}, ${f(r.summary[k].max)}]`;
   out.push(`| two-sample AUC, logistic regression | ${s('twoSampleAucLogistic')} | 0.5 |`);
