@@ -18,6 +18,9 @@ import { builtinOperatorCode, type Tensor, type TfliteModel } from '../../src/qu
 import { readTflite } from '../../src/quantize/tflite/read.js';
 import { writeTflite } from '../../src/quantize/tflite/write.js';
 import { bundledModelsDir } from '../../src/models/host.js';
+import { createLiteRtRuntime } from '../../src/models/runtime/litert.js';
+import { fromOutputTensor, toInputTensor } from '../../src/models/stage.js';
+import { protoInputs, protoWindow } from '../_support/slot-stream.js';
 
 const FLT_MAX = 3.4028234663852886e38;
 
@@ -123,4 +126,17 @@ export function constantOutput(probability: number): Uint8Array {
   const values = new Float32Array(model.buffers[bias.buffer].data.slice().buffer).fill(Math.log(probability / (1 - probability)));
   model.buffers[bias.buffer] = { data: floats(values) };
   return writeTflite(model);
+}
+
+/** Golden outputs of validation windows `windows` made from the model's own run (real LiteRT): for a model meant to differ from the bundled one. */
+export async function ownGoldens(tflite: Uint8Array, windows: number[]): Promise<Float32Array[]> {
+  const runtime = await createLiteRtRuntime();
+  try {
+    const model = await runtime.load(tflite, { name: 'own-goldens' });
+    const outputs = windows.map((k) => Float32Array.from(fromOutputTensor(model.run([toInputTensor(protoWindow(protoInputs, k), model.inputs[0])])[0], model.outputs[0])));
+    model.dispose();
+    return outputs;
+  } finally {
+    runtime.close();
+  }
 }

@@ -9,10 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { describeQualityDrop, QualityJudge } from '../../src/fleet/watch.js';
 import { validateConfig } from '../../src/gateway/config/load.js';
-import { createLiteRtRuntime } from '../../src/models/runtime/litert.js';
-import { fromOutputTensor, toInputTensor } from '../../src/models/stage.js';
-import { constantOutput } from '../fault/_bad-models.js';
-import { protoInputs, protoWindow } from '../_support/slot-stream.js';
+import { constantOutput, ownGoldens } from '../fault/_bad-models.js';
 import { watchRig } from './_watch-rig.js';
 
 const rule = { maxDrop: 0.3, minSamples: 20 };
@@ -76,17 +73,10 @@ test('the rule is checked; config defaults and bounds', () => {
 /** The constant-0.5 R-peak model, and golden outputs of validation windows 0 and 1 taken from its own run. */
 async function constantModel(): Promise<{ tflite: Uint8Array; goldenWindows: number[]; goldenOutputs: Float32Array[] }> {
   const tflite = constantOutput(0.5);
-  const runtime = await createLiteRtRuntime();
-  try {
-    const model = await runtime.load(tflite, { name: 'constant-0.5' });
-    const goldenWindows = [0, 1];
-    const goldenOutputs = goldenWindows.map((k) => Float32Array.from(fromOutputTensor(model.run([toInputTensor(protoWindow(protoInputs, k), model.inputs[0])])[0], model.outputs[0])));
-    model.dispose();
-    assert.ok(goldenOutputs.every((o) => o.every((p) => p === 0.5)), 'the model outputs 0.5 everywhere');
-    return { tflite, goldenWindows, goldenOutputs };
-  } finally {
-    runtime.close();
-  }
+  const goldenWindows = [0, 1];
+  const goldenOutputs = await ownGoldens(tflite, goldenWindows);
+  assert.ok(goldenOutputs.every((o) => o.every((p) => p === 0.5)), 'the model outputs 0.5 everywhere');
+  return { tflite, goldenWindows, goldenOutputs };
 }
 
 test('updater: an R-peak candidate stuck at 0.5 passes load and goldens, then is rolled back for quality after 20 runs', async () => {
