@@ -6,7 +6,7 @@ const summary = (median: number) => ({ n: 10, mean: median, sd: 1, p5: median - 
 const rhythm = () => ({ heartRateBpm: summary(72), sdnnMs: summary(40), rmssdMs: summary(30), detector: { sensitivity: 0.99, positivePredictivity: 0.99, beats: 100 }, strips: 10 });
 const beats = () => ({ qrsWidthMs: { real: summary(90), synthetic: summary(92), heldout: summary(91), ks: { d: 0.1, p: 0.5 } }, logSpectralDistanceDb: { syntheticVsReal: 2, heldoutVsReal: 2 }, twoSampleAuc: { syntheticVsReal: 0.6, heldoutVsReal: 0.55 } });
 const score = () => ({ auc: 0.95, balancedAccuracy: 0.9, vSensitivity: 0.9, nSpecificity: 0.9, train: { n: 100, v: 50 } });
-const attack = (auc: number) => ({ auc, members: 100, nonMembers: 100 });
+const attack = (auc: number) => ({ auc, ci: [auc, auc] as [number, number], members: 100, nonMembers: 100 });
 const dcr = (median: number) => ({ median, p5: median, syntheticMedianMv: 0.2, unseenMedianMv: 0.2 });
 
 /** The privacy checks evaluateSynthEcg makes (names as it writes them), with these values, plus TSTR. */
@@ -30,7 +30,7 @@ export function fakeSynthReport(split: { trainRecords: string[]; heldoutRecords:
     data: { dir: dataDir, trainRecords: split.trainRecords, heldoutRecords: split.heldoutRecords, memberFraction: 0.75, beats: { members: nv, sameNonMembers: nv, heldout: nv, synthetic: nv } },
     seed: 1,
     fidelity: { rhythm: { syntheticN: rhythm(), syntheticV: rhythm(), realMembers: rhythm(), realHeldout: rhythm(), ksHeartRate: { d: 0.1, p: 0.5 }, ksRmssd: { d: 0.1, p: 0.5 } }, beats: { N: beats(), V: beats() }, embeddings: { syntheticVsReal: { mmd2: 0.01, p: 0.3 }, heldoutVsReal: { mmd2: 0.01, p: 0.3 }, segments: 10 } },
-    utility: { test: { n: 100, v: 10, records: split.heldoutRecords }, trtr: score(), tstr: score(), gapPoints: 0 },
+    utility: { test: { n: 100, v: 10, records: split.heldoutRecords }, trtr: score(), tstr: score(), gapPoints: 0, gapCi: [0, 0] },
     augmentation: [{ realVShare: 1, realOnly: score(), plusDuplicatedV: score(), plusSyntheticV: score() }],
     privacy: {
       beatLevel: { dcr: attack(0.5), discriminator: attack(0.5), dcrRatio: dcr(1) },

@@ -165,8 +165,8 @@ export async function evaluateSynthEcg(o: SynthEvalOptions): Promise<SynthEcgRep
     const hRef = balanced(byRecords(heldRecords.filter((_, i) => i % 2 === 1)), 1000, rngP);
     const hAll = balanced(real.heldout, 1000, rngP);
     const privacy = {
-      beatLevel: { dcr: dcrAttack(sMat, members, nmEval), discriminator: discriminatorAttack(sRef, hRef, members, nmEval), dcrRatio: dcrRatio(balanced(synth, 1000, rngP), nmEval, trainRef) },
-      personLevel: { dcr: dcrAttack(sMat, members, hAll), discriminator: discriminatorAttack(sRef, hRef, members, hEval), dcrRatio: dcrRatio(balanced(synth, 1000, rngP), hAll, trainRef) },
+      beatLevel: { dcr: dcrAttack(sMat, members, nmEval, rngP), discriminator: discriminatorAttack(sRef, hRef, members, nmEval, rngP), dcrRatio: dcrRatio(balanced(synth, 1000, rngP), nmEval, trainRef) },
+      personLevel: { dcr: dcrAttack(sMat, members, hAll, rngP), discriminator: discriminatorAttack(sRef, hRef, members, hEval, rngP), dcrRatio: dcrRatio(balanced(synth, 1000, rngP), hAll, trainRef) },
       reidentification: reid,
     };
 

@@ -17,7 +17,8 @@ import { cosine, meanTemplate } from '../../similarity/metrics.js';
 import { beatFeatures } from './beat-features.js';
 import { concatBeats, ofClass, type BeatSet } from './data.js';
 import { LogisticModel } from './logistic.js';
-import { aucByRank, matrix, nearestDistances, quantile, type Matrix } from './stats.js';
+import { aucWithCi, matrix, nearestDistances, quantile, type Matrix } from './stats.js';
+import type { SeededRandom as Rng } from '../../../common/random.js';
 
 export const MIA_TARGET_AUC = 0.55;
 
@@ -31,22 +32,24 @@ const wave = (set: BeatSet): Matrix => matrix(set.beats);
 
 export interface AttackResult {
   auc: number;
+  /** 95 % cluster-bootstrap interval over records (persons). */
+  ci: [number, number];
   members: number;
   nonMembers: number;
 }
 
-export function dcrAttack(synthetic: Matrix, members: BeatSet, nonMembers: BeatSet): AttackResult {
+export function dcrAttack(synthetic: Matrix, members: BeatSet, nonMembers: BeatSet, rng: Rng): AttackResult {
   const m = nearestDistances(wave(members), synthetic).map((d) => -d);
   const n = nearestDistances(wave(nonMembers), synthetic).map((d) => -d);
-  return { auc: aucByRank(m, n), members: m.length, nonMembers: n.length };
+  return { ...aucWithCi(m, members.records, n, nonMembers.records, rng), members: m.length, nonMembers: n.length };
 }
 
 /** reference: real non-members the attacker knows (disjoint from the evaluated non-members). */
-export function discriminatorAttack(synthetic: BeatSet, reference: BeatSet, members: BeatSet, nonMembers: BeatSet): AttackResult {
+export function discriminatorAttack(synthetic: BeatSet, reference: BeatSet, members: BeatSet, nonMembers: BeatSet, rng: Rng): AttackResult {
   const model = LogisticModel.fit(beatFeatures([...synthetic.beats, ...reference.beats]), [...synthetic.beats.map(() => 1), ...reference.beats.map(() => 0)], { classWeight: 'balanced' });
   const m = model.predict(beatFeatures(members.beats));
   const n = model.predict(beatFeatures(nonMembers.beats));
-  return { auc: aucByRank(m, n), members: m.length, nonMembers: n.length };
+  return { ...aucWithCi(m, members.records, n, nonMembers.records, rng), members: m.length, nonMembers: n.length };
 }
 
 export interface DcrRatio {

@@ -25,15 +25,15 @@ export function synthEcgTables(r: SynthEcgReport): string {
   const u = r.utility;
   out.push('', `### Utility: N vs V beat classifier (logistic regression), tested on held-out persons (${u.test.n} N, ${u.test.v} V)`, '', '| trained on | beats N / V | AUC | balanced acc % | V Se % | N Sp % |', '|---|---|---|---|---|---|');
   for (const [name, s] of [['real (TRTR)', u.trtr], ['synthetic (TSTR)', u.tstr]] as const) out.push(`| ${name} | ${s.train.n} / ${s.train.v} | ${f(s.auc)} | ${pct(s.balancedAccuracy)} | ${pct(s.vSensitivity)} | ${pct(s.nSpecificity)} |`);
-  out.push('', `TSTR - TRTR: ${f(u.gapPoints, 1)} points`);
+  out.push('', `TSTR - TRTR: ${f(u.gapPoints, 1)} points (95 % interval over the ${u.test.records.length} test persons: ${f(u.gapCi[0], 1)} to ${f(u.gapCi[1], 1)})`);
   out.push('', '### Augmentation (same test set)', '', '| real V kept | training set | beats N / V | balanced acc % | V Se % | AUC |', '|---|---|---|---|---|---|');
   for (const a of r.augmentation) {
     for (const [name, s] of [['real only', a.realOnly], ['+ duplicated real V', a.plusDuplicatedV], ['+ synthetic V', a.plusSyntheticV]] as const) out.push(`| ${pct(a.realVShare)} % | ${name} | ${s.train.n} / ${s.train.v} | ${pct(s.balancedAccuracy)} | ${pct(s.vSensitivity)} | ${f(s.auc)} |`);
   }
   const pv = r.privacy;
-  out.push('', '### Privacy', '', '| level | DCR attack AUC | discriminator attack AUC | DCR ratio median / p5 |', '|---|---|---|---|');
+  out.push('', '### Privacy', '', '| level | DCR attack AUC [95 % interval, records resampled] | discriminator attack AUC [95 %] | DCR ratio median / p5 |', '|---|---|---|---|');
   for (const [name, l] of [['beat (members vs same persons\' unseen beats)', pv.beatLevel], ['person (members vs persons never seen)', pv.personLevel]] as const) {
-    out.push(`| ${name} | ${f(l.dcr.auc)} | ${f(l.discriminator.auc)} | ${f(l.dcrRatio.median)} / ${f(l.dcrRatio.p5)} |`);
+    out.push(`| ${name} | ${f(l.dcr.auc)} [${f(l.dcr.ci[0])}, ${f(l.dcr.ci[1])}] | ${f(l.discriminator.auc)} [${f(l.discriminator.ci[0])}, ${f(l.discriminator.ci[1])}] | ${f(l.dcrRatio.median)} / ${f(l.dcrRatio.p5)} |`);
   }
   const ri = pv.reidentification;
   out.push('', `Re-identification (similarity encoder, same-wearer threshold ${f(ri.threshold, 4)}): synthetic strips matching a training person ${pct(ri.syntheticMatchRate)} % (${ri.strips.synthetic} strips), persons outside the training set ${pct(ri.baseRate)} % (base rate, ${ri.strips.outside}), training persons' own unseen strips ${pct(ri.controlTrueMatchRate)} % (control, ${ri.strips.control}); one-sided binomial p ${f(ri.p, 4)}; largest share of synthetic strips on one person ${pct(ri.topPersonShare)} %`);

@@ -174,3 +174,37 @@ export function sampleIndices(n: number, count: number, rng: SeededRandom): numb
   }
   return idx.slice(0, Math.min(n, count));
 }
+
+/**
+ * 95 % percentile interval of `statistic` under a cluster bootstrap: whole groups (records, persons)
+ * are drawn with replacement, because beats of one person are not independent. `statistic` gets the
+ * item indices of one resample and may return NaN (a resample without both classes), which is skipped.
+ */
+export function clusterBootstrapCi(groups: readonly string[], statistic: (idx: number[]) => number, rng: SeededRandom, resamples = 500): [number, number] {
+  const byGroup = new Map<string, number[]>();
+  groups.forEach((g, i) => {
+    const list = byGroup.get(g);
+    if (list) list.push(i);
+    else byGroup.set(g, [i]);
+  });
+  const keys = [...byGroup.keys()];
+  const values: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    const idx: number[] = [];
+    for (let k = 0; k < keys.length; k++) idx.push(...(byGroup.get(keys[Math.floor(rng.next() * keys.length)]) as number[]));
+    const v = statistic(idx);
+    if (Number.isFinite(v)) values.push(v);
+  }
+  values.sort((a, b) => a - b);
+  return [quantile(values, 0.025), quantile(values, 0.975)];
+}
+
+/** AUC of positives vs negatives with a cluster-bootstrap interval (groups: one label per score). */
+export function aucWithCi(pos: readonly number[], posGroups: readonly string[], neg: readonly number[], negGroups: readonly string[], rng: SeededRandom, resamples = 500): { auc: number; ci: [number, number] } {
+  const scores = [...pos, ...neg];
+  const labels = [...pos.map(() => 1), ...neg.map(() => 0)];
+  // Members and non-members of one person are distinct groups (a person can be in both at beat level).
+  const groups = [...posGroups.map((g) => `m:${g}`), ...negGroups.map((g) => `n:${g}`)];
+  const ci = clusterBootstrapCi(groups, (idx) => aucByRank(idx.filter((i) => labels[i] === 1).map((i) => scores[i]), idx.filter((i) => labels[i] === 0).map((i) => scores[i])), rng, resamples);
+  return { auc: aucByRank(pos, neg), ci };
+}

@@ -7,7 +7,7 @@ import type { SeededRandom } from '../../../common/random.js';
 import { beatFeatures } from './beat-features.js';
 import { concatBeats, ofClass, type BeatSet } from './data.js';
 import { LogisticModel } from './logistic.js';
-import { aucByRank } from './stats.js';
+import { aucByRank, clusterBootstrapCi } from './stats.js';
 
 export interface ClassifierScore {
   auc: number;
@@ -19,9 +19,22 @@ export interface ClassifierScore {
 
 const V = 1;
 
-export function scoreClassifier(train: BeatSet, test: BeatSet): ClassifierScore {
-  const model = LogisticModel.fit(beatFeatures(train.beats), train.classes);
-  const p = model.predict(beatFeatures(test.beats));
+function predictions(train: BeatSet, test: BeatSet): number[] {
+  return LogisticModel.fit(beatFeatures(train.beats), train.classes).predict(beatFeatures(test.beats));
+}
+
+/** Balanced accuracy at 0.5 over the test items `idx` (NaN without both classes). */
+function balancedAccuracy(p: readonly number[], classes: readonly number[], idx: readonly number[]): number {
+  let tp = 0, pos = 0, tn = 0, neg = 0;
+  for (const i of idx) {
+    if (classes[i] === V) (pos++, p[i] >= 0.5 && tp++);
+    else (neg++, p[i] < 0.5 && tn++);
+  }
+  return pos && neg ? (tp / pos + tn / neg) / 2 : Number.NaN;
+}
+
+export function scoreClassifier(train: BeatSet, test: BeatSet, given?: number[]): ClassifierScore {
+  const p = given ?? predictions(train, test);
   const pos = p.filter((_, i) => test.classes[i] === V);
   const neg = p.filter((_, i) => test.classes[i] !== V);
   const se = pos.filter((x) => x >= 0.5).length / pos.length;
@@ -42,6 +55,8 @@ export interface UtilityResult {
   tstr: ClassifierScore;
   /** TSTR - TRTR balanced accuracy, percentage points (target: >= -3). */
   gapPoints: number;
+  /** 95 % cluster-bootstrap interval of the gap over the test records (persons). */
+  gapCi: [number, number];
 }
 
 export function testSet(heldout: BeatSet, rng: SeededRandom, maxTestN = 5000): BeatSet {
@@ -50,13 +65,19 @@ export function testSet(heldout: BeatSet, rng: SeededRandom, maxTestN = 5000): B
 
 export function utility(realTrain: BeatSet, synthetic: BeatSet, test: BeatSet, rng: SeededRandom): UtilityResult {
   const perClass = Math.min(ofClass(realTrain, V).beats.length, ofClass(synthetic, V).beats.length, 2000);
-  const trtr = scoreClassifier(concatBeats(ofClass(realTrain, 0, rng, perClass), ofClass(realTrain, V, rng, perClass)), test);
-  const tstr = scoreClassifier(concatBeats(ofClass(synthetic, 0, rng, perClass), ofClass(synthetic, V, rng, perClass)), test);
+  const realSet = concatBeats(ofClass(realTrain, 0, rng, perClass), ofClass(realTrain, V, rng, perClass));
+  const synthSet = concatBeats(ofClass(synthetic, 0, rng, perClass), ofClass(synthetic, V, rng, perClass));
+  const pReal = predictions(realSet, test);
+  const pSynth = predictions(synthSet, test);
+  const trtr = scoreClassifier(realSet, test, pReal);
+  const tstr = scoreClassifier(synthSet, test, pSynth);
+  const gapCi = clusterBootstrapCi(test.records, (idx) => 100 * (balancedAccuracy(pSynth, test.classes, idx) - balancedAccuracy(pReal, test.classes, idx)), rng);
   return {
     test: { n: test.classes.filter((c) => c !== V).length, v: test.classes.filter((c) => c === V).length, records: [...new Set(test.records)] },
     trtr,
     tstr,
     gapPoints: 100 * (tstr.balancedAccuracy - trtr.balancedAccuracy),
+    gapCi,
   };
 }
 
