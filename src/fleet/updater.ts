@@ -2,8 +2,8 @@
 //   announcement -> downloading (chunks, resumable) -> verifying (bundle sha256, signature, hash,
 //   versions) -> staged (installed, loaded beside the running stage, golden vectors passed) ->
 //   active (swapped between two inferences, watched) -> committed, or rolled_back by itself when the
-//   new stage fails an input (the standby answered it), is far slower than the one it replaced, or
-//   errors. Failures before activation leave the running model untouched (state failed + reason).
+//   new stage fails an input (the standby answered it), is far slower than the one it replaced, its
+//   task's quality score drops well below the replaced one's, or errors. Failures before activation leave the running model untouched (state failed + reason).
 // Signed `rollback` commands (extensions/fleet.ts) call `rollbackModel` (back to the standby, or to
 // the version committed before) and `allowDowngrade` (the one older version that may come in);
 // both are kept in instructions.ts and survive a restart.
@@ -15,7 +15,7 @@ import { verifyBundle } from './bundle.js';
 import { compareSemver } from './canonical.js';
 import { ChunkStore } from './download.js';
 import { installBundle } from './install.js';
-import { describeSlowdown, SlowdownJudge } from './watch.js';
+import { describeQualityDrop, describeSlowdown, QualityJudge, SlowdownJudge } from './watch.js';
 import type { InstructionStore } from './instructions.js';
 import type { TrustStore } from './keys.js';
 import { readManifest } from '../models/manifest.js';
@@ -45,6 +45,14 @@ export interface FleetUpdaterOptions {
   maxSlowdown: number;
   /** Runs each side needs before the watch judges speed (default 20). */
   slowdownMinSamples?: number;
+  /**
+   * A new stage whose mean quality score (ModelCodec.quality) over its last `qualityMinSamples`
+   * runs is below the previous stage's over its last `qualityMinSamples` by more than this is rolled
+   * back during the watch (watch.ts, QualityJudge; default 0.3).
+   */
+  maxQualityDrop?: number;
+  /** Scores each side needs before the watch judges quality (default 20). */
+  qualityMinSamples?: number;
   subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): () => void;
   publishState(state: BridgeModels): void;
   /** A committed version: persist it so that a restart runs it (fleet/active.ts); `rollback`: an operator's. */
@@ -200,6 +208,7 @@ export class FleetUpdater {
       this.watching.delete(a.name);
       off();
       offRuns();
+      offQuality();
       slot.rollback(reason);
       this.options.log.warn(`fleet: ${a.name} ${a.version} rolled back: ${reason}`);
       this.set(a.name, a.version, 'rolled_back', { error: reason, ...extra });
@@ -217,6 +226,16 @@ export class FleetUpdater {
       offRuns();
       queueMicrotask(() => rollback(describeSlowdown(verdict, Date.now() - activatedAtMs), { latency: verdict }));
     });
+    // Quality likewise, on every scored inference, against the standby's scores before the swap.
+    const qualityJudge = new QualityJudge(previous.recentQuality(), { maxDrop: this.options.maxQualityDrop ?? 0.3, minSamples: this.options.qualityMinSamples ?? 20 });
+    const offQuality = stage.onQuality((quality) => {
+      const verdict = qualityJudge.observe(quality);
+      if (!verdict) return;
+      offQuality();
+      queueMicrotask(() => rollback(describeQualityDrop(verdict, Date.now() - activatedAtMs), { quality: verdict }));
+    });
+    if (!stage.hasQuality) this.options.log.info(`fleet: ${a.name}: the task has no quality score; quality is not judged`);
+    else if (!qualityJudge.active) this.options.log.info(`fleet: ${a.name}: the previous model has ${previous.recentQuality().length} quality score(s), under the ${qualityJudge.rule.minSamples} the watch needs; quality is not judged`);
     if (!judge.active) this.options.log.info(`fleet: ${a.name}: the previous model ran ${previous.stats.runs} time(s), under the ${judge.rule.minSamples} the watch needs to judge speed per run; speed is judged at the end of the watch`);
     slot.activate(stage);
     this.watching.set(a.name, rollback);
@@ -234,6 +253,7 @@ export class FleetUpdater {
       this.watching.delete(a.name);
       off();
       offRuns();
+      offQuality();
       slot.commit();
       this.options.onCommitted(a.name, a.version, manifestPath, 'update');
       this.options.instructions.downgradeUsed(a.name, a.version);

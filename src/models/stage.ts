@@ -17,6 +17,14 @@ export interface ModelCodec<I, O> {
   postprocess(outputs: TensorData[], input: I, model: LoadedModel, manifest: ModelManifest): O;
   /** Why an output cannot be right (NaN, out of range), or undefined when it can. */
   invalid?(output: O, manifest: ModelManifest): string | undefined;
+  /**
+   * The task's own plausibility score of one valid inference, in [0, 1] (1: the output looks like
+   * what a working model of this task gives), or undefined when this input gives no signal. The
+   * fleet watch (src/fleet/watch.ts, QualityJudge) compares a new model's mean against the one it
+   * replaced. `raw` is the interpreter's output before post-processing (a codec that normalises
+   * its output needs it, e.g. the similarity embedding's norm). Each codec documents its score.
+   */
+  quality?(output: O, input: I, manifest: ModelManifest, raw: { outputs: TensorData[]; model: LoadedModel }): number | undefined;
 }
 
 /** A stage produced no usable result for an input: the interpreter failed or the output is invalid. */
@@ -54,6 +62,8 @@ export interface StageStats {
 
 /** How many of the latest successful run times a stage keeps (the fleet watch's baseline, watch.ts). */
 export const RECENT_RUNS = 64;
+/** How many of the latest quality scores a stage keeps (the quality judge's baseline, watch.ts). */
+export const RECENT_QUALITY = 64;
 
 export interface StageOptions {
   /** The clock runs are timed with, ms (default `performance.now`). */
@@ -65,6 +75,10 @@ export class ModelStage<I, O> {
   /** Ring of the latest successful run times, µs. */
   private readonly recentUs = new Float64Array(RECENT_RUNS);
   private readonly runListeners = new Set<(runUs: number) => void>();
+  /** Ring of the latest quality scores (codec.quality of valid outputs), and how many were scored. */
+  private readonly recentQ = new Float64Array(RECENT_QUALITY);
+  private qualityCount = 0;
+  private readonly qualityListeners = new Set<(quality: number) => void>();
   private readonly clockMs: () => number;
 
   constructor(
@@ -83,6 +97,25 @@ export class ModelStage<I, O> {
     const out: number[] = [];
     for (let i = this.stats.runs - n; i < this.stats.runs; i++) out.push(this.recentUs[i % RECENT_RUNS]);
     return out;
+  }
+
+  /** Whether the task's codec gives a quality score (ModelCodec.quality). */
+  get hasQuality(): boolean {
+    return this.codec.quality !== undefined;
+  }
+
+  /** The latest quality scores (up to RECENT_QUALITY), oldest first, each in [0, 1]. */
+  recentQuality(): number[] {
+    const n = Math.min(this.qualityCount, RECENT_QUALITY);
+    const out: number[] = [];
+    for (let i = this.qualityCount - n; i < this.qualityCount; i++) out.push(this.recentQ[i % RECENT_QUALITY]);
+    return out;
+  }
+
+  /** Calls `listener` with the quality score of every valid, scored inference from now on; returns the unsubscribe. */
+  onQuality(listener: (quality: number) => void): () => void {
+    this.qualityListeners.add(listener);
+    return () => this.qualityListeners.delete(listener);
   }
 
   /** Calls `listener` with the time of every successful run from now on, µs; returns the unsubscribe. */
@@ -121,8 +154,10 @@ export class ModelStage<I, O> {
   infer(input: I): O {
     const label = `${this.info.name}@${this.info.version}/${this.info.variant}`;
     let output: O;
+    let raw: TensorData[];
     try {
-      output = this.postprocess(this.run(this.preprocess(input)), input);
+      raw = this.run(this.preprocess(input));
+      output = this.postprocess(raw, input);
     } catch (err) {
       throw err instanceof ModelOutputError ? err : new ModelOutputError(label, (err as Error).message);
     }
@@ -131,11 +166,21 @@ export class ModelStage<I, O> {
       this.stats.errors++;
       throw new ModelOutputError(label, problem);
     }
+    if (this.codec.quality) this.recordQuality(this.codec.quality(output, input, this.manifest, { outputs: raw, model: this.model }));
     return output;
   }
 
   dispose(): void {
     this.model.dispose();
+  }
+
+  private recordQuality(score: number | undefined): void {
+    if (score === undefined) return;
+    // A codec's score is clamped into [0, 1]; a non-finite one counts as 0 (no plausibility).
+    const q = Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0;
+    this.recentQ[this.qualityCount % RECENT_QUALITY] = q;
+    this.qualityCount++;
+    for (const listener of [...this.qualityListeners]) listener(q);
   }
 }
 

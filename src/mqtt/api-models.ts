@@ -52,6 +52,16 @@ export interface BridgeModels {
         candidateRuns: number;
         maxSlowdown: number;
       };
+      /** The measured quality scores behind a quality rollback during the watch (src/fleet/watch.ts, QualityJudge). */
+      quality?: {
+        candidateMean: number;
+        baselineMean: number;
+        drop: number;
+        windowRuns: number;
+        baselineRuns: number;
+        candidateRuns: number;
+        maxDrop: number;
+      };
     }
   >;
 }

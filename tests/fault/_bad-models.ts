@@ -9,12 +9,18 @@
 //   slow: `extraConvs` chained 1x25 CONV_2D 12->12 with zero weights and bias after the last residual
 //     block, added back to it (h + 0 = h, outputs identical), ~2.25 M extra MACs each against the
 //     model's ~1.09 M: 24 of them make it ~50x the work (the printed watch reason gives the measured time).
+//   constantOutput: the last conv's weights zeroed and its bias set to logit(p): LOGISTIC gives p at
+//     every sample whatever the input (a collapsed model); valid probabilities, only a quality score
+//     (src/models/rpeak/codec.ts) can tell. Its goldens must be made from its own outputs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinOperatorCode, type Tensor, type TfliteModel } from '../../src/quantize/tflite/model.js';
 import { readTflite } from '../../src/quantize/tflite/read.js';
 import { writeTflite } from '../../src/quantize/tflite/write.js';
 import { bundledModelsDir } from '../../src/models/host.js';
+import { createLiteRtRuntime } from '../../src/models/runtime/litert.js';
+import { fromOutputTensor, toInputTensor } from '../../src/models/stage.js';
+import { protoInputs, protoWindow } from '../_support/slot-stream.js';
 
 const FLT_MAX = 3.4028234663852886e38;
 
@@ -108,4 +114,29 @@ export function slow(extraConvs: number): Uint8Array {
   sg.operators.splice(finalConvAt, 0, ...added);
   sg.operators[finalConvAt + added.length].inputs[0] = restored;
   return writeTflite(model);
+}
+
+export function constantOutput(probability: number): Uint8Array {
+  const model = protoFloat32();
+  const sg = model.subgraphs[0];
+  const finalConv = sg.operators[opByName(model, 'LOGISTIC') - 1];
+  const weights = sg.tensors[finalConv.inputs[1]];
+  model.buffers[weights.buffer] = { data: new Uint8Array(model.buffers[weights.buffer].data.length) };
+  const bias = sg.tensors[finalConv.inputs[2]];
+  const values = new Float32Array(model.buffers[bias.buffer].data.slice().buffer).fill(Math.log(probability / (1 - probability)));
+  model.buffers[bias.buffer] = { data: floats(values) };
+  return writeTflite(model);
+}
+
+/** Golden outputs of validation windows `windows` made from the model's own run (real LiteRT): for a model meant to differ from the bundled one. */
+export async function ownGoldens(tflite: Uint8Array, windows: number[]): Promise<Float32Array[]> {
+  const runtime = await createLiteRtRuntime();
+  try {
+    const model = await runtime.load(tflite, { name: 'own-goldens' });
+    const outputs = windows.map((k) => Float32Array.from(fromOutputTensor(model.run([toInputTensor(protoWindow(protoInputs, k), model.inputs[0])])[0], model.outputs[0])));
+    model.dispose();
+    return outputs;
+  } finally {
+    runtime.close();
+  }
 }

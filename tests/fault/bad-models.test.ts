@@ -8,7 +8,10 @@
 //         first large window fails over to the standby, `rolled_back` with a reason naming NaN;
 //   0.4.0 ~50x the work, same outputs -> activated, `rolled_back` for slowdown while still watched:
 //         the watch is an hour long, so only the per-run judgement (src/fleet/watch.ts, median of its
-//         last 20 runs against the bundled model's) can roll it back, never the end of the watch.
+//         last 20 runs against the bundled model's) can roll it back, never the end of the watch;
+//   0.5.0 0.5 at every sample whatever the input (its goldens are its own outputs) -> activated,
+//         valid probabilities, `rolled_back` for a quality drop (QualityJudge: no window's peaks imply
+//         a plausible heart rate) after its 20th run, again long before the end of the watch.
 // Across the whole episode the published seqs are gap-free (every window got an answer, a failed one
 // from the standby) and no two consecutive results are more than 1 s apart (100 stream periods): a
 // stream that stopped while a model loads, is watched or is rolled back would break it. The bound is loose on purpose: on the shared 2-core box (load average 4-5) the worst gap
@@ -32,7 +35,7 @@ import type { BridgeModels, EcgBeats } from '../../src/mqtt/api.js';
 import { readNpy } from '../../src/quantize/npy.js';
 import { Subscriber, type Received } from '../mqtt/_subscriber.js';
 import { tempDir } from '../gateway/_harness.js';
-import { goldenFailing, nanOnLargeInput, slow } from './_bad-models.js';
+import { constantOutput, goldenFailing, nanOnLargeInput, ownGoldens, slow } from './_bad-models.js';
 import { checkRange } from './_rig.js';
 
 const proto = join(bundledModelsDir, 'rpeak-proto');
@@ -52,8 +55,8 @@ const gw = 'gw-badmodels';
 const base = `weargate/${gw}`;
 const beatsTopic = `${base}/s1/ecg/beats`;
 
-function bundle(version: string, tflite: Uint8Array, goldenWindows: number[]): Buffer {
-  return protoBundle(version, opKey, { description: 'bad-model fault test', tflite, goldenWindows, createdAt: '2026-12-01T20:00:00Z' });
+function bundle(version: string, tflite: Uint8Array, goldenWindows: number[], goldenOutputs?: Float32Array[]): Buffer {
+  return protoBundle(version, opKey, { description: 'bad-model fault test', tflite, goldenWindows, ...(goldenOutputs && { goldenOutputs }), createdAt: '2026-12-01T20:00:00Z' });
 }
 
 interface Answer {
@@ -103,14 +106,20 @@ const infoVersions = (m: Received[]): string[] =>
   m.filter((x) => x.topic === `${base}/bridge/info`).flatMap((x) => (JSON.parse(x.text) as { models: { name: string; version: string }[] }).models.map((x) => x.version));
 const settled = (version: string, state: Entry['state']) => (m: Received[]): boolean => states(m).some((x) => x.version === version && x.state === state);
 
-test('bad models: golden-failing refused, NaN on live input rolled back, 50x slower rolled back; the stream never misses a result', async () => {
+test('bad models: golden-failing refused, NaN on live input, 50x slower and constant-output rolled back; the stream never misses a result', async () => {
   const goldenNan = [3, 7];
   assert.ok(goldenNan.every((k) => maxAbs(windowAt(inputs, k)) < nanLimit), 'the NaN bundle goldens stay under the overflow limit');
   const large = Array.from({ length: streamWindows }, (_v, k) => k).filter((k) => maxAbs(windowAt(inputs, k)) > nanLimit);
   assert.ok(large.length > 0, 'the stream has windows over the limit');
 
   // Built before the daemon starts: building and signing in this process would stall its event loop.
-  const bundles = { golden: bundle('0.2.0', goldenFailing(), [0, 1]), nan: bundle('0.3.0', nanOnLargeInput(nanLimit), goldenNan), slow: bundle('0.4.0', slow(slowConvs), [0, 1]) };
+  const constant = constantOutput(0.5);
+  const bundles = {
+    golden: bundle('0.2.0', goldenFailing(), [0, 1]),
+    nan: bundle('0.3.0', nanOnLargeInput(nanLimit), goldenNan),
+    slow: bundle('0.4.0', slow(slowConvs), [0, 1]),
+    constant: bundle('0.5.0', constant, [0, 1], await ownGoldens(constant, [0, 1])),
+  };
   const dir = tempDir();
   const answers: Answer[] = [];
   const failures: string[] = [];
@@ -161,6 +170,17 @@ test('bad models: golden-failing refused, NaN on live input rolled back, 50x slo
     assert.ok(answers.slice(from).filter((a) => a.version === '0.4.0').length <= 20, 'rolled back right after its 20th run (it never served a 21st)');
     assert.ok(answers.slice(from).some((a) => a.version === '0.4.0'), '0.4.0 served while watched');
     assert.is(slowEntry.activeVersion, bundled);
+
+    // (d) Collapsed to 0.5 everywhere: valid, only its quality score tells.
+    from = answers.length;
+    await publish(bundles.constant);
+    await sub.until('0.5.0 rolled back', settled('0.5.0', 'rolled_back'), 20_000);
+    const flat = lastOf('0.5.0')!;
+    assert.match(String(flat.error), /^quality drop during the watch: mean quality 0\.000 over the last 20 runs is [\d.]+ below the previous model's [\d.]+ \(its last 20 runs\), over the 0\.3 limit; judged after 20 runs, [\d.]+ s into the watch$/);
+    assert.ok(flat.quality && flat.quality.candidateMean === 0 && flat.quality.drop > 0.3 && flat.quality.candidateRuns === 20, JSON.stringify(flat.quality));
+    assert.ok(answers.slice(from).filter((a) => a.version === '0.5.0').length <= 20, 'rolled back right after its 20th run');
+    assert.ok(answers.slice(from).some((a) => a.version === '0.5.0'), '0.5.0 served while watched');
+    assert.is(flat.activeVersion, bundled);
     const after = answers.length;
     await sub.until('results after the last rollback', (m) => m.filter((x) => x.topic === beatsTopic).length > after + 20, 10_000);
     assert.is(answers.at(-1)!.version, bundled, 'the bundled model serves at the end');
@@ -171,7 +191,7 @@ test('bad models: golden-failing refused, NaN on live input rolled back, 50x slo
     const report = checkRange(results.map((r) => r.seq), results[0].seq, results.at(-1)!.seq);
     let worstGapMs = 0;
     for (let i = 1; i < results.length; i++) worstGapMs = Math.max(worstGapMs, results[i].t - results[i - 1].t);
-    console.log(`# bad-models: ${results.length} results, seqs ${results[0].seq}..${results.at(-1)!.seq}, missing ${report.missing.length}, duplicates ${report.duplicates}, worst gap ${worstGapMs} ms; reasons: ${[nan.error, slowEntry.error].join(' | ')}; 0.4.0 median ${slowEntry.latency?.candidateMedianUs} µs vs ${slowEntry.latency?.baselineMedianUs} µs`);
+    console.log(`# bad-models: ${results.length} results, seqs ${results[0].seq}..${results.at(-1)!.seq}, missing ${report.missing.length}, duplicates ${report.duplicates}, worst gap ${worstGapMs} ms; reasons: ${[nan.error, slowEntry.error, flat.error].join(' | ')}; 0.4.0 median ${slowEntry.latency?.candidateMedianUs} µs vs ${slowEntry.latency?.baselineMedianUs} µs`);
     assert.equal(report.missing, [], 'no seq missing');
     assert.is(report.duplicates, 0);
     assert.equal(failures, [], 'every inference had an answer');

@@ -14,7 +14,7 @@ import { createLiteRtRuntime } from '../../src/models/runtime/litert.js';
 import type { LoadedModel, ModelRuntime } from '../../src/models/runtime/types.js';
 import type { ModelSlot } from '../../src/models/slot.js';
 import type { BridgeModels } from '../../src/mqtt/api.js';
-import { protoBundle, protoInputs } from '../_support/slot-stream.js';
+import { protoBundle, protoInputs, type ProtoBundleOptions } from '../_support/slot-stream.js';
 import { tempDir } from '../gateway/_harness.js';
 
 export type Entry = BridgeModels['models'][number];
@@ -25,6 +25,8 @@ export interface WatchRigOptions {
   watchMs: number;
   maxSlowdown: number;
   slowdownMinSamples?: number;
+  maxQualityDrop?: number;
+  qualityMinSamples?: number;
 }
 
 const operator = generateFleetKey();
@@ -98,6 +100,8 @@ export async function watchRig(options: WatchRigOptions) {
     watchMs: options.watchMs,
     maxSlowdown: options.maxSlowdown,
     ...(options.slowdownMinSamples !== undefined && { slowdownMinSamples: options.slowdownMinSamples }),
+    ...(options.maxQualityDrop !== undefined && { maxQualityDrop: options.maxQualityDrop }),
+    ...(options.qualityMinSamples !== undefined && { qualityMinSamples: options.qualityMinSamples }),
     subscribe(filter, handler) {
       const entry = { filter, handler };
       subscriptions.push(entry);
@@ -130,9 +134,9 @@ export async function watchRig(options: WatchRigOptions) {
     return versions;
   };
 
-  /** Publishes a signed bundle of `version` (the bundled float model) and waits until it is active. */
-  const deliver = async (version: string): Promise<void> => {
-    const bytes = protoBundle(version, signingKeyFromPem(operator.privateKeyPem), { description: 'watch test' });
+  /** Publishes a signed bundle of `version` (default: the bundled float model) and waits until it is active. */
+  const deliver = async (version: string, model: Pick<ProtoBundleOptions, 'tflite' | 'goldenWindows' | 'goldenOutputs'> = {}): Promise<void> => {
+    const bytes = protoBundle(version, signingKeyFromPem(operator.privateKeyPem), { description: 'watch test', ...model });
     const topics = fleetTopics('weargate', 'lab');
     const { announcement, chunks } = chunkBundle('rpeak-proto', version, bytes, { chunkBytes: 64 * 1024 });
     emit(topics.announcement('rpeak-proto'), Buffer.from(JSON.stringify(announcement)));

@@ -193,6 +193,8 @@ export const FleetConfig = Type.Object(
     watchS: Type.Number({ minimum: 1, maximum: 24 * 3600, default: 120, description: 'A new model is watched this long before it is committed' }),
     maxSlowdown: Type.Number({ minimum: 1.1, maximum: 1000, default: 5, description: "Roll back a watched model whose inferences take longer than this multiple of the previous one's: during the watch on the median of its last slowdownMinSamples runs, at its end on the mean" }),
     slowdownMinSamples: Type.Integer({ minimum: 5, maximum: 64, default: 20, description: "Inferences each model needs (the new one's rolling window, the previous one's baseline) before the watch judges speed on every run" }),
+    maxQualityDrop: Type.Number({ minimum: 0, maximum: 1, default: 0.3, description: "Roll back a watched model whose mean quality score (the task's own plausibility of each output, 0..1; R-peak and similarity models have one) over its last qualityMinSamples runs is lower than the previous model's over its last qualityMinSamples runs by more than this" }),
+    qualityMinSamples: Type.Integer({ minimum: 5, maximum: 64, default: 20, description: "Scored inferences each model needs (the new one's rolling window, the previous one's baseline) before the watch judges quality; with a thinner baseline quality is not judged (logged)" }),
     /** Signed MQTT commands (enroll, unenroll, rollback, shutdown) are checked against trustedKeys/revokedKeyIds, fleet enabled or not. */
     commands: Type.Object(
       {

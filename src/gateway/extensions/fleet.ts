@@ -57,6 +57,8 @@ export function fleetExtension(ctx: ExtensionContext): Extension {
         watchMs: fleet.watchS * 1000,
         maxSlowdown: fleet.maxSlowdown,
         slowdownMinSamples: fleet.slowdownMinSamples,
+        maxQualityDrop: fleet.maxQualityDrop,
+        qualityMinSamples: fleet.qualityMinSamples,
         subscribe: (filter, handler) => ctx.publisher.subscribe(filter, (topic, payload) => handler(topic, payload)),
         publishState: (state) => ctx.publisher.publish(ctx.topics.bridgeModels, state),
         onCommitted: (name, version, manifest, how) => {

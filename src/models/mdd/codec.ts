@@ -69,7 +69,13 @@ export function checkMddModel(manifest: ModelManifest, model: LoadedModel): void
   if (elements(model.outputs[0]!.shape) !== 1) throw new Error(`the model gives ${elements(model.outputs[0]!.shape)} values, an MDD model gives P(MDD)`);
 }
 
-/** Map stack [bands*H*W] (band-major) -> P(MDD). */
+/**
+ * Map stack [bands*H*W] (band-major) -> P(MDD). No `quality` score (the fleet watch judges an MDD
+ * model on errors, NaN and latency only): one P(MDD) per recording carries no plausibility of its
+ * own. Decisiveness |P - 0.5| * 2 is not one (a working model can be unsure on a borderline person,
+ * a broken one can be confidently wrong), and the only sound checks we found need the label or the
+ * person's other recordings, which the gateway does not have at inference time.
+ */
 export const mddMapCodec: ModelCodec<Float32Array, number> = {
   check: checkMddModel,
   preprocess(maps, model, manifest) {

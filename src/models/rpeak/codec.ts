@@ -4,6 +4,7 @@
 import type { ModelManifest } from '../manifest.js';
 import type { LoadedModel } from '../runtime/types.js';
 import { fromOutputTensor, toInputTensor, type ModelCodec } from '../stage.js';
+import { pickRPeaks } from './postprocess.js';
 
 /** The task parameters an R-peak manifest must give (`params`). */
 export interface RPeakParams {
@@ -21,6 +22,34 @@ export function rpeakParams(manifest: ModelManifest): RPeakParams {
     return value;
   };
   return { sampleRateHz: num('sampleRateHz', 1), windowSamples: num('windowSamples', 8), threshold: num('threshold', 0), refractorySamples: num('refractorySamples', 1) };
+}
+
+/** The heart rates a window's peaks may imply and still be plausible, bpm (bradycardia to maximal tachycardia). */
+export const PLAUSIBLE_HEART_RATE_BPM = { min: 30, max: 220 } as const;
+
+/**
+ * The R-peak quality score of one window: 1 when the peaks the manifest's own post-processing picks
+ * (pickRPeaks with params.threshold and params.refractorySamples, as the detector does) imply a
+ * plausible heart rate for the window's length, else 0. Plausible: every interval between two
+ * neighbouring peaks within 60/max..60/min s (0.27..2 s), and at least floor(window / 2 s) peaks
+ * (a 2.5 s window at 250 Hz must hold one). The two edge samples do not count as peaks: there the
+ * local-maximum test is one-sided, so a constant output at or above the threshold would "peak" at
+ * the last sample. The codec can pick peaks itself, so no "decisive probability mass" fallback is
+ * used: a count and spacing of beats is what a working R-peak model gives, and a collapsed one
+ * (constant 0, constant 0.5, noise over the threshold everywhere) cannot fake it for long. Single
+ * windows can score 0 on a working model (a pause, an artefact): the watch judges means.
+ */
+export function rpeakQuality(p: ArrayLike<number>, params: Pick<RPeakParams, 'sampleRateHz' | 'threshold' | 'refractorySamples'>): number {
+  const peaks = pickRPeaks(p, params).filter((t) => t > 0 && t < p.length - 1);
+  const maxIntervalS = 60 / PLAUSIBLE_HEART_RATE_BPM.min;
+  const minIntervalS = 60 / PLAUSIBLE_HEART_RATE_BPM.max;
+  const windowS = p.length / params.sampleRateHz;
+  if (peaks.length < Math.floor(windowS / maxIntervalS)) return 0;
+  for (let i = 1; i < peaks.length; i++) {
+    const intervalS = (peaks[i] - peaks[i - 1]) / params.sampleRateHz;
+    if (intervalS < minIntervalS || intervalS > maxIntervalS) return 0;
+  }
+  return 1;
 }
 
 const elements = (shape: number[]): number => shape.reduce((n, d) => n * Math.max(d, 1), 1);
@@ -49,5 +78,8 @@ export const rpeakWindowCodec: ModelCodec<Float32Array, Float32Array> = {
       if (!(p[i] >= -1e-3 && p[i] <= 1 + 1e-3)) return `R-peak probability ${p[i]} at sample ${i} is not in [0, 1]`;
     }
     return undefined;
+  },
+  quality(p, _window, manifest) {
+    return rpeakQuality(p, rpeakParams(manifest));
   },
 };

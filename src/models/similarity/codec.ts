@@ -8,6 +8,24 @@ import { l2Normalize } from './metrics.js';
 import { similarityParams } from './manifest.js';
 import { SEGMENT_SAMPLES } from './preprocess.js';
 
+/**
+ * Below this L2 norm a raw embedding has collapsed: the encoder maps its input to (almost) the
+ * origin, and l2Normalize would blow rounding noise up into a direction.
+ */
+export const MIN_EMBEDDING_NORM = 1e-3;
+
+/**
+ * The similarity quality score of one segment: 1 when the raw (not yet normalised) embedding's L2
+ * norm is finite and above MIN_EMBEDDING_NORM, else 0. A collapsed encoder (dead activations, a
+ * zeroed last layer) gives ~0 on every input; a working one gives norms of order 1.
+ */
+export function embeddingQuality(raw: ArrayLike<number>): number {
+  let ss = 0;
+  for (let i = 0; i < raw.length; i++) ss += raw[i] * raw[i];
+  const norm = Math.sqrt(ss);
+  return Number.isFinite(norm) && norm > MIN_EMBEDDING_NORM ? 1 : 0;
+}
+
 export const similarityCodec: ModelCodec<Float32Array, Float32Array> = {
   check(manifest, model) {
     const p = similarityParams(manifest, `model ${manifest.name}`);
@@ -26,5 +44,8 @@ export const similarityCodec: ModelCodec<Float32Array, Float32Array> = {
     for (const v of embedding) if (!Number.isFinite(v)) return 'embedding has a non-finite value';
     // l2Normalize of an all-zero output stays zero: no direction, no similarity
     return embedding.some((v) => v !== 0) ? undefined : 'embedding is all zeros';
+  },
+  quality(_embedding, _segment, _manifest, raw) {
+    return embeddingQuality(fromOutputTensor(raw.outputs[0], raw.model.outputs[0]));
   },
 };
