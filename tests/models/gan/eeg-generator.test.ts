@@ -82,7 +82,7 @@ test('relative band powers from generated values are what the baseline computes 
 
 test('a manifest of another task is refused clearly', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gan-eeg-bad-'));
-  for (const f of readdirSync(DEFAULT_GAN_EEG_DIR)) if (!f.endsWith('.md')) copyFileSync(join(DEFAULT_GAN_EEG_DIR, f), join(dir, f));
+  for (const f of readdirSync(DEFAULT_GAN_EEG_DIR, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name)) if (!f.endsWith('.md')) copyFileSync(join(DEFAULT_GAN_EEG_DIR, f), join(dir, f));
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { task: string; params: Record<string, unknown> };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, task: 'mdd' }));
   await EegMapGenerator.load(runtime, { dir }).then(
