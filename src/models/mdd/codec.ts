@@ -4,8 +4,7 @@
 import type { ModelManifest } from '../manifest.js';
 import type { LoadedModel } from '../runtime/types.js';
 import { fromOutputTensor, toInputTensor, type ModelCodec } from '../stage.js';
-import { DEFAULT_MDD_FEATURES, type MddFeatureParams } from './features.js';
-import type { Band } from './welch.js';
+import { DEFAULT_MDD_FEATURES, type Band, type MddFeatureParams } from './features.js';
 
 export interface MddCvFolds {
   /** Persons held out by fold k. */

@@ -6,7 +6,26 @@
 // value and is removed exactly, so absolute amplitude cannot reach the model), spherical-spline maps
 // [5, 32, 32] through src/streaming/eeg/topomap.
 import { montageMapper } from '../../streaming/eeg/topomap/topomap.js';
-import { MDD_BANDS, welchBandPowers, type Band } from './welch.js';
+import { EEG_BANDS, Welch } from '../../streaming/eeg/welch.js';
+
+/** A frequency band, half-open [lowHz, highHz). */
+export interface Band {
+  name: string;
+  lowHz: number;
+  highHz: number;
+}
+
+/** delta theta alpha beta gamma: the streaming pipeline's bands (src/streaming/eeg/welch.ts). */
+export const MDD_BANDS: readonly Band[] = EEG_BANDS;
+
+/** The streaming pipeline's Welch estimator (scipy.signal.welch conventions), one per segment layout. */
+const welchCache = new Map<string, Welch>();
+function welchFor(sampleRateHz: number, segmentSamples: number, overlapSamples: number, maxHz: number): Welch {
+  const key = `${sampleRateHz}|${segmentSamples}|${overlapSamples}|${maxHz}`;
+  let w = welchCache.get(key);
+  if (!w) welchCache.set(key, (w = new Welch({ sampleRateHz, segmentSamples, overlapSamples, maxHz })));
+  return w;
+}
 
 export type RejectReason = 'missing' | 'amplitude' | 'flat' | 'channel-outlier';
 
@@ -93,11 +112,12 @@ export function epochBandPowers(channels: readonly ArrayLike<number>[], start: n
   const seg = Math.round(p.welchSegmentS * p.sampleRateHz);
   const overlap = Math.round(p.welchOverlapS * p.sampleRateHz);
   const powers = p.bands.map(() => new Float64Array(channels.length));
-  const one = new Float64Array(p.bands.length);
+  const welch = welchFor(p.sampleRateHz, seg, overlap, Math.max(...p.bands.map((b) => b.highHz)));
+  const psd = new Float64Array(welch.binCount);
   channels.forEach((x, e) => {
     const view = x instanceof Float32Array || x instanceof Float64Array ? x.subarray(start, start + length) : Array.from({ length }, (_, i) => x[start + i]!);
-    welchBandPowers(view, p.sampleRateHz, seg, overlap, p.bands, one);
-    for (let b = 0; b < p.bands.length; b++) powers[b]![e] = one[b]!;
+    welch.psd(view, psd);
+    for (let b = 0; b < p.bands.length; b++) powers[b]![e] = welch.bandPower(psd, p.bands[b]!.lowHz, p.bands[b]!.highHz);
   });
   return powers;
 }
