@@ -1,25 +1,12 @@
 // Channel selection BY NAME for the MDD model: a recording's labels ('EEG Fp1-LE', 'Fp1.', 'T3') are
-// read as standard 10-10 names, and the model's electrodes are taken in the model's order, whatever
-// the file's channel count or order. Bipolar or reference channels ('EEG A2-A1', 'EEG 23A-23R') never
-// match. Minimal reader until eeg-bands' montage.ts is merged (then `standardLabel` becomes its
-// `standardName`: one line).
+// read as standard 10-10 names by the streaming montage (src/streaming/eeg/montage.ts), and the
+// model's electrodes are taken in the model's order, whatever the file's channel count or order.
+// Bipolar or reference channels ('EEG A2-A1', 'EEG 23A-23R') never match.
+import { standardName } from '../../streaming/eeg/montage.js';
 import { canonicalElectrodeName } from '../../streaming/eeg/positions.js';
 
-const REFERENCE_SUFFIXES = new Set(['LE', 'REF', 'AVG', 'A1A2', 'M1M2', 'LINKED']);
-
 /** The canonical 10-10 name of a channel label, or undefined when it is not a referential scalp channel. */
-export function standardLabel(label: string): string | undefined {
-  let text = label.trim().replace(/^EEG[\s:_-]+/i, '').replace(/\.+$/, '').trim();
-  const parts = text.split(/\s*-\s*/);
-  if (parts.length > 2) return undefined;
-  if (parts.length === 2) {
-    if (!REFERENCE_SUFFIXES.has(parts[1]!.toUpperCase())) return undefined;
-    text = parts[0]!;
-  }
-  const name = canonicalElectrodeName(text);
-  // A1/A2/M1/M2 are references, not scalp electrodes the maps use.
-  return name === undefined || /^(A|M)[12]$/i.test(name) ? undefined : name;
-}
+export const standardLabel = standardName;
 
 export class MissingChannelsError extends Error {
   readonly code = 'missing-channels';
