@@ -15,6 +15,7 @@ import { valuesToRelativePowers } from '../eeg-maps.js';
 import { DEFAULT_GAN_EEG_DIR, EegMapGenerator } from '../eeg-generator.js';
 import { checkFolds, crossFit, foldIndices, loadEegEpochs, type EegEpochSet } from './eeg-data.js';
 import { fitBaseline, mapStats, personMetrics, privacy, splineWeights, twoSampleLogisticAuc, type BandMapStats, type PrivacyResult } from './eeg-metrics.js';
+import { eegAttacks, type EegAttacks } from './eeg-privacy.js';
 
 export interface EvalSynthEegOptions {
   dataDir: string;
@@ -37,6 +38,8 @@ export interface EegFoldResult extends PrivacyResult {
   trainEpochs: number;
   testEpochs: number;
   twoSampleAucLogistic: number;
+  /** Discriminator attack (epoch and person level) and the DCR attack at person level. */
+  attacks: EegAttacks;
   mapsVsTrain: Record<string, Record<string, BandMapStats>>;
 }
 
@@ -55,7 +58,7 @@ export interface EvalSynthEegReport {
   /** TSTR - TRTR balanced accuracy; `assessed` only with fold generators (the final one saw the test persons). */
   gap: Partial<Record<EvalCondition, { balancedAccuracyPoints: number; withinTarget: boolean; assessed: boolean }>>;
   perFold: EegFoldResult[];
-  summary: Record<'twoSampleAucLogistic' | 'membershipAuc' | 'dcrRatio', { mean: number; min: number; max: number }>;
+  summary: Record<'twoSampleAucLogistic' | 'membershipAuc' | 'dcrRatio' | 'dcrPersonAuc' | 'discriminatorAuc' | 'discriminatorPersonAuc', { mean: number; min: number; max: number }>;
   /** Mean over folds, per condition and band. */
   mapsVsTrain: Record<string, Record<string, BandMapStats>>;
   notes: string[];
@@ -117,14 +120,19 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
       const vTr = train.map((i) => data.values[i]!), vTe = test.map((i) => data.values[i]!);
       const twoSampleAucLogistic = twoSampleLogisticAuc({ real: vTr, realCond: cTr, synth: sA, synthCond: cTr }, { real: vTe, realCond: cTe, synth: sB, synthCond: cTe }, gen.params.conditions.length);
       const priv = privacy(vTr, vTe, sA, sB);
+      const labelOf = (subject: string) => data.label[data.subject.indexOf(subject)]!;
+      const attacks = eegAttacks(
+        { values: vTr, subject: train.map((i) => data.subject[i]!), condition: cTr },
+        { values: vTe, subject: test.map((i) => data.subject[i]!), condition: cTe },
+        { values: sA, condition: cTr }, gen.params.conditions.length, labelOf, new SeededRandom(seed + 1000 * k + 500));
       const mapsVsTrain: Record<string, Record<string, BandMapStats>> = {};
       gen.params.conditions.forEach((name, c) => {
         const r = vTr.filter((_, j) => cTr[j] === c), s = sA.filter((_, j) => cTr[j] === c);
         if (r.length > 1) mapsVsTrain[name] = mapStats(r, s, g, weights);
       });
-      perFold.push({ fold: k, heldOut: held, generator: perFoldGenerators ? `folds/fold${k}` : 'final', trainEpochs: train.length, testEpochs: test.length, twoSampleAucLogistic, ...priv, mapsVsTrain });
+      perFold.push({ fold: k, heldOut: held, generator: perFoldGenerators ? `folds/fold${k}` : 'final', trainEpochs: train.length, testEpochs: test.length, twoSampleAucLogistic, ...priv, attacks, mapsVsTrain });
       if (gen !== final) gen.dispose();
-      log(`fold ${k + 1}/${folds.length}: two-sample AUC (logistic) ${twoSampleAucLogistic.toFixed(3)}; membership AUC ${priv.membershipAuc.toFixed(3)}; DCR ratio ${priv.dcrRatio.toFixed(3)}`);
+      log(`fold ${k + 1}/${folds.length}: two-sample AUC (logistic) ${twoSampleAucLogistic.toFixed(3)}; membership AUC ${priv.membershipAuc.toFixed(3)}; DCR ratio ${priv.dcrRatio.toFixed(3)}; discriminator AUC ${attacks.discriminator.epoch.auc.toFixed(3)} (persons ${attacks.discriminator.person.auc.toFixed(3)}); DCR persons ${attacks.dcrPerson.auc.toFixed(3)}`);
     }
     const rel = (i: number) => data.relativePowers[i]!;
     const pTrtr = crossFit(data, folds, (train) => {
@@ -167,13 +175,17 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
       basis, foldsSource: source, folds, seed,
       epochs: data.values.length, persons: new Set(data.subject).size,
       trtr, tstr, gap, perFold,
-      summary: { twoSampleAucLogistic: stat((f) => f.twoSampleAucLogistic), membershipAuc: stat((f) => f.membershipAuc), dcrRatio: stat((f) => f.dcrRatio) },
+      summary: {
+        twoSampleAucLogistic: stat((f) => f.twoSampleAucLogistic), membershipAuc: stat((f) => f.membershipAuc), dcrRatio: stat((f) => f.dcrRatio),
+        dcrPersonAuc: stat((f) => f.attacks.dcrPerson.auc), discriminatorAuc: stat((f) => f.attacks.discriminator.epoch.auc), discriminatorPersonAuc: stat((f) => f.attacks.discriminator.person.auc),
+      },
       mapsVsTrain: mapsMean,
       notes: [
         `conditions: ${CONDS.join(', ')} and both; person score = mean P(MDD) over the person's clean epochs; intervals: bootstrap over persons (mulberry32 12345)`,
         'baseline: logistic regression on standardised log10 relative band power, l2 = 1/(0.1 n), balanced class weights (mdd_cnn.py: C 0.1), fitted by full-batch Adam',
         'synthetic training set per fold: as many epochs per condition as the fold\'s real training set; latents: seeded standard normal (not numpy\'s stream)',
         'privacy: distances in the 95 values standardised by the fold\'s training epochs; members = training persons\' epochs, non-members = held-out persons\' epochs',
+        'discriminator attack: logistic (standardised values + condition one-hot) of the synthetic epochs vs the epochs of half the fold\'s held-out persons (per label, seeded), scored on the members and the OTHER half; person level = mean score per person; AUC target <= 0.55 for every attack',
       ],
     };
   } finally {

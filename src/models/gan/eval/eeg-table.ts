@@ -25,7 +25,10 @@ export function synthEegTables(r: EvalSynthEegReport): string {
   out.push('', '### Fidelity and privacy (per fold: mean [min, max])', '', '| measure | value | target |', '|---|---|---|');
   const s = (k: keyof EvalSynthEegReport['summary']) => `${f(r.summary[k].mean)} [${f(r.summary[k].min)}, ${f(r.summary[k].max)}]`;
   out.push(`| two-sample AUC, logistic regression | ${s('twoSampleAucLogistic')} | 0.5 |`);
-  out.push(`| membership inference AUC (DCR attack) | ${s('membershipAuc')} | <= 0.55 |`);
+  out.push(`| membership inference AUC (DCR attack), epochs | ${s('membershipAuc')} | <= 0.55 |`);
+  out.push(`| membership inference AUC (DCR attack), persons | ${s('dcrPersonAuc')} | <= 0.55 |`);
+  out.push(`| membership inference AUC (discriminator attack), epochs | ${s('discriminatorAuc')} | <= 0.55 |`);
+  out.push(`| membership inference AUC (discriminator attack), persons | ${s('discriminatorPersonAuc')} | <= 0.55 |`);
   out.push(`| DCR ratio (synthetic-to-train / test-to-train, medians) | ${s('dcrRatio')} | >= 1 |`);
   out.push('', '### Per-band mean / SD maps, generator vs the fold\'s training persons (mean over folds)', '', '| condition | band | mean map r | mean map RMSE | SD map r | real mean SD | synthetic mean SD |', '|---|---|---|---|---|---|---|');
   for (const [cond, bands] of Object.entries(r.mapsVsTrain)) for (const [band, m] of Object.entries(bands)) out.push(`| ${cond} | ${band} | ${f(m.meanR)} | ${f(m.meanRmse)} | ${f(m.sdR)} | ${f(m.realSdMean)} | ${f(m.synthSdMean)} |`);
