@@ -1,7 +1,8 @@
-// Tiny annotated WFDB ECG records for the `synth share` tests, written with our own WFDB writer:
+// Tiny annotated ECG records (WFDB, or EDF+ with beat TALs) for the `synth share` tests, written with our own writers:
 // a Gaussian QRS per beat (wider and larger for V beats) on a flat baseline, beats every ~0.8 s.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeStripEdf } from '../../src/models/gan/write-strip.js';
 import { writeWfdbRecord, type WfdbWriteRecord } from '../../src/streaming/formats/wfdb-writer.js';
 
 export interface TinyRecord {
@@ -15,7 +16,8 @@ export interface TinyRecord {
   annotations?: boolean;
 }
 
-export function writeTinyEcg(dir: string, r: TinyRecord): void {
+/** The samples (mV) and beat annotations of a tiny record. */
+export function tinyEcg(r: TinyRecord): { rate: number; x: Float32Array; annotations: { sample: number; symbol: string }[] } {
   const rate = r.sampleRateHz ?? 250;
   const n = Math.round((r.seconds ?? 90) * rate);
   const x = new Float32Array(n);
@@ -28,6 +30,11 @@ export function writeTinyEcg(dir: string, r: TinyRecord): void {
     annotations.push({ sample: t, symbol: v ? 'V' : 'N' });
     t += Math.round((0.8 + 0.05 * Math.sin(k)) * rate);
   }
+  return { rate, x, annotations };
+}
+
+export function writeTinyEcg(dir: string, r: TinyRecord): void {
+  const { rate, x, annotations } = tinyEcg(r);
   const rec: WfdbWriteRecord = {
     name: r.name,
     sampleRateHz: rate,
@@ -36,6 +43,15 @@ export function writeTinyEcg(dir: string, r: TinyRecord): void {
     ...(r.annotations === false ? {} : { annotations }),
   };
   writeWfdbRecord(dir, rec);
+}
+
+/** The same record as EDF+C (`<name>.edf`, signal 'ECG MLII' in mV, one TAL per beat with its symbol), by our EDF+ writer. */
+export function writeTinyEcgEdf(dir: string, r: TinyRecord): { sample: number; symbol: string }[] {
+  const { rate, x, annotations } = tinyEcg(r);
+  const beats = r.annotations === false ? [] : annotations.map((a) => ({ ...a, classIndex: a.symbol === 'V' ? 1 : 0 }));
+  const { bytes } = encodeStripEdf({ sampleRateHz: rate, samplesMv: x, beats, rhythmFrom: 0 }, { startMs: Date.UTC(2026, 0, 1), model: 'test' });
+  writeFileSync(join(dir, `${r.name}.edf`), bytes);
+  return beats.map(({ sample, symbol }) => ({ sample, symbol }));
 }
 
 /** `count` good records p01..pNN (every 7th beat V). */

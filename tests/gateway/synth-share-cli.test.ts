@@ -3,13 +3,13 @@
 // training/setup.sh (exit 1); a failing training step (a fake --python) has its output streamed,
 // its exit code propagated, the TS-cut trainer input in --work and nothing in --out.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readNpy } from '../../src/quantize/npy.js';
-import { writeCorruptHeader, writeTinyClinic, writeTinyEcg } from '../_support/tiny-ecg-wfdb.js';
+import { writeCorruptHeader, writeTinyClinic, writeTinyEcg, writeTinyEcgEdf } from '../_support/tiny-ecg-wfdb.js';
 
 function cli(...args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/gateway/cli.ts', 'synth', 'share', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -39,6 +39,7 @@ test('every bad record is named, exit 2, Python never called, nothing written', 
   writeTinyEcg(d.from, { name: 'short', seconds: 30 });
   writeTinyEcg(d.from, { name: 'resp', description: 'Resp', units: 'mmHg' });
   writeFileSync(join(d.from, 'clinic.edf'), 'x');
+  writeTinyEcgEdf(d.from, { name: 'nobeats', annotations: false });
   writeFileSync(join(d.from, 'lost.atr'), 'x');
   const py = fakePython(d.root, 0);
   const r = cli('--from', d.from, '--out', d.out, '--work', d.work, '--python', py.path);
@@ -50,7 +51,8 @@ test('every bad record is named, exit 2, Python never called, nothing written', 
   assert.match(r.stderr, /short: 30\.0 s long; at least 60 s/);
   assert.match(r.stderr, /short: \d+ usable beats \(N \d+, V \d+\); at least 60/);
   assert.match(r.stderr, /resp: no ECG lead \(signals: Resp \[mmHg\]\)/);
-  assert.match(r.stderr, /clinic\.edf: EDF\/EDF\+ is not supported/);
+  assert.match(r.stderr, /clinic\.edf: unreadable/);
+  assert.match(r.stderr, /nobeats: no beat annotations \(the file has no EDF\+ annotation whose text is a beat symbol/);
   assert.match(r.stderr, /lost\.atr: no header lost\.hea/);
   assert.not.match(r.stderr, /p01: /);
   assert.not.ok(existsSync(py.calls), 'python was run');
@@ -125,6 +127,31 @@ test('a failing training step: output streamed, exit code propagated, trainer in
   const rhythm = JSON.parse(readFileSync(opt('--rhythm'), 'utf8')) as { nnMeanRrS: number[]; vPairs: number[][] };
   assert.ok(rhythm.nnMeanRrS.length >= 6);
   assert.ok(rhythm.nnMeanRrS.every((s) => Math.abs(s - 0.8) < 0.06), rhythm.nnMeanRrS.join());
+});
+
+test('EDF+ recordings with beat annotations are input too, beside WFDB ones: their beats reach the trainer', () => {
+  const d = tmp();
+  writeTinyClinic(d.from, 4);
+  for (let i = 1; i <= 4; i++) writeTinyEcgEdf(d.from, { name: `e${i}`, vEvery: 5 });
+  writeTinyEcgEdf(d.from, { name: 'p01', vEvery: 5 });
+  const dup = cli('--from', d.from, '--out', d.out, '--work', d.work);
+  assert.is(dup.status, 2, dup.stderr);
+  assert.match(dup.stderr, /p01\.edf: same recording name as p01\.hea/);
+  rmSync(join(d.from, 'p01.edf'));
+  const py = fakePython(d.root, 7);
+  const r = cli('--from', d.from, '--out', d.out, '--work', d.work, '--python', py.path, '--seed', '5');
+  assert.is(r.status, 7, r.stderr);
+  assert.match(r.stdout, /input ok: 8 recordings at 250 Hz/);
+  const split = JSON.parse(readFileSync(join(d.work, 'split.json'), 'utf8')) as { trainRecords: string[]; heldoutRecords: string[] };
+  assert.equal([...split.trainRecords, ...split.heldoutRecords].sort(), ['e1', 'e2', 'e3', 'e4', 'p01', 'p02', 'p03', 'p04']);
+  const args = readFileSync(py.calls, 'utf8').trim().split(' ');
+  const classes = readNpy(new Uint8Array(readFileSync(args[args.indexOf('--classes') + 1]!)));
+  // WFDB records have every 7th beat V, the EDF ones every 5th: the V share lies between 1/7 and 1/5
+  const edfTrain = split.trainRecords.filter((n) => n.startsWith('e')).length;
+  assert.ok(edfTrain >= 1 && edfTrain < split.trainRecords.length, `seed 5 trains on both kinds: ${split.trainRecords.join()}`);
+  assert.ok(classes.shape[0]! > 6 * 70 && classes.shape[0]! < 6 * 90, String(classes.shape[0]));
+  const v = classes.data.filter((c) => c === 1).length / classes.shape[0]!;
+  assert.ok(v > 1 / 7 + 0.005 && v < 1 / 5 - 0.005, `V share ${v}`);
 });
 
 test('recordings without ventricular beats: allowed, only class N is shared (said before training)', () => {

@@ -20,7 +20,7 @@ export function register(program: Command): void {
   synthCommand(program)
     .command('share')
     .description('train the ECG generator on your recordings, check privacy against them, share synthetic strips only if every privacy check passes')
-    .requiredOption('--from <dir>', 'folder of WFDB records (.hea, .dat format 212/16, .atr beat annotations), one per person, at least 8')
+    .requiredOption('--from <dir>', 'folder of recordings, one per person, at least 8: WFDB records (.hea, .dat format 212/16, .atr beat annotations) and/or EDF/EDF+C files with beat annotations (TAL texts N, V, ...)')
     .requiredOption('--out <dir>', 'where the synthetic strips and the report go (only when every privacy check passes; must be new or empty)')
     .option('--n <count>', 'synthetic strips per shared class (N, and V when the recordings have enough ventricular beats)', '100')
     .option('--seconds <s>', 'strip length', '10')

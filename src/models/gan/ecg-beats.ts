@@ -102,8 +102,16 @@ export function pickEcgLead(specs: readonly { description: string; units: string
   return ecg >= 0 ? ecg : specs.findIndex(voltage);
 }
 
+/** What cutting beats needs of a recording: a loaded WFDB record, or an EDF+ file read as one (share/edf-input.ts). */
+export interface AnnotatedEcg {
+  path: string;
+  header: { sampleRateHz: number };
+  signals: readonly { spec: { description: string; units: string }; sampleRateHz: number; physical: Float32Array }[];
+  annotations: readonly { sampleIndex: number; symbol: string }[] | undefined;
+}
+
 /** The beats of a loaded record's lead (see pickEcgLead); throws when it has no annotations or no lead. */
-export function recordBeats(rec: WfdbRecord, p: BeatCutParams, lead = 'MLII'): RecordBeats {
+export function recordBeats(rec: AnnotatedEcg, p: BeatCutParams, lead = 'MLII'): RecordBeats {
   if (!rec.annotations) throw new Error(`${rec.path}: no .atr beat annotations`);
   const idx = pickEcgLead(rec.signals.map((s) => s.spec), lead);
   if (idx < 0) throw new Error(`${rec.path}: no ECG lead (signals: ${rec.signals.map((s) => `${s.spec.description || '?'} [${s.spec.units}]`).join(', ')})`);

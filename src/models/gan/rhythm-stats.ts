@@ -10,8 +10,7 @@
 // are subsampled with our SeededRandom, not numpy's generator (the same count, other pairs).
 import { SeededRandom } from '../../common/random.js';
 import { isBeatAnnotation } from '../../streaming/formats/wfdb-annotations.js';
-import type { WfdbRecord } from '../../streaming/formats/load.js';
-import { GAN_CLASS_OF_SYMBOL } from './ecg-beats.js';
+import { GAN_CLASS_OF_SYMBOL, type AnnotatedEcg } from './ecg-beats.js';
 import type { RhythmStats } from './strip.js';
 
 export interface AnnotatedBeats {
@@ -89,7 +88,7 @@ export function rhythmStats(records: readonly AnnotatedBeats[], options: RhythmS
 }
 
 /** The beat annotations of a loaded WFDB record at its own rate (what rhythmStats needs). */
-export function annotatedBeats(rec: WfdbRecord): AnnotatedBeats {
+export function annotatedBeats(rec: AnnotatedEcg): AnnotatedBeats {
   const beats = (rec.annotations ?? []).filter(isBeatAnnotation);
   return { sampleRateHz: rec.header.sampleRateHz, numSamples: rec.signals[0]?.physical.length ?? 0, beatSamples: beats.map((b) => b.sampleIndex), symbols: beats.map((b) => b.symbol) };
 }

@@ -1,14 +1,15 @@
-// Checks a clinic's recordings BEFORE anything is trained (`weargate synth share`): every WFDB
-// record in the folder is opened with our reader and its ECG lead cut into beat windows, and every
-// problem is collected and named by file, so one run shows all of them. Supported: WFDB records
-// (.hea + signal file in format 212 or 16 + .atr beat annotations), one record per person. EDF/EDF+
-// files are reported as not supported (their beat annotations would be optional; without beats
-// there is nothing to train on). See docs/synthetic-data.md.
+// Checks a clinic's recordings BEFORE anything is trained (`weargate synth share`): every recording
+// in the folder is opened with our readers and its ECG lead cut into beat windows, and every
+// problem is collected and named by file, so one run shows all of them. Supported, one recording
+// per person: WFDB records (.hea + signal file in format 212 or 16 + .atr beat annotations) and
+// EDF/EDF+C files whose beat annotations are EDF+ TALs with MIT-BIH beat symbols (share/edf-input.ts).
+// See docs/synthetic-data.md.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { recordBeats, splitByTime, type BeatCutParams, type RecordBeats } from '../ecg-beats.js';
+import { recordBeats, splitByTime, type AnnotatedEcg, type BeatCutParams, type RecordBeats } from '../ecg-beats.js';
 import { annotatedBeats, type AnnotatedBeats } from '../rhythm-stats.js';
 import { loadWfdbRecord } from '../../../streaming/formats/load.js';
+import { loadEdfEcg } from './edf-input.js';
 
 /** At least 6 persons train the generator and at least 2 are held out, never seen by it. */
 export const MIN_RECORDINGS = 8;
@@ -46,23 +47,30 @@ export async function validateShareInput(fromDir: string, cut: BeatCutParams, me
   if (!existsSync(fromDir) || !statSync(fromDir).isDirectory()) return { records, sampleRateHz: undefined, problems: [`${fromDir}: not a folder`], notes };
   const files = readdirSync(fromDir).sort();
   const headers = files.filter((f) => f.endsWith('.hea')).map((f) => f.slice(0, -4));
-  for (const f of files.filter((x) => /\.(edf|bdf|rec)$/i.test(x))) {
-    problems.push(`${f}: EDF/EDF+ is not supported by synth share yet; give WFDB records (.hea, .dat in format 212 or 16, .atr beat annotations)`);
-  }
+  const edfs = files.filter((x) => /\.(edf|bdf)$/i.test(x));
   for (const f of files.filter((x) => /\.(dat|atr)$/i.test(x))) {
     if (!headers.includes(f.slice(0, -4))) problems.push(`${f}: no header ${f.slice(0, -4)}.hea next to it`);
   }
-  for (const name of headers) {
-    const file = `${name}.hea`;
-    let rec;
+  const names = new Map<string, string>();
+  const inputs: { name: string; file: string; load: () => Promise<AnnotatedEcg>; missing: string }[] = [
+    ...headers.map((name) => ({ name, file: `${name}.hea`, load: () => loadWfdbRecord(join(fromDir, name)), missing: `${name}.atr missing` })),
+    ...edfs.map((file) => ({ name: file.replace(/\.(edf|bdf)$/i, ''), file, load: () => loadEdfEcg(join(fromDir, file)), missing: 'the file has no EDF+ annotation whose text is a beat symbol such as N or V' })),
+  ];
+  for (const { name, file, load, missing } of inputs) {
+    if (names.has(name)) {
+      problems.push(`${file}: same recording name as ${names.get(name)}; one recording per person, each name once`);
+      continue;
+    }
+    names.set(name, file);
+    let rec: AnnotatedEcg;
     try {
-      rec = await loadWfdbRecord(join(fromDir, name));
+      rec = await load();
     } catch (err) {
-      problems.push(`${file}: unreadable (${err instanceof Error ? err.message : String(err)})`);
+      problems.push(`${file}: unreadable (${(err instanceof Error ? err.message : String(err)).replace(`${file}: `, '')})`);
       continue;
     }
     if (!rec.annotations) {
-      problems.push(`${name}: no beat annotations (${name}.atr missing); the generator learns from annotated beats`);
+      problems.push(`${name}: no beat annotations (${missing}); the generator learns from annotated beats`);
       continue;
     }
     let beats: RecordBeats;
@@ -85,7 +93,7 @@ export async function validateShareInput(fromDir: string, cut: BeatCutParams, me
     problems.push(`mixed sampling rates: ${[...byRate].sort((a, b) => a[0] - b[0]).map(([hz, names]) => `${hz} Hz (${listNames(names)})`).join('; ')}; every record must have the same rate`);
   }
   for (const [hz, names] of byRate) if (hz < MIN_SAMPLE_RATE_HZ) problems.push(`${listNames(names)}: ${hz} Hz; at least ${MIN_SAMPLE_RATE_HZ} Hz (the generator's rate) is needed`);
-  const readable = headers.length;
+  const readable = inputs.length;
   if (readable < MIN_RECORDINGS) {
     problems.push(`${readable} recording${readable === 1 ? '' : 's'} in ${fromDir}; at least ${MIN_RECORDINGS} (one per person) are needed: 25 % of them (at least 2) are held out as persons the generator never sees, against whom the privacy checks compare, and the rest train it`);
   }
