@@ -46,6 +46,11 @@ function signExtend10(value: number): number {
   return value >= 0x200 ? value - 0x400 : value;
 }
 
+/** WFDB keeps subtypes as signed chars: the low 8 bits of the field (0x3FF from putann and 0x0FF from wfdb-python are both -1). */
+function signedChar(value: number): number {
+  return ((value & 0xff) << 24) >> 24;
+}
+
 function fail(message: string, file?: string): never {
   throw new FormatError('wfdb-annotations', message, file);
 }
@@ -79,7 +84,7 @@ export function parseWfdbAnnotations(bytes: Uint8Array, file?: string): WfdbAnno
         if (current) current.num = num;
         break;
       case SUB:
-        if (current) current.subtype = signExtend10(value);
+        if (current) current.subtype = signedChar(value);
         break;
       case CHN:
         chan = value;

@@ -120,6 +120,11 @@ function word(code: number, value: number): number[] {
   return [w & 0xff, w >> 8];
 }
 
+test('annotations: SUB is a signed char, so WFDB\'s 0x3FF and wfdb-python\'s 0x0FF are both -1', () => {
+  const anns = parseWfdbAnnotations(new Uint8Array([...word(1, 1), ...word(61, 0x3ff), ...word(1, 1), ...word(61, 0xff), ...word(1, 1), ...word(61, 0x7f), 0, 0]));
+  assert.equal(anns.map((a) => a.subtype), [-1, -1, 127]);
+});
+
 test('annotations: intervals, SKIP, SUB, CHN, NUM (carried over), AUX with padding', () => {
   const bytes = new Uint8Array([
     ...word(28, 5), ...word(63, 3), 0x28, 0x4e, 0x00, 0x00, // '+' at 5, aux "(N" + NUL, padded
