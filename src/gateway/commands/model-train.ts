@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .requiredOption('--labels <csv>', 'file,subject,label[,condition] (label MDD|healthy, condition EC|EO), file relative to --edf')
     .option('--montage <n>', '19 (10-20) or 8 (Cyton: Fp1 Fp2 C3 C4 P7 P8 O1 O2)', '19')
     .option('--folds <n>', 'subject-wise CV folds (each class needs at least this many persons)', '6')
-    .option('--epochs <n>', 'training epochs per model', '8')
+    .option('--epochs <n>', 'training epochs per model', '20')
     .option('--seed <n>', 'seed of folds, weights and calibration', '20261201')
     .option('--out <dir>', 'output folder (default var/train/mdd-<timestamp>)')
     .option('--python <path>', 'Python of the training environment (default training/.venv/bin/python)')
