@@ -28,7 +28,7 @@ function modelCopy(name: string): string {
 
 interface Report {
   basis: string; folds: string[][]; persons: number; epochs: number; foldsSource: string;
-  perFold: { fold: number; generator: string; trainEpochs: number; testEpochs: number; twoSampleAucLogistic: number; membershipAuc: number; dcrRatio: number }[];
+  perFold: { fold: number; generator: string; trainEpochs: number; testEpochs: number; twoSampleAucLogistic: number; membershipAuc: number; dcrRatio: number; attacks: { discriminator: { epoch: { auc: number | null }; unmeasured?: string }; dcrPerson: { auc: number } } }[];
   trtr: Record<'EC' | 'EO' | 'both', { persons: { subject: string; epochs: number; score: number }[]; balancedAccuracy: number }>;
   tstr: Record<'EC' | 'EO' | 'both', { persons: { subject: string; epochs: number; score: number }[] }>;
   gap: Record<string, { balancedAccuracyPoints: number; assessed: boolean }>;
@@ -56,6 +56,12 @@ test('eval synth eeg-maps --json: the model folder\'s folds, person-wise, final 
   assert.equal(rep.trtr.both.persons.map((p) => [p.subject, p.epochs]), [['H1', 9], ['H2', 9], ['M1', 9], ['M2', 9]]);
   assert.equal(rep.trtr.EO.persons.map((p) => p.epochs), [4, 4, 4, 4]);
   assert.equal(rep.tstr.EC.persons.map((p) => p.epochs), [5, 5, 5, 5]);
+  // one held-out person per label and fold: no reference persons for the discriminator attack (null in JSON), DCR per person measured
+  for (const f of rep.perFold) {
+    assert.is(f.attacks.discriminator.epoch.auc, null);
+    assert.match(f.attacks.discriminator.unmeasured ?? '', /none left as the attacker's reference/);
+    assert.ok(f.attacks.dcrPerson.auc >= 0 && f.attacks.dcrPerson.auc <= 1);
+  }
   for (const f of rep.perFold) assert.ok(f.twoSampleAucLogistic >= 0 && f.twoSampleAucLogistic <= 1 && f.membershipAuc >= 0 && f.membershipAuc <= 1 && f.dcrRatio > 0, JSON.stringify(f));
   assert.ok(Number.isFinite(rep.gap.both!.balancedAccuracyPoints));
   assert.is(rep.gap.both!.assessed, false);

@@ -60,6 +60,17 @@ test('eegAttacks: a generator that copies its members is caught at epoch and per
   assert.equal([...r.referencePersons, ...r.evaluatedPersons].sort(), [...new Set(non.subject)].sort());
 });
 
+test('eegAttacks: with one held-out person per label nothing is left as reference: the discriminator is unmeasured, DCR is not', () => {
+  const rng = new SeededRandom(13);
+  const members = persons('m', 6, 10, () => Array(D).fill(1), rng);
+  const non = persons('n', 1, 10, () => Array(D).fill(-1), rng);
+  const synthetic = { values: members.values, condition: members.condition };
+  const r = eegAttacks(members, non, synthetic, 2, (s) => non.label.get(s) ?? members.label.get(s)!, new SeededRandom(1));
+  assert.ok(Number.isNaN(r.discriminator.epoch.auc) && Number.isNaN(r.discriminator.person.auc));
+  assert.match(r.discriminator.unmeasured ?? '', /1 held-out person\(s\): none left as the attacker's reference/);
+  assert.is(r.dcrPerson.auc, 1);
+});
+
 test('eegAttacks: a generator of the shared population leaks nothing (AUC near 0.5)', () => {
   const rng = new SeededRandom(12);
   const offsets = Array.from({ length: 40 }, () => Array.from({ length: D }, () => rng.gaussian()));

@@ -154,9 +154,10 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
         gap[c] = { balancedAccuracyPoints: points, withinTarget: points >= -3, assessed: perFoldGenerators };
       }
     }
+    // Over the folds where the measure exists (a discriminator attack needs held-out persons to spare); NaN when none.
     const stat = (f: (r: EegFoldResult) => number) => {
-      const v = perFold.map(f);
-      return { mean: v.reduce((a, b) => a + b, 0) / v.length, min: Math.min(...v), max: Math.max(...v) };
+      const v = perFold.map(f).filter(Number.isFinite);
+      return v.length === 0 ? { mean: Number.NaN, min: Number.NaN, max: Number.NaN } : { mean: v.reduce((a, b) => a + b, 0) / v.length, min: Math.min(...v), max: Math.max(...v) };
     };
     const mapsMean: Record<string, Record<string, BandMapStats>> = {};
     for (const name of final.params.conditions) {

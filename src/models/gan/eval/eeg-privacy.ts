@@ -28,7 +28,8 @@ export interface EegAttacks {
   /** The held-out persons the attacker used as known non-members, and those it was scored on. */
   referencePersons: string[];
   evaluatedPersons: string[];
-  discriminator: { epoch: LevelAuc & { ci: [number, number] }; person: LevelAuc };
+  /** NaN AUCs (JSON null) when the fold's held-out persons cannot be split into a reference and an evaluated half. */
+  discriminator: { epoch: LevelAuc & { ci: [number, number] }; person: LevelAuc; unmeasured?: string };
   /** The DCR attack (nearest synthetic epoch, standardised values) at person level, all held-out persons. */
   dcrPerson: LevelAuc;
 }
@@ -95,6 +96,14 @@ export function eegAttacks(members: EpochRows, nonMembers: EpochRows, synthetic:
   const { reference, evaluated } = splitNonMembers(nonMembers.subject, labelOf, rng);
   const refRows = pick(nonMembers, (s) => reference.includes(s));
   const evalRows = pick(nonMembers, (s) => evaluated.includes(s));
+  const dcrPerson = personDcr(members, nonMembers, synthetic);
+  if (refRows.values.length === 0 || evalRows.values.length === 0) {
+    const none = { auc: Number.NaN, members: members.values.length, nonMembers: evalRows.values.length };
+    return {
+      referencePersons: reference, evaluatedPersons: evaluated, dcrPerson,
+      discriminator: { epoch: { ...none, ci: [Number.NaN, Number.NaN] }, person: { ...none, members: new Set(members.subject).size, nonMembers: evaluated.length }, unmeasured: `${new Set(nonMembers.subject).size} held-out person(s): none left as the attacker's reference or none to score` },
+    };
+  }
   // The attacker standardises with what it holds: the synthetic set and its reference persons.
   const { mu, sd } = meanSd([...synthetic.values, ...refRows.values]);
   const x = features([...synthetic.values, ...refRows.values], [...synthetic.condition, ...refRows.condition], nCond, mu, sd);
@@ -104,16 +113,20 @@ export function eegAttacks(members: EpochRows, nonMembers: EpochRows, synthetic:
   const sn = model.predict(features(evalRows.values, evalRows.condition, nCond, mu, sd));
   const epoch = { ...aucWithCi(sm, members.subject, sn, evalRows.subject, rng), members: sm.length, nonMembers: sn.length };
   const pm = personMeans(sm, members.subject), pn = personMeans(sn, evalRows.subject);
-  // DCR at person level: every held-out person is a non-member here (the DCR attacker needs no reference).
+  return {
+    referencePersons: reference,
+    evaluatedPersons: evaluated,
+    discriminator: { epoch, person: { auc: aucByRank(pm, pn), members: pm.length, nonMembers: pn.length } },
+    dcrPerson,
+  };
+}
+
+/** DCR at person level: every held-out person is a non-member here (the DCR attacker needs no reference). */
+function personDcr(members: EpochRows, nonMembers: EpochRows, synthetic: { values: readonly Float32Array[]; condition: readonly number[] }): LevelAuc {
   const z = meanSd(members.values);
   const plain = (rows: { values: readonly Float32Array[]; condition: readonly number[] }): Matrix => features(rows.values, rows.condition, 0, z.mu, z.sd);
   const synthZ = plain(synthetic);
   const dm = personMeans(nearestDistances(plain(members), synthZ).map((d) => -d), members.subject);
   const dn = personMeans(nearestDistances(plain(nonMembers), synthZ).map((d) => -d), nonMembers.subject);
-  return {
-    referencePersons: reference,
-    evaluatedPersons: evaluated,
-    discriminator: { epoch, person: { auc: aucByRank(pm, pn), members: pm.length, nonMembers: pn.length } },
-    dcrPerson: { auc: aucByRank(dm, dn), members: dm.length, nonMembers: dn.length },
-  };
+  return { auc: aucByRank(dm, dn), members: dm.length, nonMembers: dn.length };
 }
