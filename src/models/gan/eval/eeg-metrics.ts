@@ -79,13 +79,20 @@ export interface PrivacyResult {
 }
 
 /** Distances in the 95 values standardised by the training persons' epochs (eeg_eval.py's). */
-export function privacy(members: readonly Float32Array[], nonMembers: readonly Float32Array[], synthA: readonly Float32Array[], synthB: readonly Float32Array[]): PrivacyResult {
-  const d = members[0]!.length;
+/** Per-column mean and SD (population, + 1e-9) of equal-length rows: the standardisation of the privacy measures. */
+export function meanSd(rows: readonly Float32Array[]): { mu: Float64Array; sd: Float64Array } {
+  const d = rows[0]!.length;
   const mu = new Float64Array(d);
   const sd = new Float64Array(d);
-  for (const v of members) for (let k = 0; k < d; k++) mu[k] += v[k]! / members.length;
-  for (const v of members) for (let k = 0; k < d; k++) sd[k] += (v[k]! - mu[k]!) ** 2 / members.length;
+  for (const v of rows) for (let k = 0; k < d; k++) mu[k] += v[k]! / rows.length;
+  for (const v of rows) for (let k = 0; k < d; k++) sd[k] += (v[k]! - mu[k]!) ** 2 / rows.length;
   for (let k = 0; k < d; k++) sd[k] = Math.sqrt(sd[k]!) + 1e-9;
+  return { mu, sd };
+}
+
+export function privacy(members: readonly Float32Array[], nonMembers: readonly Float32Array[], synthA: readonly Float32Array[], synthB: readonly Float32Array[]): PrivacyResult {
+  const d = members[0]!.length;
+  const { mu, sd } = meanSd(members);
   const z = (rows: readonly Float32Array[]) => {
     const m = toMatrix(rows);
     for (let i = 0; i < m.data.length; i++) m.data[i] = (m.data[i]! - mu[i % d]!) / sd[i % d]!;

@@ -8,6 +8,7 @@
 //   generator reveal WHO was in its training set, the question a clinic asks.
 // Epoch-level intervals: bootstrap over persons (epochs of one person are not independent).
 import { SeededRandom } from '../../../common/random.js';
+import { meanSd } from './eeg-metrics.js';
 import { LogisticModel } from './logistic.js';
 import { aucByRank, aucWithCi, nearestDistances, type Matrix } from './stats.js';
 
@@ -59,16 +60,6 @@ function features(rows: readonly Float32Array[], cond: readonly number[], nCond:
     if (nCond > 0) data[i * cols + d + cond[i]!] = 1;
   });
   return { rows: rows.length, cols, data };
-}
-
-function meanSd(rows: readonly Float32Array[]): { mu: Float64Array; sd: Float64Array } {
-  const d = rows[0]!.length;
-  const mu = new Float64Array(d);
-  const sd = new Float64Array(d);
-  for (const v of rows) for (let k = 0; k < d; k++) mu[k] += v[k]! / rows.length;
-  for (const v of rows) for (let k = 0; k < d; k++) sd[k] += (v[k]! - mu[k]!) ** 2 / rows.length;
-  for (let k = 0; k < d; k++) sd[k] = Math.sqrt(sd[k]!) + 1e-9;
-  return { mu, sd };
 }
 
 /** Mean score per person, for the persons in `subjects` order of first appearance. */
