@@ -37,10 +37,24 @@ const report = JSON.parse(readFileSync(join(dir, 'train-report.json'), 'utf8')) 
 
 /** The T-wave rule each model's own training records chose (training/rpeak_cnn_threshold.py), if any. */
 const postprocessFile = join(dir, 'thresholds.json');
-const postprocess = (existsSync(postprocessFile) ? JSON.parse(readFileSync(postprocessFile, 'utf8')) : {}) as Record<string, { tWaveWindowSamples: number; tWaveThreshold: number | null }>;
-function postParams(tag: string): Record<string, number> {
+interface PostProcess {
+  tWaveWindowSamples: number;
+  tWaveThreshold: number | null;
+  /** training/rpeak_cnn_score.py SEARCH_BACK (Python names), or null/absent when off. */
+  searchBack?: { factor: number; threshold: number; rr_min: number; rr_max: number; history: number; initial_rr: number } | null;
+}
+const postprocess = (existsSync(postprocessFile) ? JSON.parse(readFileSync(postprocessFile, 'utf8')) : {}) as Record<string, PostProcess>;
+function postParams(tag: string): Record<string, unknown> {
   const p = postprocess[tag];
-  return p && p.tWaveThreshold !== null ? { tWaveWindowSamples: p.tWaveWindowSamples, tWaveThreshold: p.tWaveThreshold } : {};
+  if (!p) return {};
+  const sb = p.searchBack;
+  return {
+    tWaveWindowSamples: p.tWaveWindowSamples,
+    tWaveThreshold: p.tWaveThreshold ?? false, // false: off, also over the final model's rule
+    searchBack: sb
+      ? { factor: sb.factor, threshold: sb.threshold, rrMinSamples: sb.rr_min, rrMaxSamples: sb.rr_max, rrHistory: sb.history, initialRrSamples: sb.initial_rr }
+      : false,
+  };
 }
 const VERSION = '2.0.0';
 

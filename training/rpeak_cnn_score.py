@@ -10,24 +10,64 @@ import numpy as np
 import rpeak_cnn_data as d
 
 
+SEARCH_BACK = dict(factor=1.66, threshold=0.25, rr_min=75, rr_max=375, history=8, initial_rr=200)
+"""Pan-Tompkins search-back at 250 Hz with its published constants: a gap over 1.66 x the mean of
+the last 8 RR intervals (each clamped to 0.3-1.5 s) is searched again at half the threshold."""
+
+
+def _is_local_max(p: np.ndarray, t: int, refractory: int) -> bool:
+    lo, hi = max(0, t - refractory + 1), min(len(p), t + refractory)
+    return bool(p[t] >= p[lo:t].max(initial=-1.0) and p[t] > p[t + 1 : hi].max(initial=-1.0))
+
+
 def pick_peaks_windowed(p: np.ndarray, threshold: float, refractory: int, tw_window: int = 0,
-                        tw_threshold: float | None = None) -> np.ndarray:
+                        tw_threshold: float | None = None, search_back: dict | None = None) -> np.ndarray:
     """t is a peak when p[t] >= threshold, p[t] >= every p in (t - R, t) and > every p in (t, t + R),
     and, with a T-wave rule, p[t] >= tw_threshold when t - (last peak) < tw_window.
+
+    With `search_back` (see SEARCH_BACK): when a peak t2 follows the last peak t1 by more than
+    factor x the mean RR (mean of the last `history` intervals, each clamped to [rr_min, rr_max];
+    initial_rr before any) and by at most ceil(factor x rr_max), the strongest local maximum c in
+    [t1 + R, t2 - R] with p[c] >= its threshold (and the T-wave rule against t1) becomes a peak
+    before t2. Every accepted peak adds its clamped RR to the history.
 
     The rule the streaming TS detector applies (src/models/rpeak/cnn-stream.ts: StreamingPeakPicker).
     """
     n = len(p)
-    cand = np.nonzero(p >= threshold)[0]
-    out = []
+    sb = search_back
+    rr: list[float] = []
+    out: list[int] = []
     last = -(10**12)
-    for t in cand:
-        lo, hi = max(0, t - refractory + 1), min(n, t + refractory)
-        if p[t] >= p[lo:t].max(initial=-1.0) and p[t] > p[t + 1 : hi].max(initial=-1.0):
-            if tw_threshold is not None and t - last < tw_window and p[t] < tw_threshold:
-                continue
-            last = t
-            out.append(t)
+
+    def accept(t: int) -> None:
+        nonlocal last
+        if out and sb is not None:
+            rr.append(min(sb["rr_max"], max(sb["rr_min"], t - last)))
+            del rr[: -sb["history"]]
+        last = t
+        out.append(t)
+
+    for t in np.nonzero(p >= threshold)[0]:
+        t = int(t)
+        if not _is_local_max(p, t, refractory):
+            continue
+        if tw_threshold is not None and t - last < tw_window and p[t] < tw_threshold:
+            continue
+        if sb is not None and out:
+            rr_mean = float(np.mean(rr)) if rr else float(sb["initial_rr"])
+            gap = t - last
+            if sb["factor"] * rr_mean < gap <= int(np.ceil(sb["factor"] * sb["rr_max"])):
+                best = -1
+                for c in range(last + refractory, t - refractory + 1):
+                    if p[c] < sb["threshold"] or (best >= 0 and p[c] <= p[best]):
+                        continue
+                    if tw_threshold is not None and c - last < tw_window and p[c] < tw_threshold:
+                        continue
+                    if _is_local_max(p, c, refractory):
+                        best = c
+                if best >= 0:
+                    accept(best)
+        accept(t)
     return np.asarray(out, dtype=np.int64)
 
 

@@ -60,6 +60,8 @@ test('manifest: tWave params parse in pairs; a fold overrides the model params w
   const folds = rpeakCnnFolds(parseManifest(JSON.stringify(doc), path));
   assert.equal(rpeakCnnConfig(folds[0]!.doc.manifest).tWave, { windowSamples: 90, threshold: 0.7 });
   assert.equal(rpeakCnnConfig(folds[1]!.doc.manifest).tWave, { windowSamples: 90, threshold: 0.9 });
+  doc.folds[0]!.params = { tWaveThreshold: false };
+  assert.is(rpeakCnnConfig(rpeakCnnFolds(parseManifest(JSON.stringify(doc), path))[0]!.doc.manifest).tWave, undefined, 'false: off over the model rule');
   doc.folds[0]!.params = [1];
   assert.throws(() => rpeakCnnFolds(parseManifest(JSON.stringify(doc), path)), /params must be an object/);
 });

@@ -5,6 +5,7 @@
 // with its field, never half-used.
 import { join } from 'node:path';
 import { packagePath } from '../../common/package-root.js';
+import type { SearchBackRule } from './cnn-stream.js';
 import { type ManifestDocument, type ModelManifest, type ModelVariant, ModelManifestError, readManifest } from '../manifest.js';
 
 export const RPEAK_CNN_DIR = packagePath('models', 'rpeak-cnn') + '/';
@@ -28,8 +29,10 @@ export interface RPeakCnnConfig {
   readonly threshold: number;
   /** Two peaks are never closer than this (model-rate samples). */
   readonly refractorySamples: number;
-  /** Optional T-wave rule (params `tWaveWindowSamples` + `tWaveThreshold`), chosen per model on its training records. */
+  /** Optional T-wave rule (params `tWaveWindowSamples` + `tWaveThreshold`, false = off), chosen per model on its training records. */
   readonly tWave?: { readonly windowSamples: number; readonly threshold: number };
+  /** Optional Pan-Tompkins search-back (params `searchBack`: src/models/rpeak/cnn-stream.ts, SearchBackRule). */
+  readonly searchBack?: SearchBackRule;
 }
 
 export interface RPeakCnnFold {
@@ -39,10 +42,10 @@ export interface RPeakCnnFold {
   readonly doc: ManifestDocument;
 }
 
-function positive(params: Record<string, unknown>, key: string, path: string, integer: boolean): number {
+function positive(params: Record<string, unknown>, key: string, path: string, integer: boolean, prefix = 'params'): number {
   const v = params[key];
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v)))
-    throw new ModelManifestError(path, `params.${key} must be a positive ${integer ? 'integer' : 'number'} (is ${JSON.stringify(v)})`);
+    throw new ModelManifestError(path, `${prefix}.${key} must be a positive ${integer ? 'integer' : 'number'} (is ${JSON.stringify(v)})`);
   return v;
 }
 
@@ -63,12 +66,34 @@ export function rpeakCnnConfig(manifest: ModelManifest, path = 'manifest'): RPea
   if (config.trustedStartSamples + config.hopSamples > config.windowSamples)
     throw new ModelManifestError(path, 'params: the trusted centre (trustedStartSamples + hopSamples) does not fit in the window');
   if (config.threshold >= 1) throw new ModelManifestError(path, 'params.threshold must be below 1');
-  if (p.tWaveWindowSamples !== undefined || p.tWaveThreshold !== undefined) {
+  let out: RPeakCnnConfig = config;
+  // tWaveThreshold false: no rule (a fold whose training records chose none, over the model's own).
+  if (p.tWaveThreshold !== false && (p.tWaveWindowSamples !== undefined || p.tWaveThreshold !== undefined)) {
     const tWave = { windowSamples: positive(p, 'tWaveWindowSamples', path, true), threshold: positive(p, 'tWaveThreshold', path, false) };
     if (tWave.threshold > 1) throw new ModelManifestError(path, 'params.tWaveThreshold must be at most 1');
-    return { ...config, tWave };
+    out = { ...out, tWave };
   }
-  return config;
+  const searchBack = parseSearchBack(p.searchBack, config.threshold, path);
+  return searchBack ? { ...out, searchBack } : out;
+}
+
+/** params.searchBack: absent or false (off), or every field of SearchBackRule. */
+function parseSearchBack(raw: unknown, threshold: number, path: string): SearchBackRule | undefined {
+  if (raw === undefined || raw === false) return undefined;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelManifestError(path, 'params.searchBack must be an object or false');
+  const o = raw as Record<string, unknown>;
+  const rule: SearchBackRule = {
+    factor: positive(o, 'factor', path, false, 'params.searchBack'),
+    threshold: positive(o, 'threshold', path, false, 'params.searchBack'),
+    rrMinSamples: positive(o, 'rrMinSamples', path, true, 'params.searchBack'),
+    rrMaxSamples: positive(o, 'rrMaxSamples', path, true, 'params.searchBack'),
+    rrHistory: positive(o, 'rrHistory', path, true, 'params.searchBack'),
+    initialRrSamples: positive(o, 'initialRrSamples', path, true, 'params.searchBack'),
+  };
+  if (rule.factor <= 1) throw new ModelManifestError(path, 'params.searchBack.factor must be above 1');
+  if (rule.threshold > threshold) throw new ModelManifestError(path, 'params.searchBack.threshold must not exceed params.threshold');
+  if (rule.rrMinSamples > rule.rrMaxSamples) throw new ModelManifestError(path, 'params.searchBack.rrMinSamples must not exceed rrMaxSamples');
+  return rule;
 }
 
 /** The `folds` of an R-peak CNN manifest; each fold's variants checked like the manifest's own. */

@@ -11,7 +11,7 @@
 // device samples, plus the resampler's one input sample and the rounding of the mapping back.
 import type { DetectorName, RPeakDetector } from '../../streaming/ecg/detector.js';
 import type { RPeakCnnConfig } from './cnn-config.js';
-import { LinearResampler, normalizeWindow, StreamingPeakPicker } from './cnn-stream.js';
+import { LinearResampler, normalizeWindow, searchBackMaxGapSamples, StreamingPeakPicker } from './cnn-stream.js';
 
 /** What the detector calls, once per window: a normalised window in, per-sample probabilities out. */
 export interface RPeakWindowModel {
@@ -23,7 +23,9 @@ const MICROVOLTS_PER_MV = 1000;
 
 /** Model-rate samples between an R peak and the model-rate sample whose arrival reports it. */
 export function modelLatencySamples(config: RPeakCnnConfig): number {
-  return config.windowSamples - config.trustedStartSamples + config.refractorySamples - 2;
+  const direct = config.windowSamples - config.trustedStartSamples + config.refractorySamples - 2;
+  // A search-back peak is decided with the peak after it, at most maxGap - R later.
+  return config.searchBack ? direct + searchBackMaxGapSamples(config.searchBack) - config.refractorySamples : direct;
 }
 
 export class CnnRPeakDetector implements RPeakDetector {
@@ -50,9 +52,9 @@ export class CnnRPeakDetector implements RPeakDetector {
   ) {
     if (!(sampleRateHz > 0) || !Number.isFinite(sampleRateHz)) throw new RangeError(`sample rate must be positive, got ${sampleRateHz}`);
     this.config = model.config;
-    const { windowSamples, sampleRateHz: modelHz, threshold, refractorySamples, tWave } = this.config;
+    const { windowSamples, sampleRateHz: modelHz, threshold, refractorySamples, tWave, searchBack } = this.config;
     this.resampler = new LinearResampler(sampleRateHz, modelHz);
-    this.picker = new StreamingPeakPicker(threshold, refractorySamples, tWave);
+    this.picker = new StreamingPeakPicker(threshold, refractorySamples, tWave, searchBack);
     this.history = new Float64Array(windowSamples);
     this.window = new Float64Array(windowSamples);
     this.input = new Float32Array(windowSamples);

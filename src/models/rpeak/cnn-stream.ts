@@ -2,7 +2,8 @@
 // - LinearResampler: device rate -> model rate, output k = input at time k / rateOut (linear),
 //   the formula training uses (numpy.interp in training/rpeak_cnn_data.py: resample_linear);
 // - normalizeWindow: per-window standardisation (mean, RMS floor, clip), NaN-tolerant;
-// - StreamingPeakPicker: threshold + local maximum over +-(refractory - 1) samples.
+// - StreamingPeakPicker: threshold + local maximum over +-(refractory - 1) samples, with optional
+//   T-wave and search-back rules.
 
 /** Linear interpolation from `rateInHz` to `rateOutHz`, streaming. Memory: two samples. */
 export class LinearResampler {
@@ -84,38 +85,102 @@ export interface TWaveRule {
 }
 
 /**
+ * Pan-Tompkins search-back: when a peak follows the last one by more than `factor` x the mean RR
+ * (the last `rrHistory` intervals, each clamped to [rrMinSamples, rrMaxSamples]; `initialRrSamples`
+ * before any) and by at most ceil(factor x rrMaxSamples), the strongest local maximum between them
+ * (at least R from both) with a probability of at least `threshold` becomes a peak first.
+ */
+export interface SearchBackRule {
+  readonly factor: number;
+  readonly threshold: number;
+  readonly rrMinSamples: number;
+  readonly rrMaxSamples: number;
+  readonly rrHistory: number;
+  readonly initialRrSamples: number;
+}
+
+/** Longest gap (model samples) search-back looks into: it bounds the extra latency. */
+export function searchBackMaxGapSamples(rule: SearchBackRule): number {
+  return Math.ceil(rule.factor * rule.rrMaxSamples);
+}
+
+/**
  * Peak t when p[t] >= threshold, p[t] >= p[s] for t - R < s < t and p[t] > p[s] for t < s < t + R
  * (R = refractory; two peaks are thus >= R apart), and, with a T-wave rule, p[t] >= its threshold
- * when t is within its window after the last peak. Decided once p[t + R - 1] is known: the ring
- * holds the last 2R - 1 probabilities.
+ * when t is within its window after the last peak. Decided once p[t + R - 1] is known. With
+ * search-back, a peak found in the gap before t is decided at the same moment as t (so it is up to
+ * maxGap - R samples later than a peak found directly). training/rpeak_cnn_score.py:
+ * pick_peaks_windowed is the same rule over a whole record.
  */
 export class StreamingPeakPicker {
   private readonly ring: Float32Array;
   private count = 0; // probabilities pushed
   private lastPeak = Number.NEGATIVE_INFINITY;
+  private readonly rr: number[] = [];
+  private readonly maxGap: number;
 
   constructor(
     readonly threshold: number,
     readonly refractorySamples: number,
     readonly tWave?: TWaveRule,
+    readonly searchBack?: SearchBackRule,
   ) {
     if (!Number.isInteger(refractorySamples) || refractorySamples < 1) throw new RangeError('refractory must be a positive integer');
-    this.ring = new Float32Array(2 * refractorySamples - 1);
+    this.maxGap = searchBack ? searchBackMaxGapSamples(searchBack) : 0;
+    this.ring = new Float32Array(Math.max(2 * refractorySamples - 1, this.maxGap + refractorySamples));
   }
 
   private at(t: number): number {
     return t < 0 || t >= this.count || t <= this.count - 1 - this.ring.length ? -Infinity : this.ring[t % this.ring.length];
   }
 
-  private decide(t: number, out: number[]): void {
-    const v = this.at(t);
-    if (!(v >= this.threshold)) return;
+  private isLocalMax(t: number, v: number): boolean {
     const r = this.refractorySamples;
-    for (let s = t - r + 1; s < t; s++) if (this.at(s) > v) return;
-    for (let s = t + 1; s < t + r; s++) if (this.at(s) >= v) return;
-    if (this.tWave && t - this.lastPeak < this.tWave.windowSamples && v < this.tWave.threshold) return;
+    for (let s = t - r + 1; s < t; s++) if (this.at(s) > v) return false;
+    for (let s = t + 1; s < t + r; s++) if (this.at(s) >= v) return false;
+    return true;
+  }
+
+  private tWaveRejects(t: number, v: number): boolean {
+    return this.tWave !== undefined && t - this.lastPeak < this.tWave.windowSamples && v < this.tWave.threshold;
+  }
+
+  private accept(t: number, out: number[]): void {
+    const sb = this.searchBack;
+    if (sb && Number.isFinite(this.lastPeak)) {
+      this.rr.push(Math.min(sb.rrMaxSamples, Math.max(sb.rrMinSamples, t - this.lastPeak)));
+      if (this.rr.length > sb.rrHistory) this.rr.shift();
+    }
     this.lastPeak = t;
     out.push(t);
+  }
+
+  /** The search-back peak in the gap before `t`, or -1. */
+  private searchGap(t: number, sb: SearchBackRule): number {
+    const last = this.lastPeak;
+    const rrMean = this.rr.length > 0 ? this.rr.reduce((a, b) => a + b, 0) / this.rr.length : sb.initialRrSamples;
+    const gap = t - last;
+    if (!(gap > sb.factor * rrMean && gap <= this.maxGap)) return -1;
+    const r = this.refractorySamples;
+    let best = -1;
+    let bestV = -Infinity;
+    for (let c = last + r; c <= t - r; c++) {
+      const v = this.at(c);
+      if (v < sb.threshold || (best >= 0 && v <= bestV) || this.tWaveRejects(c, v) || !this.isLocalMax(c, v)) continue;
+      best = c;
+      bestV = v;
+    }
+    return best;
+  }
+
+  private decide(t: number, out: number[]): void {
+    const v = this.at(t);
+    if (!(v >= this.threshold) || !this.isLocalMax(t, v) || this.tWaveRejects(t, v)) return;
+    if (this.searchBack && Number.isFinite(this.lastPeak)) {
+      const c = this.searchGap(t, this.searchBack);
+      if (c >= 0) this.accept(c, out);
+    }
+    this.accept(t, out);
   }
 
   /** Appends probabilities (model-rate sample order); pushes decided peaks (model-rate indices) to `out`. */
@@ -141,6 +206,7 @@ export class StreamingPeakPicker {
   reset(): void {
     this.count = 0;
     this.lastPeak = Number.NEGATIVE_INFINITY;
+    this.rr.length = 0;
     this.ring.fill(0);
   }
 }
