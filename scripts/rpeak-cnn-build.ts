@@ -40,6 +40,7 @@ const postprocessFile = join(dir, 'thresholds.json');
 interface PostProcess {
   tWaveWindowSamples: number;
   tWaveThreshold: number | null;
+  tWaveSlopeFraction?: number | null;
   /** training/rpeak_cnn_score.py SEARCH_BACK (Python names), or null/absent when off. */
   searchBack?: { factor: number; threshold: number; rr_min: number; rr_max: number; history: number; initial_rr: number } | null;
 }
@@ -51,12 +52,13 @@ function postParams(tag: string): Record<string, unknown> {
   return {
     tWaveWindowSamples: p.tWaveWindowSamples,
     tWaveThreshold: p.tWaveThreshold ?? false, // false: off, also over the final model's rule
+    ...(p.tWaveThreshold !== null && typeof p.tWaveSlopeFraction === 'number' && { tWaveSlopeFraction: p.tWaveSlopeFraction }),
     searchBack: sb
       ? { factor: sb.factor, threshold: sb.threshold, rrMinSamples: sb.rr_min, rrMaxSamples: sb.rr_max, rrHistory: sb.history, initialRrSamples: sb.initial_rr }
       : false,
   };
 }
-const VERSION = '2.0.0';
+const VERSION = '3.0.0';
 
 /** Write then rename, so a reader (an eval starting meanwhile) never sees half a file. */
 function writeAtomic(path: string, data: string | Uint8Array): void {
@@ -141,7 +143,7 @@ const manifest = {
   version: VERSION,
   task: 'rpeak',
   description:
-    '14k-parameter dilated residual CNN: 3.07 s single-lead ECG window at 250 Hz (resampled from any device rate) -> per-sample R-peak probability. Research prototype, not a medical device.',
+    '29k-parameter dilated residual CNN: 3.07 s single-lead ECG window at 250 Hz (resampled from any device rate) -> per-sample R-peak probability. Research prototype, not a medical device.',
   trainedOn: 'MIT-BIH Arrhythmia Database 1.0.0, the 22 DS1 records (shipped model: all 22; folds: leave-records-out), with MIT-BIH NSTDB bw/ma noise augmentation',
   card: 'docs/models/rpeak-cnn.md',
   defaultVariant: 'int8',

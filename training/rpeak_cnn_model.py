@@ -11,7 +11,7 @@ from typing import Iterable
 
 import numpy as np
 
-CHANNELS = 32
+CHANNELS = 48
 STEM_KERNEL = 9
 DW_KERNEL = 9
 DILATIONS = (1, 2, 4, 8, 16, 1, 2, 4, 8, 16)

@@ -15,15 +15,28 @@ SEARCH_BACK = dict(factor=1.66, threshold=0.25, rr_min=75, rr_max=375, history=8
 the last 8 RR intervals (each clamped to 0.3-1.5 s) is searched again at half the threshold."""
 
 
+SLOPE_HALF = 10  # samples each side of a peak for its steepest slope (40 ms at 250 Hz)
+
+
 def _is_local_max(p: np.ndarray, t: int, refractory: int) -> bool:
     lo, hi = max(0, t - refractory + 1), min(len(p), t + refractory)
     return bool(p[t] >= p[lo:t].max(initial=-1.0) and p[t] > p[t + 1 : hi].max(initial=-1.0))
 
 
+def pt_derivative(x: np.ndarray) -> np.ndarray:
+    """|y| with Pan-Tompkins' derivative y[n] = (2x[n] + x[n-1] - x[n-3] - 2x[n-4]) / 8 (0 for n < 4)."""
+    y = np.zeros(len(x))
+    y[4:] = (2 * x[4:] + x[3:-1] - x[1:-3] - 2 * x[:-4]) / 8
+    return np.abs(y)
+
+
 def pick_peaks_windowed(p: np.ndarray, threshold: float, refractory: int, tw_window: int = 0,
-                        tw_threshold: float | None = None, search_back: dict | None = None) -> np.ndarray:
+                        tw_threshold: float | None = None, search_back: dict | None = None,
+                        signal: np.ndarray | None = None, slope_fraction: float | None = None) -> np.ndarray:
     """t is a peak when p[t] >= threshold, p[t] >= every p in (t - R, t) and > every p in (t, t + R),
-    and, with a T-wave rule, p[t] >= tw_threshold when t - (last peak) < tw_window.
+    and, with a T-wave rule, p[t] >= tw_threshold when t - (last peak) < tw_window, unless (with
+    `signal`, the model-rate ECG in mV, and `slope_fraction`) the steepest |PT derivative| within
+    +-SLOPE_HALF of t reaches slope_fraction x that of the last peak (which must be above 0).
 
     With `search_back` (see SEARCH_BACK): when a peak t2 follows the last peak t1 by more than
     factor x the mean RR (mean of the last `history` intervals, each clamped to [rr_min, rr_max];
@@ -33,25 +46,35 @@ def pick_peaks_windowed(p: np.ndarray, threshold: float, refractory: int, tw_win
 
     The rule the streaming TS detector applies (src/models/rpeak/cnn-stream.ts: StreamingPeakPicker).
     """
-    n = len(p)
     sb = search_back
+    use_slope = signal is not None and slope_fraction is not None
+    dy = pt_derivative(np.asarray(signal, np.float64)) if use_slope else None
     rr: list[float] = []
     out: list[int] = []
     last = -(10**12)
+    last_slope = 0.0
+
+    def slope(t: int) -> float:
+        return float(dy[max(0, t - SLOPE_HALF) : t + SLOPE_HALF + 1].max(initial=0.0))
+
+    def t_wave(t: int) -> bool:
+        if tw_threshold is None or t - last >= tw_window or p[t] >= tw_threshold:
+            return False
+        return not (use_slope and last_slope > 0 and slope(t) >= slope_fraction * last_slope)
 
     def accept(t: int) -> None:
-        nonlocal last
+        nonlocal last, last_slope
         if out and sb is not None:
             rr.append(min(sb["rr_max"], max(sb["rr_min"], t - last)))
             del rr[: -sb["history"]]
         last = t
+        if use_slope:
+            last_slope = slope(t)
         out.append(t)
 
     for t in np.nonzero(p >= threshold)[0]:
         t = int(t)
-        if not _is_local_max(p, t, refractory):
-            continue
-        if tw_threshold is not None and t - last < tw_window and p[t] < tw_threshold:
+        if not _is_local_max(p, t, refractory) or t_wave(t):
             continue
         if sb is not None and out:
             rr_mean = float(np.mean(rr)) if rr else float(sb["initial_rr"])
@@ -59,9 +82,7 @@ def pick_peaks_windowed(p: np.ndarray, threshold: float, refractory: int, tw_win
             if sb["factor"] * rr_mean < gap <= int(np.ceil(sb["factor"] * sb["rr_max"])):
                 best = -1
                 for c in range(last + refractory, t - refractory + 1):
-                    if p[c] < sb["threshold"] or (best >= 0 and p[c] <= p[best]):
-                        continue
-                    if tw_threshold is not None and c - last < tw_window and p[c] < tw_threshold:
+                    if p[c] < sb["threshold"] or (best >= 0 and p[c] <= p[best]) or t_wave(c):
                         continue
                     if _is_local_max(p, c, refractory):
                         best = c

@@ -8,8 +8,10 @@ trained on, clean and with NSTDB ma noise at 6 dB (seeded), windows stitched as 
 detector does (768-sample windows every 256, centre [256, 512)); peaks are picked with the
 detector's rule (threshold 0.5, refractory 200 ms, both fixed beforehand) plus a T-wave rule as
 Pan-Tompkins has one: within 360 ms (90 samples, fixed) of the last peak a candidate needs
-p >= tWaveThreshold, and Pan-Tompkins search-back with its published constants (on by default,
-rpeak_cnn_score.SEARCH_BACK; `--no-search-back` to choose without it). The tWaveThreshold of the grid
+p >= tWaveThreshold unless its steepest slope (Pan-Tompkins' derivative of the ECG) is at least
+half that of the last peak (Pan-Tompkins' own test; `--no-slope` for probability only), and
+Pan-Tompkins search-back with its published constants (on by default, rpeak_cnn_score.SEARCH_BACK;
+`--no-search-back` to choose without it). The tWaveThreshold of the grid
 (none = off, 0.6 .. 0.95) with the best mean F1 over the two conditions is written to
 models/rpeak-cnn/thresholds.json with the search-back rule, which scripts/rpeak-cnn-build.ts copies
 into the manifest (a fold's into its `folds[].params`).
@@ -37,6 +39,7 @@ THRESHOLD = 0.5
 REFRACTORY = 50
 TW_WINDOW = 90  # 360 ms at 250 Hz (Pan-Tompkins T-wave discrimination)
 GRID = [None, 0.6, 0.7, 0.8, 0.9, 0.95]  # tWaveThreshold; None = no T-wave rule
+TW_SLOPE_FRACTION = 0.5  # Pan-Tompkins: a T wave has less than half the slope of the QRS before it
 
 
 def stitched(interp, x250: np.ndarray) -> np.ndarray:
@@ -72,6 +75,7 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--tags", default="")
     ap.add_argument("--no-search-back", action="store_true")
+    ap.add_argument("--no-slope", action="store_true")
     args = ap.parse_args()
     report = json.load(open(os.path.join(OUT, "train-report.json")))
     path = os.path.join(OUT, "thresholds.json")
@@ -82,6 +86,7 @@ def main() -> None:
     tags = [t for t in (args.tags.split(",") if args.tags else report["models"]) if t]
     n360 = int(args.minutes * 60 * 360)
     search_back = None if args.no_search_back else sc.SEARCH_BACK
+    slope_fraction = None if args.no_slope else TW_SLOPE_FRACTION
     for tag in tags:
         t0 = time.time()
         m = report["models"][tag]
@@ -99,11 +104,12 @@ def main() -> None:
             for cond in ("clean", "ma6"):
                 mv = short.mv if cond == "clean" else sc.add_noise(short, noise, 6.0, rng)
                 n = int(np.floor((len(mv) - 1) / 360 * 250)) + 1
-                p = stitched(interp, d.resample_linear(mv, 360.0, 250.0, n))
+                x250 = d.resample_linear(mv, 360.0, 250.0, n)
+                p = stitched(interp, x250)
                 ref = short.beats / 360 * 250
                 ref = ref[(ref >= 40) & (ref < n - 40)]
                 for gi, tw in enumerate(GRID):
-                    det = sc.pick_peaks_windowed(p, THRESHOLD, REFRACTORY, TW_WINDOW, tw, search_back)
+                    det = sc.pick_peaks_windowed(p, THRESHOLD, REFRACTORY, TW_WINDOW, tw, search_back, x250, slope_fraction)
                     det = det[(det >= 40) & (det < n - 40)]
                     counts[cond][gi] += sc.match(ref, det.astype(np.float64), 37.5)
         f1 = {}
@@ -113,7 +119,8 @@ def main() -> None:
         mean = [(a + b) / 2 for a, b in zip(f1["clean"], f1["ma6"])]
         best = int(np.argmax(mean))
         result[tag] = {"threshold": THRESHOLD, "refractorySamples": REFRACTORY, "tWaveWindowSamples": TW_WINDOW,
-                       "tWaveThreshold": GRID[best], "searchBack": search_back, "grid_tWaveThreshold": GRID, "f1_clean": f1["clean"],
+                       "tWaveThreshold": GRID[best], "tWaveSlopeFraction": slope_fraction, "searchBack": search_back,
+                       "grid_tWaveThreshold": GRID, "f1_clean": f1["clean"],
                        "f1_ma6": f1["ma6"], "model": os.path.relpath(model_path, OUT), "records": m["train_records"],
                        "minutes": args.minutes}
         print(f"[{tag}] tWaveThreshold {GRID[best]} (F1 clean {f1['clean'][best]:.4f}, ma6 {f1['ma6'][best]:.4f}; "

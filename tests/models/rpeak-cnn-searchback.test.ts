@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { parseManifest } from '../../src/models/manifest.js';
 import { RPEAK_CNN_DIR, type RPeakCnnConfig, rpeakCnnConfig } from '../../src/models/rpeak/cnn-config.js';
 import { createCnnDetector, modelLatencySamples, type RPeakWindowModel } from '../../src/models/rpeak/cnn-detector.js';
-import { type SearchBackRule, StreamingPeakPicker, searchBackMaxGapSamples, type TWaveRule } from '../../src/models/rpeak/cnn-stream.js';
+import { type SearchBackRule, StreamingPeakPicker, searchBackMaxGapSamples, steepestSlope, type TWaveRule } from '../../src/models/rpeak/cnn-stream.js';
 import { runDetector } from '../../src/streaming/ecg/ec57-evaluate.js';
 
 const rule: SearchBackRule = { factor: 1.66, threshold: 0.25, rrMinSamples: 75, rrMaxSamples: 375, rrHistory: 8, initialRrSamples: 200 };
@@ -21,8 +21,9 @@ function bumps(length: number, at: [number, number][]): Float32Array {
   return p;
 }
 
-function pick(p: Float32Array, sb: SearchBackRule | undefined, chunk = p.length, tWave?: TWaveRule): number[] {
-  const picker = new StreamingPeakPicker(0.5, 50, tWave, sb);
+function pick(p: Float32Array, sb: SearchBackRule | undefined, chunk = p.length, tWave?: TWaveRule, ecgMv?: Float32Array): number[] {
+  const slopeAt = ecgMv ? (t: number) => steepestSlope((k) => ecgMv[k] ?? Number.NaN, t) : undefined;
+  const picker = new StreamingPeakPicker(0.5, 50, tWave, sb, slopeAt);
   const out: number[] = [];
   for (let i = 0; i < p.length; i += chunk) picker.push(p.subarray(i, i + chunk), out);
   picker.flush(out);
@@ -81,15 +82,20 @@ test('the same peaks for any chunking, and reset() starts over', () => {
   assert.equal(again, first);
 });
 
-test('the same peaks as the Python rule on the int8 fold model probabilities of MIT-BIH 203', () => {
+test('the same peaks as the Python rule (search-back, T-wave slope test) on the int8 fold model probabilities of MIT-BIH 203', () => {
   const fixture = JSON.parse(readFileSync(new URL('../fixtures/rpeak-cnn/searchback-203.json', import.meta.url), 'utf8')) as {
-    probabilities: number[]; searchBack: SearchBackRule; tWave: TWaveRule | null; peaksWithout: number[]; peaksWith: number[];
+    probabilities: number[]; ecgMv: number[]; searchBack: SearchBackRule; tWave: TWaveRule | null; peaksWithout: number[]; peaksWith: number[]; peaksWithProbabilityOnlyTWave: number[];
   };
   const p = Float32Array.from(fixture.probabilities);
+  const x = Float32Array.from(fixture.ecgMv);
   const tw = fixture.tWave ?? undefined;
   assert.ok(fixture.peaksWith.length > fixture.peaksWithout.length, 'the excerpt exercises search-back');
-  assert.equal(pick(p, undefined, 256, tw), fixture.peaksWithout);
-  assert.equal(pick(p, fixture.searchBack, 256, tw), fixture.peaksWith);
+  assert.equal(pick(p, undefined, 256, tw, x), fixture.peaksWithout);
+  assert.equal(pick(p, fixture.searchBack, 256, tw, x), fixture.peaksWith);
+  if (!tw) throw new Error('the fixture needs a T-wave rule');
+  const { slopeFraction: _f, ...probabilityOnly } = tw;
+  assert.ok(fixture.peaksWithProbabilityOnlyTWave.length < fixture.peaksWith.length, 'the excerpt exercises the slope test');
+  assert.equal(pick(p, fixture.searchBack, 256, probabilityOnly, x), fixture.peaksWithProbabilityOnlyTWave);
 });
 
 /** Plays a probability stream through the detector: window k returns P over its samples [kH - C, kH - C + W). */

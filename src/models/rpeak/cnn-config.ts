@@ -5,7 +5,7 @@
 // with its field, never half-used.
 import { join } from 'node:path';
 import { packagePath } from '../../common/package-root.js';
-import type { SearchBackRule } from './cnn-stream.js';
+import type { SearchBackRule, TWaveRule } from './cnn-stream.js';
 import { type ManifestDocument, type ModelManifest, type ModelVariant, ModelManifestError, readManifest } from '../manifest.js';
 
 export const RPEAK_CNN_DIR = packagePath('models', 'rpeak-cnn') + '/';
@@ -29,8 +29,11 @@ export interface RPeakCnnConfig {
   readonly threshold: number;
   /** Two peaks are never closer than this (model-rate samples). */
   readonly refractorySamples: number;
-  /** Optional T-wave rule (params `tWaveWindowSamples` + `tWaveThreshold`, false = off), chosen per model on its training records. */
-  readonly tWave?: { readonly windowSamples: number; readonly threshold: number };
+  /**
+   * Optional T-wave rule (params `tWaveWindowSamples` + `tWaveThreshold`, false = off, chosen per model
+   * on its training records; `tWaveSlopeFraction` optional).
+   */
+  readonly tWave?: TWaveRule;
   /** Optional Pan-Tompkins search-back (params `searchBack`: src/models/rpeak/cnn-stream.ts, SearchBackRule). */
   readonly searchBack?: SearchBackRule;
 }
@@ -69,8 +72,9 @@ export function rpeakCnnConfig(manifest: ModelManifest, path = 'manifest'): RPea
   let out: RPeakCnnConfig = config;
   // tWaveThreshold false: no rule (a fold whose training records chose none, over the model's own).
   if (p.tWaveThreshold !== false && (p.tWaveWindowSamples !== undefined || p.tWaveThreshold !== undefined)) {
-    const tWave = { windowSamples: positive(p, 'tWaveWindowSamples', path, true), threshold: positive(p, 'tWaveThreshold', path, false) };
-    if (tWave.threshold > 1) throw new ModelManifestError(path, 'params.tWaveThreshold must be at most 1');
+    const base = { windowSamples: positive(p, 'tWaveWindowSamples', path, true), threshold: positive(p, 'tWaveThreshold', path, false) };
+    if (base.threshold > 1) throw new ModelManifestError(path, 'params.tWaveThreshold must be at most 1');
+    const tWave: TWaveRule = p.tWaveSlopeFraction === undefined ? base : { ...base, slopeFraction: positive(p, 'tWaveSlopeFraction', path, false) };
     out = { ...out, tWave };
   }
   const searchBack = parseSearchBack(p.searchBack, config.threshold, path);

@@ -11,7 +11,7 @@
 // device samples, plus the resampler's one input sample and the rounding of the mapping back.
 import type { DetectorName, RPeakDetector } from '../../streaming/ecg/detector.js';
 import type { RPeakCnnConfig } from './cnn-config.js';
-import { LinearResampler, normalizeWindow, searchBackMaxGapSamples, StreamingPeakPicker } from './cnn-stream.js';
+import { LinearResampler, normalizeWindow, SLOPE_HALF_WIDTH_SAMPLES, searchBackMaxGapSamples, StreamingPeakPicker, steepestSlope } from './cnn-stream.js';
 
 /** What the detector calls, once per window: a normalised window in, per-sample probabilities out. */
 export interface RPeakWindowModel {
@@ -34,7 +34,7 @@ export class CnnRPeakDetector implements RPeakDetector {
   private readonly config: RPeakCnnConfig;
   private readonly resampler: LinearResampler;
   private readonly picker: StreamingPeakPicker;
-  /** The last W model-rate samples (mV), ring-indexed by absolute model sample. */
+  /** The last W (+ the search-back gap) model-rate samples (mV), ring-indexed by absolute model sample. */
   private readonly history: Float64Array;
   private readonly window: Float64Array;
   private readonly input: Float32Array;
@@ -54,8 +54,11 @@ export class CnnRPeakDetector implements RPeakDetector {
     this.config = model.config;
     const { windowSamples, sampleRateHz: modelHz, threshold, refractorySamples, tWave, searchBack } = this.config;
     this.resampler = new LinearResampler(sampleRateHz, modelHz);
-    this.picker = new StreamingPeakPicker(threshold, refractorySamples, tWave, searchBack);
-    this.history = new Float64Array(windowSamples);
+    // The T-wave rule's slopes read the signal around a peak when it is decided: at least
+    // W - C - H + R + half samples back, plus the gap for a search-back peak.
+    this.history = new Float64Array(windowSamples + (searchBack ? searchBackMaxGapSamples(searchBack) : 0) + SLOPE_HALF_WIDTH_SAMPLES);
+    const slopeAt = tWave?.slopeFraction !== undefined ? (t: number) => steepestSlope(this.sampleAt, t) : undefined;
+    this.picker = new StreamingPeakPicker(threshold, refractorySamples, tWave, searchBack, slopeAt);
     this.window = new Float64Array(windowSamples);
     this.input = new Float32Array(windowSamples);
     this.nextWindowStart = -this.config.trustedStartSamples;
@@ -94,12 +97,16 @@ export class CnnRPeakDetector implements RPeakDetector {
     this.lastReported = -1;
   }
 
+  /** Model-rate sample k in mV; NaN when unknown (before the stream, not yet arrived, or out of the history). */
+  private readonly sampleAt = (k: number): number =>
+    k >= 0 && k < this.modelCount && k >= this.modelCount - this.history.length ? this.history[k % this.history.length]! : Number.NaN;
+
   /** Runs the window starting at model sample `start` and feeds its new trusted probabilities to the picker. */
   private runWindow(start: number, last: boolean, found: number[]): void {
     const { windowSamples: w, hopSamples: h, trustedStartSamples: c, normFloorMv, normClip } = this.config;
     for (let i = 0; i < w; i++) {
       const t = start + i;
-      this.window[i] = t >= 0 && t < this.modelCount ? this.history[t % w] : Number.NaN;
+      this.window[i] = this.sampleAt(t);
     }
     const probs = this.model.probabilities(normalizeWindow(this.window, normFloorMv, normClip, this.input));
     if (probs.length !== w) throw new Error(`model returned ${probs.length} probabilities for a ${w}-sample window`);

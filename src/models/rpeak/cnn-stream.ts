@@ -77,11 +77,31 @@ export function normalizeWindow(x: ArrayLike<number>, floor: number, clip: numbe
 
 /**
  * T-wave discrimination (as Pan-Tompkins has it): a candidate less than `windowSamples` after the
- * last peak is kept only when its probability reaches `threshold` (above the detector's own).
+ * last peak is kept only when its probability reaches `threshold` (above the detector's own) or,
+ * with `slopeFraction` and a slope source, when its steepest ECG slope reaches `slopeFraction` x
+ * that of the last peak (Pan-Tompkins: a T wave has less than half the slope of its QRS).
  */
 export interface TWaveRule {
   readonly windowSamples: number;
   readonly threshold: number;
+  readonly slopeFraction?: number;
+}
+
+/** Samples each side of a peak over which its steepest slope is taken (40 ms at 250 Hz). */
+export const SLOPE_HALF_WIDTH_SAMPLES = 10;
+
+/**
+ * max |y[s]| for s in [t - half, t + half], y = Pan-Tompkins' derivative of the model-rate ECG,
+ * y[s] = (2x[s] + x[s-1] - x[s-3] - 2x[s-4]) / 8. `x(k)` is NaN where sample k is unknown (before
+ * the stream, past its end, or missing): such y are left out; 0 when none is left.
+ */
+export function steepestSlope(x: (k: number) => number, t: number, half: number = SLOPE_HALF_WIDTH_SAMPLES): number {
+  let best = 0;
+  for (let s = t - half; s <= t + half; s++) {
+    const y = Math.abs((2 * x(s) + x(s - 1) - x(s - 3) - 2 * x(s - 4)) / 8);
+    if (y > best) best = y; // NaN compares false
+  }
+  return best;
 }
 
 /**
@@ -116,6 +136,7 @@ export class StreamingPeakPicker {
   private readonly ring: Float32Array;
   private count = 0; // probabilities pushed
   private lastPeak = Number.NEGATIVE_INFINITY;
+  private lastSlope = 0;
   private readonly rr: number[] = [];
   private readonly maxGap: number;
 
@@ -124,6 +145,8 @@ export class StreamingPeakPicker {
     readonly refractorySamples: number,
     readonly tWave?: TWaveRule,
     readonly searchBack?: SearchBackRule,
+    /** Steepest ECG slope around model sample t (steepestSlope over the detector's signal), for tWave.slopeFraction. */
+    private readonly slopeAt?: (t: number) => number,
   ) {
     if (!Number.isInteger(refractorySamples) || refractorySamples < 1) throw new RangeError('refractory must be a positive integer');
     this.maxGap = searchBack ? searchBackMaxGapSamples(searchBack) : 0;
@@ -142,7 +165,10 @@ export class StreamingPeakPicker {
   }
 
   private tWaveRejects(t: number, v: number): boolean {
-    return this.tWave !== undefined && t - this.lastPeak < this.tWave.windowSamples && v < this.tWave.threshold;
+    const tw = this.tWave;
+    if (tw === undefined || t - this.lastPeak >= tw.windowSamples || v >= tw.threshold) return false;
+    const f = tw.slopeFraction;
+    return !(f !== undefined && this.slopeAt && this.lastSlope > 0 && this.slopeAt(t) >= f * this.lastSlope);
   }
 
   private accept(t: number, out: number[]): void {
@@ -152,6 +178,7 @@ export class StreamingPeakPicker {
       if (this.rr.length > sb.rrHistory) this.rr.shift();
     }
     this.lastPeak = t;
+    if (this.tWave?.slopeFraction !== undefined && this.slopeAt) this.lastSlope = this.slopeAt(t);
     out.push(t);
   }
 
@@ -206,6 +233,7 @@ export class StreamingPeakPicker {
   reset(): void {
     this.count = 0;
     this.lastPeak = Number.NEGATIVE_INFINITY;
+    this.lastSlope = 0;
     this.rr.length = 0;
     this.ring.fill(0);
   }
