@@ -88,7 +88,11 @@ export class EngzeeDetector extends ClassicDetector {
   }
 
   protected detect(x: number, n: number): void {
-    const feature = this.lowpass.step(this.difference.step(x));
+    // The first 200 ms after a (re)start are blanked, as the reference implementation does
+    // (py-ecg-detectors: low_pass[:0.2 fs] = 0): M starts from a near-zero running maximum, so the
+    // first slope of the stream, whatever it is, would otherwise open a QRS.
+    const filtered = this.lowpass.step(this.difference.step(x));
+    const feature = n < this.refractorySamples ? 0 : filtered;
     const m = this.steep.step(feature, n);
 
     if (feature > m && m > featureFloor && (this.onset < 0 || n - this.onset > this.refractorySamples)) {
