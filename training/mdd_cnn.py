@@ -1,7 +1,7 @@
 """MDD screening CNN on EEG band-power topographic maps, subject-wise cross-validation.
 
 Usage (from the repo root; maps first, made by the gateway's own TypeScript features):
-    npx tsx scripts/mdd-maps.ts                        # -> training/out/mdd-maps/{base,cyton8,x0.5,x2,shuffled}
+    npx tsx scripts/mdd-maps.ts                        # -> training/out/mdd-maps/{base,cyton8,x0.5,x2,shuffled,bandlimited}
     TF_NUM_INTRAOP_THREADS=2 TF_NUM_INTEROP_THREADS=1 \
       training/.venv/bin/python training/mdd_cnn.py     # -> training/out/mdd-cnn/ (models, cv.json)
 Then `bash scripts/mdd-quantize.sh` quantizes with our quantizer and `training/mdd_export.py`
@@ -70,6 +70,7 @@ def build_model(tf, width: int, input_shape=(32, 32, 5)):
 
 
 _TRAINER: dict = {}
+ABLATIONS = ["x0.5", "x2", "shuffled", "bandlimited"]
 
 
 def train_cnn(tf, x, y, args, seed):
@@ -207,20 +208,58 @@ def run_montage(tf, args, set_name: str, tag: str, ablation_sets: list[str]) -> 
     return res
 
 
+def two_means(v: np.ndarray, iters: int = 50) -> tuple[float, float]:
+    """1-D k-means with k = 2 (centres start at the extremes): the two recording setups' centres."""
+    lo, hi = float(v.min()), float(v.max())
+    for _ in range(iters):
+        near_lo = np.abs(v - lo) <= np.abs(v - hi)
+        lo, hi = float(v[near_lo].mean()), float(v[~near_lo].mean())
+    return lo, hi
+
+
 def confounds(args) -> dict:
-    """What predicts the label WITHOUT the model: channel count of the file, recording amplitude."""
+    """What predicts the label WITHOUT the model: channel count of the file, recording amplitude, and the
+    recording setup's filter edges (power below 1 Hz and above 40 Hz, src/models/mdd/setup-signature.ts)."""
     ds = mc.load_set(args.maps, "base")
     recs = ds["meta"]["recordings"]
     persons = sorted({r["subject"] for r in recs})
     y = np.array([1 if next(r for r in recs if r["subject"] == s)["label"] == "MDD" else 0 for s in persons])
     extra = np.array([float(np.mean([len(r["channelLabels"]) > 20 for r in recs if r["subject"] == s])) for s in persons])
     amp = np.array([float(np.median([r["medianStdUv"] for r in recs if r["subject"] == s])) for s in persons])
+    low = np.array([float(np.mean([r["setup"]["lowEdgeLog10"] for r in recs if r["subject"] == s])) for s in persons])
+    high = np.array([float(np.mean([r["setup"]["highEdgeLog10"] for r in recs if r["subject"] == s])) for s in persons])
+    # the setups: two clusters of the high-pass edge; a person is "discordant" when recorded with the
+    # setup most persons of the OTHER group were recorded with (a setup detector gets them all wrong)
+    c_lo, c_hi = two_means(low)
+    steep = np.abs(low - c_lo) <= np.abs(low - c_hi)  # the steep high-pass setup
+    mdd_setup_steep = (steep & (y == 1)).sum() >= (~steep & (y == 1)).sum()
+    discordant = [s for s, st, l in zip(persons, steep, y) if (st == mdd_setup_steep) != (l == 1)]
     out = {"channelCount22": {"auc": mc.roc_auc(y, 1 - extra), "mdd22": int(((extra > 0) & (y == 1)).sum()), "healthy22": int(((extra > 0) & (y == 0)).sum()),
                               "mdd": int(y.sum()), "healthy": int((1 - y).sum())},
-           "amplitude": {"auc": mc.roc_auc(y, amp), "medianStdUvMdd": float(np.median(amp[y == 1])), "medianStdUvHealthy": float(np.median(amp[y == 0]))}}
+           "amplitude": {"auc": mc.roc_auc(y, amp), "medianStdUvMdd": float(np.median(amp[y == 1])), "medianStdUvHealthy": float(np.median(amp[y == 0]))},
+           "setup": {"lowEdgeAuc": mc.roc_auc(y, -low), "highEdgeAuc": mc.roc_auc(y, -high), "clusterCentres": [c_lo, c_hi],
+                     "steepMdd": int((steep & (y == 1)).sum()), "steepHealthy": int((steep & (y == 0)).sum()),
+                     "setupAloneBalancedAccuracy": mc.point_metrics(y, (steep == mdd_setup_steep).astype(float))["balancedAccuracy"],
+                     "discordant": discordant,
+                     "persons": [{"subject": s, "label": int(l), "lowEdgeLog10": float(a), "highEdgeLog10": float(b)} for s, l, a, b in zip(persons, y, low, high)]}}
+    st = out["setup"]
     log(f"confounds: 22-channel files: {out['channelCount22']['mdd22']} of {out['channelCount22']['mdd']} MDD persons, {out['channelCount22']['healthy22']} of {out['channelCount22']['healthy']} healthy; "
         f"AUC of 'has no extra channels' for MDD {out['channelCount22']['auc']:.3f}; AUC of median epoch std (uV) {out['amplitude']['auc']:.3f} "
         f"(MDD {out['amplitude']['medianStdUvMdd']:.1f} uV, healthy {out['amplitude']['medianStdUvHealthy']:.1f} uV)")
+    log(f"confounds: setup filter edges: AUC of the high-pass edge {st['lowEdgeAuc']:.3f}, of the low-pass edge {st['highEdgeAuc']:.3f}; "
+        f"steep high-pass setup (centres {c_lo:.2f} / {c_hi:.2f} log10): {st['steepMdd']} of {out['channelCount22']['mdd']} MDD, {st['steepHealthy']} of "
+        f"{out['channelCount22']['healthy']} healthy persons; the setup alone: balanced accuracy {100 * st['setupAloneBalancedAccuracy']:.1f} %; discordant persons {discordant}")
+    return out
+
+
+def discordant_results(res: dict, discordant: list[str]) -> dict:
+    """How the CNN and the baseline score the persons a setup detector gets wrong (all conditions)."""
+    out = {"persons": discordant}
+    for model in ("cnn", "baseline"):
+        rows = [q for q in res[model]["both"]["persons"] if q["subject"] in discordant]
+        out[model] = {"correct": int(sum((q["score"] >= 0.5) == (q["label"] == 1) for q in rows)), "of": len(rows),
+                      "scores": {q["subject"]: q["score"] for q in rows}}
+        log(f"  discordant persons, {model}: {out[model]['correct']} of {len(rows)} right " + ", ".join(f"{q['subject']} (label {q['label']}) {q['score']:.2f}" for q in rows))
     return out
 
 
@@ -237,8 +276,8 @@ def main() -> None:
     ap.add_argument("--train-stride", type=int, default=4, help="every n-th clean epoch for training (epochs overlap 50 %%; 4 = one 4 s epoch every 8 s)")
     ap.add_argument("--calib", type=int, default=256)
     ap.add_argument("--montages", default="19,8", help="montages in run order (19 needs the ablation sets)")
-    ap.add_argument("--ablations", default="x0.5,x2,shuffled", help="ablation map sets for the 19-electrode montage ('' for none)")
-    ap.add_argument("--no-confounds", action="store_true", help="skip the Mumtaz confound checks (channel count, amplitude of the 'base' set)")
+    ap.add_argument("--ablations", default=",".join(ABLATIONS), help="ablation map sets for the 19-electrode montage ('' for none)")
+    ap.add_argument("--no-confounds", action="store_true", help="skip the Mumtaz confound checks (channel count, amplitude, setup filter edges of the 'base' set)")
     args = ap.parse_args()
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -256,11 +295,14 @@ def main() -> None:
     result = {"seed": args.seed, "args": vars(args), "versions": {"tensorflow": tf.__version__, "numpy": np.__version__, "sklearn": sklearn.__version__}}
     if not args.no_confounds:
         result["confounds"] = confounds(args)
+    discordant = result["confounds"]["setup"]["discordant"] if "confounds" in result else []
     for m in args.montages.split(","):
-        if m == "19":
-            result["m19"] = run_montage(tf, args, "base", "m19", ["x0.5", "x2", "shuffled"])
-        elif m == "8":
-            result["m8"] = run_montage(tf, args, "cyton8", "m8", [])
+        tag = {"19": "m19", "8": "m8"}.get(m)
+        if tag is None:
+            continue
+        result[tag] = run_montage(tf, args, "base" if m == "19" else "cyton8", tag, ABLATIONS if m == "19" else [])
+        if discordant:
+            result[tag]["discordant"] = discordant_results(result[tag], discordant)
         with open(os.path.join(args.out, "cv.json"), "w") as f:
             json.dump(result, f, indent=1)
     result["wallS"] = time.time() - t0

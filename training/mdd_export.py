@@ -64,7 +64,7 @@ def cv_variants(tag: str, ds: dict, folds: list[list[str]]) -> dict:
     return res
 
 
-def export(tag: str, name: str, set_name: str, electrodes: list[str], cv: dict, version: str = "0.1.0", trained_on: str = TRAINED_ON) -> None:
+def export(tag: str, name: str, set_name: str, electrodes: list[str], cv: dict, version: str = "0.1.0", trained_on: str = TRAINED_ON, confounds: dict | None = None) -> None:
     src = os.path.join(OUT, tag)
     dst = os.path.join(MODELS, name)
     if os.path.isdir(dst):
@@ -106,7 +106,7 @@ def export(tag: str, name: str, set_name: str, electrodes: list[str], cv: dict, 
     meta = ds["meta"]["params"]
     manifest = {
         "name": name, "version": version, "task": "mdd",
-        "description": f"Residual CNN ({cv['params']} parameters) on 5 band-power topographic maps (32x32, {len(electrodes)} electrodes): P(MDD) per 4 s epoch, averaged per session. Research screening signal, NOT a diagnosis, not a medical device.",
+        "description": f"Residual CNN ({cv['params']} parameters) on {len(meta['bands'])} band-power topographic maps ({', '.join(b['name'] for b in meta['bands'])}: {min(b['lowHz'] for b in meta['bands']):g}-{max(b['highHz'] for b in meta['bands']):g} Hz; 32x32, {len(electrodes)} electrodes): P(MDD) per 4 s epoch, averaged per session. Research screening signal, NOT a diagnosis, not a medical device.",
         "trainedOn": trained_on,
         "card": "docs/models/mdd.md",
         "defaultVariant": "int8",
@@ -123,8 +123,8 @@ def export(tag: str, name: str, set_name: str, electrodes: list[str], cv: dict, 
     with open(os.path.join(dst, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     cvv = cv_variants(tag, ds, folds)
-    metrics = {"cv": {k: cv[k] for k in ("folds", "cnn", "baseline", "ablations", "epochAccuracy", "params") if k in cv},
-               "cvTflite": cvv, "finalAgreement": agreement}
+    metrics = {"cv": {k: cv[k] for k in ("folds", "cnn", "baseline", "ablations", "discordant", "epochAccuracy", "params") if k in cv},
+               "cvTflite": cvv, "finalAgreement": agreement, **({"confounds": confounds} if confounds else {})}
     with open(os.path.join(dst, "metrics.json"), "w") as f:
         json.dump(metrics, f, indent=1)
     for which in (c for c in mc.CONDITIONS if c in cvv["int8"]):
@@ -148,9 +148,9 @@ def main() -> None:
     with open(os.path.join(OUT, "cv.json")) as f:
         cv = json.load(f)
     if "m19" in cv:
-        export("m19", args.name19, "base", ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T7", "C3", "Cz", "C4", "T8", "P7", "P3", "Pz", "P4", "P8", "O1", "O2"], cv["m19"], args.model_version, args.trained_on)
+        export("m19", args.name19, "base", ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T7", "C3", "Cz", "C4", "T8", "P7", "P3", "Pz", "P4", "P8", "O1", "O2"], cv["m19"], args.model_version, args.trained_on, cv.get("confounds"))
     if "m8" in cv:
-        export("m8", args.name8, "cyton8", ["Fp1", "Fp2", "C3", "C4", "P7", "P8", "O1", "O2"], cv["m8"], args.model_version, args.trained_on)
+        export("m8", args.name8, "cyton8", ["Fp1", "Fp2", "C3", "C4", "P7", "P8", "O1", "O2"], cv["m8"], args.model_version, args.trained_on, cv.get("confounds"))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ REPO = os.path.dirname(HERE)
 OUT = os.path.join(REPO, "tests", "fixtures", "mdd")
 EDF = os.path.join(REPO, "..", "shared", "data", "mumtaz-mdd-train", "P02_EC.edf")
 NAMES = ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz", "P4", "T6", "O1", "O2"]
-BANDS = [(1, 4), (4, 8), (8, 13), (13, 30), (30, 45)]
+BANDS = [(4, 8), (8, 10), (10, 13), (13, 20), (20, 30)]  # the model's bands (src/models/mdd/features.ts MDD_BANDS)
 FS = 256
 SAMPLES = 8 * FS
 

@@ -29,12 +29,28 @@ def row(label: str, which: str, m: dict) -> str:
 HEAD = "| model | condition | persons (MDD/healthy) | accuracy % | sensitivity % | specificity % | balanced accuracy % | ROC AUC |\n|---|---|---|---|---|---|---|---|"
 
 
+def show_confounds(c: dict) -> None:
+    """The checks that need no model: what the channel set, the amplitude and the setup's filter edges predict."""
+    ch, amp = c["channelCount22"], c["amplitude"]
+    print("\n### Confounds (no model: what the recordings themselves predict)\n")
+    print("| check | value |\n|---|---|")
+    print(f"| files with the 3 extra channels | {ch['healthy22']} of {ch['healthy']} healthy, {ch['mdd22']} of {ch['mdd']} MDD persons; AUC of 'no extra channels' {ch['auc']:.3f} |")
+    print(f"| median epoch std | MDD {amp['medianStdUvMdd']:.1f} uV, healthy {amp['medianStdUvHealthy']:.1f} uV; AUC {amp['auc']:.3f} |")
+    if "setup" in c:
+        st = c["setup"]
+        print(f"| high-pass edge (log10 density 0.5-1 Hz / 2-4 Hz) | AUC for MDD of a steeper edge {st['lowEdgeAuc']:.3f}; clusters at {st['clusterCentres'][0]:.2f} and {st['clusterCentres'][1]:.2f} |")
+        print(f"| low-pass edge (log10 density 40-45 Hz / 20-30 Hz) | AUC {st['highEdgeAuc']:.3f} |")
+        print(f"| steep high-pass setup | {st['steepMdd']} of {ch['mdd']} MDD, {st['steepHealthy']} of {ch['healthy']} healthy persons; the setup alone: balanced accuracy {100 * st['setupAloneBalancedAccuracy']:.1f} % |")
+        print(f"| setup-discordant persons (a setup detector gets them wrong) | {', '.join(st['discordant'])} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models-dir", default=os.path.join(REPO, "models"))
     ap.add_argument("--name19", default="mdd-cnn")
     ap.add_argument("--name8", default="mdd-cnn-cyton8")
     args = ap.parse_args()
+    shown_confounds = False
     for name, tag in ((args.name19, "19 electrodes"), (args.name8, "8 electrodes (Cyton)")):
         path = os.path.join(args.models_dir, name, "metrics.json")
         if not os.path.exists(path):
@@ -42,6 +58,9 @@ def main() -> None:
         with open(path) as f:
             m = json.load(f)
         cv = m["cv"]
+        if "confounds" in m and not shown_confounds:
+            show_confounds(m["confounds"])
+            shown_confounds = True
         print(f"\n### {tag}: subject-wise {len(cv['folds'])}-fold CV\n")
         conditions = [c for c in ("EC", "EO", "both") if c in cv["cnn"]]
         print(HEAD)
@@ -58,6 +77,13 @@ def main() -> None:
         print(f"int8 vs float32 (fold models, held-out epochs): mean |dP| {e['mean']:.4f}, max {e['max']:.4f}, same decision {100 * e['decisionAgreement']:.2f} %")
         for k, a in m["finalAgreement"].items():
             print(f"final model, {k} vs float32 over {a['epochs']} epochs: mean |dP| {a['meanAbsDiff']:.4f}, max {a['maxAbsDiff']:.4f}, same decision {100 * a['decisionAgreement']:.2f} %")
+        if "discordant" in cv:
+            d = cv["discordant"]
+            print(f"\nsetup-discordant persons ({', '.join(d['persons'])}): CNN {d['cnn']['correct']} of {d['cnn']['of']} right, baseline {d['baseline']['correct']} of {d['baseline']['of']}")
+            print("\n| person | label | CNN score | baseline score |\n|---|---|---|---|")
+            for s in d["persons"]:
+                lab = next((q["label"] for q in cv["cnn"]["both"]["persons"] if q["subject"] == s), None)
+                print(f"| {s} | {'MDD' if lab == 1 else 'healthy'} | {d['cnn']['scores'].get(s, float('nan')):.2f} | {d['baseline']['scores'].get(s, float('nan')):.2f} |")
         for a, r in cv.get("ablations", {}).items():
             print(f"\nablation {a}: {r['cleanEpochs']} clean epochs; max |person score - base| {r['maxPersonScoreDiff']:.4f}\n")
             print(HEAD)

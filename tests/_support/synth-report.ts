@@ -30,7 +30,7 @@ export function fakeSynthReport(split: { trainRecords: string[]; heldoutRecords:
     data: { dir: dataDir, trainRecords: split.trainRecords, heldoutRecords: split.heldoutRecords, memberFraction: 0.75, beats: { members: nv, sameNonMembers: nv, heldout: nv, synthetic: nv } },
     seed: 1,
     fidelity: { rhythm: { syntheticN: rhythm(), syntheticV: rhythm(), realMembers: rhythm(), realHeldout: rhythm(), ksHeartRate: { d: 0.1, p: 0.5 }, ksRmssd: { d: 0.1, p: 0.5 } }, beats: { N: beats(), V: beats() }, embeddings: { syntheticVsReal: { mmd2: 0.01, p: 0.3 }, heldoutVsReal: { mmd2: 0.01, p: 0.3 }, segments: 10 } },
-    utility: { test: { n: 100, v: 10, records: split.heldoutRecords }, trtr: score(), tstr: score(), gapPoints: 0, gapCi: [0, 0] },
+    utility: { test: { n: 100, v: 10, records: split.heldoutRecords }, trtr: score(), trtrRecordWeighted: score(), tstr: score(), gapPoints: 0, gapVsNaturalPoints: 0, gapCi: [0, 0] },
     augmentation: [{ realVShare: 1, realOnly: score(), plusDuplicatedV: score(), plusSyntheticV: score() }],
     privacy: {
       beatLevel: { dcr: attack(0.5), discriminator: attack(0.5), dcrRatio: dcr(1) },

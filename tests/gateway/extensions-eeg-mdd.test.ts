@@ -75,7 +75,7 @@ test('excerpt blocks -> one eeg/mdd message with the session score; Muse refused
   const c8 = mdd[1]!.payload as EegMdd;
   assert.is(c8.model.name, 'mdd-cnn-cyton8');
   assert.ok(c8.epochs + c8.rejectedEpochs >= 14, `${c8.epochs} + ${c8.rejectedEpochs} epochs`);
-  assert.ok(log.lines.some((l) => /slow: MDD screening off for this stream: EEG at 64 Hz.*need at least 99 Hz/.test(l.text)));
+  assert.ok(log.lines.some((l) => /slow: MDD screening off for this stream: EEG at 64 Hz.*need at least 66 Hz/.test(l.text)));
   const m = mdd[0]!.payload as EegMdd;
   assert.is(m.screening_only, true);
   assert.is(m.notice, MDD_RESEARCH_NOTICE);

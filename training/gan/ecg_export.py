@@ -33,12 +33,13 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dir", default=OUT)
+    ap.add_argument("--model-version", default="0.2.0")
     ap.add_argument("--trained-on", help="the manifest's trainedOn (default: the MIT-BIH text)")
     a = ap.parse_args()
-    _write(a.dir, a.trained_on)
+    _write(a.dir, a.trained_on, a.model_version)
 
 
-def _write(OUT: str, trained_on: str | None = None) -> None:
+def _write(OUT: str, trained_on: str | None = None, version: str = "0.2.0") -> None:
     report = json.load(open(os.path.join(OUT, "train-report.json")))
     calib = np.load(os.path.join(OUT, "calib-latent.npy")).astype(np.float32)
     gx = calib[np.linspace(0, len(calib) - 1, GOLDEN_COUNT).astype(int)]
@@ -60,7 +61,7 @@ def _write(OUT: str, trained_on: str | None = None) -> None:
                        "absTolerance": 1e-4 if key == "float32" else 0.02},
         }
     manifest = {
-        "name": "gan-ecg", "version": "0.1.0", "task": "synth",
+        "name": "gan-ecg", "version": version, "task": "synth",
         "description": (f"Conditional WGAN-GP generator ({report['generatorParameters']} parameters): latent ({report['latent']}) + beat class "
                         f"(N, V) -> one single-lead ECG beat, {ed.BEAT_SAMPLES} samples at {ed.RATE_HZ} Hz, mV. Synthetic data for research, "
                         "augmentation and sharing; not a recording of any person."),

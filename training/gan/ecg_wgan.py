@@ -58,6 +58,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--gp-weight", type=float, default=10.0)
     ap.add_argument("--learning-rate", type=float, default=1e-4)
+    ap.add_argument("--v-record-weight", choices=("sqrt", "natural"), default="sqrt",
+                    help="V half-batches: draw a beat of record k with weight 1/sqrt(n_k) (record k's share ~ sqrt(n_k)), "
+                    "so one record (208: 45 %% of the V beats) does not dominate; natural = uniform over beats")
     ap.add_argument("--from-weights", default="", help="skip training: export this saved generator checkpoint "
                     "(the loss curve is then read from --log, the run's progress log)")
     ap.add_argument("--log", default="", help="progress log of the run that wrote --from-weights")
@@ -90,6 +93,20 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
+def icnr(keras):
+    """Pixel-shuffle init (Aitken et al. 2017, ICNR): both sub-pixel halves of the 2C-channel conv start
+    equal, so each upsampling starts as nearest-neighbour instead of producing checkerboard ripple."""
+    base = keras.initializers.GlorotUniform()
+
+    def init(shape, dtype=None):
+        import tensorflow as tf
+
+        k = base((*shape[:-1], shape[-1] // 2), dtype=dtype)
+        return tf.concat([k, k], axis=-1)  # channel s*C + c -> sample 2l + s, channel c
+
+    return init
+
+
 def generator(keras):
     L = keras.layers
     inp = keras.Input(shape=(LATENT + 2,), name="latent_class")
@@ -98,7 +115,7 @@ def generator(keras):
     x = L.Reshape((1, 12, 128))(x)
     length, ch = 12, 128
     for out_ch in (64, 32, 16, 8):
-        x = L.Conv2D(2 * out_ch, (1, 5), padding="same")(x)
+        x = L.Conv2D(2 * out_ch, (1, 5), padding="same", kernel_initializer=icnr(keras))(x)
         x = L.LeakyReLU(0.2)(x)
         length, ch = 2 * length, out_ch
         x = L.Reshape((1, length, ch))(x)  # 1-D pixel shuffle: [l, s*C + c] -> [2l + s, c]
@@ -140,11 +157,18 @@ def main() -> None:
         y = np.load(args.classes).astype(np.int64).reshape(-1)
         if len(x) != len(y):
             raise SystemExit(f"{args.beats}: {len(x)} beats but {args.classes}: {len(y)} classes")
+        rec = np.zeros(len(y), np.int64)  # no record ids: one record, so uniform over beats (natural weighting)
     else:
         beats = ed.load_beats(args.data, names, args.member_fraction)
         x = np.concatenate([b[0] for b in beats.values()])
         y = np.concatenate([b[1] for b in beats.values()])
+        rec = np.concatenate([np.full(len(b[1]), i) for i, b in enumerate(beats.values())])
     by_class = [x[y == k] for k in range(2)]
+    v_p = None
+    if args.v_record_weight == "sqrt" and (y == 1).any():
+        _, inv, cnt = np.unique(rec[y == 1], return_inverse=True, return_counts=True)
+        v_p = 1.0 / np.sqrt(cnt[inv])
+        v_p /= v_p.sum()
     log(f"{len(names)} records, beats N {len(by_class[0])} V {len(by_class[1])}")
     if len(by_class[0]) == 0:
         raise SystemExit("no N-class beats to learn from")
@@ -169,7 +193,7 @@ def main() -> None:
 
     def real_batch():
         a = by_class[0][rng.integers(0, len(by_class[0]), half)]
-        b = by_class[1][rng.integers(0, len(by_class[1]), args.batch_size - half)]
+        b = by_class[1][rng.choice(len(by_class[1]), args.batch_size - half, p=v_p)]
         return tf.constant(np.concatenate([a, b]))
 
     curve = []
@@ -202,6 +226,7 @@ def main() -> None:
               "beats": {"N": int((y == 0).sum()), "V": int((y == 1).sum())},
               "seed": args.seed, "steps": args.steps, "criticSteps": args.critic_steps, "batchSize": args.batch_size,
               "gpWeight": args.gp_weight, "learningRate": args.learning_rate, "latent": LATENT,
+              "vRecordWeight": args.v_record_weight, "pixelShuffleInit": "icnr",
               "generatorParameters": G.count_params(), "criticParameters": D.count_params(),
               "trainSeconds": None if args.from_weights else round(time.time() - t0, 1), "curve": curve,
               **({"exportedFrom": os.path.basename(args.from_weights)} if args.from_weights else {}),

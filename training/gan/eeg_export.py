@@ -34,6 +34,7 @@ tensors = tflite_run.tensor_decls
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dir", default=OUT)
+    ap.add_argument("--model-version", default="0.2.0")
     ap.add_argument("--interp", default=ed.INTERP)
     args = ap.parse_args()
     out_dir = args.dir
@@ -65,7 +66,7 @@ def main() -> None:
     # classifier spots at once (two-sample AUC ~0.99 vs ~0.8 float; eval-int8.json); utility is the same
     default = os.environ.get("GAN_EEG_DEFAULT", "float32")
     manifest = {
-        "name": "gan-eeg-maps", "version": "0.1.0", "task": "synth",
+        "name": "gan-eeg-maps", "version": args.model_version, "task": "synth",
         "description": (f"Conditional WGAN-GP generator ({report['generatorParameters']} parameters): latent ({report['latent']}) + condition "
                         "(MDD-EC, MDD-EO, healthy-EC, healthy-EO) -> the 19 x 5 per-electrode values of one EEG epoch (log10 band power "
                         "centred per epoch, band-major), made into the MDD model's [5, 32, 32] spherical-spline map stack by "

@@ -116,6 +116,10 @@ async function trainMdd(opts: TrainMddOptions): Promise<number> {
   const labels = input.recordings.map(({ file, subject, label, condition }) => ({ file, subject, label, ...(condition ? { condition } : {}) }));
   log(`features: ${labels.length} recordings -> ${join(out, 'maps', set)}`);
   const maps = writeMapSet({ dataDir: opts.edf, labels, outDir: join(out, 'maps'), set, params, log });
+  const { setupConfound } = await import('../../models/mdd/setup-signature.js');
+  const setup = setupConfound(maps.results.map((r) => r.summary));
+  log(`setup check: AUC for MDD of the filter edges ${setup.lowEdgeAuc.toFixed(2)} below 1 Hz, ${Number.isFinite(setup.highEdgeAuc) ? setup.highEdgeAuc.toFixed(2) : 'n/a'} above 40 Hz (0.5 = recorded alike)`);
+  if (setup.warning) console.error(`model train mdd: warning: ${setup.warning}`);
 
   // 3. training (Python), progress streamed
   const { runStreaming, quantizeAll, bundleModel, fileInfo } = await import('../../models/mdd/train-pipeline.js');
@@ -150,7 +154,7 @@ async function trainMdd(opts: TrainMddOptions): Promise<number> {
       ...s, sampleRateHz: input.sampleRateHz!, epochs: maps.epochs, cleanEpochs: maps.cleanEpochs,
       recordings: maps.results.map((r) => ({ file: r.summary.file, subject: r.summary.subject, label: r.summary.label, ...(r.summary.condition ? { condition: r.summary.condition } : {}), durationS: r.summary.durationS, epochs: r.summary.epochs, clean: r.summary.clean })),
     },
-    cv: cvFromMetrics(metrics), finalAgreement: metrics.finalAgreement,
+    cv: cvFromMetrics(metrics), finalAgreement: metrics.finalAgreement, confounds: { setup },
     model: { name, version: manifest.version, dir: modelDir, parameters: metrics.cv.params, files: Object.fromEntries(Object.entries(manifest.variants).map(([k, v]) => [k, fileInfo(join(modelDir, v.file), v.sha256)])) },
     wallS: 0,
   };

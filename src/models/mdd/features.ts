@@ -4,9 +4,11 @@
 // segments, 50 % overlap), log10 power CENTRED per epoch (the mean of log10 power over every
 // electrode and band of the epoch is subtracted: a gain g on the recording adds 2*log10(g) to every
 // value and is removed exactly, so absolute amplitude cannot reach the model), spherical-spline maps
-// [5, 32, 32] through src/streaming/eeg/topomap.
+// [5, 32, 32] through src/streaming/eeg/topomap. The five bands are sub-bands of 4-30 Hz, not the
+// streaming pipeline's delta..gamma: below 4 Hz and above 30 Hz the amplifier's own filters differ
+// between recording setups, and in the Mumtaz data the setup predicts the label (setup-signature.ts).
 import { montageMapper } from '../../streaming/eeg/topomap/topomap.js';
-import { EEG_BANDS, Welch } from '../../streaming/eeg/welch.js';
+import { Welch } from '../../streaming/eeg/welch.js';
 
 /** A frequency band, half-open [lowHz, highHz). */
 export interface Band {
@@ -15,8 +17,19 @@ export interface Band {
   highHz: number;
 }
 
-/** delta theta alpha beta gamma: the streaming pipeline's bands (src/streaming/eeg/welch.ts). */
-export const MDD_BANDS: readonly Band[] = EEG_BANDS;
+/**
+ * The model's bands: theta, alpha1/alpha2, beta1/beta2 (the usual clinical QEEG sub-bands), all inside
+ * 4-30 Hz, where recording setups with different high-pass (~1 Hz) and low-pass (~35 Hz) filters
+ * still pass the EEG alike. Delta (1-4 Hz) and gamma (30-45 Hz), the pipeline's other bands
+ * (EEG_BANDS, published on <device>/eeg/bands), sit on those filter edges.
+ */
+export const MDD_BANDS: readonly Band[] = [
+  { name: 'theta', lowHz: 4, highHz: 8 },
+  { name: 'alpha1', lowHz: 8, highHz: 10 },
+  { name: 'alpha2', lowHz: 10, highHz: 13 },
+  { name: 'beta1', lowHz: 13, highHz: 20 },
+  { name: 'beta2', lowHz: 20, highHz: 30 },
+];
 
 /** The streaming pipeline's Welch estimator (scipy.signal.welch conventions), one per segment layout. */
 const welchCache = new Map<string, Welch>();

@@ -20,6 +20,9 @@ export const MAP_SETS: Record<string, DatasetOptions> = {
   // reversed order; the 20- and 22-channel files then differ in where every electrode sits
   shuffled: { permute: (n) => Array.from({ length: n }, (_, i) => n - 1 - i) },
   cyton8: { params: { ...DEFAULT_MDD_FEATURES, electrodes: CYTON_8 } },
+  // every recording through the same 1.5-35 Hz band-pass: the setups' different filter edges are
+  // hidden; a model that reads only 4-30 Hz must not change (setup-signature.ts)
+  bandlimited: { bandLimit: { lowHz: 1.5, highHz: 35, order: 8 } },
 };
 
 function concat(arrays: readonly ArrayLike<number>[], width: number): Float32Array {
@@ -69,8 +72,8 @@ export function writeMapSet(run: MapSetRun): MapSetResult {
   writeFileSync(join(dir, 'relpow.npy'), writeNpy({ shape: [rel.length, relWidth], data: concat(rel, relWidth) }));
   writeFileSync(join(dir, 'meanlog.npy'), writeNpy({ shape: [maps.length], data: Float32Array.from(results.flatMap((r) => r.meanLog10Powers)) }));
   const epochs = results.flatMap((r) => r.startsS.map((startS) => ({ file: r.summary.file, subject: r.summary.subject, label: r.summary.label, condition: r.summary.condition ?? null, startS })));
-  const { scale, permute } = options;
-  writeFileSync(join(dir, 'epochs.json'), JSON.stringify({ set: run.set, scale: scale ?? 1, permuted: permute !== undefined, params: p, recordings: results.map((r) => r.summary), epochs }, null, 1));
+  const { scale, permute, bandLimit } = options;
+  writeFileSync(join(dir, 'epochs.json'), JSON.stringify({ set: run.set, scale: scale ?? 1, permuted: permute !== undefined, bandLimit: bandLimit ?? null, params: p, recordings: results.map((r) => r.summary), epochs }, null, 1));
   const total = results.reduce((n, r) => n + r.summary.epochs, 0);
   log(`${run.set}: ${maps.length} clean epochs of ${total} from ${results.length} recordings -> ${dir}`);
   return { dir, params: p, results, cleanEpochs: maps.length, epochs: total };

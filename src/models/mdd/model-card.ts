@@ -29,6 +29,18 @@ function rows(name: string, metrics: ConditionMetrics): string[] {
   });
 }
 
+/** The recording-setup check (setup-signature.ts): do the groups' filter edges differ? */
+function setupLines(r: MddTrainReport): string[] {
+  const c = r.confounds?.setup;
+  if (!c) return [];
+  const a = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
+  return [
+    `Recording setup check: the AUC for MDD of each person's filter edges is ${a(c.lowEdgeAuc)} below 1 Hz and ${a(c.highEdgeAuc)} above 40 Hz (0.5: the groups were recorded alike).`,
+    ...(c.warning ? ['', `**Warning:** ${c.warning}.`] : []),
+    '',
+  ];
+}
+
 const fmt = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 
 /** What the CV says about the CNN against the baseline, and int8 against float32 (both conditions). */
@@ -78,8 +90,10 @@ export function modelCardMarkdown(r: MddTrainReport): string {
     ...d.channelSets.map((s) => `- ${s.files} file${s.files === 1 ? '' : 's'}: ${s.channels.join(', ')}`),
     '',
     'A channel set or amplitude that differs by class (as in the Mumtaz data) cannot reach the model through the',
-    'maps (electrodes by name, log10 power centred per epoch), but other site or group differences may: check them.',
+    'maps (electrodes by name, log10 power centred per epoch), and its bands stay inside 4-30 Hz, away from the',
+    "amplifier's filter edges; other site or group differences may still reach it: check them.",
     '',
+    ...setupLines(r),
     '| file | subject | label | condition | duration s | clean / epochs |',
     '|---|---|---|---|---|---|',
     ...d.recordings.map((x) => `| ${x.file} | ${x.subject} | ${x.label} | ${x.condition ?? '-'} | ${x.durationS.toFixed(0)} | ${x.clean} / ${x.epochs} |`),

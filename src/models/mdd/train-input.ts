@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEdf, type EdfSignal } from '../../streaming/formats/edf.js';
 import { MissingChannelsError, selectChannels, standardLabel } from './channels.js';
+import { DEFAULT_MDD_FEATURES } from './features.js';
 import { scanMddLabels, type LabelledRecording, type MddLabel } from './labels.js';
 
 export interface TrainInputOptions {
@@ -96,7 +97,9 @@ function checkRecording(path: string, rec: LabelledRecording, electrodes: readon
 }
 
 export function validateTrainInput(opts: TrainInputOptions): TrainInput {
-  const minRateHz = opts.minSampleRateHz ?? 99;
+  const topBandHz = Math.max(...DEFAULT_MDD_FEATURES.bands.map((b) => b.highHz));
+  // the same margin over Nyquist as the gateway's MddEpochStream
+  const minRateHz = opts.minSampleRateHz ?? Math.ceil(2.2 * topBandHz - 1e-9);
   const minDurationS = opts.minDurationS ?? 4;
   const problems: string[] = [];
   const empty: TrainInput = { recordings: [], sampleRateHz: undefined, problems, summary: { persons: { MDD: 0, healthy: 0 }, files: 0, ratesHz: {}, channelSets: [], conditions: {} } };
@@ -131,7 +134,7 @@ export function validateTrainInput(opts: TrainInputOptions): TrainInput {
     problems.push(`mixed sampling rates: ${parts.join('; ')}. Resample to one rate first`);
   }
   for (const rate of rates) {
-    if (rate < minRateHz) problems.push(`${listFiles(byRate.get(rate)!)}: sampled at ${rate} Hz, below the ${minRateHz} Hz the bands up to 45 Hz need`);
+    if (rate < minRateHz) problems.push(`${listFiles(byRate.get(rate)!)}: sampled at ${rate} Hz, below the ${minRateHz} Hz the bands up to ${topBandHz} Hz need`);
   }
   // persons per class (from the labels: a person's files may have problems of their own, reported above)
   const persons: Record<MddLabel, Set<string>> = { MDD: new Set(), healthy: new Set() };

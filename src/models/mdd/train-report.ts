@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { EvalCondition } from './evaluate.js';
 import type { MddLabel } from './labels.js';
 import type { MetricsWithCi } from './metrics.js';
+import type { SetupConfound } from './setup-signature.js';
 import type { TrainInputSummary } from './train-input.js';
 
 export interface PersonCvScore {
@@ -57,6 +58,8 @@ export interface MddTrainReport {
   finalAgreement: Record<string, Agreement>;
   model: { name: string; version: string; dir: string; parameters: number; files: Record<string, { file: string; sha256: string; bytes: number }> };
   bundle?: { file: string; keyId: string; bytes: number };
+  /** Checks on the data before any model: does the recording setup predict the label? */
+  confounds?: { setup: SetupConfound };
   wallS: number;
 }
 

@@ -5,6 +5,7 @@ import { SeededRandom } from '../../../src/common/random.js';
 import { rocAuc } from '../../../src/models/mdd/metrics.js';
 import { qrsWidthMs } from '../../../src/models/gan/eval/beat-features.js';
 import { LogisticModel } from '../../../src/models/gan/eval/logistic.js';
+import { recordWeightedDraw } from '../../../src/models/gan/eval/utility.js';
 import { aucByRank, aucWithCi, clusterBootstrapCi, ks2, matrix, mmdPermutationTest, nearestDistances, summarize } from '../../../src/models/gan/eval/stats.js';
 
 test('rank AUC equals the pairwise Mann-Whitney AUC, ties included', () => {
@@ -15,6 +16,19 @@ test('rank AUC equals the pairwise Mann-Whitney AUC, ties included', () => {
   assert.ok(Math.abs(aucByRank(pos, neg) - ref) < 1e-12);
   assert.is(aucByRank([2, 3], [0, 1]), 1);
   assert.is(aucByRank([1], [1]), 0.5);
+});
+
+test('record-weighted draw: a record of n beats gets a share proportional to sqrt(n)', () => {
+  // A: 100 beats (weight 1/10 each, 10 in all), B: 4 beats (1/2 each, 2 in all): B's share 2/12
+  const set = { beats: Array.from({ length: 104 }, (_, i) => Float32Array.of(i)), classes: Array.from({ length: 104 }, () => 1), records: Array.from({ length: 104 }, (_, i) => (i < 100 ? 'A' : 'B')) };
+  const draw = recordWeightedDraw(set, 12_000, new SeededRandom(7));
+  assert.is(draw.beats.length, 12_000);
+  const shareB = draw.records.filter((r) => r === 'B').length / 12_000;
+  assert.ok(Math.abs(shareB - 2 / 12) < 0.01, `B share ${shareB}`);
+  // within a record every beat is equally likely, and each drawn beat keeps its class and record
+  const b = draw.beats.filter((_, i) => draw.records[i] === 'B').map((x) => x[0]!);
+  for (const k of [100, 101, 102, 103]) assert.ok(Math.abs(b.filter((v) => v === k).length / b.length - 0.25) < 0.03, `beat ${k}`);
+  assert.ok(draw.beats.every((x, i) => (x[0]! < 100) === (draw.records[i] === 'A')));
 });
 
 test('KS: D of disjoint samples is 1, of identical samples 0, and shifted normals are told apart', () => {

@@ -98,7 +98,7 @@ test('streaming: blocks of any size (all 22 channels in file order) give the epo
     });
   }
   assert.throws(() => new MddEpochStream().push(['EEG Fp1-LE'], 256, [new Float32Array(4)]), /no channel for Fp2/);
-  assert.throws(() => new MddEpochStream().push(meta.labels, 64, rows), /need at least 99 Hz/);
+  assert.throws(() => new MddEpochStream().push(meta.labels, 64, rows), /bands reach 30 Hz and need at least 66 Hz/);
 });
 
 test('streaming at another device rate: the same recording at 250 Hz, resampled on the fly, gives the 256 Hz maps', () => {

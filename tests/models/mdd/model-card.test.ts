@@ -82,4 +82,15 @@ test('Python JSON: NaN literals are read as NaN; a file that is not a report is 
   assert.throws(() => readTrainReport(join(dir, 'other.json')), /not a weargate mdd training report/);
 });
 
+test('card: the recording-setup check, with its warning when the filter edges predict the label', () => {
+  const r = report();
+  assert.not.match(modelCardMarkdown(r), /Recording setup check/); // a report without the check (older runs)
+  const alike = modelCardMarkdown({ ...r, confounds: { setup: { persons: 8, lowEdgeAuc: 0.56, highEdgeAuc: 0.44 } } });
+  assert.match(alike, /Recording setup check: the AUC for MDD of each person's filter edges is 0\.56 below 1 Hz and 0\.44 above 40 Hz/);
+  assert.not.match(alike, /\*\*Warning:\*\*/);
+  const apart = modelCardMarkdown({ ...r, confounds: { setup: { persons: 8, lowEdgeAuc: 0.94, highEdgeAuc: Number.NaN, warning: 'the groups differ' } } });
+  assert.match(apart, /0\.94 below 1 Hz and n\/a above 40 Hz/);
+  assert.match(apart, /\*\*Warning:\*\* the groups differ\./);
+});
+
 test.run();

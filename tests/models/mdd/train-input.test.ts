@@ -92,7 +92,7 @@ test('electrodes of one file at different rates are named', () => {
 test('a rate too low for the bands is named', () => {
   const persons = balancedPersons(2).map((p) => ({ ...p, files: [{ edf: { rateHz: 64 } }] }));
   const r = check(persons);
-  oneProblem(r.problems, 'M1_EC.edf', /sampled at 64 Hz, below the 99 Hz/);
+  oneProblem(r.problems, 'M1_EC.edf', /sampled at 64 Hz, below the 66 Hz the bands up to 30 Hz need/);
 });
 
 test('a recording shorter than one epoch and a non-voltage unit are named', () => {

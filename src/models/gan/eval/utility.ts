@@ -1,6 +1,8 @@
 // Utility of synthetic ECG beats: train a normal-vs-ventricular beat classifier on synthetic beats
 // and test it on real beats of persons the generator never saw (TSTR), against the same classifier
-// trained on the generator's own real training beats (TRTR); then augmentation: real training
+// trained on the generator's own real training beats (TRTR), with their V beats in their natural mix
+// of records and re-weighted by record as the generator trains (the better of the two is the bar);
+// then augmentation: real training
 // beats with their natural class imbalance, plus synthetic V beats, against plus duplicated real V
 // beats (plain oversampling, the baseline any augmentation has to beat).
 import type { SeededRandom } from '../../../common/random.js';
@@ -51,12 +53,43 @@ export function scoreClassifier(train: BeatSet, test: BeatSet, given?: number[])
 export interface UtilityResult {
   /** Real test beats: every V and at most `maxTestN` N beats of the held-out persons. */
   test: { n: number; v: number; records: string[] };
+  /** Trained on the real training beats, each V beat once (their natural mix of records). */
   trtr: ClassifierScore;
+  /**
+   * Trained on real beats with the V beats drawn by record, weight 1/sqrt(beats of the record), the
+   * sampling gan-ecg >= 0.2.0 trains with: a generator that learned that mix must beat this too.
+   */
+  trtrRecordWeighted: ClassifierScore;
   tstr: ClassifierScore;
-  /** TSTR - TRTR balanced accuracy, percentage points (target: >= -3). */
+  /** TSTR - the better of the two TRTR balanced accuracies, percentage points (target: >= -3). */
   gapPoints: number;
-  /** 95 % cluster-bootstrap interval of the gap over the test records (persons). */
+  /** TSTR - the natural-mix TRTR (the only TRTR before gan-ecg 0.2.0). */
+  gapVsNaturalPoints: number;
+  /** 95 % cluster-bootstrap interval of `gapPoints` over the test records (persons). */
   gapCi: [number, number];
+}
+
+/** `count` beats drawn with replacement, a beat of record r with weight 1/sqrt(beats of r in `set`). */
+export function recordWeightedDraw(set: BeatSet, count: number, rng: SeededRandom): BeatSet {
+  const perRecord = new Map<string, number>();
+  for (const r of set.records) perRecord.set(r, (perRecord.get(r) ?? 0) + 1);
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const r of set.records) cumulative.push((total += 1 / Math.sqrt(perRecord.get(r)!)));
+  const out: BeatSet = { beats: [], classes: [], records: [] };
+  for (let i = 0; i < count && total > 0; i++) {
+    const u = rng.next() * total;
+    let lo = 0, hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    out.beats.push(set.beats[lo]!);
+    out.classes.push(set.classes[lo]!);
+    out.records.push(set.records[lo]!);
+  }
+  return out;
 }
 
 export function testSet(heldout: BeatSet, rng: SeededRandom, maxTestN = 5000): BeatSet {
@@ -71,12 +104,19 @@ export function utility(realTrain: BeatSet, synthetic: BeatSet, test: BeatSet, r
   const pSynth = predictions(synthSet, test);
   const trtr = scoreClassifier(realSet, test, pReal);
   const tstr = scoreClassifier(synthSet, test, pSynth);
-  const gapCi = clusterBootstrapCi(test.records, (idx) => 100 * (balancedAccuracy(pSynth, test.classes, idx) - balancedAccuracy(pReal, test.classes, idx)), rng);
+  const weightedSet = concatBeats(ofClass(realSet, 0), recordWeightedDraw(ofClass(realTrain, V), perClass, rng));
+  const pWeighted = predictions(weightedSet, test);
+  const trtrRecordWeighted = scoreClassifier(weightedSet, test, pWeighted);
+  const pBest = trtrRecordWeighted.balancedAccuracy > trtr.balancedAccuracy ? pWeighted : pReal;
+  const best = Math.max(trtr.balancedAccuracy, trtrRecordWeighted.balancedAccuracy);
+  const gapCi = clusterBootstrapCi(test.records, (idx) => 100 * (balancedAccuracy(pSynth, test.classes, idx) - balancedAccuracy(pBest, test.classes, idx)), rng);
   return {
     test: { n: test.classes.filter((c) => c !== V).length, v: test.classes.filter((c) => c === V).length, records: [...new Set(test.records)] },
     trtr,
+    trtrRecordWeighted,
     tstr,
-    gapPoints: 100 * (tstr.balancedAccuracy - trtr.balancedAccuracy),
+    gapPoints: 100 * (tstr.balancedAccuracy - best),
+    gapVsNaturalPoints: 100 * (tstr.balancedAccuracy - trtr.balancedAccuracy),
     gapCi,
   };
 }
