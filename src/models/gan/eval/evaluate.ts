@@ -13,6 +13,7 @@ import { loadRhythm } from '../strip.js';
 import { loadRealSets, syntheticBeats, syntheticStrips, type StripSet } from './data.js';
 import { classFidelity, embeddingFidelity, stripEmbeddings, stripRhythm, type ClassFidelity, type EmbeddingFidelity, type StripRhythm } from './fidelity.js';
 import { balanced, dcrAttack, dcrRatio, discriminatorAttack, MIA_TARGET_AUC, reidentification, type AttackResult, type DcrRatio, type ReidResult } from './privacy.js';
+import { calibratedDcrAttack, populationSamples } from './population.js';
 import { matrix, ks2 } from './stats.js';
 import { augmentation, testSet, utility, type AugmentationScenario, type UtilityResult } from './utility.js';
 
@@ -53,6 +54,11 @@ export interface SynthEcgReport {
     beatLevel: { dcr: AttackResult; discriminator: AttackResult; dcrRatio: DcrRatio };
     personLevel: { dcr: AttackResult; discriminator: AttackResult; dcrRatio: DcrRatio };
     reidentification: ReidResult;
+    /**
+     * The yardstick (population.ts): the DCR attack with a memoryless per-class normal in place of the
+     * GAN, and the calibrated attack (distance to it over distance to the GAN). Informational, no check.
+     */
+    population?: Record<'beatLevel' | 'personLevel', { dcr: AttackResult; calibrated: AttackResult }>;
   };
   checks: Check[];
   pass: boolean;
@@ -168,6 +174,13 @@ export async function evaluateSynthEcg(o: SynthEvalOptions): Promise<SynthEcgRep
       beatLevel: { dcr: dcrAttack(sMat, members, nmEval, rngP), discriminator: discriminatorAttack(sRef, hRef, members, nmEval, rngP), dcrRatio: dcrRatio(balanced(synth, 1000, rngP), nmEval, trainRef) },
       personLevel: { dcr: dcrAttack(sMat, members, hAll, rngP), discriminator: discriminatorAttack(sRef, hRef, members, hEval, rngP), dcrRatio: dcrRatio(balanced(synth, 1000, rngP), hAll, trainRef) },
       reidentification: reid,
+      population: (() => {
+        // its own random stream: the attacks above draw exactly what they drew before it existed
+        const rngQ = section(7);
+        const pop = matrix(populationSamples(real.members, 2000, rngQ).beats);
+        const level = (nonMembers: typeof hAll) => ({ dcr: dcrAttack(pop, members, nonMembers, rngQ), calibrated: calibratedDcrAttack(sMat, pop, members, nonMembers, rngQ) });
+        return { beatLevel: level(nmEval), personLevel: level(hAll) };
+      })(),
     };
 
     const checks: Check[] = [

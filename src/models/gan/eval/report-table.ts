@@ -35,6 +35,10 @@ export function synthEcgTables(r: SynthEcgReport): string {
   for (const [name, l] of [['beat (members vs same persons\' unseen beats)', pv.beatLevel], ['person (members vs persons never seen)', pv.personLevel]] as const) {
     out.push(`| ${name} | ${f(l.dcr.auc)} [${f(l.dcr.ci[0])}, ${f(l.dcr.ci[1])}] | ${f(l.discriminator.auc)} [${f(l.discriminator.ci[0])}, ${f(l.discriminator.ci[1])}] | ${f(l.dcrRatio.median)} / ${f(l.dcrRatio.p5)} |`);
   }
+  if (pv.population) {
+    const q = pv.population;
+    out.push('', `Yardstick, a memoryless population model (one normal per class fitted to the members): the same DCR attack with its samples in place of the GAN's, AUC ${f(q.beatLevel.dcr.auc)} (beat level) and ${f(q.personLevel.dcr.auc)} (person level) [${f(q.personLevel.dcr.ci[0])}, ${f(q.personLevel.dcr.ci[1])}]; the calibrated attack (distance to the population model over distance to the GAN), what the GAN reveals beyond it: ${f(q.beatLevel.calibrated.auc)} [${f(q.beatLevel.calibrated.ci[0])}, ${f(q.beatLevel.calibrated.ci[1])}] (beat) and ${f(q.personLevel.calibrated.auc)} [${f(q.personLevel.calibrated.ci[0])}, ${f(q.personLevel.calibrated.ci[1])}] (person)`);
+  }
   const ri = pv.reidentification;
   out.push('', `Re-identification (similarity encoder, same-wearer threshold ${f(ri.threshold, 4)}): synthetic strips matching a training person ${pct(ri.syntheticMatchRate)} % (${ri.strips.synthetic} strips), persons outside the training set ${pct(ri.baseRate)} % (base rate, ${ri.strips.outside}), training persons' own unseen strips ${pct(ri.controlTrueMatchRate)} % (control, ${ri.strips.control}); one-sided binomial p ${f(ri.p, 4)}; largest share of synthetic strips whose best match is one person: ${pct(ri.topPersonShare)} % (record ${ri.topPerson})`);
   out.push('', '### Checks', '', '| check | value | target | |', '|---|---|---|---|');
