@@ -124,6 +124,11 @@ test('a failing training step: output streamed, exit code propagated, trainer in
   // members only: beats whose R lies in the first 75 % of each of the 7 training records (~84 per 90 s record)
   assert.ok(beats.shape[0]! > 7 * 70 && beats.shape[0]! < 7 * 90, String(beats.shape[0]));
   assert.ok(classes.data.some((c) => c === 1) && classes.data.some((c) => c === 0));
+  // the record of every beat (indices into --records, in order), so the trainer can draw V beats by record
+  const records = readNpy(new Uint8Array(readFileSync(opt('--beat-records'))));
+  assert.is(records.shape[0], classes.shape[0]);
+  assert.equal([...new Set(records.data)], split.trainRecords.map((_, k) => k));
+  for (let i = 1; i < records.data.length; i++) assert.ok(records.data[i]! >= records.data[i - 1]!);
   const rhythm = JSON.parse(readFileSync(opt('--rhythm'), 'utf8')) as { nnMeanRrS: number[]; vPairs: number[][] };
   assert.ok(rhythm.nnMeanRrS.length >= 6);
   assert.ok(rhythm.nnMeanRrS.every((s) => Math.abs(s - 0.8) < 0.06), rhythm.nnMeanRrS.join());

@@ -68,6 +68,8 @@ def parse_args() -> argparse.Namespace:
     # MIT-BIH loading (--records then only names the records in the report).
     ap.add_argument("--beats", help="member beat windows .npy [K, BEAT_SAMPLES] float32 mV (replaces loading --data)")
     ap.add_argument("--classes", help="their classes .npy [K] (0 = N, 1 = V); with --beats")
+    ap.add_argument("--beat-records", help="their record indices .npy [K] (for --v-record-weight); with --beats; "
+                    "without it every beat counts as one record's (uniform over beats)")
     ap.add_argument("--rhythm", help="rhythm statistics .json (as ecg_data.rhythm_stats writes); with --beats")
     ap.add_argument("--heldout", default=",".join(ed.HELDOUT_RECORDS), help="records never seen (for the report)")
     args = ap.parse_args()
@@ -157,7 +159,12 @@ def main() -> None:
         y = np.load(args.classes).astype(np.int64).reshape(-1)
         if len(x) != len(y):
             raise SystemExit(f"{args.beats}: {len(x)} beats but {args.classes}: {len(y)} classes")
-        rec = np.zeros(len(y), np.int64)  # no record ids: one record, so uniform over beats (natural weighting)
+        if args.beat_records:
+            rec = np.load(args.beat_records).astype(np.int64).reshape(-1)
+            if len(rec) != len(y):
+                raise SystemExit(f"{args.beat_records}: {len(rec)} record indices but {len(y)} beats")
+        else:
+            rec = np.zeros(len(y), np.int64)  # no record ids: one record, so uniform over beats (natural weighting)
     else:
         beats = ed.load_beats(args.data, names, args.member_fraction)
         x = np.concatenate([b[0] for b in beats.values()])

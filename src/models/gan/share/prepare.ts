@@ -34,30 +34,36 @@ export function splitRecords(names: readonly string[], seed: number): ShareSplit
 export interface TrainerInput {
   beatsPath: string;
   classesPath: string;
+  /** records.npy [K]: index of each beat's record in `train` (the trainer draws V beats by record). */
+  recordsPath: string;
   rhythmPath: string;
   beats: { n: number; v: number };
   rhythm: RhythmStats;
 }
 
-/** Writes beats.npy [K, beatSamples], classes.npy [K] (0 N, 1 V) and rhythm.json of the members. */
+/** Writes beats.npy [K, beatSamples], classes.npy [K] (0 N, 1 V), records.npy [K] and rhythm.json of the members. */
 export function writeTrainerInput(dir: string, train: readonly ClinicRecord[], memberFraction: number, seed: number, beatSamples: number): TrainerInput {
   mkdirSync(dir, { recursive: true });
   const windows: Float32Array[] = [];
   const classes: number[] = [];
-  for (const r of train) {
+  const records: number[] = [];
+  train.forEach((r, k) => {
     for (const i of splitByTime(r.beats, memberFraction)[0]) {
       windows.push(r.beats.windows[i]);
       classes.push(r.beats.classes[i]);
+      records.push(k);
     }
-  }
+  });
   const data = new Float32Array(windows.length * beatSamples);
   windows.forEach((w, i) => data.set(w, i * beatSamples));
   const beatsPath = join(dir, 'beats.npy');
   const classesPath = join(dir, 'classes.npy');
+  const recordsPath = join(dir, 'records.npy');
   const rhythmPath = join(dir, 'rhythm.json');
   writeFileSync(beatsPath, writeNpy({ shape: [windows.length, beatSamples], data }));
   writeFileSync(classesPath, writeNpy({ shape: [classes.length], data: Float32Array.from(classes) }));
+  writeFileSync(recordsPath, writeNpy({ shape: [records.length], data: Float32Array.from(records) }));
   const rhythm = rhythmStats(train.map((r) => r.annotated), { memberFraction, seed });
   writeFileSync(rhythmPath, JSON.stringify(rhythm, null, 1));
-  return { beatsPath, classesPath, rhythmPath, rhythm, beats: { n: classes.filter((c) => c === 0).length, v: classes.filter((c) => c === 1).length } };
+  return { beatsPath, classesPath, recordsPath, rhythmPath, rhythm, beats: { n: classes.filter((c) => c === 0).length, v: classes.filter((c) => c === 1).length } };
 }

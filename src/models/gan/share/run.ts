@@ -141,7 +141,7 @@ export async function runShare(o: ShareOptions, deps: ShareDeps = defaultDeps(o.
   log(`training: training/gan/ecg_wgan.py (${o.steps} steps, seed ${o.seed})`);
   const trained = await step('training (training/gan/ecg_wgan.py)', [
     join(packageRoot, 'training', 'gan', 'ecg_wgan.py'), '--out', modelDir, '--work', join(work, 'train'), '--records', split.trainRecords.join(','), '--heldout', split.heldoutRecords.join(','),
-    '--member-fraction', String(MEMBER_FRACTION), '--seed', String(o.seed), '--steps', String(o.steps), '--beats', trainer.beatsPath, '--classes', trainer.classesPath, '--rhythm', trainer.rhythmPath,
+    '--member-fraction', String(MEMBER_FRACTION), '--seed', String(o.seed), '--steps', String(o.steps), '--beats', trainer.beatsPath, '--classes', trainer.classesPath, '--beat-records', trainer.recordsPath, '--rhythm', trainer.rhythmPath,
   ]);
   if (trained !== 0) return trained;
   await deps.quantize(modelDir, log);
