@@ -31,6 +31,11 @@ test('eval mdd --json on 3 persons: fold models, scores as in metrics.json (int8
     }
   }
   assert.is(out.metrics.both!.n, 3);
+  // the setup check: P02 (healthy, open setup) against P04 (MDD) and P38 (healthy), both steep: the edges of
+  // P02 are the highest, so MDD ranks between the two healthy persons (AUC 0.5), no warning with 3 persons
+  const setup = (JSON.parse(r.stdout) as { setup: { persons: number; lowEdgeAuc: number; warning?: string } }).setup;
+  assert.is(setup.persons, 3);
+  assert.is(setup.lowEdgeAuc, 0.5);
 });
 
 test('eval mdd: bad input is refused with the file named', () => {

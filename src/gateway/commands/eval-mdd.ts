@@ -83,8 +83,10 @@ async function evalMdd(opts: EvalMddOptions): Promise<number> {
     if (!opts.model && !shipped) throw new Error(`the manifest has no variant '${variant}'`);
     const foldOf = (subject: string): number => (cv ? cv.folds.findIndex((f) => f.includes(subject)) : -1);
     const scored = [];
+    const summaries = [];
     for (const rec of labels) {
       const r = recordingMaps(opts.data, rec, { params: params.features });
+      summaries.push(r.summary);
       let name: string;
       let run: (maps: Float32Array) => number;
       const k = foldOf(rec.subject);
@@ -105,11 +107,14 @@ async function evalMdd(opts: EvalMddOptions): Promise<number> {
       scored.push({ recording: rec, model: name, probabilities: r.maps.map(run), rejected: r.summary.epochs - r.summary.clean });
     }
     const result = evaluatePersons(scored, params.threshold, Number(opts.resamples));
+    // do these recordings' groups differ in their amplifier's filter edges? (docs/models/mdd.md)
+    const { setupConfound } = await import('../../models/mdd/setup-signature.js');
+    const setup = setupConfound(summaries);
     const note = opts.model
       ? `every person scored by ${opts.model}: persons it was trained on are NOT held out`
       : `persons in the manifest's ${cv?.folds.length ?? 0} CV folds scored by the fold model that held them out (${variant}); others by the shipped model`;
     if (opts.json) {
-      console.log(JSON.stringify({ model: `${doc.manifest.name}@${doc.manifest.version}`, variant, note, ...result }, null, 1));
+      console.log(JSON.stringify({ model: `${doc.manifest.name}@${doc.manifest.version}`, variant, note, setup, ...result }, null, 1));
       return 0;
     }
     console.log(`${doc.manifest.name}@${doc.manifest.version} on ${labels.length} recordings of ${new Set(labels.map((l) => l.subject)).size} persons: ${note}`);
@@ -122,6 +127,8 @@ async function evalMdd(opts: EvalMddOptions): Promise<number> {
       }
     }
     console.log(`\n${metricsTable(result.metrics).join('\n')}`);
+    const a = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
+    console.log(`\nsetup check: AUC for MDD of the filter edges ${a(setup.lowEdgeAuc)} below 1 Hz, ${a(setup.highEdgeAuc)} above 40 Hz (0.5 = recorded alike)${setup.warning ? `\nwarning: ${setup.warning}` : ''}`);
     console.log('\nScreening research signal only: not a diagnosis.');
     return 0;
   } finally {
