@@ -9,6 +9,7 @@
 // Records with fewer than 20 NN intervals are skipped. One difference: above maxPairs, the pairs
 // are subsampled with our SeededRandom, not numpy's generator (the same count, other pairs).
 import { SeededRandom } from '../../common/random.js';
+import { median } from '../../common/stats.js';
 import { isBeatAnnotation } from '../../streaming/formats/wfdb-annotations.js';
 import { GAN_CLASS_OF_SYMBOL, type AnnotatedEcg } from './ecg-beats.js';
 import type { RhythmStats } from './strip.js';
@@ -27,12 +28,6 @@ export interface RhythmStatsOptions {
   seed?: number;
   /** Only beats in the first memberFraction of each record count. */
   memberFraction?: number;
-}
-
-function median(x: readonly number[]): number {
-  const s = [...x].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function std(x: readonly number[]): number {

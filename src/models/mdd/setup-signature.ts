@@ -7,6 +7,7 @@
 // (`training/mdd_cnn.py`, `weargate model train mdd`): if it predicts the label, a clinic's two groups
 // were recorded differently.
 import { Welch } from '../../streaming/eeg/welch.js';
+import { median } from '../../common/stats.js';
 import { rocAuc } from './metrics.js';
 
 export interface SetupSignature {
@@ -20,13 +21,6 @@ const LOW: readonly [number, number] = [0.5, 1];
 const LOW_REF: readonly [number, number] = [2, 4];
 const HIGH: readonly [number, number] = [40, 45];
 const HIGH_REF: readonly [number, number] = [20, 30];
-
-function median(values: number[]): number {
-  if (!values.length) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /**
  * The signature of one recording from the epochs given (channels[e] = samples, uV; epochStarts in

@@ -1,6 +1,7 @@
 // Enrollment of an athlete, pure: a recording is cut into quality windows, segments come only from
 // the good ones, and the template is the normalised mean of their embeddings. An enrollment that
 // is too short, too noisy or whose beats disagree with each other is refused with the reason.
+import { median } from '../../common/stats.js';
 import { assessEcgQuality, type QualityLevel } from '../../streaming/ecg/quality.js';
 import { cosine, meanTemplate } from './metrics.js';
 import { cutSegments, prepareEcg, SIMILARITY_RATE_HZ, type PreprocessOptions, type Segment } from './preprocess.js';
@@ -81,12 +82,6 @@ function topReasons(windows: readonly QualityWindow[], keep = 3): string[] {
     }
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, keep).map(([r, n]) => `${r} (${n} windows)`);
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** The gate and the template, from an analysis and the embeddings of its segments (same order). */
