@@ -61,6 +61,11 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--v-record-weight", choices=("sqrt", "natural"), default="sqrt",
                     help="V half-batches: draw a beat of record k with weight 1/sqrt(n_k) (record k's share ~ sqrt(n_k)), "
                     "so one record (208: 45 %% of the V beats) does not dominate; natural = uniform over beats")
+    ap.add_argument("--identity-weight", type=float, default=0.0,
+                    help="weight of the identity adversary (training/gan/identity.py): the generator pays "
+                    "weight * (log K - entropy of a person classifier on its beats); 0 = off")
+    ap.add_argument("--identity-noise-uv", type=float, default=20.0, help="white noise on the person classifier's input (uV)")
+    ap.add_argument("--identity-pretrain", type=int, default=500, help="person classifier steps before the GAN starts")
     ap.add_argument("--from-weights", default="", help="skip training: export this saved generator checkpoint "
                     "(the loss curve is then read from --log, the run's progress log)")
     ap.add_argument("--log", default="", help="progress log of the run that wrote --from-weights")
@@ -196,7 +201,28 @@ def main() -> None:
     onehot[half:, 1] = 1
     onehot_t = tf.constant(onehot)
 
-    critic_step, gen_step = wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, args.batch_size, LATENT, args.gp_weight)
+    persons = len(np.unique(rec))
+    id_term = None
+    if args.identity_weight > 0 and persons < 2:
+        log("identity adversary off: the beats come from one record (pass --beat-records)")
+    elif args.identity_weight > 0:
+        import identity
+
+        C = identity.person_classifier(keras, ed.BEAT_SAMPLES, persons)
+        rec_idx = np.unique(rec, return_inverse=True)[1].astype(np.int64)
+        id_p = identity.record_uniform_p(rec_idx)
+        id_step, id_term, _ = identity.identity_steps(tf, C, keras.optimizers.Adam(1e-3), persons, args.identity_weight,
+                                                      args.identity_noise_uv / 1000.0)
+
+        def person_batch():
+            i = rng.choice(len(x), args.batch_size, p=id_p)
+            return tf.constant(x[i]), tf.constant(rec_idx[i])
+
+        for k in range(args.identity_pretrain):
+            c_loss, c_acc = id_step(*person_batch())
+        log(f"identity adversary: {persons} persons, weight {args.identity_weight}, person classifier "
+            f"{C.count_params()} parameters, after {args.identity_pretrain} steps accuracy {float(c_acc):.2f} (chance {1 / persons:.2f})")
+    critic_step, gen_step = wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, args.batch_size, LATENT, args.gp_weight, id_term)
 
     def real_batch():
         a = by_class[0][rng.integers(0, len(by_class[0]), half)]
@@ -212,14 +238,22 @@ def main() -> None:
     for step in range(1, 0 if args.from_weights else args.steps + 1):
         for _ in range(args.critic_steps):
             w, gp = critic_step(real_batch())
-        g = gen_step()
+        g, g_id = gen_step()
+        if id_term is not None:
+            c_loss, c_acc = id_step(*person_batch())
         if step % 100 == 0 or step == 1:
-            curve.append({"step": step, "wasserstein": float(w), "gp": float(gp), "generatorLoss": float(g)})
+            point = {"step": step, "wasserstein": float(w), "gp": float(gp), "generatorLoss": float(g)}
+            extra = ""
+            if id_term is not None:
+                point |= {"identityLoss": float(g_id), "personClassifierAccuracy": float(c_acc)}
+                extra = f"  id {float(g_id):.3f}  C acc {float(c_acc):.2f}"
+            curve.append(point)
             rate = step / (time.time() - t0)
-            log(f"step {step}/{args.steps}  W {float(w):.3f}  gp {float(gp):.3f}  G {float(g):.3f}  "
+            log(f"step {step}/{args.steps}  W {float(w):.3f}  gp {float(gp):.3f}  G {float(g):.3f}{extra}  "
                 f"({rate:.1f} steps/s, eta {(args.steps - step) / rate / 60:.1f} min)")
-        if step % 2000 == 0:
+        if step % 2000 == 0 or step == args.steps:
             G.save_weights(os.path.join(args.work, f"generator-{step}.weights.h5"))
+            D.save_weights(os.path.join(args.work, f"critic-{step}.weights.h5"))  # for the white-box attack
 
     export(tf, keras, G, args)
     if args.rhythm:
@@ -234,6 +268,8 @@ def main() -> None:
               "seed": args.seed, "steps": args.steps, "criticSteps": args.critic_steps, "batchSize": args.batch_size,
               "gpWeight": args.gp_weight, "learningRate": args.learning_rate, "latent": LATENT,
               "vRecordWeight": args.v_record_weight, "pixelShuffleInit": "icnr",
+              "identity": {"weight": args.identity_weight, "noiseUv": args.identity_noise_uv, "pretrainSteps": args.identity_pretrain,
+                           "persons": int(persons)} if id_term is not None else None,
               "generatorParameters": G.count_params(), "criticParameters": D.count_params(),
               "trainSeconds": None if args.from_weights else round(time.time() - t0, 1), "curve": curve,
               **({"exportedFrom": os.path.basename(args.from_weights)} if args.from_weights else {}),

@@ -147,7 +147,7 @@ def train_one(tf, keras, x: np.ndarray, cond: np.ndarray, args, seed: int, tag: 
     for step in range(1, args.steps + 1):
         for _ in range(args.critic_steps):
             w, gp = critic_step(real_batch())
-        g = gen_step()
+        g, _ = gen_step()
         if step % 250 == 0 or step == 1:
             curve.append({"step": step, "wasserstein": float(w), "gp": float(gp), "generatorLoss": float(g)})
             rate = step / (time.time() - t0)

@@ -6,8 +6,11 @@ are fixed (class-balanced batches), so they are a constant tensor.
 from __future__ import annotations
 
 
-def wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, batch: int, latent: int, gp_weight: float):
-    """Returns (critic_step(real) -> (wasserstein, gp), gen_step() -> generator loss), XLA-compiled."""
+def wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, batch: int, latent: int, gp_weight: float, extra_g_loss=None):
+    """Returns (critic_step(real) -> (wasserstein, gp), gen_step() -> (generator loss, extra loss)), XLA-compiled.
+
+    extra_g_loss(fake) -> scalar tensor, optional: a term added to the generator's loss (the ECG
+    generator's identity adversary, training/gan/identity.py)."""
 
     @tf.function(jit_compile=True)
     def critic_step(real):
@@ -30,8 +33,11 @@ def wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, batch: int, latent: int, gp_
     def gen_step():
         z = tf.random.normal((batch, latent))
         with tf.GradientTape() as tape:
-            loss = -tf.reduce_mean(D([G(tf.concat([z, onehot_t], 1), training=True), onehot_t], training=True))
+            fake = G(tf.concat([z, onehot_t], 1), training=True)
+            adv = -tf.reduce_mean(D([fake, onehot_t], training=True))
+            extra = extra_g_loss(fake) if extra_g_loss is not None else tf.constant(0.0)
+            loss = adv + extra
         opt_g.apply_gradients(zip(tape.gradient(loss, G.trainable_variables), G.trainable_variables))
-        return loss
+        return adv, extra
 
     return critic_step, gen_step

@@ -1,0 +1,67 @@
+"""Identity adversary for the ECG generator: a synthetic beat should not say whose beat it is.
+
+A person classifier C (beat -> which of the K training records) learns from the real member beats,
+drawn uniformly over records, with white noise added to its input so that the generator cannot
+fool it with a small ripple the critic would let through. The generator pays, per sample,
+
+    weight * (log K - H(C(G(z))))
+
+where H is the entropy of C's person distribution: zero when C cannot tell whose beat it is,
+log K when C is sure. The critic keeps the beats realistic; this term moves them away from any one
+person's morphology, toward what the training persons share. It is the identity-adversarial
+counterpart of the person-level membership and re-identification checks of `weargate eval synth
+ecg` (which use other instruments: distances to the synthetic set, a discriminator, and the
+Siamese similarity encoder). It gives no formal guarantee (that would take differential privacy,
+and person-level differential privacy over 16 persons would leave no signal).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def person_classifier(keras, beat_samples: int, persons: int):
+    L = keras.layers
+    beat = keras.Input(shape=(beat_samples,))
+    x = L.Reshape((1, beat_samples, 1))(beat)
+    for ch in (16, 32, 32):
+        x = L.Conv2D(ch, (1, 5), strides=(1, 2), padding="same")(x)
+        x = L.LeakyReLU(0.2)(x)
+    x = L.Flatten()(x)
+    out = L.Dense(persons)(x)
+    return keras.Model(beat, out, name="gan_ecg_person_classifier")
+
+
+def record_uniform_p(records: np.ndarray) -> np.ndarray:
+    """Draw probabilities that give every record the same share of a batch."""
+    _, inv, cnt = np.unique(records, return_inverse=True, return_counts=True)
+    p = 1.0 / cnt[inv].astype(np.float64)
+    return p / p.sum()
+
+
+def identity_steps(tf, C, opt_c, persons: int, weight: float, noise_mv: float):
+    """Returns (classifier_step(x, person) -> (loss, accuracy), generator_term(fake) -> scalar,
+    confidence(fake) -> mean top person probability)."""
+    log_k = math.log(persons)
+
+    @tf.function(jit_compile=True)
+    def classifier_step(x, person):
+        noisy = x + tf.random.normal(tf.shape(x), stddev=noise_mv)
+        with tf.GradientTape() as tape:
+            logits = C(noisy, training=True)
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=person, logits=logits))
+        opt_c.apply_gradients(zip(tape.gradient(loss, C.trainable_variables), C.trainable_variables))
+        acc = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1, output_type=tf.int64), person), tf.float32))
+        return loss, acc
+
+    def generator_term(fake):
+        logp = tf.nn.log_softmax(C(fake, training=False))
+        entropy = -tf.reduce_sum(tf.exp(logp) * logp, 1)
+        return weight * tf.reduce_mean(log_k - entropy)
+
+    @tf.function(jit_compile=True)
+    def confidence(fake):
+        return tf.reduce_mean(tf.reduce_max(tf.nn.softmax(C(fake, training=False)), 1))
+
+    return classifier_step, generator_term, confidence
