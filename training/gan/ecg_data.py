@@ -65,17 +65,22 @@ def record_beats(data_dir: str, name: str):
             np.asarray(at, np.int64), pos, list(r.beat_symbols))
 
 
-def load_beats(data_dir: str, names, member_fraction: float = 1.0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Beat windows and classes per record; with member_fraction < 1 only beats whose R lies in the
-    first member_fraction of the record (by samples at 250 Hz)."""
+def split_beats(data_dir: str, names, member_fraction: float = 1.0) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Per record (member windows, member classes, unseen windows, unseen classes): members are the
+    beats whose R lies in the first member_fraction of the record (by samples at 250 Hz)."""
     out = {}
     for n in names:
         w, c, at, _, _ = record_beats(data_dir, n)
         r = mitdb.read_header(os.path.join(data_dir, f"{n}.hea"))
         n250 = (r.num_samples - 1) * 25 // 36 + 1
         keep = at < member_fraction * n250
-        out[n] = (w[keep], c[keep])
+        out[n] = (w[keep], c[keep], w[~keep], c[~keep])
     return out
+
+
+def load_beats(data_dir: str, names, member_fraction: float = 1.0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Member beat windows and classes per record (split_beats without the unseen part)."""
+    return {n: v[:2] for n, v in split_beats(data_dir, names, member_fraction).items()}
 
 
 def rhythm_stats(data_dir: str, names, max_pairs: int = 512, seed: int = 1, member_fraction: float = 1.0) -> dict:

@@ -29,18 +29,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 import ecg_data as ed  # noqa: E402
-import mitdb  # noqa: E402
-
-
-def split_beats(data_dir: str, names, member_fraction: float):
-    """{record: (member windows, member classes, unseen windows, unseen classes)}."""
-    out = {}
-    for n in names:
-        w, c, at, _, _ = ed.record_beats(data_dir, n)
-        r = mitdb.read_header(os.path.join(data_dir, f"{n}.hea"))
-        keep = at < member_fraction * ((r.num_samples - 1) * 25 // 36 + 1)
-        out[n] = (w[keep], c[keep], w[~keep], c[~keep])
-    return out
 
 
 def balanced(parts, per_class: int, rng):
@@ -93,8 +81,8 @@ def main() -> None:
     D = critic(tf.keras)
     D.load_weights(args.critic)
     rng = np.random.default_rng(args.seed)
-    train = split_beats(args.data, [n for n in args.records.split(",") if n], args.member_fraction)
-    held = split_beats(args.data, [n for n in args.heldout.split(",") if n], 1.0)
+    train = ed.split_beats(args.data, [n for n in args.records.split(",") if n], args.member_fraction)
+    held = ed.split_beats(args.data, [n for n in args.heldout.split(",") if n], 1.0)
     members = balanced([(n, v[0], v[1]) for n, v in train.items()], args.per_class, rng)
     unseen = balanced([(n, v[2], v[3]) for n, v in train.items()], args.per_class, rng)
     outside = balanced([(n, v[0], v[1]) for n, v in held.items()], args.per_class, rng)
