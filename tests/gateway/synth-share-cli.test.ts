@@ -68,10 +68,11 @@ test('too few recordings: the message says why 8 (persons held out), exit 2; low
   assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, /4 recordings in .*; at least 8 \(one per person\) are needed: 25 % of them \(at least 2\) are held out as persons the generator never sees/);
   assert.match(r.stderr, /slow: 128 Hz; at least 250 Hz/);
-  const o = cli('--from', d.from, '--out', d.out, '--n', '0', '--steps', 'many');
+  const o = cli('--from', d.from, '--out', d.out, '--n', '0', '--steps', 'many', '--identity-weight', '-1');
   assert.is(o.status, 2);
   assert.match(o.stderr, /--n 0: needs an integer/);
   assert.match(o.stderr, /--steps many: needs an integer/);
+  assert.match(o.stderr, /--identity-weight -1: needs a number within \[0, 10\]/);
 });
 
 test('a non-empty --out is refused before training', () => {
@@ -117,6 +118,9 @@ test('a failing training step: output streamed, exit code propagated, trainer in
   assert.equal([...split.trainRecords, ...split.heldoutRecords].sort(), [...names, 'quiet'].sort());
   assert.is(opt('--steps'), '300');
   assert.is(opt('--member-fraction'), '0.75');
+  // by default a clinic's generator is trained as the shipped one was (its train-report's identity adversary)
+  const shipped = JSON.parse(readFileSync('models/gan-ecg/train-report.json', 'utf8')) as { identity: { weight: number } | null };
+  assert.is(Number(opt('--identity-weight')), shipped.identity?.weight ?? 0);
   const beats = readNpy(new Uint8Array(readFileSync(opt('--beats'))));
   const classes = readNpy(new Uint8Array(readFileSync(opt('--classes'))));
   assert.is(beats.shape[1], 192);

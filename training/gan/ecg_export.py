@@ -33,13 +33,13 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dir", default=OUT)
-    ap.add_argument("--model-version", default="0.2.0")
+    ap.add_argument("--model-version", default="0.3.0")
     ap.add_argument("--trained-on", help="the manifest's trainedOn (default: the MIT-BIH text)")
     a = ap.parse_args()
     _write(a.dir, a.trained_on, a.model_version)
 
 
-def _write(OUT: str, trained_on: str | None = None, version: str = "0.2.0") -> None:
+def _write(OUT: str, trained_on: str | None = None, version: str = "0.3.0") -> None:
     report = json.load(open(os.path.join(OUT, "train-report.json")))
     calib = np.load(os.path.join(OUT, "calib-latent.npy")).astype(np.float32)
     gx = calib[np.linspace(0, len(calib) - 1, GOLDEN_COUNT).astype(int)]
@@ -64,7 +64,9 @@ def _write(OUT: str, trained_on: str | None = None, version: str = "0.2.0") -> N
         "name": "gan-ecg", "version": version, "task": "synth",
         "description": (f"Conditional WGAN-GP generator ({report['generatorParameters']} parameters): latent ({report['latent']}) + beat class "
                         f"(N, V) -> one single-lead ECG beat, {ed.BEAT_SAMPLES} samples at {ed.RATE_HZ} Hz, mV. Synthetic data for research, "
-                        "augmentation and sharing; not a recording of any person."),
+                        "augmentation and sharing; not a recording of any person."
+                        + (f" Trained with an identity adversary (weight {report['identity']['weight']}): beats a person classifier can "
+                           "attribute to one training person are penalised." if report.get("identity") else "")),
         "trainedOn": trained_on or ("MIT-BIH Arrhythmia Database 1.0.0 (PhysioNet, ODC-By 1.0), MLII, records " + ", ".join(report["records"]) +
                       f" ({report['beats']['N']} N-class and {report['beats']['V']} V-class beats); records " + ", ".join(report["heldoutRecords"]) +
                       " never seen"),
@@ -74,6 +76,7 @@ def _write(OUT: str, trained_on: str | None = None, version: str = "0.2.0") -> N
         "params": {
             "sampleRateHz": ed.RATE_HZ, "beatSamples": ed.BEAT_SAMPLES, "preSamples": ed.PRE_SAMPLES, "highpassHz": ed.HIGHPASS_HZ,
             "latentSize": report["latent"], "classes": list(ed.CLASSES), "symbols": ["N", "V"], "rhythm": "rhythm.json",
+            "identityWeight": (report.get("identity") or {}).get("weight", 0.0),
             "trainRecords": report["records"], "memberFraction": report.get("memberFraction", 1.0), "heldoutRecords": report["heldoutRecords"], "seed": report["seed"], "steps": report["steps"],
         },
     }

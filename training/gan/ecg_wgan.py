@@ -61,8 +61,8 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--v-record-weight", choices=("sqrt", "natural"), default="sqrt",
                     help="V half-batches: draw a beat of record k with weight 1/sqrt(n_k) (record k's share ~ sqrt(n_k)), "
                     "so one record (208: 45 %% of the V beats) does not dominate; natural = uniform over beats")
-    ap.add_argument("--identity-weight", type=float, default=0.0,
-                    help="weight of the identity adversary (training/gan/identity.py): the generator pays "
+    ap.add_argument("--identity-weight", type=float, default=1.75,
+                    help="weight of the identity adversary (training/gan/identity.py; 1.75 trained gan-ecg 0.3.0): the generator pays "
                     "weight * (log K - entropy of a person classifier on its beats); 0 = off")
     ap.add_argument("--identity-noise-uv", type=float, default=20.0, help="white noise on the person classifier's input (uV)")
     ap.add_argument("--identity-pretrain", type=int, default=500, help="person classifier steps before the GAN starts")

@@ -6,7 +6,8 @@ Usage (repo root; maps first: `npx tsx scripts/mdd-maps.ts --set base` and
 Trains one generator per subject-wise CV fold of training/mdd_cnn.py (the same six folds, seed
 20261201: each on the fold's 30 training persons only, for the measurements in eeg_eval.py) and one
 final generator on all 36 development persons (what ships). Writes training/out/gan-eeg/<fold0..5,
-final>/ (generator-float32.tflite, generator.npz, calib-latent.npy, train.json) and copies the final
+final>/ (generator-float32.tflite, generator.npz, calib-latent.npy, train.json; critic.weights.h5 and
+standardise.npz for training/gan/eeg_whitebox.py) and copies the final
 one to models/gan-eeg-maps/. See docs/models/gan-eeg-maps.md.
 
 What is generated: not the 32 x 32 pixels but the 19 x 5 per-electrode values they are made of
@@ -209,6 +210,9 @@ def main() -> None:
         out_dir = os.path.join(args.work, tag)
         os.makedirs(out_dir, exist_ok=True)
         np.savez(os.path.join(out_dir, "generator.npz"), *weights)
+        # for the white-box attack (training/gan/eeg_whitebox.py): the critic reads standardised values
+        r["D"].save_weights(os.path.join(out_dir, "critic.weights.h5"))
+        np.savez(os.path.join(out_dir, "standardise.npz"), mu=r["mu"], sd=r["sd"])
         export(tf, keras, weights, ds["v"].shape[1], out_dir, seed, args.latent)
         report = {"run": tag, "heldOut": held, "trainPersons": persons, "trainEpochs": int(train.sum()),
                   "perCondition": dict(zip(ed.COND_NAMES, np.bincount(ds["cond"][train], minlength=N_COND).tolist())),

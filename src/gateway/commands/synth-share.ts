@@ -3,6 +3,7 @@
 // privacy check passes (src/models/gan/share/run.ts; docs/synthetic-data.md).
 // Exit codes: 0 shared, 2 bad input, 3 a privacy check failed (nothing written), 1 environment.
 import type { Command } from 'commander';
+import { DEFAULT_IDENTITY_WEIGHT } from '../../models/gan/share/defaults.js';
 import { synthCommand } from './synth.js';
 
 interface SynthShareOptions {
@@ -12,6 +13,7 @@ interface SynthShareOptions {
   seconds: string;
   steps: string;
   seed: string;
+  identityWeight: string;
   python?: string;
   work?: string;
 }
@@ -26,6 +28,7 @@ export function register(program: Command): void {
     .option('--seconds <s>', 'strip length', '10')
     .option('--steps <n>', 'generator training steps', '4000')
     .option('--seed <int>', 'seed of the split, the training and the strips', '20261201')
+    .option('--identity-weight <w>', 'weight of the identity adversary: the generator pays for beats a person classifier can attribute to one of your persons (0 = off; docs/models/gan-ecg.md)', String(DEFAULT_IDENTITY_WEIGHT))
     .option('--python <path>', 'Python of the training environment (default training/.venv/bin/python)')
     .option('--work <dir>', 'work folder: trainer input, model, log, report (default var/synth-share/<timestamp>)')
     .action(async (opts: SynthShareOptions) => {
@@ -39,6 +42,8 @@ export function register(program: Command): void {
       const seconds = int('seconds', opts.seconds, 4, 600);
       const steps = int('steps', opts.steps, 1, 1_000_000);
       const seed = int('seed', opts.seed, 0, 2 ** 32 - 1);
+      const identityWeight = Number(opts.identityWeight);
+      if (!Number.isFinite(identityWeight) || identityWeight < 0 || identityWeight > 10) usage.push(`--identity-weight ${opts.identityWeight}: needs a number within [0, 10]`);
       if (usage.length > 0) {
         console.error(`synth share: ${usage.length} problem${usage.length === 1 ? '' : 's'} in the options, nothing was trained or written:`);
         for (const u of usage) console.error(`  - ${u}`);
@@ -47,7 +52,7 @@ export function register(program: Command): void {
       }
       try {
         const { runShare } = await import('../../models/gan/share/run.js');
-        process.exitCode = await runShare({ from: opts.from, out: opts.out, n, seconds, steps, seed, python: opts.python, work: opts.work });
+        process.exitCode = await runShare({ from: opts.from, out: opts.out, n, seconds, steps, seed, identityWeight, python: opts.python, work: opts.work });
       } catch (err) {
         console.error(`synth share: ${err instanceof Error ? err.message : String(err)}`);
         process.exitCode = 1;

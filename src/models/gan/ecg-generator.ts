@@ -31,6 +31,8 @@ const GanEcgParams = Type.Object(
     /** Only beats in the first memberFraction of each training record trained the generator. */
     memberFraction: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
     heldoutRecords: Type.Array(Type.String()),
+    /** Weight of the identity adversary the generator was trained with (0 or absent: none; training/gan/identity.py). */
+    identityWeight: Type.Optional(Type.Number({ minimum: 0 })),
   },
   { additionalProperties: true },
 );

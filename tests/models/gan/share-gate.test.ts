@@ -43,7 +43,7 @@ function deps(work: string, checks: Check[], log: string[]): ShareDeps {
   };
 }
 
-const opts = (d: ReturnType<typeof setup>) => ({ from: d.from, out: d.out, work: d.work, python: d.python, n: 3, seconds: 10, steps: 10, seed: 4 });
+const opts = (d: ReturnType<typeof setup>) => ({ from: d.from, out: d.out, work: d.work, python: d.python, n: 3, seconds: 10, steps: 10, seed: 4, identityWeight: 0.75 });
 
 test('every privacy check passes: strips, report.json and REPORT.md in --out (TSTR failing is reported, not gated)', async () => {
   const d = setup();
@@ -67,7 +67,8 @@ test('every privacy check passes: strips, report.json and REPORT.md in --out (TS
   // the two Python steps, training then export
   const calls = readFileSync(d.calls, 'utf8').trim().split('\n');
   assert.is(calls.length, 2);
-  assert.match(calls[0]!, /ecg_wgan\.py .*--beats /);
+  assert.match(calls[0]!, /ecg_wgan\.py .*--beats .*--identity-weight 0\.75( |$)/);
+  assert.match(readFileSync(join(d.out, 'REPORT.md'), 'utf8'), /identity adversary weight 0\.75\n/);
   assert.match(calls[1]!, /ecg_export\.py --dir .*--trained-on /);
 });
 

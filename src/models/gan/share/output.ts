@@ -14,7 +14,7 @@ export interface ShareReport {
   format: 'weargate-synth-share-report/1';
   createdAt: string;
   from: string;
-  options: { n: number; seconds: number; steps: number; seed: number };
+  options: { n: number; seconds: number; steps: number; seed: number; identityWeight: number };
   input: { records: number; sampleRateHz: number; notes: string[]; beats: Record<string, { n: number; v: number }> };
   split: { trainRecords: string[]; heldoutRecords: string[]; memberFraction: number };
   trainedBeats: { n: number; v: number };
@@ -30,7 +30,7 @@ export function reportMarkdown(r: ShareReport): string {
     '',
     `${SYNTHETIC_NOTICE}. Made by \`weargate synth share\` on ${r.createdAt} from ${r.from} (${r.input.sampleRateHz} Hz).`,
     '',
-    `- generator trained on ${r.split.trainRecords.length} persons (${r.split.trainRecords.join(', ')}), the first ${Math.round(100 * r.split.memberFraction)} % of each record: ${r.trainedBeats.n} N and ${r.trainedBeats.v} V beats; ${r.options.steps} steps, seed ${r.options.seed}`,
+    `- generator trained on ${r.split.trainRecords.length} persons (${r.split.trainRecords.join(', ')}), the first ${Math.round(100 * r.split.memberFraction)} % of each record: ${r.trainedBeats.n} N and ${r.trainedBeats.v} V beats; ${r.options.steps} steps, seed ${r.options.seed}, identity adversary weight ${r.options.identityWeight}${r.options.identityWeight > 0 ? '' : ' (off)'}`,
     `- held out as persons the generator never saw: ${r.split.heldoutRecords.join(', ')}`,
     `- shared classes: ${r.sharedClasses.join(', ')}${r.sharedClasses.includes('V') ? '' : ' (too few ventricular beats to learn class V from)'}`,
     ...r.input.notes.map((n) => `- ${n}`),

@@ -33,6 +33,8 @@ export interface ShareOptions {
   seconds: number;
   steps: number;
   seed: number;
+  /** Weight of the identity adversary (0 = off). */
+  identityWeight: number;
   python?: string;
   work?: string;
 }
@@ -138,10 +140,11 @@ export async function runShare(o: ShareOptions, deps: ShareDeps = defaultDeps(o.
     if (r.code !== 0) error(`synth share: ${what} failed (exit ${r.code}${r.reason ? `: ${r.reason}` : ''}); its output is in ${logFile}; nothing was written to ${o.out}`);
     return r.code;
   };
-  log(`training: training/gan/ecg_wgan.py (${o.steps} steps, seed ${o.seed})`);
+  log(`training: training/gan/ecg_wgan.py (${o.steps} steps, seed ${o.seed}, identity adversary weight ${o.identityWeight})`);
   const trained = await step('training (training/gan/ecg_wgan.py)', [
     join(packageRoot, 'training', 'gan', 'ecg_wgan.py'), '--out', modelDir, '--work', join(work, 'train'), '--records', split.trainRecords.join(','), '--heldout', split.heldoutRecords.join(','),
     '--member-fraction', String(MEMBER_FRACTION), '--seed', String(o.seed), '--steps', String(o.steps), '--beats', trainer.beatsPath, '--classes', trainer.classesPath, '--beat-records', trainer.recordsPath, '--rhythm', trainer.rhythmPath,
+    '--identity-weight', String(o.identityWeight),
   ]);
   if (trained !== 0) return trained;
   await deps.quantize(modelDir, log);
@@ -158,7 +161,7 @@ export async function runShare(o: ShareOptions, deps: ShareDeps = defaultDeps(o.
   const gate = privacyGate(evaluation);
   const report: ShareReport = {
     format: 'weargate-synth-share-report/1', createdAt: new Date().toISOString(), from: o.from,
-    options: { n: o.n, seconds: o.seconds, steps: o.steps, seed: o.seed },
+    options: { n: o.n, seconds: o.seconds, steps: o.steps, seed: o.seed, identityWeight: o.identityWeight },
     input: { records: input.records.length, sampleRateHz: input.sampleRateHz ?? 0, notes, beats: Object.fromEntries(input.records.map((r) => [r.name, r.counts])) },
     split: { ...split, memberFraction: MEMBER_FRACTION }, trainedBeats: trainer.beats, sharedClasses, gate, evaluation,
   };
