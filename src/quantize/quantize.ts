@@ -29,6 +29,9 @@ export interface QuantizeRequest {
   reportSamples?: number;
   /** Ops (by op name, e.g. 'HARD_SWISH') to keep float even though they have an int8 rule. */
   keepFloat?: readonly string[];
+  /** Keep the ops that write a graph output in float (mixed precision: a float output layer, e.g. for a
+   *  generator whose output grid of one int8 step would be visible). */
+  keepFloatOutput?: boolean;
 }
 
 export interface QuantizeResult {
@@ -91,7 +94,9 @@ export async function quantizeModel(req: QuantizeRequest): Promise<QuantizeResul
   const keep = new Set(req.keepFloat ?? []);
   sg.operators.forEach((op, opIndex) => {
     const name = opName(floatModel, op);
-    if (keep.has(name) && !fallbacks.some((f) => f.opIndex === opIndex)) fallbacks.push({ opIndex, op: name, reason: 'kept float on request' });
+    if (fallbacks.some((f) => f.opIndex === opIndex)) return;
+    if (keep.has(name)) fallbacks.push({ opIndex, op: name, reason: 'kept float on request' });
+    else if (req.keepFloatOutput && op.outputs.some((t) => sg.outputs.includes(t))) fallbacks.push({ opIndex, op: name, reason: 'kept float on request: it writes a graph output' });
   });
 
   const cal = await calibrate(floatModel, req.runtime, req.calibration, req.method, req.onProgress);

@@ -15,7 +15,7 @@ import { activationTensors } from '../../src/quantize/calibrate/expose.js';
 import { opName, type Quantization, type TfliteModel } from '../../src/quantize/tflite/model.js';
 import { readTflite } from '../../src/quantize/tflite/read.js';
 import { randomArray, rng } from '../../src/quantize/tflite/build.js';
-import { cosGraph, kerasOpsGraph } from './_op-graphs.js';
+import { cosGraph, fcChainGraph, kerasOpsGraph } from './_op-graphs.js';
 
 let runtime: ModelRuntime;
 test.before(async () => {
@@ -167,6 +167,27 @@ test('--keep-float: an op with an int8 rule can be kept float on request', async
   const r = await quantize(kerasOpsGraph(), 32, ['HARD_SWISH']);
   assert.equal(r.fallbacks.map((f) => [f.op, f.reason]), [['HARD_SWISH', 'kept float on request']]);
   assert.equal(floatComputeOps(r.model), ['HARD_SWISH']);
+});
+
+test('--keep-float-output: the op that writes the graph output stays float (DEQUANTIZE before it), the rest int8; closer to float', async () => {
+  const calib = calibrationSet([{ shape: [100, 16], data: randomArray(1600, rng(5), -2, 2) }], [16]);
+  const bytes = fcChainGraph();
+  const plain = await quantizeModel({ floatModel: bytes, calibration: calib, method: 'minmax', int8Io: false, runtime, reportSamples: 0 });
+  const r = await quantizeModel({ floatModel: bytes, calibration: calib, method: 'minmax', int8Io: false, runtime, reportSamples: 0, keepFloatOutput: true });
+  const sg = r.model.subgraphs[0];
+  const ops = sg.operators.map((op) => opName(r.model, op));
+  assert.is(ops[ops.length - 1], 'FULLY_CONNECTED');
+  assert.is(ops[ops.length - 2], 'DEQUANTIZE');
+  assert.is(sg.tensors[sg.operators[ops.length - 1]!.outputs[0]!].type, 'FLOAT32');
+  assert.is(r.fallbacks.at(-1)?.reason, 'kept float on request: it writes a graph output');
+  assert.equal(ops, ['QUANTIZE', 'FULLY_CONNECTED', 'DEQUANTIZE', 'FULLY_CONNECTED'], 'the first FULLY_CONNECTED stays int8');
+  assert.equal(floatComputeOps(r.model), ['FULLY_CONNECTED']);
+  assert.equal(floatComputeOps(plain.model), []);
+  const held = { inputs: randomArray(50 * 16, rng(98), -2, 2), elements: 16, count: 50 };
+  const float = await runHeldOut(runtime, bytes, held, 'f');
+  const eKeep = outputError(float, await runHeldOut(runtime, r.bytes, held, 'q'));
+  const ePlain = outputError(float, await runHeldOut(runtime, plain.bytes, held, 'p'));
+  assert.ok(eKeep.maxAbs < ePlain.maxAbs, `float output ${eKeep.maxAbs} vs all-int8 ${ePlain.maxAbs}`);
 });
 
 test('failingNode reads the op index from LiteRT\'s "Node number N (OP) failed to prepare"', () => {

@@ -13,6 +13,7 @@ interface QuantizeCliOptions {
   modelVersion?: string;
   reportSamples: string;
   keepFloat?: string;
+  keepFloatOutput?: boolean;
   quiet?: boolean;
 }
 
@@ -32,6 +33,7 @@ export function register(program: Command): void {
     .option('--model-version <semver>', 'model version for the metadata')
     .option('--report-samples <n>', 'calibration samples used for the per-layer error report (0: none)', '64')
     .option('--keep-float <ops>', 'comma-separated op names to leave in float (e.g. HARD_SWISH)')
+    .option('--keep-float-output', 'leave the ops that write the graph outputs in float (a float output layer)')
     .option('--quiet', 'no progress bar')
     .action(async (floatPath: string, opts: QuantizeCliOptions) => {
       const method = METHODS.find((m) => m === opts.method);
@@ -70,6 +72,7 @@ export function register(program: Command): void {
           metadata: { ...extra, ...(opts.name ? { name: opts.name } : {}), ...(opts.modelVersion ? { version: opts.modelVersion } : {}) },
           reportSamples: Number(opts.reportSamples),
           keepFloat: opts.keepFloat ? opts.keepFloat.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s.length > 0) : [],
+          keepFloatOutput: opts.keepFloatOutput === true,
           onProgress: opts.quiet ? undefined : (done, total, phase) => {
             if (!barStarted) bar.start(total, 0, { phase }), (barStarted = true);
             bar.update(done, { phase });
