@@ -1,13 +1,48 @@
 // `npm run bench -- synth`: the ECG GAN generator on LiteRT.js (one thread): latency per beat for
 // each variant, and how much of one core a simulated garment streaming GAN ECG at 250 Hz costs
-// (strip assembly included). The EEG map generator has its own lines when models/gan-eeg-maps exists.
+// (strip assembly included). The EEG map generator (models/gan-eeg-maps) has its own lines: latency
+// per map stack, generator alone and with the spline stage that turns its values into 32 x 32 maps.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { SeededRandom } from '../src/common/random.js';
 import { EcgBeatGenerator } from '../src/models/gan/ecg-generator.js';
+import { DEFAULT_GAN_EEG_DIR, EegMapGenerator } from '../src/models/gan/eeg-generator.js';
 import { assembleStrip, loadRhythm } from '../src/models/gan/strip.js';
 import { createLiteRtRuntime } from '../src/models/runtime/litert.js';
 
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function eegMaps(runtime: Awaited<ReturnType<typeof createLiteRtRuntime>>): Promise<void> {
+  const probe = await EegMapGenerator.load(runtime);
+  const variants = Object.keys(probe.doc.manifest.variants);
+  const fallback = probe.doc.manifest.defaultVariant;
+  probe.dispose();
+  for (const variant of variants) {
+    const gen = await EegMapGenerator.load(runtime, { variant });
+    const rng = new SeededRandom(3);
+    const req = (i: number) => [{ latent: Float32Array.from({ length: gen.params.latentSize }, () => rng.gaussian()), conditionIndex: i % gen.params.conditions.length }];
+    for (let i = 0; i < 200; i++) gen.maps(req(i));
+    const timed = (withMaps: boolean): number[] => {
+      const us: number[] = [];
+      for (let i = 0; i < 2000; i++) {
+        const r = req(i);
+        const t0 = performance.now();
+        if (withMaps) gen.maps(r);
+        else gen.values(r);
+        us.push((performance.now() - t0) * 1000);
+      }
+      return us.sort((a, b) => a - b);
+    };
+    const values = timed(false);
+    const maps = timed(true);
+    console.log(
+      `gan-eeg-maps ${variant}${variant === fallback ? ' (default)' : ''}: per stack p50 ${percentile(values, 0.5).toFixed(0)} µs generator, ` +
+        `${percentile(maps, 0.5).toFixed(0)} µs with the 32 x 32 maps (p95 ${percentile(maps, 0.95).toFixed(0)} µs; 2000 stacks)`,
+    );
+    gen.dispose();
+  }
 }
 
 export async function run(): Promise<void> {
@@ -40,6 +75,7 @@ export async function run(): Promise<void> {
       );
       gen.dispose();
     }
+    if (existsSync(join(DEFAULT_GAN_EEG_DIR, 'manifest.json'))) await eegMaps(runtime);
   } finally {
     runtime.close();
   }

@@ -10,7 +10,7 @@ for k in 0 1 2 3 4 5; do
   src="$work/fold$k"
   dst="$dir/folds/fold$k"
   mkdir -p "$dst"
-  npx tsx src/gateway/cli.ts model quantize "$src/generator-float32.tflite" --calib "$src/calib-latent.npy" --out "$src/generator-int8.tflite" --quiet --name "gan-eeg-maps-fold$k"
+  npx tsx src/gateway/cli.ts model quantize "$src/generator-float32.tflite" --calib "$src/calib-latent.npy" --out "$src/generator-int8.tflite" --quiet --keep-float-output --name "gan-eeg-maps-fold$k"
   cp "$src/generator-float32.tflite" "$src/generator-int8.tflite" "$src/calib-latent.npy" "$dst/"
   cp "$src/train.json" "$dst/train-report.json"
   training/.venv/bin/python training/gan/eeg_export.py --dir "$dst"

@@ -8,7 +8,9 @@ persons' epochs, non-members = its 6 held-out persons' epochs; epoch level (epoc
 person level (a person's score = the mean over the person's epochs). The final generator (trained on
 all 36 persons) has no non-members and is not attacked. Critic scores of different folds are on
 different scales, so AUCs are per fold and summarised as mean [min, max] over the folds, as in
-docs/models/gan-eeg-maps.md.
+docs/models/gan-eeg-maps.md. Yardstick: the same attack with the log-likelihood under one normal per
+condition fitted to the members in place of the critic (a model that keeps no epoch): what any model
+fitted to the training persons reveals, person shift included.
 
 Usage (after eeg_wgan.py, which saves critic.weights.h5 and standardise.npz per fold):
     training/.venv/bin/python training/gan/eeg_whitebox.py [--work training/out/gan-eeg] [--json out.json]
@@ -31,6 +33,21 @@ import numpy as np  # noqa: E402
 
 import eeg_data as ed  # noqa: E402
 from ecg_whitebox import auc  # noqa: E402
+
+
+def gaussian_loglik(x_tr: np.ndarray, c_tr: np.ndarray, x: np.ndarray, c: np.ndarray, n_cond: int, ridge: float = 1e-3) -> np.ndarray:
+    """Log density of each row of x under one normal per condition fitted to the members (x_tr): the
+    yardstick a memoryless model of the training persons sets for a likelihood-style attack."""
+    out = np.empty(len(x))
+    for k in range(n_cond):
+        a = x_tr[c_tr == k].astype(np.float64)
+        mu = a.mean(0)
+        cov = np.cov(a, rowvar=False) + ridge * np.eye(a.shape[1])
+        sign, logdet = np.linalg.slogdet(cov)
+        inv = np.linalg.inv(cov)
+        d = x[c == k].astype(np.float64) - mu
+        out[c == k] = -0.5 * (np.einsum("ij,jk,ik->i", d, inv, d) + logdet)
+    return out
 
 
 def summary(values: list[float]) -> dict:
@@ -67,17 +84,28 @@ def main() -> None:
         mean_of = {p: float(score[ds["subject"] == p].mean()) for p in persons}
         pm = np.array([mean_of[p] for p in persons if p not in held])
         pn = np.array([mean_of[p] for p in held])
+        # the centred values span 94 of 95 dimensions: the ridge keeps the covariance invertible
+        ll = gaussian_loglik(xs[member], ds["cond"][member], xs, ds["cond"], N_COND)
+        ll_of = {p: float(ll[ds["subject"] == p].mean()) for p in persons}
+        gm = np.array([ll_of[p] for p in persons if p not in held])
+        gn = np.array([ll_of[p] for p in held])
         entry = {"fold": k, "heldOut": held, "epochAuc": auc(score[member], score[~member]), "personAuc": auc(pm, pn),
+                 "gaussianEpochAuc": auc(ll[member], ll[~member]), "gaussianPersonAuc": auc(gm, gn),
                  "memberEpochs": int(member.sum()), "nonMemberEpochs": int((~member).sum())}
         per_fold.append(entry)
         print(f"fold {k}: epoch AUC {entry['epochAuc']:.3f} ({entry['memberEpochs']} vs {entry['nonMemberEpochs']} epochs), "
-              f"person AUC {entry['personAuc']:.3f} ({len(pm)} vs {len(pn)} persons)", flush=True)
+              f"person AUC {entry['personAuc']:.3f} ({len(pm)} vs {len(pn)} persons); Gaussian log-likelihood "
+              f"{entry['gaussianEpochAuc']:.3f} / {entry['gaussianPersonAuc']:.3f}", flush=True)
     result = {"attack": "white-box critic score (LOGAN white-box, Hayes et al. 2019)", "work": os.path.relpath(args.work, REPO),
               "epoch": summary([f["epochAuc"] for f in per_fold]), "person": summary([f["personAuc"] for f in per_fold]),
+              "gaussianReference": {"attack": "log-likelihood under one normal per condition fitted to the members",
+                                    "epoch": summary([f["gaussianEpochAuc"] for f in per_fold]),
+                                    "person": summary([f["gaussianPersonAuc"] for f in per_fold])},
               "folds": per_fold}
     for level in ("epoch", "person"):
-        s = result[level]
-        print(f"{level} level: AUC mean {s['mean']:.3f} [{s['min']:.3f}, {s['max']:.3f}] over {len(per_fold)} folds")
+        s, g = result[level], result["gaussianReference"][level]
+        print(f"{level} level: AUC mean {s['mean']:.3f} [{s['min']:.3f}, {s['max']:.3f}] over {len(per_fold)} folds; "
+              f"Gaussian log-likelihood reference {g['mean']:.3f} [{g['min']:.3f}, {g['max']:.3f}]")
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(result, fh, indent=1)
