@@ -26,7 +26,7 @@ export function privacyChecks(values: { mia?: number; dcrRatio?: number; reidP?:
 export function fakeSynthReport(split: { trainRecords: string[]; heldoutRecords: string[] }, dataDir: string, checks: Check[]): SynthEcgReport {
   const nv = { n: 100, v: 10 };
   return {
-    model: { name: 'gan-ecg', version: '0.1.0', variant: 'int8', sha256: '0'.repeat(64) },
+    model: { name: 'gan-ecg', version: '0.1.0', variant: 'int8', sha256: '0'.repeat(64), identityWeight: 0 },
     data: { dir: dataDir, trainRecords: split.trainRecords, heldoutRecords: split.heldoutRecords, memberFraction: 0.75, beats: { members: nv, sameNonMembers: nv, heldout: nv, synthetic: nv } },
     seed: 1,
     fidelity: { rhythm: { syntheticN: rhythm(), syntheticV: rhythm(), realMembers: rhythm(), realHeldout: rhythm(), ksHeartRate: { d: 0.1, p: 0.5 }, ksRmssd: { d: 0.1, p: 0.5 } }, beats: { N: beats(), V: beats() }, embeddings: { syntheticVsReal: { mmd2: 0.01, p: 0.3 }, heldoutVsReal: { mmd2: 0.01, p: 0.3 }, segments: 10 } },

@@ -40,7 +40,8 @@ export interface Check {
 }
 
 export interface SynthEcgReport {
-  model: { name: string; version: string; variant: string; sha256: string };
+  /** identityWeight: the identity adversary's weight in training (0: none; manifest params). */
+  model: { name: string; version: string; variant: string; sha256: string; identityWeight: number };
   data: { dir: string; trainRecords: string[]; heldoutRecords: string[]; memberFraction: number; beats: Record<string, { n: number; v: number }> };
   seed: number;
   fidelity: {
@@ -194,7 +195,7 @@ export async function evaluateSynthEcg(o: SynthEvalOptions): Promise<SynthEcgRep
     const info = gen.info;
     gen.dispose();
     return {
-      model: { name: info.name, version: info.version, variant: info.variant, sha256: info.sha256 },
+      model: { name: info.name, version: info.version, variant: info.variant, sha256: info.sha256, identityWeight: p.identityWeight ?? 0 },
       data: { dir: o.dataDir, trainRecords: p.trainRecords, heldoutRecords: p.heldoutRecords, memberFraction: p.memberFraction, beats: { members: count(real.members), sameNonMembers: count(real.sameNonMembers), heldout: count(real.heldout), synthetic: count(synth) } },
       seed,
       fidelity: {

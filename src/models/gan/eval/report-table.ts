@@ -9,7 +9,7 @@ const med = (s: Summary, d = 1) => `${f(s.median, d)} [${f(s.p25, d)}, ${f(s.p75
 export function synthEcgTables(r: SynthEcgReport): string {
   const out: string[] = [];
   const b = r.data.beats;
-  out.push(`model ${r.model.name}@${r.model.version}/${r.model.variant}; members ${b.members.n} N + ${b.members.v} V beats (first ${pct(r.data.memberFraction)} % of ${r.data.trainRecords.length} records), same persons' unseen ${b.sameNonMembers.n} + ${b.sameNonMembers.v}, held-out persons (${r.data.heldoutRecords.join(' ')}) ${b.heldout.n} + ${b.heldout.v}; seed ${r.seed}`);
+  out.push(`model ${r.model.name}@${r.model.version}/${r.model.variant} (identity adversary ${r.model.identityWeight > 0 ? `weight ${r.model.identityWeight}` : 'off'}); members ${b.members.n} N + ${b.members.v} V beats (first ${pct(r.data.memberFraction)} % of ${r.data.trainRecords.length} records), same persons' unseen ${b.sameNonMembers.n} + ${b.sameNonMembers.v}, held-out persons (${r.data.heldoutRecords.join(' ')}) ${b.heldout.n} + ${b.heldout.v}; seed ${r.seed}`);
   out.push('', '### Fidelity: rhythm of 10 s strips (Pan-Tompkins), median [IQR]', '', '| set | strips | HR bpm | SDNN ms | RMSSD ms | detector Se / +P % |', '|---|---|---|---|---|---|');
   const rh = r.fidelity.rhythm;
   for (const [name, s] of [['synthetic N', rh.syntheticN], ['synthetic V', rh.syntheticV], ['real members', rh.realMembers], ['real held-out persons', rh.realHeldout]] as const) {
