@@ -60,30 +60,26 @@ export function kerasOpsGraph(seed = 21): Uint8Array {
   return g.bytes();
 }
 
-/** x [1,16] -> FULLY_CONNECTED 16->8 -> COS (no int8 kernel in TFLite) -> FULLY_CONNECTED 8->3 -> out. */
-export function cosGraph(seed = 22): Uint8Array {
+/** x [1,16] -> FULLY_CONNECTED 16->8 [-> COS] -> FULLY_CONNECTED 8->3 -> out. */
+function twoFcGraph(seed: number, cos: boolean): Uint8Array {
   const r = rng(seed);
   const g = new GraphBuilder();
   const x = g.input('x', [1, 16]);
-  const a = g.tensor('fc1', [1, 8]);
+  let a = g.tensor('fc1', [1, 8]);
   g.op('FULLY_CONNECTED', [x, g.tensor('fc1/w', [8, 16], randomArray(128, r, -0.5, 0.5)), g.tensor('fc1/b', [8], randomArray(8, r, -0.1, 0.1))], [a], 'FullyConnectedOptions', {});
-  const c = g.tensor('cos', [1, 8]);
-  g.op('COS', [a], [c], 'CosOptions', {});
-  const y = g.tensor('fc2', [1, 3]);
-  g.op('FULLY_CONNECTED', [c, g.tensor('fc2/w', [3, 8], randomArray(24, r)), g.tensor('fc2/b', [3], randomArray(3, r, -0.1, 0.1))], [y], 'FullyConnectedOptions', {});
-  g.output(y);
-  return g.bytes();
-}
-
-/** x [1,16] -> FULLY_CONNECTED 16->8 -> FULLY_CONNECTED 8->3 -> out: every op has an int8 rule. */
-export function fcChainGraph(seed = 23): Uint8Array {
-  const r = rng(seed);
-  const g = new GraphBuilder();
-  const x = g.input('x', [1, 16]);
-  const a = g.tensor('fc1', [1, 8]);
-  g.op('FULLY_CONNECTED', [x, g.tensor('fc1/w', [8, 16], randomArray(128, r, -0.5, 0.5)), g.tensor('fc1/b', [8], randomArray(8, r, -0.1, 0.1))], [a], 'FullyConnectedOptions', {});
+  if (cos) {
+    const c = g.tensor('cos', [1, 8]);
+    g.op('COS', [a], [c], 'CosOptions', {});
+    a = c;
+  }
   const y = g.tensor('fc2', [1, 3]);
   g.op('FULLY_CONNECTED', [a, g.tensor('fc2/w', [3, 8], randomArray(24, r)), g.tensor('fc2/b', [3], randomArray(3, r, -0.1, 0.1))], [y], 'FullyConnectedOptions', {});
   g.output(y);
   return g.bytes();
 }
+
+/** x [1,16] -> FULLY_CONNECTED 16->8 -> COS (no int8 kernel in TFLite) -> FULLY_CONNECTED 8->3 -> out. */
+export const cosGraph = (seed = 22): Uint8Array => twoFcGraph(seed, true);
+
+/** x [1,16] -> FULLY_CONNECTED 16->8 -> FULLY_CONNECTED 8->3 -> out: every op has an int8 rule. */
+export const fcChainGraph = (seed = 23): Uint8Array => twoFcGraph(seed, false);
