@@ -59,7 +59,7 @@ export interface SynthEcgReport {
      * The yardstick (population.ts): the DCR attack with a memoryless per-class normal in place of the
      * GAN, and the calibrated attack (distance to it over distance to the GAN). Informational, no check.
      */
-    population?: Record<'beatLevel' | 'personLevel', { dcr: AttackResult; calibrated: AttackResult }>;
+    population?: Record<'beatLevel' | 'personLevel', { dcr: AttackResult; calibrated: AttackResult; discriminator?: AttackResult }>;
   };
   checks: Check[];
   pass: boolean;
@@ -178,9 +178,16 @@ export async function evaluateSynthEcg(o: SynthEvalOptions): Promise<SynthEcgRep
       population: (() => {
         // its own random stream: the attacks above draw exactly what they drew before it existed
         const rngQ = section(7);
-        const pop = matrix(populationSamples(real.members, 2000, rngQ).beats);
+        const popSet = populationSamples(real.members, 2000, rngQ);
+        const pop = matrix(popSet.beats);
         const level = (nonMembers: typeof hAll) => ({ dcr: dcrAttack(pop, members, nonMembers, rngQ), calibrated: calibratedDcrAttack(sMat, pop, members, nonMembers, rngQ) });
-        return { beatLevel: level(nmEval), personLevel: level(hAll) };
+        const q = { beatLevel: level(nmEval), personLevel: level(hAll) };
+        // the discriminator attack with the population model's samples as "the synthetic set" (drawn
+        // after the two levels above, so that their numbers do not move)
+        return {
+          beatLevel: { ...q.beatLevel, discriminator: discriminatorAttack(popSet, hRef, members, nmEval, rngQ) },
+          personLevel: { ...q.personLevel, discriminator: discriminatorAttack(popSet, hRef, members, hEval, rngQ) },
+        };
       })(),
     };
 
