@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeNpy } from '../../src/quantize/npy.js';
 import { inspectBytes } from '../../src/quantize/inspect.js';
 import { REFERENCE_DIR } from './_models.js';
-import { cosGraph } from './_op-graphs.js';
+import { cosGraph, fcChainGraph } from './_op-graphs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wg-quantize-'));
 const calib = join(dir, 'x.npy');
@@ -54,6 +54,20 @@ test('model quantize leaves an op without an int8 kernel in float and warns, nam
   assert.equal(inspectBytes(new Uint8Array(readFileSync(out))).weargate?.quantizer?.floatOps, ['COS']);
   const ops = inspectBytes(new Uint8Array(readFileSync(out))).opCounts;
   assert.equal([ops.COS, ops.DEQUANTIZE, ops.QUANTIZE, ops.FULLY_CONNECTED], [1, 2, 2, 2]);
+});
+
+test('model quantize --keep-float-output keeps the last FULLY_CONNECTED float and records it in the metadata', () => {
+  const floatPath = join(dir, 'fc.tflite');
+  writeFileSync(floatPath, fcChainGraph());
+  const fcCalib = join(dir, 'fc.npy');
+  writeFileSync(fcCalib, writeNpy({ shape: [50, 16], data: Float32Array.from({ length: 800 }, (_, i) => Math.sin(i * 0.37) * 2) }));
+  const out = join(dir, 'fc_int8.tflite');
+  const r = cli('quantize', floatPath, '--calib', fcCalib, '--out', out, '--quiet', '--report-samples', '0', '--keep-float-output');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /ops left in float: FULLY_CONNECTED/);
+  const ops = inspectBytes(new Uint8Array(readFileSync(out))).opCounts;
+  assert.equal([ops.FULLY_CONNECTED, ops.QUANTIZE, ops.DEQUANTIZE], [2, 1, 1]);
+  assert.equal(inspectBytes(new Uint8Array(readFileSync(out))).weargate?.quantizer?.floatOps, ['FULLY_CONNECTED']);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
