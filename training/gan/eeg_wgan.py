@@ -71,6 +71,11 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--gp-weight", type=float, default=10.0)
     ap.add_argument("--learning-rate", type=float, default=2e-4)
     ap.add_argument("--latent", type=int, default=LATENT, help="latent size (>= the data's 94 free dimensions, so that samples can fill them)")
+    ap.add_argument("--identity-weight", type=float, default=0.0,
+                    help="weight of the identity adversary (training/gan/identity.py, as the ECG generator's): the generator "
+                    "pays weight * (log K - entropy of a person classifier on its epochs); 0 = off (0.2.x)")
+    ap.add_argument("--identity-noise", type=float, default=0.1, help="white noise on the person classifier's input (standardised units)")
+    ap.add_argument("--identity-pretrain", type=int, default=500, help="person classifier steps before the GAN starts")
     return ap.parse_args()
 
 
@@ -120,7 +125,7 @@ def latents(rng: np.random.Generator, cond: np.ndarray, latent: int = 0) -> np.n
     return np.concatenate([z, oh], 1)
 
 
-def train_one(tf, keras, x: np.ndarray, cond: np.ndarray, args, seed: int, tag: str) -> dict:
+def train_one(tf, keras, x: np.ndarray, cond: np.ndarray, subject: np.ndarray, args, seed: int, tag: str) -> dict:
     tf.keras.utils.set_random_seed(seed)
     mu = x.mean(0).astype(np.float64)
     sd = x.std(0).astype(np.float64) + 1e-6
@@ -138,7 +143,25 @@ def train_one(tf, keras, x: np.ndarray, cond: np.ndarray, args, seed: int, tag: 
     n = len(cond_b)
     rng = np.random.default_rng(seed)
 
-    critic_step, gen_step = wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, n, args.latent, args.gp_weight)
+    id_term = None
+    if args.identity_weight > 0:
+        import identity
+
+        person_idx = np.unique(subject, return_inverse=True)[1].astype(np.int64)
+        persons = int(person_idx.max()) + 1
+        C = identity.person_mlp(keras, dim, persons)
+        id_p = identity.record_uniform_p(person_idx)
+        id_step, id_term, _ = identity.identity_steps(tf, C, keras.optimizers.Adam(1e-3), persons, args.identity_weight, args.identity_noise)
+
+        def person_batch():
+            i = rng.choice(len(xs), bs, p=id_p)
+            return tf.constant(xs[i]), tf.constant(person_idx[i])
+
+        for _ in range(args.identity_pretrain):
+            c_loss, c_acc = id_step(*person_batch())
+        log(f"{tag} identity adversary: {persons} persons, weight {args.identity_weight}, person classifier {C.count_params()} "
+            f"parameters, after {args.identity_pretrain} steps accuracy {float(c_acc):.2f} (chance {1 / persons:.2f})")
+    critic_step, gen_step = wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, n, args.latent, args.gp_weight, id_term)
 
     def real_batch():
         return tf.constant(np.concatenate([by_cond[k][rng.integers(0, len(by_cond[k]), bs // N_COND)] for k in range(N_COND)]))
@@ -148,11 +171,18 @@ def train_one(tf, keras, x: np.ndarray, cond: np.ndarray, args, seed: int, tag: 
     for step in range(1, args.steps + 1):
         for _ in range(args.critic_steps):
             w, gp = critic_step(real_batch())
-        g, _ = gen_step()
+        g, g_id = gen_step()
+        if id_term is not None:
+            c_loss, c_acc = id_step(*person_batch())
         if step % 250 == 0 or step == 1:
-            curve.append({"step": step, "wasserstein": float(w), "gp": float(gp), "generatorLoss": float(g)})
+            point = {"step": step, "wasserstein": float(w), "gp": float(gp), "generatorLoss": float(g)}
+            extra = ""
+            if id_term is not None:
+                point |= {"identityLoss": float(g_id), "personClassifierAccuracy": float(c_acc)}
+                extra = f"  id {float(g_id):.3f}  C acc {float(c_acc):.2f}"
+            curve.append(point)
             rate = step / (time.time() - t0)
-            log(f"{tag} step {step}/{args.steps}  W {float(w):.3f}  gp {float(gp):.3f}  G {float(g):.3f}  "
+            log(f"{tag} step {step}/{args.steps}  W {float(w):.3f}  gp {float(gp):.3f}  G {float(g):.3f}{extra}  "
                 f"({rate:.1f} steps/s, eta {(args.steps - step) / rate / 60:.1f} min)")
     return {"G": G, "D": D, "mu": mu, "sd": sd, "curve": curve, "trainSeconds": round(time.time() - t0, 1),
             "generatorParameters": int(G.count_params()), "criticParameters": int(D.count_params())}
@@ -205,7 +235,7 @@ def main() -> None:
         train = ~np.isin(ds["subject"], held)
         persons = sorted(set(ds["subject"][train]))
         log(f"{tag}: held out {held}; {int(train.sum())} epochs of {len(persons)} persons, per condition {np.bincount(ds['cond'][train], minlength=N_COND).tolist()}")
-        r = train_one(tf, keras, ds["v"][train], ds["cond"][train], args, seed, tag)
+        r = train_one(tf, keras, ds["v"][train], ds["cond"][train], ds["subject"][train], args, seed, tag)
         weights = folded_weights(r["G"], r["mu"], r["sd"])
         out_dir = os.path.join(args.work, tag)
         os.makedirs(out_dir, exist_ok=True)
@@ -219,6 +249,7 @@ def main() -> None:
                   "seed": seed, "steps": args.steps, "criticSteps": args.critic_steps, "batchSize": args.batch_size,
                   "gpWeight": args.gp_weight, "learningRate": args.learning_rate, "latent": args.latent, "hidden": HIDDEN,
                   "conditions": ed.COND_NAMES, "generatorParameters": r["generatorParameters"], "criticParameters": r["criticParameters"],
+                  "identity": {"weight": args.identity_weight, "noise": args.identity_noise, "pretrainSteps": args.identity_pretrain} if args.identity_weight > 0 else None,
                   "trainSeconds": r["trainSeconds"], "curve": r["curve"], "recoveryMaxAbs": ds["recoveryMaxAbs"], "tensorflow": tf.__version__}
         with open(os.path.join(out_dir, "train.json"), "w") as fh:
             json.dump(report, fh, indent=1)

@@ -33,6 +33,15 @@ def person_classifier(keras, beat_samples: int, persons: int):
     return keras.Model(beat, out, name="gan_ecg_person_classifier")
 
 
+def person_mlp(keras, dim: int, persons: int, hidden: int = 128):
+    """The EEG map generator's person classifier: an MLP on the per-electrode values (standardised)."""
+    L = keras.layers
+    x_in = keras.Input(shape=(dim,))
+    x = L.LeakyReLU(0.2)(L.Dense(hidden)(x_in))
+    x = L.LeakyReLU(0.2)(L.Dense(hidden)(x))
+    return keras.Model(x_in, L.Dense(persons)(x), name="gan_eeg_person_classifier")
+
+
 def record_uniform_p(records: np.ndarray) -> np.ndarray:
     """Draw probabilities that give every record the same share of a batch."""
     _, inv, cnt = np.unique(records, return_inverse=True, return_counts=True)
