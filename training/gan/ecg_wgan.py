@@ -38,7 +38,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 import ecg_data as ed  # noqa: E402
-from wgan_common import wgan_gp_steps  # noqa: E402
+from wgan_common import progress, wgan_gp_steps  # noqa: E402
 
 LATENT = 32
 ALLOWED_OPS = {"CONV_2D", "FULLY_CONNECTED", "RESHAPE", "LEAKY_RELU", "QUANTIZE", "DEQUANTIZE", "EXPAND_DIMS", "SQUEEZE"}
@@ -242,15 +242,10 @@ def main() -> None:
         if id_term is not None:
             c_loss, c_acc = id_step(*person_batch())
         if step % 100 == 0 or step == 1:
-            point = {"step": step, "wasserstein": float(w), "gp": float(gp), "generatorLoss": float(g)}
-            extra = ""
-            if id_term is not None:
-                point |= {"identityLoss": float(g_id), "personClassifierAccuracy": float(c_acc)}
-                extra = f"  id {float(g_id):.3f}  C acc {float(c_acc):.2f}"
+            point, text = progress(step, w, gp, g, (g_id, c_acc) if id_term is not None else None)
             curve.append(point)
             rate = step / (time.time() - t0)
-            log(f"step {step}/{args.steps}  W {float(w):.3f}  gp {float(gp):.3f}  G {float(g):.3f}{extra}  "
-                f"({rate:.1f} steps/s, eta {(args.steps - step) / rate / 60:.1f} min)")
+            log(f"step {step}/{args.steps}  {text}  ({rate:.1f} steps/s, eta {(args.steps - step) / rate / 60:.1f} min)")
         if step % 2000 == 0 or step == args.steps:
             G.save_weights(os.path.join(args.work, f"generator-{step}.weights.h5"))
             D.save_weights(os.path.join(args.work, f"critic-{step}.weights.h5"))  # for the white-box attack

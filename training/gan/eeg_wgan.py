@@ -45,7 +45,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 import eeg_data as ed  # noqa: E402
-from wgan_common import wgan_gp_steps  # noqa: E402
+from wgan_common import progress, wgan_gp_steps  # noqa: E402
 
 LATENT = 96  # >= the 94 free dimensions of centred 19 x 5 values, so that samples can fill them
 N_COND = 4
@@ -175,15 +175,10 @@ def train_one(tf, keras, x: np.ndarray, cond: np.ndarray, subject: np.ndarray, a
         if id_term is not None:
             c_loss, c_acc = id_step(*person_batch())
         if step % 250 == 0 or step == 1:
-            point = {"step": step, "wasserstein": float(w), "gp": float(gp), "generatorLoss": float(g)}
-            extra = ""
-            if id_term is not None:
-                point |= {"identityLoss": float(g_id), "personClassifierAccuracy": float(c_acc)}
-                extra = f"  id {float(g_id):.3f}  C acc {float(c_acc):.2f}"
+            point, text = progress(step, w, gp, g, (g_id, c_acc) if id_term is not None else None)
             curve.append(point)
             rate = step / (time.time() - t0)
-            log(f"{tag} step {step}/{args.steps}  W {float(w):.3f}  gp {float(gp):.3f}  G {float(g):.3f}{extra}  "
-                f"({rate:.1f} steps/s, eta {(args.steps - step) / rate / 60:.1f} min)")
+            log(f"{tag} step {step}/{args.steps}  {text}  ({rate:.1f} steps/s, eta {(args.steps - step) / rate / 60:.1f} min)")
     return {"G": G, "D": D, "mu": mu, "sd": sd, "curve": curve, "trainSeconds": round(time.time() - t0, 1),
             "generatorParameters": int(G.count_params()), "criticParameters": int(D.count_params())}
 

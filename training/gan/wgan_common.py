@@ -41,3 +41,14 @@ def wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, batch: int, latent: int, gp_
         return adv, extra
 
     return critic_step, gen_step
+
+
+def progress(step: int, w, gp, g, identity=None) -> tuple[dict, str]:
+    """One loss-curve point and its progress text (`W .. gp .. G ..[  id ..  C acc ..]`);
+    identity = (identity loss, person classifier accuracy) when the identity adversary is on."""
+    point = {"step": step, "wasserstein": float(w), "gp": float(gp), "generatorLoss": float(g)}
+    text = f"W {float(w):.3f}  gp {float(gp):.3f}  G {float(g):.3f}"
+    if identity is not None:
+        point |= {"identityLoss": float(identity[0]), "personClassifierAccuracy": float(identity[1])}
+        text += f"  id {float(identity[0]):.3f}  C acc {float(identity[1]):.2f}"
+    return point, text
