@@ -28,7 +28,12 @@ function modelCopy(name: string): string {
 
 interface Report {
   basis: string; folds: string[][]; persons: number; epochs: number; foldsSource: string;
-  perFold: { fold: number; generator: string; trainEpochs: number; testEpochs: number; twoSampleAucLogistic: number; membershipAuc: number; dcrRatio: number; attacks: { discriminator: { epoch: { auc: number | null }; unmeasured?: string }; dcrPerson: { auc: number } } }[];
+  perFold: { fold: number; generator: string; trainEpochs: number; testEpochs: number; twoSampleAucLogistic: number; membershipAuc: number; dcrRatio: number; attacks: { discriminator: { epoch: { auc: number | null }; unmeasured?: string }; dcrPerson: { auc: number } };
+    augmentedEpochs: Record<string, number>; gaussianReference: { membershipAuc: number; membershipAucRelativeToGaussian: number; dcrRatio: number };
+    mmd: Record<'syntheticVsMembers' | 'heldOutVsMembers', { mmd2: number; p: number; n: number }> }[];
+  augmented: Record<'EC' | 'EO' | 'both', { persons: { subject: string; score: number }[] }>;
+  tstrGaussian: Record<'EC' | 'EO' | 'both', { persons: { subject: string; score: number }[] }>;
+  augmentationGain: Record<string, { balancedAccuracyPoints: number; assessed: boolean }>;
   trtr: Record<'EC' | 'EO' | 'both', { persons: { subject: string; epochs: number; score: number }[]; balancedAccuracy: number }>;
   tstr: Record<'EC' | 'EO' | 'both', { persons: { subject: string; epochs: number; score: number }[] }>;
   gap: Record<string, { balancedAccuracyPoints: number; assessed: boolean }>;
@@ -66,6 +71,19 @@ test('eval synth eeg-maps --json: the model folder\'s folds, person-wise, final 
   assert.ok(Number.isFinite(rep.gap.both!.balancedAccuracyPoints));
   assert.is(rep.gap.both!.assessed, false);
   assert.equal(Object.keys(rep.mapsVsTrain).sort(), ['MDD-EC', 'MDD-EO', 'healthy-EC', 'healthy-EO']);
+  // each fold trains on one MDD and one healthy person with equal epochs: nothing to top up, so the
+  // augmented arm is the TRTR fit itself, score for score
+  for (const f of rep.perFold) assert.equal(Object.values(f.augmentedEpochs), [0, 0, 0, 0]);
+  assert.equal(rep.augmented.both.persons.map((p) => p.score), rep.trtr.both.persons.map((p) => p.score));
+  assert.is(rep.augmentationGain.both!.balancedAccuracyPoints, 0);
+  // the Gaussian reference's TSTR is its own fit (other samples than the GAN's)
+  assert.is.not(rep.tstrGaussian.both.persons[0]!.score, rep.tstr.both.persons[0]!.score);
+  for (const f of rep.perFold) {
+    const g = f.gaussianReference;
+    assert.ok(g.membershipAuc >= 0 && g.membershipAuc <= 1 && g.membershipAucRelativeToGaussian >= 0 && g.membershipAucRelativeToGaussian <= 1 && g.dcrRatio > 0, JSON.stringify(g));
+    assert.is(f.mmd.syntheticVsMembers.n, 18);
+    assert.ok(f.mmd.syntheticVsMembers.p > 0 && f.mmd.syntheticVsMembers.p <= 1);
+  }
 });
 
 test('eval synth eeg-maps: fold generators (folds/fold<k>) are used fold by fold', () => {

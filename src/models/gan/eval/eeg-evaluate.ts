@@ -16,6 +16,7 @@ import { DEFAULT_GAN_EEG_DIR, EegMapGenerator } from '../eeg-generator.js';
 import { checkFolds, crossFit, foldIndices, loadEegEpochs, type EegEpochSet } from './eeg-data.js';
 import { fitBaseline, mapStats, personMetrics, privacy, splineWeights, twoSampleLogisticAuc, type BandMapStats, type PrivacyResult } from './eeg-metrics.js';
 import { eegAttacks, type EegAttacks } from './eeg-privacy.js';
+import { gaussianReference, gaussianTwin, mmdVsMembers, topUpConditions, type GaussianReference, type MmdResult } from './eeg-reference.js';
 
 export interface EvalSynthEegOptions {
   dataDir: string;
@@ -40,8 +41,17 @@ export interface EegFoldResult extends PrivacyResult {
   twoSampleAucLogistic: number;
   /** Discriminator attack (epoch and person level) and the DCR attack at person level. */
   attacks: EegAttacks;
+  /** The memoryless yardstick: one normal per condition fitted to the fold's training epochs. */
+  gaussianReference: GaussianReference;
+  /** MMD² in the standardised values: synthetic vs training persons, and held-out vs training persons (the real spread). */
+  mmd: { syntheticVsMembers: MmdResult; heldOutVsMembers: MmdResult };
+  /** Synthetic minority-label epochs added per condition for the augmentation arm. */
+  augmentedEpochs: Record<string, number>;
   mapsVsTrain: Record<string, Record<string, BandMapStats>>;
 }
+
+type SummaryKey = 'twoSampleAucLogistic' | 'membershipAuc' | 'dcrRatio' | 'dcrPersonAuc' | 'discriminatorAuc' | 'discriminatorPersonAuc'
+  | 'gaussianMembershipAuc' | 'membershipAucRelativeToGaussian' | 'gaussianDcrRatio' | 'mmd2SyntheticVsMembers' | 'mmdPSyntheticVsMembers' | 'mmd2HeldOutVsMembers';
 
 export interface EvalSynthEegReport {
   command: string;
@@ -55,10 +65,16 @@ export interface EvalSynthEegReport {
   persons: number;
   trtr: Partial<Record<EvalCondition, PersonMetrics>>;
   tstr: Partial<Record<EvalCondition, PersonMetrics>>;
+  /** Real training epochs + synthetic minority-label epochs (each eyes condition topped up to the majority count). */
+  augmented: Partial<Record<EvalCondition, PersonMetrics>>;
+  /** TSTR with the Gaussian reference's samples: what a model with no memory of any epoch teaches. */
+  tstrGaussian: Partial<Record<EvalCondition, PersonMetrics>>;
   /** TSTR - TRTR balanced accuracy; `assessed` only with fold generators (the final one saw the test persons). */
   gap: Partial<Record<EvalCondition, { balancedAccuracyPoints: number; withinTarget: boolean; assessed: boolean }>>;
+  /** Augmented - TRTR balanced accuracy, points (a gain when > 0). */
+  augmentationGain: Partial<Record<EvalCondition, { balancedAccuracyPoints: number; assessed: boolean }>>;
   perFold: EegFoldResult[];
-  summary: Record<'twoSampleAucLogistic' | 'membershipAuc' | 'dcrRatio' | 'dcrPersonAuc' | 'discriminatorAuc' | 'discriminatorPersonAuc', { mean: number; min: number; max: number }>;
+  summary: Record<SummaryKey, { mean: number; min: number; max: number }>;
   /** Mean over folds, per condition and band. */
   mapsVsTrain: Record<string, Record<string, BandMapStats>>;
   notes: string[];
@@ -108,6 +124,8 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
       gen.values(conds.map((conditionIndex) => ({ latent: Float32Array.from({ length: gen.params.latentSize }, () => rng.gaussian()), conditionIndex })));
     const perFold: EegFoldResult[] = [];
     const synthByFold: { values: Float32Array[]; labels: number[] }[] = [];
+    const extraByFold: { values: Float32Array[]; labels: number[] }[] = [];
+    const gaussByFold: Float32Array[][] = [];
     for (const [k, held] of folds.entries()) {
       const { train, test } = foldIndices(data, held);
       if (test.length === 0) continue;
@@ -118,6 +136,16 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
       const sB = sample(gen, cTe, rng);
       synthByFold[k] = { values: sA, labels: train.map((i) => data.label[i]!) };
       const vTr = train.map((i) => data.values[i]!), vTe = test.map((i) => data.values[i]!);
+      // the extra arms draw from their own streams, so the numbers above do not depend on them
+      const extraC = topUpConditions(cTr, gen.params.conditions);
+      const isMdd = (c: number) => (gen.params.conditions[c]!.toUpperCase().startsWith('MDD') ? 1 : 0);
+      extraByFold[k] = { values: extraC.length ? sample(gen, extraC, new SeededRandom(seed + 1000 * k + 2)) : [], labels: extraC.map(isMdd) };
+      const rngG = new SeededRandom(seed + 1000 * k + 3);
+      const gA = gaussianTwin(vTr, cTr, cTr, rngG), gB = gaussianTwin(vTr, cTr, cTe, rngG);
+      gaussByFold[k] = gA;
+      const gaussRef = gaussianReference(vTr, vTe, sA, gA, gB);
+      const mmd = mmdVsMembers(vTr, vTe, sA, new SeededRandom(seed + 1000 * k + 4));
+      const augmentedEpochs = Object.fromEntries(gen.params.conditions.map((name, c) => [name, extraC.filter((x) => x === c).length]));
       const twoSampleAucLogistic = twoSampleLogisticAuc({ real: vTr, realCond: cTr, synth: sA, synthCond: cTr }, { real: vTe, realCond: cTe, synth: sB, synthCond: cTe }, gen.params.conditions.length);
       const priv = privacy(vTr, vTe, sA, sB);
       const labelOf = (subject: string) => data.label[data.subject.indexOf(subject)]!;
@@ -130,9 +158,9 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
         const r = vTr.filter((_, j) => cTr[j] === c), s = sA.filter((_, j) => cTr[j] === c);
         if (r.length > 1) mapsVsTrain[name] = mapStats(r, s, g, weights);
       });
-      perFold.push({ fold: k, heldOut: held, generator: perFoldGenerators ? `folds/fold${k}` : 'final', trainEpochs: train.length, testEpochs: test.length, twoSampleAucLogistic, ...priv, attacks, mapsVsTrain });
+      perFold.push({ fold: k, heldOut: held, generator: perFoldGenerators ? `folds/fold${k}` : 'final', trainEpochs: train.length, testEpochs: test.length, twoSampleAucLogistic, ...priv, attacks, gaussianReference: gaussRef, mmd, augmentedEpochs, mapsVsTrain });
       if (gen !== final) gen.dispose();
-      log(`fold ${k + 1}/${folds.length}: two-sample AUC (logistic) ${twoSampleAucLogistic.toFixed(3)}; membership AUC ${priv.membershipAuc.toFixed(3)}; DCR ratio ${priv.dcrRatio.toFixed(3)}; discriminator AUC ${attacks.discriminator.epoch.auc.toFixed(3)} (persons ${attacks.discriminator.person.auc.toFixed(3)}); DCR persons ${attacks.dcrPerson.auc.toFixed(3)}`);
+      log(`fold ${k + 1}/${folds.length}: two-sample AUC (logistic) ${twoSampleAucLogistic.toFixed(3)}; membership AUC ${priv.membershipAuc.toFixed(3)}; DCR ratio ${priv.dcrRatio.toFixed(3)}; discriminator AUC ${attacks.discriminator.epoch.auc.toFixed(3)} (persons ${attacks.discriminator.person.auc.toFixed(3)}); DCR persons ${attacks.dcrPerson.auc.toFixed(3)}; vs Gaussian ${gaussRef.membershipAucRelativeToGaussian.toFixed(3)}; MMD² ${mmd.syntheticVsMembers.mmd2.toFixed(4)} (held-out ${mmd.heldOutVsMembers.mmd2.toFixed(4)})`);
     }
     const rel = (i: number) => data.relativePowers[i]!;
     const pTrtr = crossFit(data, folds, (train) => {
@@ -144,15 +172,28 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
       const f = fitBaseline(s.values.map((v) => valuesToRelativePowers(v, g)), s.labels);
       return (test) => f(test.map(rel));
     });
-    log('baselines fitted (TRTR, TSTR)');
+    const pAug = crossFit(data, folds, (train, k) => {
+      const x = extraByFold[k]!;
+      const f = fitBaseline([...train.map(rel), ...x.values.map((v) => valuesToRelativePowers(v, g))], [...train.map((i) => data.label[i]!), ...x.labels]);
+      return (test) => f(test.map(rel));
+    });
+    const pGauss = crossFit(data, folds, (_train, k) => {
+      const f = fitBaseline(gaussByFold[k]!.map((v) => valuesToRelativePowers(v, g)), synthByFold[k]!.labels);
+      return (test) => f(test.map(rel));
+    });
+    log('baselines fitted (TRTR, TSTR, augmented, TSTR with the Gaussian reference)');
     const trtr = personMetrics(data, pTrtr, opts.resamples);
     const tstr = personMetrics(data, pTstr, opts.resamples);
+    const augmented = personMetrics(data, pAug, opts.resamples);
+    const tstrGaussian = personMetrics(data, pGauss, opts.resamples);
     const gap: EvalSynthEegReport['gap'] = {};
+    const augmentationGain: EvalSynthEegReport['augmentationGain'] = {};
     for (const c of ['EC', 'EO', 'both'] as const) {
       if (trtr[c] && tstr[c]) {
         const points = 100 * (tstr[c].balancedAccuracy - trtr[c].balancedAccuracy);
         gap[c] = { balancedAccuracyPoints: points, withinTarget: points >= -3, assessed: perFoldGenerators };
       }
+      if (trtr[c] && augmented[c]) augmentationGain[c] = { balancedAccuracyPoints: 100 * (augmented[c].balancedAccuracy - trtr[c].balancedAccuracy), assessed: perFoldGenerators };
     }
     // Over the folds where the measure exists (a discriminator attack needs held-out persons to spare); NaN when none.
     const stat = (f: (r: EegFoldResult) => number) => {
@@ -175,10 +216,13 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
       model: { name: info.name, version: info.version, variant, sha256: info.sha256 },
       basis, foldsSource: source, folds, seed,
       epochs: data.values.length, persons: new Set(data.subject).size,
-      trtr, tstr, gap, perFold,
+      trtr, tstr, augmented, tstrGaussian, gap, augmentationGain, perFold,
       summary: {
         twoSampleAucLogistic: stat((f) => f.twoSampleAucLogistic), membershipAuc: stat((f) => f.membershipAuc), dcrRatio: stat((f) => f.dcrRatio),
         dcrPersonAuc: stat((f) => f.attacks.dcrPerson.auc), discriminatorAuc: stat((f) => f.attacks.discriminator.epoch.auc), discriminatorPersonAuc: stat((f) => f.attacks.discriminator.person.auc),
+        gaussianMembershipAuc: stat((f) => f.gaussianReference.membershipAuc), membershipAucRelativeToGaussian: stat((f) => f.gaussianReference.membershipAucRelativeToGaussian),
+        gaussianDcrRatio: stat((f) => f.gaussianReference.dcrRatio), mmd2SyntheticVsMembers: stat((f) => f.mmd.syntheticVsMembers.mmd2),
+        mmdPSyntheticVsMembers: stat((f) => f.mmd.syntheticVsMembers.p), mmd2HeldOutVsMembers: stat((f) => f.mmd.heldOutVsMembers.mmd2),
       },
       mapsVsTrain: mapsMean,
       notes: [
@@ -186,6 +230,9 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
         'baseline: logistic regression on standardised log10 relative band power, l2 = 1/(0.1 n), balanced class weights (mdd_cnn.py: C 0.1), fitted by full-batch Adam',
         'synthetic training set per fold: as many epochs per condition as the fold\'s real training set; latents: seeded standard normal (not numpy\'s stream)',
         'privacy: distances in the 95 values standardised by the fold\'s training epochs; members = training persons\' epochs, non-members = held-out persons\' epochs',
+        'augmentation: the fold\'s real training epochs + synthetic epochs of the minority label, each eyes condition topped up to the majority label\'s count (eeg_eval.py\'s arm)',
+        'Gaussian reference: one multivariate normal per condition fitted to the fold\'s training epochs (covariance + 1e-3 x mean variance on the diagonal); calibrated attack = distance to its samples / distance to the GAN\'s (0.5 = the GAN reveals no more than a memoryless model)',
+        'MMD²: Gaussian kernel (median-distance bandwidth), standardised values, at most 300 epochs per side, 200 permutations; held-out vs training persons is the spread between real persons',
         'discriminator attack: logistic (standardised values + condition one-hot) of the synthetic epochs vs the epochs of half the fold\'s held-out persons (per label, seeded), scored on the members and the OTHER half; person level = mean score per person; AUC target <= 0.55 for every attack',
       ],
     };

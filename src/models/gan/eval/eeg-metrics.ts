@@ -78,7 +78,6 @@ export interface PrivacyResult {
   dcrMedian: { synthToTrain: number; testToTrain: number };
 }
 
-/** Distances in the 95 values standardised by the training persons' epochs (eeg_eval.py's). */
 /** Per-column mean and SD (population, + 1e-9) of equal-length rows: the standardisation of the privacy measures. */
 export function meanSd(rows: readonly Float32Array[]): { mu: Float64Array; sd: Float64Array } {
   const d = rows[0]!.length;
@@ -90,14 +89,19 @@ export function meanSd(rows: readonly Float32Array[]): { mu: Float64Array; sd: F
   return { mu, sd };
 }
 
-export function privacy(members: readonly Float32Array[], nonMembers: readonly Float32Array[], synthA: readonly Float32Array[], synthB: readonly Float32Array[]): PrivacyResult {
-  const d = members[0]!.length;
+/** Rows -> matrix standardised by the members' per-column mean and SD. */
+export function standardiser(members: readonly Float32Array[]): (rows: readonly Float32Array[]) => Matrix {
   const { mu, sd } = meanSd(members);
-  const z = (rows: readonly Float32Array[]) => {
+  const d = mu.length;
+  return (rows) => {
     const m = toMatrix(rows);
     for (let i = 0; i < m.data.length; i++) m.data[i] = (m.data[i]! - mu[i % d]!) / sd[i % d]!;
     return m;
   };
+}
+
+export function privacy(members: readonly Float32Array[], nonMembers: readonly Float32Array[], synthA: readonly Float32Array[], synthB: readonly Float32Array[]): PrivacyResult {
+  const z = standardiser(members);
   const zMem = z(members), zNon = z(nonMembers), zA = z(synthA);
   const dMember = nearestDistances(zMem, zA);
   const dNon = nearestDistances(zNon, zA);

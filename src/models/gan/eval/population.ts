@@ -48,24 +48,32 @@ export function meanCovariance(rows: readonly Float32Array[], ridge = 1e-3): { m
   return { mean, cov, dim };
 }
 
+/** A sampler of the multivariate normal fitted to `rows` (meanCovariance's ridge), drawn through its Cholesky factor. */
+export function normalSampler(rows: readonly Float32Array[], rng: SeededRandom): () => Float32Array {
+  const { mean, cov, dim } = meanCovariance(rows);
+  const l = cholesky(cov, dim);
+  const z = new Float64Array(dim);
+  return () => {
+    for (let i = 0; i < dim; i++) z[i] = rng.gaussian();
+    const x = new Float32Array(dim);
+    for (let i = 0; i < dim; i++) {
+      let v = mean[i]!;
+      for (let k = 0; k <= i; k++) v += l[i * dim + k]! * z[k]!;
+      x[i] = v;
+    }
+    return x;
+  };
+}
+
 /** `perClass` samples of each class's normal (N = 0, V = 1), fitted to `members`; records are 'population'. */
 export function populationSamples(members: BeatSet, perClass: number, rng: SeededRandom): BeatSet {
   const out: BeatSet = { beats: [], classes: [], records: [] };
   for (const cls of [0, 1]) {
     const rows = ofClass(members, cls).beats;
     if (rows.length < 2) continue;
-    const { mean, cov, dim } = meanCovariance(rows);
-    const l = cholesky(cov, dim);
-    const z = new Float64Array(dim);
+    const draw = normalSampler(rows, rng);
     for (let s = 0; s < perClass; s++) {
-      for (let i = 0; i < dim; i++) z[i] = rng.gaussian();
-      const x = new Float32Array(dim);
-      for (let i = 0; i < dim; i++) {
-        let v = mean[i]!;
-        for (let k = 0; k <= i; k++) v += l[i * dim + k]! * z[k]!;
-        x[i] = v;
-      }
-      out.beats.push(x);
+      out.beats.push(draw());
       out.classes.push(cls);
       out.records.push('population');
     }
