@@ -62,7 +62,9 @@ for (const format of ['edf', 'bdf'] as const) {
         child.on('exit', (code) => reject(new Error(`child exited (${code})`)));
       });
       // Let it run a little further, then kill it mid-stream.
-      await waitFor('20 records on disk', () => existsSync(path) && statSync(path).size > 20 * recordBytes, 20_000);
+      // the header (256 bytes + 256 per signal, the annotation signal included) comes before the records
+      const headerBytesMax = 256 * (CHANNELS.length + 2);
+      await waitFor('20 records on disk', () => existsSync(path) && statSync(path).size >= headerBytesMax + 20 * recordBytes, 20_000);
     } finally {
       child.kill('SIGKILL');
     }
