@@ -14,7 +14,7 @@ import { createLiteRtRuntime } from '../../runtime/litert.js';
 import { valuesToRelativePowers } from '../eeg-maps.js';
 import { DEFAULT_GAN_EEG_DIR, EegMapGenerator } from '../eeg-generator.js';
 import { checkFolds, crossFit, foldIndices, loadEegEpochs, type EegEpochSet } from './eeg-data.js';
-import { fitBaseline, mapStats, personMetrics, privacy, splineWeights, twoSampleLogisticAuc, type BandMapStats, type PrivacyResult } from './eeg-metrics.js';
+import { fitBaseline, mapStats, personMetrics, privacyFrom, dcrDistances, splineWeights, twoSampleLogisticAuc, type BandMapStats, type PrivacyResult } from './eeg-metrics.js';
 import { eegAttacks, type EegAttacks } from './eeg-privacy.js';
 import { gaussianReference, gaussianTwin, mmdVsMembers, topUpConditions, type GaussianReference, type MmdResult } from './eeg-reference.js';
 
@@ -143,11 +143,12 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
       const rngG = new SeededRandom(seed + 1000 * k + 3);
       const gA = gaussianTwin(vTr, cTr, cTr, rngG), gB = gaussianTwin(vTr, cTr, cTe, rngG);
       gaussByFold[k] = gA;
-      const gaussRef = gaussianReference(vTr, vTe, sA, gA, gB);
       const mmd = mmdVsMembers(vTr, vTe, sA, new SeededRandom(seed + 1000 * k + 4));
       const augmentedEpochs = Object.fromEntries(gen.params.conditions.map((name, c) => [name, extraC.filter((x) => x === c).length]));
       const twoSampleAucLogistic = twoSampleLogisticAuc({ real: vTr, realCond: cTr, synth: sA, synthCond: cTr }, { real: vTe, realCond: cTe, synth: sB, synthCond: cTe }, gen.params.conditions.length);
-      const priv = privacy(vTr, vTe, sA, sB);
+      const ganD = dcrDistances(vTr, vTe, sA, sB);
+      const priv = privacyFrom(ganD);
+      const gaussRef = gaussianReference(ganD, dcrDistances(vTr, vTe, gA, gB));
       const labelOf = (subject: string) => data.label[data.subject.indexOf(subject)]!;
       const attacks = eegAttacks(
         { values: vTr, subject: train.map((i) => data.subject[i]!), condition: cTr },

@@ -100,15 +100,33 @@ export function standardiser(members: readonly Float32Array[]): (rows: readonly 
   };
 }
 
-export function privacy(members: readonly Float32Array[], nonMembers: readonly Float32Array[], synthA: readonly Float32Array[], synthB: readonly Float32Array[]): PrivacyResult {
+/** Nearest distances of the DCR measures, standardised by the members: to synthA (members, non-members), and to the members (synthB, non-members). */
+export interface DcrDistances {
+  member: number[];
+  nonMember: number[];
+  synthToTrain: number[];
+  testToTrain: number[];
+}
+
+export function dcrDistances(members: readonly Float32Array[], nonMembers: readonly Float32Array[], synthA: readonly Float32Array[], synthB: readonly Float32Array[]): DcrDistances {
   const z = standardiser(members);
   const zMem = z(members), zNon = z(nonMembers), zA = z(synthA);
-  const dMember = nearestDistances(zMem, zA);
-  const dNon = nearestDistances(zNon, zA);
-  const s2t = nearestDistances(z(synthB), zMem).sort((a, b) => a - b);
-  const t2t = nearestDistances(zNon, zMem).sort((a, b) => a - b);
-  const synthToTrain = quantile(s2t, 0.5), testToTrain = quantile(t2t, 0.5);
-  return { membershipAuc: aucByRank(dMember.map((x) => -x), dNon.map((x) => -x)), dcrRatio: synthToTrain / testToTrain, dcrMedian: { synthToTrain, testToTrain } };
+  return {
+    member: nearestDistances(zMem, zA),
+    nonMember: nearestDistances(zNon, zA),
+    synthToTrain: nearestDistances(z(synthB), zMem),
+    testToTrain: nearestDistances(zNon, zMem),
+  };
+}
+
+/** The DCR attack's AUC and the DCR ratio from the distances. */
+export function privacyFrom(d: DcrDistances): PrivacyResult {
+  const synthToTrain = quantile([...d.synthToTrain].sort((a, b) => a - b), 0.5), testToTrain = quantile([...d.testToTrain].sort((a, b) => a - b), 0.5);
+  return { membershipAuc: aucByRank(d.member.map((x) => -x), d.nonMember.map((x) => -x)), dcrRatio: synthToTrain / testToTrain, dcrMedian: { synthToTrain, testToTrain } };
+}
+
+export function privacy(members: readonly Float32Array[], nonMembers: readonly Float32Array[], synthA: readonly Float32Array[], synthB: readonly Float32Array[]): PrivacyResult {
+  return privacyFrom(dcrDistances(members, nonMembers, synthA, synthB));
 }
 
 export interface BandMapStats {

@@ -9,9 +9,9 @@
 // - MMD² (Gaussian kernel, permutation test) of synthetic vs the training persons' epochs, beside
 //   the same test for the held-out persons' epochs vs the training persons' (the real spread).
 import type { SeededRandom } from '../../../common/random.js';
-import { standardiser } from './eeg-metrics.js';
+import { privacyFrom, standardiser, type DcrDistances } from './eeg-metrics.js';
 import { normalSampler } from './population.js';
-import { aucByRank, mmdPermutationTest, nearestDistances, quantile, sampleIndices } from './stats.js';
+import { aucByRank, mmdPermutationTest, sampleIndices } from './stats.js';
 
 /** Condition indices to generate so that each eyes condition has as many minority- as majority-label epochs. */
 export function topUpConditions(trainCond: readonly number[], conditions: readonly string[]): number[] {
@@ -49,19 +49,14 @@ export interface GaussianReference {
   dcrRatio: number;
 }
 
-/** The Gaussian's DCR numbers and the calibrated attack, in the values standardised by the members (eeg_eval.py's). */
-export function gaussianReference(members: readonly Float32Array[], nonMembers: readonly Float32Array[], synth: readonly Float32Array[], gaussA: readonly Float32Array[], gaussB: readonly Float32Array[]): GaussianReference {
-  const z = standardiser(members);
-  const zMem = z(members), zNon = z(nonMembers), zS = z(synth), zG = z(gaussA);
-  const gMem = nearestDistances(zMem, zG), gNon = nearestDistances(zNon, zG);
-  const sMem = nearestDistances(zMem, zS), sNon = nearestDistances(zNon, zS);
-  const median = (v: number[]) => quantile([...v].sort((a, b) => a - b), 0.5);
-  const g2t = median(nearestDistances(z(gaussB), zMem)), t2t = median(nearestDistances(zNon, zMem));
+/** The Gaussian's DCR numbers and the calibrated attack, from the GAN's and the Gaussian's DCR distances (eeg_eval.py's). */
+export function gaussianReference(gan: DcrDistances, gauss: DcrDistances): GaussianReference {
+  const own = privacyFrom(gauss);
   const ratio = (g: number[], s: number[]) => g.map((d, i) => d / Math.max(s[i]!, 1e-12));
   return {
-    membershipAuc: aucByRank(gMem.map((x) => -x), gNon.map((x) => -x)),
-    membershipAucRelativeToGaussian: aucByRank(ratio(gMem, sMem), ratio(gNon, sNon)),
-    dcrRatio: g2t / t2t,
+    membershipAuc: own.membershipAuc,
+    membershipAucRelativeToGaussian: aucByRank(ratio(gauss.member, gan.member), ratio(gauss.nonMember, gan.nonMember)),
+    dcrRatio: own.dcrRatio,
   };
 }
 
