@@ -54,6 +54,8 @@ def parse_args() -> argparse.Namespace:
                     help="share of each record (from its start) whose beats train the generator")
     ap.add_argument("--seed", type=int, default=20261201)
     ap.add_argument("--steps", type=int, default=4000, help="generator steps")
+    ap.add_argument("--checkpoint-every", type=int, default=2000,
+                    help="save generator and critic weights every this many steps (and at the last step)")
     ap.add_argument("--critic-steps", type=int, default=5)
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--gp-weight", type=float, default=10.0)
@@ -246,7 +248,7 @@ def main() -> None:
             curve.append(point)
             rate = step / (time.time() - t0)
             log(f"step {step}/{args.steps}  {text}  ({rate:.1f} steps/s, eta {(args.steps - step) / rate / 60:.1f} min)")
-        if step % 2000 == 0 or step == args.steps:
+        if step % args.checkpoint_every == 0 or step == args.steps:
             G.save_weights(os.path.join(args.work, f"generator-{step}.weights.h5"))
             D.save_weights(os.path.join(args.work, f"critic-{step}.weights.h5"))  # for the white-box attack
 
