@@ -35,7 +35,7 @@ export function fakeSynthReport(split: { trainRecords: string[]; heldoutRecords:
     privacy: {
       beatLevel: { dcr: attack(0.5), discriminator: attack(0.5), dcrRatio: dcr(1) },
       personLevel: { dcr: attack(0.5), discriminator: attack(0.5), dcrRatio: dcr(1) },
-      reidentification: { threshold: 0.5, syntheticMatchRate: 0.1, baseRate: 0.1, controlTrueMatchRate: 0.8, p: 0.5, topPersonShare: 0.2, topPerson: "x", strips: { synthetic: 10, outside: 10, control: 10 } },
+      reidentification: { threshold: 0.5, syntheticMatchRate: 0.1, baseRate: 0.1, controlTrueMatchRate: 0.8, p: 0.5, pPointBaseRate: 0.5, matches: { synthetic: 1, outside: 1 }, topPersonShare: 0.2, topPerson: "x", strips: { synthetic: 10, outside: 10, control: 10 } },
     },
     checks,
     pass: checks.every((c) => c.pass),

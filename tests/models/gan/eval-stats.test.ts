@@ -6,7 +6,8 @@ import { rocAuc } from '../../../src/models/mdd/metrics.js';
 import { qrsWidthMs } from '../../../src/models/gan/eval/beat-features.js';
 import { LogisticModel } from '../../../src/models/gan/eval/logistic.js';
 import { recordWeightedDraw } from '../../../src/models/gan/eval/utility.js';
-import { aucByRank, aucWithCi, clusterBootstrapCi, ks2, matrix, mmdPermutationTest, nearestDistances, summarize } from '../../../src/models/gan/eval/stats.js';
+import { aucByRank, aucWithCi, binomialUpperP, clusterBootstrapCi, fisherExactUpperP, ks2, logGamma, matrix, mmdPermutationTest, nearestDistances, summarize } from '../../../src/models/gan/eval/stats.js';
+import { reidentification } from '../../../src/models/gan/eval/privacy.js';
 
 test('rank AUC equals the pairwise Mann-Whitney AUC, ties included', () => {
   const rng = new SeededRandom(3);
@@ -107,6 +108,37 @@ test('cluster bootstrap: whole groups are resampled, so correlated items do not 
   const a = aucWithCi([3, 4, 5], ['a', 'a', 'b'], [0, 1, 2], ['c', 'c', 'd'], rng, 200);
   assert.is(a.auc, 1);
   assert.equal(a.ci, [1, 1]);
+});
+
+test('binomial and one-sided Fisher exact tails match scipy.stats (binom.sf, fisher_exact alternative=greater)', () => {
+  const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, b), `${what}: ${a} vs ${b}`);
+  near(Math.exp(logGamma(11)), 3_628_800, 'Gamma(11) = 10!');
+  near(fisherExactUpperP(3, 4, 1, 4), 0.24285714285714283, "Fisher's tea-tasting table");
+  near(fisherExactUpperP(1, 150, 0, 300), 1 / 3, 'one match against a base of 0 of 300');
+  near(fisherExactUpperP(3, 150, 0, 300), 0.03654284653727861, 'three matches against 0 of 300');
+  near(fisherExactUpperP(9, 150, 6, 300), 0.028600154607698505, '9/150 against 6/300');
+  assert.is(fisherExactUpperP(0, 150, 5, 300), 1);
+  near(binomialUpperP(3, 150, 0.01), 0.190518137983936, 'binom.sf(2, 150, 0.01)');
+  near(binomialUpperP(10, 150, 0.02), 0.000946950150459781, 'binom.sf(9, 150, 0.02)');
+  assert.is(binomialUpperP(1, 150, 0), 0);
+  assert.throws(() => fisherExactUpperP(5, 4, 0, 4), /not a 2 x 2/);
+});
+
+test('re-identification: one synthetic match against a base rate of 0 is not evidence (Fisher), the point-rate binomial says it is', () => {
+  const unit = (i: number) => Float32Array.from({ length: 4 }, (_, j) => (j === i ? 1 : 0));
+  const templates = new Map([['100', unit(0)], ['101', unit(1)]]);
+  const far = unit(3);
+  const synthetic = [unit(0), ...Array.from({ length: 149 }, () => far)];
+  const outside = Array.from({ length: 300 }, () => far);
+  const r = reidentification(templates, synthetic, outside, [{ person: '100', embedding: unit(0) }], 0.9);
+  assert.equal(r.matches, { synthetic: 1, outside: 0 });
+  assert.is(r.baseRate, 0);
+  assert.is(r.pPointBaseRate, 0);
+  assert.ok(Math.abs(r.p - 1 / 3) < 1e-9, `Fisher p ${r.p}`);
+  assert.is(r.controlTrueMatchRate, 1);
+  // twenty matching synthetic strips are evidence either way
+  const many = reidentification(templates, [...Array.from({ length: 20 }, () => unit(1)), ...Array.from({ length: 130 }, () => far)], outside, [], 0.9);
+  assert.ok(many.p < 1e-6, `Fisher p ${many.p}`);
 });
 
 test.run();

@@ -9,7 +9,8 @@
 // - re-identification with the similarity encoder: how often a synthetic strip matches some
 //   training person at the same-wearer threshold, against how often a real strip of a person
 //   outside the training set does (the false-match base rate), with the true-match rate of the
-//   training persons' own unseen strips as the control that the instrument works.
+//   training persons' own unseen strips as the control that the instrument works; the two match
+//   counts are compared by a one-sided Fisher exact test (both rates are estimated from strips).
 // Two membership levels: beat (members vs the same persons' unseen beats: memorisation of
 // examples) and person (members vs persons never seen: does the generator reveal who was in it).
 import type { SeededRandom } from '../../../common/random.js';
@@ -17,7 +18,7 @@ import { cosine, meanTemplate } from '../../similarity/metrics.js';
 import { beatFeatures } from './beat-features.js';
 import { concatBeats, ofClass, type BeatSet } from './data.js';
 import { LogisticModel } from './logistic.js';
-import { aucWithCi, matrix, nearestDistances, quantile, type Matrix } from './stats.js';
+import { aucWithCi, binomialUpperP, fisherExactUpperP, matrix, nearestDistances, quantile, type Matrix } from './stats.js';
 import type { SeededRandom as Rng } from '../../../common/random.js';
 
 export const MIA_TARGET_AUC = 0.55;
@@ -75,32 +76,18 @@ export interface ReidResult {
   baseRate: number;
   /** Share of the training persons' own unseen strips matching their own template (the control). */
   controlTrueMatchRate: number;
-  /** One-sided binomial p-value of the synthetic match count under the base rate. */
+  /** One-sided Fisher exact p-value: are synthetic strips more often matched than the outside strips?
+   *  (Both rates are estimates; the test conditions on the total number of matches.) The gated value. */
   p: number;
+  /** One-sided binomial p-value of the synthetic match count with the base rate taken as exact: what this
+   *  check used before 2026-12-03, reported for comparison; with a base rate of 0 one match gives p = 0. */
+  pPointBaseRate: number;
+  /** Matching strips: synthetic, and outside the training set. */
+  matches: { synthetic: number; outside: number };
   /** Largest share of synthetic strips whose best match is one single training person, and who. */
   topPersonShare: number;
   topPerson: string;
   strips: { synthetic: number; outside: number; control: number };
-}
-
-function binomialUpperP(k: number, n: number, p: number): number {
-  // P(X >= k) for X ~ Binomial(n, p), summed in log space.
-  if (k <= 0) return 1;
-  let total = 0;
-  const lg = (x: number) => lgamma(x + 1);
-  for (let i = k; i <= n; i++) total += Math.exp(lg(n) - lg(i) - lg(n - i) + i * Math.log(Math.max(p, 1e-300)) + (n - i) * Math.log(Math.max(1 - p, 1e-300)));
-  return Math.min(1, total);
-}
-
-function lgamma(x: number): number {
-  // Lanczos approximation (g = 7, n = 9), enough for binomial tails.
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
-  x -= 1;
-  let a = c[0];
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
 /** strip embeddings: one mean (L2-normalised) embedding per strip; templates per training person. */
@@ -116,7 +103,8 @@ export function reidentification(templates: Map<string, Float32Array>, synthetic
   };
   const synth = synthetic.map(best);
   const k = synth.filter((b) => b.score >= threshold).length;
-  const baseRate = outside.map(best).filter((b) => b.score >= threshold).length / Math.max(1, outside.length);
+  const outsideMatches = outside.map(best).filter((b) => b.score >= threshold).length;
+  const baseRate = outsideMatches / Math.max(1, outside.length);
   const controlRate = control.filter((c) => cosine(c.embedding, templates.get(c.person) as Float32Array) >= threshold).length / Math.max(1, control.length);
   const counts = new Map<string, number>();
   for (const b of synth) counts.set(b.who, (counts.get(b.who) ?? 0) + 1);
@@ -125,7 +113,9 @@ export function reidentification(templates: Map<string, Float32Array>, synthetic
     syntheticMatchRate: k / Math.max(1, synthetic.length),
     baseRate,
     controlTrueMatchRate: controlRate,
-    p: binomialUpperP(k, synthetic.length, baseRate),
+    p: fisherExactUpperP(k, synthetic.length, outsideMatches, outside.length),
+    pPointBaseRate: binomialUpperP(k, synthetic.length, baseRate),
+    matches: { synthetic: k, outside: outsideMatches },
     topPersonShare: Math.max(0, ...counts.values()) / Math.max(1, synthetic.length),
     topPerson: [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '',
     strips: { synthetic: synthetic.length, outside: outside.length, control: control.length },

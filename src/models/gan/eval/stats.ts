@@ -1,5 +1,5 @@
 // Statistics of the synthetic-data evaluation: rank AUC, two-sample Kolmogorov-Smirnov, kernel MMD
-// with a permutation test, nearest-neighbour distances, quantile summaries. Vectors are rows of a
+// with a permutation test, nearest-neighbour distances, quantile summaries, binomial and Fisher exact tails. Vectors are rows of a
 // flat Float32Array (`Matrix`) so the distance loops stay cache-friendly.
 import type { SeededRandom } from '../../../common/random.js';
 
@@ -207,4 +207,43 @@ export function aucWithCi(pos: readonly number[], posGroups: readonly string[], 
   const groups = [...posGroups.map((g) => `m:${g}`), ...negGroups.map((g) => `n:${g}`)];
   const ci = clusterBootstrapCi(groups, (idx) => aucByRank(idx.filter((i) => labels[i] === 1).map((i) => scores[i]), idx.filter((i) => labels[i] === 0).map((i) => scores[i])), rng, resamples);
   return { auc: aucByRank(pos, neg), ci };
+}
+
+/** log Gamma(x) by the Lanczos approximation (g = 7, 9 terms), relative error ~1e-15 for x > 0. */
+export function logGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const y = x - 1;
+  let a = c[0]!;
+  const t = y + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i]! / (y + i);
+  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+const logChoose = (n: number, k: number): number => logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+
+/** P(X >= k) for X ~ Binomial(n, p), summed in log space. */
+export function binomialUpperP(k: number, n: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  let total = 0;
+  for (let i = k; i <= n; i++) total += Math.exp(logChoose(n, i) + i * Math.log(p) + (n - i) * Math.log(1 - p));
+  return Math.min(1, total);
+}
+
+/**
+ * One-sided Fisher exact test of a 2 x 2 table: `a` successes of `n1` in group 1, `b` of `n2` in group 2.
+ * P(X >= a) for X ~ Hypergeometric(population n1 + n2, successes a + b, draws n1): the probability, given
+ * the total number of successes, that group 1 holds at least `a` of them when both groups share one rate.
+ */
+export function fisherExactUpperP(a: number, n1: number, b: number, n2: number): number {
+  if (a < 0 || b < 0 || a > n1 || b > n2) throw new RangeError(`table ${a}/${n1}, ${b}/${n2} is not a 2 x 2 count table`);
+  if (a === 0) return 1;
+  const successes = a + b;
+  const denom = logChoose(n1 + n2, n1);
+  let total = 0;
+  for (let i = a; i <= Math.min(n1, successes); i++) total += Math.exp(logChoose(successes, i) + logChoose(n1 + n2 - successes, n1 - i) - denom);
+  return Math.min(1, total);
 }
