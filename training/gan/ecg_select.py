@@ -12,7 +12,8 @@ For every generator checkpoint `generator-<step>.weights.h5` in --work with step
    balanced accuracy at 0.5: a train-on-synthetic, test-on-training-data score.
 The checkpoint with the highest balanced accuracy wins (ties: the later step). No record outside the
 generator's training beats is read, so the held-out records `eval synth ecg` tests on stay unseen.
-Also reported, not used: the median QRS width of the synthetic V beats (the slope rule of
+With --heldout-diagnostic every checkpoint is also scored on the held-out records, beside a train-on-real
+classifier, after the same draws: that tests the rule, it never changes the choice. Also reported, not used: the median QRS width of the synthetic V beats (the slope rule of
 src/models/gan/eval/beat-features.ts) beside the real member V beats'. Rule declared 2026-12-02 22:20 UTC,
 before any checkpoint was scored (docs/models/gan-ecg.md, "Checkpoint selection").
 """
@@ -89,6 +90,9 @@ def main() -> None:
     ap.add_argument("--max-n", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=20261202)
     ap.add_argument("--json", help="write the table and the choice here")
+    ap.add_argument("--heldout-diagnostic", action="store_true",
+                    help="also score every checkpoint on the held-out records (a diagnostic of the rule: never used to select)")
+    ap.add_argument("--heldout", default=",".join(ed.HELDOUT_RECORDS))
     args = ap.parse_args()
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -107,6 +111,19 @@ def main() -> None:
     z = rng.standard_normal((2 * args.per_class, LATENT)).astype(np.float32)
     cls = np.repeat(np.eye(2, dtype=np.float32), args.per_class, axis=0)
     syn_y = np.repeat([0, 1], args.per_class)
+    heldout = None
+    if args.heldout_diagnostic:
+        hb = ed.load_beats(args.data, [n for n in args.heldout.split(",") if n], 1.0)
+        hx = np.concatenate([b[0] for b in hb.values()])
+        hy = np.concatenate([b[1] for b in hb.values()])
+        hn = np.flatnonzero(hy == 0)
+        hkeep = np.concatenate([rng.choice(hn, min(args.max_n, len(hn)), replace=False), np.flatnonzero(hy == 1)])
+        heldout = (features(hx[hkeep]), hy[hkeep])
+        fit = lambda xs, ys: make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=3000)).fit(features(xs), ys)
+        same = np.concatenate([rng.choice(n_idx, args.per_class, replace=False), rng.choice(np.flatnonzero(y == 1), args.per_class, replace=False)])
+        trtr = {"samePerClass": balanced_accuracy(fit(x[same], y[same]).predict_proba(heldout[0])[:, 1], heldout[1])}
+        print(f"diagnostic, held-out records {args.heldout}: TRTR BA {100 * trtr['samePerClass']:.1f} % "
+              f"({args.per_class} real member beats per class)", flush=True)
     steps = sorted(int(m.group(1)) for f in os.listdir(args.work) if (m := re.fullmatch(r"generator-(\d+)\.weights\.h5", f)))
     steps = [s for s in steps if s >= args.from_step]
     if not steps:
@@ -120,14 +137,20 @@ def main() -> None:
         ba = balanced_accuracy(clf.predict_proba(test_x)[:, 1], test_y)
         v_qrs = float(np.median([qrs_width_ms(b) for b in syn[syn_y == 1]]))
         rows.append({"step": s, "memberTstrBalancedAccuracy": ba, "syntheticVQrsMedianMs": v_qrs})
-        print(f"step {s:5d}  member TSTR BA {100 * ba:5.1f} %  synthetic V QRS {v_qrs:5.1f} ms (real {real_v_qrs:.1f})", flush=True)
+        extra = ""
+        if heldout is not None:
+            rows[-1]["diagnosticHeldoutTstrBalancedAccuracy"] = h = balanced_accuracy(clf.predict_proba(heldout[0])[:, 1], heldout[1])
+            extra = f"  (diagnostic: held-out TSTR BA {100 * h:5.1f} %)"
+        print(f"step {s:5d}  member TSTR BA {100 * ba:5.1f} %  synthetic V QRS {v_qrs:5.1f} ms (real {real_v_qrs:.1f}){extra}", flush=True)
     best = max(rows, key=lambda r: (round(r["memberTstrBalancedAccuracy"], 9), r["step"]))
     print(f"selected: step {best['step']}")
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"rule": "max member-TSTR balanced accuracy, ties -> later step", "fromStep": args.from_step,
                        "perClass": args.per_class, "memberTest": {"n": int((test_y == 0).sum()), "v": int((test_y == 1).sum())},
-                       "realVQrsMedianMs": real_v_qrs, "checkpoints": rows, "selected": best["step"]}, fh, indent=1)
+                       "realVQrsMedianMs": real_v_qrs, "checkpoints": rows, "selected": best["step"],
+                       **({"diagnosticHeldout": {"records": args.heldout.split(","), "n": int((heldout[1] == 0).sum()), "v": int((heldout[1] == 1).sum()),
+                                                 "trtrBalancedAccuracy": trtr}} if heldout is not None else {})}, fh, indent=1)
 
 
 if __name__ == "__main__":
