@@ -157,6 +157,11 @@ def main() -> None:
     import tensorflow as tf
 
     tf.random.set_seed(args.seed)
+    # Bit-for-bit reproducibility needs a fixed thread count: TensorFlow's default (all cores) changes the
+    # order of float reductions (gan-ecg 0.3.0's run could not be reproduced for that reason; its card).
+    threads = int(os.environ.get("TF_NUM_INTRAOP_THREADS", "1"))
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
     keras = tf.keras
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.work, exist_ok=True)
@@ -270,7 +275,7 @@ def main() -> None:
               "generatorParameters": G.count_params(), "criticParameters": D.count_params(),
               "trainSeconds": None if args.from_weights else round(time.time() - t0, 1), "curve": curve,
               **({"exportedFrom": os.path.basename(args.from_weights)} if args.from_weights else {}),
-              "tensorflow": tf.__version__}
+              "tensorflow": tf.__version__, "intraOpThreads": threads}
     with open(os.path.join(args.out, "train-report.json"), "w") as fh:
         json.dump(report, fh, indent=1)
     log(f"done in {(time.time() - t0) / 60:.1f} min -> {args.out}")
