@@ -158,7 +158,7 @@ def main() -> None:
 
     tf.random.set_seed(args.seed)
     # Bit-for-bit reproducibility needs a fixed thread count: TensorFlow's default (all cores) changes the
-    # order of float reductions (gan-ecg 0.3.0's run could not be reproduced for that reason; its card).
+    # order of float reductions (most likely why gan-ecg 0.3.0's run cannot be repeated; its card).
     threads = int(os.environ.get("TF_NUM_INTRAOP_THREADS", "1"))
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)
