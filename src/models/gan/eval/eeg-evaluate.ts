@@ -14,7 +14,7 @@ import { createLiteRtRuntime } from '../../runtime/litert.js';
 import { valuesToRelativePowers } from '../eeg-maps.js';
 import { DEFAULT_GAN_EEG_DIR, EegMapGenerator } from '../eeg-generator.js';
 import { checkFolds, crossFit, foldIndices, loadEegEpochs, type EegEpochSet } from './eeg-data.js';
-import { fitBaseline, mapStats, personMetrics, privacyFrom, dcrDistances, splineWeights, twoSampleLogisticAuc, type BandMapStats, type PrivacyResult } from './eeg-metrics.js';
+import { fitBaseline, mapStats, personMetrics, privacyFrom, dcrDistances, splineWeights, twoSampleLogisticAuc, twoSampleTreeAuc, type BandMapStats, type PrivacyResult } from './eeg-metrics.js';
 import { eegAttacks, type EegAttacks } from './eeg-privacy.js';
 import { gaussianReference, gaussianTwin, mmdVsMembers, topUpConditions, type GaussianReference, type MmdResult } from './eeg-reference.js';
 
@@ -39,6 +39,9 @@ export interface EegFoldResult extends PrivacyResult {
   trainEpochs: number;
   testEpochs: number;
   twoSampleAucLogistic: number;
+  /** Gradient-boosted-tree two-sample test (training/gan/eeg_eval.py's "gbt"), of the GAN and of the Gaussian reference. */
+  twoSampleAucTrees: number;
+  gaussianTwoSampleAucTrees: number;
   /** Discriminator attack (epoch and person level) and the DCR attack at person level. */
   attacks: EegAttacks;
   /** The memoryless yardstick: one normal per condition fitted to the fold's training epochs. */
@@ -50,7 +53,7 @@ export interface EegFoldResult extends PrivacyResult {
   mapsVsTrain: Record<string, Record<string, BandMapStats>>;
 }
 
-type SummaryKey = 'twoSampleAucLogistic' | 'membershipAuc' | 'dcrRatio' | 'dcrPersonAuc' | 'discriminatorAuc' | 'discriminatorPersonAuc'
+type SummaryKey = 'twoSampleAucLogistic' | 'twoSampleAucTrees' | 'gaussianTwoSampleAucTrees' | 'membershipAuc' | 'dcrRatio' | 'dcrPersonAuc' | 'discriminatorAuc' | 'discriminatorPersonAuc'
   | 'gaussianMembershipAuc' | 'membershipAucRelativeToGaussian' | 'gaussianDcrRatio' | 'mmd2SyntheticVsMembers' | 'mmdPSyntheticVsMembers' | 'mmd2HeldOutVsMembers';
 
 export interface EvalSynthEegReport {
@@ -146,6 +149,9 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
       const mmd = mmdVsMembers(vTr, vTe, sA, new SeededRandom(seed + 1000 * k + 4));
       const augmentedEpochs = Object.fromEntries(gen.params.conditions.map((name, c) => [name, extraC.filter((x) => x === c).length]));
       const twoSampleAucLogistic = twoSampleLogisticAuc({ real: vTr, realCond: cTr, synth: sA, synthCond: cTr }, { real: vTe, realCond: cTe, synth: sB, synthCond: cTe }, gen.params.conditions.length);
+      const treeAuc = (syn: Float32Array[], fresh: Float32Array[], k2: number) => twoSampleTreeAuc({ real: vTr, realCond: cTr, synth: syn, synthCond: cTr },
+        { real: vTe, realCond: cTe, synth: fresh, synthCond: cTe }, gen.params.conditions.length, new SeededRandom(seed + 1000 * k + k2));
+      const twoSampleAucTrees = treeAuc(sA, sB, 600), gaussianTwoSampleAucTrees = treeAuc(gA, gB, 601);
       const ganD = dcrDistances(vTr, vTe, sA, sB);
       const priv = privacyFrom(ganD);
       const gaussRef = gaussianReference(ganD, dcrDistances(vTr, vTe, gA, gB));
@@ -159,9 +165,9 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
         const r = vTr.filter((_, j) => cTr[j] === c), s = sA.filter((_, j) => cTr[j] === c);
         if (r.length > 1) mapsVsTrain[name] = mapStats(r, s, g, weights);
       });
-      perFold.push({ fold: k, heldOut: held, generator: perFoldGenerators ? `folds/fold${k}` : 'final', trainEpochs: train.length, testEpochs: test.length, twoSampleAucLogistic, ...priv, attacks, gaussianReference: gaussRef, mmd, augmentedEpochs, mapsVsTrain });
+      perFold.push({ fold: k, heldOut: held, generator: perFoldGenerators ? `folds/fold${k}` : 'final', trainEpochs: train.length, testEpochs: test.length, twoSampleAucLogistic, twoSampleAucTrees, gaussianTwoSampleAucTrees, ...priv, attacks, gaussianReference: gaussRef, mmd, augmentedEpochs, mapsVsTrain });
       if (gen !== final) gen.dispose();
-      log(`fold ${k + 1}/${folds.length}: two-sample AUC (logistic) ${twoSampleAucLogistic.toFixed(3)}; membership AUC ${priv.membershipAuc.toFixed(3)}; DCR ratio ${priv.dcrRatio.toFixed(3)}; discriminator AUC ${attacks.discriminator.epoch.auc.toFixed(3)} (persons ${attacks.discriminator.person.auc.toFixed(3)}); DCR persons ${attacks.dcrPerson.auc.toFixed(3)}; vs Gaussian ${gaussRef.membershipAucRelativeToGaussian.toFixed(3)}; MMD² ${mmd.syntheticVsMembers.mmd2.toFixed(4)} (held-out ${mmd.heldOutVsMembers.mmd2.toFixed(4)})`);
+      log(`fold ${k + 1}/${folds.length}: two-sample AUC (logistic) ${twoSampleAucLogistic.toFixed(3)}, trees ${twoSampleAucTrees.toFixed(3)} (Gaussian ${gaussianTwoSampleAucTrees.toFixed(3)}); membership AUC ${priv.membershipAuc.toFixed(3)}; DCR ratio ${priv.dcrRatio.toFixed(3)}; discriminator AUC ${attacks.discriminator.epoch.auc.toFixed(3)} (persons ${attacks.discriminator.person.auc.toFixed(3)}); DCR persons ${attacks.dcrPerson.auc.toFixed(3)}; vs Gaussian ${gaussRef.membershipAucRelativeToGaussian.toFixed(3)}; MMD² ${mmd.syntheticVsMembers.mmd2.toFixed(4)} (held-out ${mmd.heldOutVsMembers.mmd2.toFixed(4)})`);
     }
     const rel = (i: number) => data.relativePowers[i]!;
     const pTrtr = crossFit(data, folds, (train) => {
@@ -219,7 +225,8 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
       epochs: data.values.length, persons: new Set(data.subject).size,
       trtr, tstr, augmented, tstrGaussian, gap, augmentationGain, perFold,
       summary: {
-        twoSampleAucLogistic: stat((f) => f.twoSampleAucLogistic), membershipAuc: stat((f) => f.membershipAuc), dcrRatio: stat((f) => f.dcrRatio),
+        twoSampleAucLogistic: stat((f) => f.twoSampleAucLogistic), twoSampleAucTrees: stat((f) => f.twoSampleAucTrees),
+        gaussianTwoSampleAucTrees: stat((f) => f.gaussianTwoSampleAucTrees), membershipAuc: stat((f) => f.membershipAuc), dcrRatio: stat((f) => f.dcrRatio),
         dcrPersonAuc: stat((f) => f.attacks.dcrPerson.auc), discriminatorAuc: stat((f) => f.attacks.discriminator.epoch.auc), discriminatorPersonAuc: stat((f) => f.attacks.discriminator.person.auc),
         gaussianMembershipAuc: stat((f) => f.gaussianReference.membershipAuc), membershipAucRelativeToGaussian: stat((f) => f.gaussianReference.membershipAucRelativeToGaussian),
         gaussianDcrRatio: stat((f) => f.gaussianReference.dcrRatio), mmd2SyntheticVsMembers: stat((f) => f.mmd.syntheticVsMembers.mmd2),
@@ -234,6 +241,7 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
         'augmentation: the fold\'s real training epochs + synthetic epochs of the minority label, each eyes condition topped up to the majority label\'s count (eeg_eval.py\'s arm)',
         'Gaussian reference: one multivariate normal per condition fitted to the fold\'s training epochs (covariance + 1e-3 x mean variance on the diagonal); calibrated attack = distance to its samples / distance to the GAN\'s (0.5 = the GAN reveals no more than a memoryless model)',
         'MMD²: Gaussian kernel (median-distance bandwidth), standardised values, at most 300 epochs per side, 200 permutations; held-out vs training persons is the spread between real persons',
+        'two-sample tests: a classifier fitted on the fold\'s training epochs vs as many synthetic epochs (conditions one-hot), AUC on the held-out persons\' epochs vs fresh synthetic ones; logistic (C 1, standardised) and gradient-boosted trees (scikit-learn\'s HistGradientBoostingClassifier defaults, gbdt.ts; early stopping on a seeded 10 % split)',
         'discriminator attack: logistic (standardised values + condition one-hot) of the synthetic epochs vs the epochs of half the fold\'s held-out persons (per label, seeded), scored on the members and the OTHER half; person level = mean score per person; AUC target <= 0.55 for every attack',
       ],
     };

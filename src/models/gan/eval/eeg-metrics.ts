@@ -1,10 +1,12 @@
 // The measures of `weargate eval synth eeg-maps` on epoch sets (training/gan/eeg_eval.py's, in TS):
 // the MDD logistic baseline on log10 relative band power (C 0.1, balanced: mdd_cnn.py's), person
-// scores = mean P over a person's epochs with the MDD card's bootstrap intervals, a logistic
-// two-sample test, DCR membership inference and DCR ratio, per-band mean/SD map agreement.
+// scores = mean P over a person's epochs with the MDD card's bootstrap intervals, logistic and
+// gradient-boosted-tree two-sample tests, DCR membership inference and DCR ratio, per-band mean/SD map agreement.
 import { evaluatePersons, EVAL_CONDITIONS, type EvalCondition, type ScoredRecording } from '../../mdd/evaluate.js';
 import type { MetricsWithCi } from '../../mdd/metrics.js';
 import { mapperFor, type MapGeometry } from '../eeg-maps.js';
+import type { SeededRandom } from '../../../common/random.js';
+import { GradientBoostedTrees } from './gbdt.js';
 import { LogisticModel } from './logistic.js';
 import { aucByRank, nearestDistances, quantile, type Matrix } from './stats.js';
 import type { EegEpochSet } from './eeg-data.js';
@@ -65,6 +67,29 @@ export function twoSampleLogisticAuc(
   const x = [...withOneHot(train.real, train.realCond, nCond), ...withOneHot(train.synth, train.synthCond, nCond)];
   const y = [...train.real.map(() => 0), ...train.synth.map(() => 1)];
   const model = LogisticModel.fit(toMatrix(x), y, { l2: 1 / x.length, epochs: 800, learningRate: 0.05 });
+  const pr = model.predict(toMatrix(withOneHot(test.real, test.realCond, nCond)));
+  const ps = model.predict(toMatrix(withOneHot(test.synth, test.synthCond, nCond)));
+  return aucByRank(ps, pr);
+}
+
+const TREE_MIN_SAMPLES_LEAF = 20;
+
+/**
+ * Tree two-sample test (gradient-boosted trees with scikit-learn's defaults, `gbdt.ts`; values and conditions one-hot,
+ * unstandardised): fit real vs synthetic on one pair, AUC on a fresh pair; 0.5 = indistinguishable. The test of
+ * `training/gan/eeg_eval.py` ("gbt"): it sees non-linear differences (spread, interactions) the logistic test misses.
+ * NaN (null in JSON) below 40 training rows: with 20 rows per leaf no tree could split, and 0.5 would be an artefact.
+ */
+export function twoSampleTreeAuc(
+  train: { real: Float32Array[]; realCond: number[]; synth: Float32Array[]; synthCond: number[] },
+  test: { real: Float32Array[]; realCond: number[]; synth: Float32Array[]; synthCond: number[] },
+  nCond: number,
+  rng: SeededRandom,
+): number {
+  const x = [...withOneHot(train.real, train.realCond, nCond), ...withOneHot(train.synth, train.synthCond, nCond)];
+  if (x.length < 2 * TREE_MIN_SAMPLES_LEAF) return Number.NaN;
+  const y = [...train.real.map(() => 0), ...train.synth.map(() => 1)];
+  const model = GradientBoostedTrees.fit(toMatrix(x), y, rng, { minSamplesLeaf: TREE_MIN_SAMPLES_LEAF });
   const pr = model.predict(toMatrix(withOneHot(test.real, test.realCond, nCond)));
   const ps = model.predict(toMatrix(withOneHot(test.synth, test.synthCond, nCond)));
   return aucByRank(ps, pr);

@@ -25,6 +25,8 @@ export function synthEegTables(r: EvalSynthEegReport): string {
   out.push('', 'augmented - TRTR (balanced accuracy, points): ' + (['EC', 'EO', 'both'] as const).map((c) => (r.augmentationGain[c] ? `${c} ${r.augmentationGain[c].balancedAccuracyPoints.toFixed(1)}${r.augmentationGain[c].assessed ? '' : ' (not assessed: the generator saw the test persons)'}` : `${c} -`)).join('; '));
   out.push('', '### Fidelity and privacy (per fold: mean [min, max])', '', '| measure | value | target |', '|---|---|---|');
   const s = (k: keyof EvalSynthEegReport['summary']) => `${f(r.summary[k].mean)} [${f(r.summary[k].min)}, ${f(r.summary[k].max)}]`;
+  out.push(`| two-sample AUC, gradient-boosted trees | ${s('twoSampleAucTrees')} | 0.5 |`);
+  out.push(`| two-sample AUC, gradient-boosted trees, Gaussian reference | ${s('gaussianTwoSampleAucTrees')} | what a memoryless model shows |`);
   out.push(`| two-sample AUC, logistic regression | ${s('twoSampleAucLogistic')} | 0.5 |`);
   out.push(`| membership inference AUC (DCR attack), epochs | ${s('membershipAuc')} | <= 0.55 |`);
   out.push(`| MMD², synthetic vs training persons (permutation p) | ${s('mmd2SyntheticVsMembers')} (p ${s('mmdPSyntheticVsMembers')}) | held-out persons: ${s('mmd2HeldOutVsMembers')} |`);
