@@ -66,6 +66,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--identity-weight", type=float, default=1.75,
                     help="weight of the identity adversary (training/gan/identity.py; 1.75 trained gan-ecg 0.3.0): the generator pays "
                     "weight * (log K - entropy of a person classifier on its beats); 0 = off")
+    ap.add_argument("--identity-hinge-persons", type=float, default=0.0,
+                    help="pay weight * max(0, log k - entropy) per beat instead: only beats the classifier spreads over fewer "
+                    "than k persons are pushed (training/gan/identity.py); 0 = off (0.3.0)")
     ap.add_argument("--identity-noise-uv", type=float, default=20.0, help="white noise on the person classifier's input (uV)")
     ap.add_argument("--identity-pretrain", type=int, default=500, help="person classifier steps before the GAN starts")
     ap.add_argument("--from-weights", default="", help="skip training: export this saved generator checkpoint "
@@ -219,7 +222,8 @@ def main() -> None:
         rec_idx = np.unique(rec, return_inverse=True)[1].astype(np.int64)
         id_p = identity.record_uniform_p(rec_idx)
         id_step, id_term, _ = identity.identity_steps(tf, C, keras.optimizers.Adam(1e-3), persons, args.identity_weight,
-                                                      args.identity_noise_uv / 1000.0)
+                                                      args.identity_noise_uv / 1000.0,
+                                                      args.identity_hinge_persons)
 
         def person_batch():
             i = rng.choice(len(x), args.batch_size, p=id_p)
@@ -227,7 +231,8 @@ def main() -> None:
 
         for k in range(args.identity_pretrain):
             c_loss, c_acc = id_step(*person_batch())
-        log(f"identity adversary: {persons} persons, weight {args.identity_weight}, person classifier "
+        log(f"identity adversary: {persons} persons, weight {args.identity_weight}"
+            f"{f', hinge at {args.identity_hinge_persons:g} persons' if args.identity_hinge_persons else ''}, person classifier "
             f"{C.count_params()} parameters, after {args.identity_pretrain} steps accuracy {float(c_acc):.2f} (chance {1 / persons:.2f})")
     critic_step, gen_step = wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, args.batch_size, LATENT, args.gp_weight, id_term)
 
@@ -271,6 +276,7 @@ def main() -> None:
               "gpWeight": args.gp_weight, "learningRate": args.learning_rate, "latent": LATENT,
               "vRecordWeight": args.v_record_weight, "pixelShuffleInit": "icnr",
               "identity": {"weight": args.identity_weight, "noiseUv": args.identity_noise_uv, "pretrainSteps": args.identity_pretrain,
+                           **({"hingePersons": args.identity_hinge_persons} if args.identity_hinge_persons else {}),
                            "persons": int(persons)} if id_term is not None else None,
               "generatorParameters": G.count_params(), "criticParameters": D.count_params(),
               "trainSeconds": None if args.from_weights else round(time.time() - t0, 1), "curve": curve,

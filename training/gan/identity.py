@@ -7,7 +7,13 @@ fool it with a small ripple the critic would let through. The generator pays, pe
     weight * (log K - H(C(G(z))))
 
 where H is the entropy of C's person distribution: zero when C cannot tell whose beat it is,
-log K when C is sure. The critic keeps the beats realistic; this term moves them away from any one
+log K when C is sure. With a hinge of k persons (`hinge_persons`, 2 <= k <= K) it pays instead
+
+    weight * max(0, log k - H(C(G(z))))
+
+per sample: nothing for a beat C already spreads over at least e^H >= k persons, so only the beats that
+name too few persons are pushed, and the others keep the spread of the training beats instead of being
+drawn towards the one beat that all K persons share. The critic keeps the beats realistic; this term moves them away from any one
 person's morphology, toward what the training persons share. It is the identity-adversarial
 counterpart of the person-level membership and re-identification checks of `weargate eval synth
 ecg` (which use other instruments: distances to the synthetic set, a discriminator, and the
@@ -49,10 +55,13 @@ def record_uniform_p(records: np.ndarray) -> np.ndarray:
     return p / p.sum()
 
 
-def identity_steps(tf, C, opt_c, persons: int, weight: float, noise_mv: float):
+def identity_steps(tf, C, opt_c, persons: int, weight: float, noise_mv: float, hinge_persons: float = 0.0):
     """Returns (classifier_step(x, person) -> (loss, accuracy), generator_term(fake) -> scalar,
-    confidence(fake) -> mean top person probability)."""
+    confidence(fake) -> mean top person probability). hinge_persons 0: the mean (log K - H) term."""
+    if hinge_persons and not 2 <= hinge_persons <= persons:
+        raise ValueError(f"hinge of {hinge_persons} persons: needs 2 <= k <= {persons}")
     log_k = math.log(persons)
+    target = math.log(hinge_persons) if hinge_persons else None
 
     @tf.function(jit_compile=True)
     def classifier_step(x, person):
@@ -67,6 +76,8 @@ def identity_steps(tf, C, opt_c, persons: int, weight: float, noise_mv: float):
     def generator_term(fake):
         logp = tf.nn.log_softmax(C(fake, training=False))
         entropy = -tf.reduce_sum(tf.exp(logp) * logp, 1)
+        if target is not None:
+            return weight * tf.reduce_mean(tf.nn.relu(target - entropy))
         return weight * tf.reduce_mean(log_k - entropy)
 
     @tf.function(jit_compile=True)
