@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readNpy } from '../../src/quantize/npy.js';
+import { balancedPersons, writeTinyDataset } from '../_support/mdd-edf.js';
 import { writeCorruptHeader, writeTinyClinic, writeTinyEcg, writeTinyEcgEdf } from '../_support/tiny-ecg-wfdb.js';
 
 function cli(...args: string[]) {
@@ -170,6 +171,29 @@ test('recordings without ventricular beats: allowed, only class N is shared (sai
   assert.is(r.status, 5, r.stderr);
   assert.match(r.stdout, /note: n1, n2, n3, n4, n5, n6, n7, n8: no ventricular \(V\) beats; allowed/);
   assert.match(r.stdout, /note: 0 ventricular beats in the training part \(fewer than 30\): only class N strips are shared/);
+});
+
+test('--kind: eeg-maps needs --labels, ecg refuses it, an unknown kind is named; eeg-maps bad input reaches its validation (exit 2)', () => {
+  const d = tmp();
+  const bad = [
+    [['--kind', 'eeg-maps'], /--kind eeg-maps needs --labels <csv>/],
+    [['--labels', 'x.csv'], /--labels is for --kind eeg-maps/],
+    [['--kind', 'emg'], /--kind emg: ecg or eeg-maps/],
+  ] as const;
+  for (const [args, message] of bad) {
+    const r = cli('--from', d.from, '--out', d.out, ...args);
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, /problems? in the options, nothing was trained or written/);
+    assert.match(r.stderr, message);
+  }
+  writeTinyDataset(d.from, balancedPersons(3));
+  const r = cli('--kind', 'eeg-maps', '--from', d.from, '--labels', join(d.from, 'labels.csv'), '--out', d.out, '--work', d.work);
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /problems? in the input, nothing was trained or written/);
+  assert.match(r.stderr, /3 MDD persons \(M1, M2, M3\); synth share needs at least 4 persons per label \(2 of them held out as persons the generator never sees/);
+  assert.match(r.stderr, /3 healthy persons/);
+  assert.not.match(r.stderr, /--folds/);
+  assert.not.ok(existsSync(d.out) || existsSync(d.work));
 });
 
 test.run();

@@ -36,6 +36,8 @@ def main() -> None:
     ap.add_argument("--dir", default=OUT)
     ap.add_argument("--model-version", default="0.2.1")
     ap.add_argument("--interp", default=ed.INTERP)
+    ap.add_argument("--trained-on", default="", help="the manifest's trainedOn text (default: the Mumtaz development set)")
+    ap.add_argument("--evaluation", default="eval-float32.json,eval-int8.json", help="the manifest's params.evaluation files (comma-separated)")
     args = ap.parse_args()
     out_dir = args.dir
     report = json.load(open(os.path.join(out_dir, "train-report.json")))
@@ -74,7 +76,7 @@ def main() -> None:
                         "(MDD-EC, MDD-EO, healthy-EC, healthy-EO) -> the 19 x 5 per-electrode values of one EEG epoch (log10 band power "
                         "centred per epoch, band-major), made into the MDD model's [5, 32, 32] spherical-spline map stack by "
                         "src/models/gan/eeg-maps.ts. Synthetic data for research and augmentation; not a recording of any person."),
-        "trainedOn": ("Mumtaz MDD EEG (figshare doi:10.6084/m9.figshare.4244171, CC BY 4.0), all 36 development persons "
+        "trainedOn": args.trained_on or ("Mumtaz MDD EEG (figshare doi:10.6084/m9.figshare.4244171, CC BY 4.0), all 36 development persons "
                       f"({report['trainEpochs']} clean 4 s epochs, 19 10-20 electrodes, features of src/models/mdd/features.ts)"),
         "card": "docs/models/gan-eeg-maps.md",
         "defaultVariant": default,
@@ -83,7 +85,7 @@ def main() -> None:
             "latentSize": report["latent"], "conditions": report["conditions"], "electrodes": interp["electrodes"], "bands": interp["bands"],
             "gridPx": interp["gridPx"], "normalisation": "log10-centred", "valueLayout": "band-major",
             "trainPersons": report["trainPersons"], "seed": report["seed"], "steps": report["steps"],
-            "goldenMaps": "golden-maps-float32.npy", "evaluation": ["eval-float32.json", "eval-int8.json"],
+            "goldenMaps": "golden-maps-float32.npy", "evaluation": [f for f in args.evaluation.split(",") if f],
         },
     }
     with open(os.path.join(out_dir, "manifest.json"), "w") as fh:

@@ -64,6 +64,11 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--work", default=os.path.join(REPO, "training", "out", "gan-eeg"))
     ap.add_argument("--out", default=os.path.join(REPO, "models", "gan-eeg-maps"))
     ap.add_argument("--runs", default="0,1,2,3,4,5,final", help="fold indices and/or 'final'")
+    # `weargate synth share --kind eeg-maps`: the per-epoch values computed in TypeScript from a clinic's EDF files
+    # (the training persons only) replace the map set; only the 'final' run is possible then
+    ap.add_argument("--values", default="", help=".npy [N, 95] float32: log10 band power centred per epoch, band-major")
+    ap.add_argument("--conditions", default="", help=".npy [N] int64: condition index (0 MDD-EC, 1 MDD-EO, 2 healthy-EC, 3 healthy-EO)")
+    ap.add_argument("--subjects", default="", help=".json list of N person names")
     ap.add_argument("--seed", type=int, default=20261201)
     ap.add_argument("--steps", type=int, default=2000, help="generator steps")
     ap.add_argument("--critic-steps", type=int, default=5)
@@ -216,9 +221,24 @@ def main() -> None:
     tf.config.threading.set_intra_op_parallelism_threads(int(os.environ.get("TF_NUM_INTRAOP_THREADS", "1")))
     tf.config.threading.set_inter_op_parallelism_threads(1)
     keras = tf.keras
-    ds = ed.load(args.maps, args.interp)
-    log(f"{len(ds['v'])} clean epochs; map recovery max |diff| {ds['recoveryMaxAbs']:.1e}, relpow check {ds['relpowMaxAbs']:.1e}")
-    folds = ed.folds(ds)
+    given = [bool(args.values), bool(args.conditions), bool(args.subjects)]
+    if any(given):
+        if not all(given) or args.runs != "final":
+            raise SystemExit("--values, --conditions and --subjects go together, with --runs final")
+        ds = {"v": np.load(args.values).astype(np.float32), "cond": np.load(args.conditions).astype(np.int64), "recoveryMaxAbs": None}
+        with open(args.subjects) as fh:
+            ds["subject"] = np.array(json.load(fh))
+        if not (ds["v"].ndim == 2 and len(ds["v"]) == len(ds["cond"]) == len(ds["subject"])) or not np.isin(ds["cond"], range(N_COND)).all():
+            raise SystemExit(f"--values {ds['v'].shape}, --conditions {ds['cond'].shape}, --subjects {len(ds['subject'])}: shapes or condition indices do not agree")
+        missing = [ed.COND_NAMES[k] for k in range(N_COND) if not (ds["cond"] == k).any()]
+        if missing:
+            raise SystemExit(f"no epochs of {', '.join(missing)}: every condition needs epochs (batches are balanced over the four)")
+        log(f"{len(ds['v'])} epochs from {args.values}")
+        folds = []
+    else:
+        ds = ed.load(args.maps, args.interp)
+        log(f"{len(ds['v'])} clean epochs; map recovery max |diff| {ds['recoveryMaxAbs']:.1e}, relpow check {ds['relpowMaxAbs']:.1e}")
+        folds = ed.folds(ds)
     for run in args.runs.split(","):
         if run == "final":
             held: list[str] = []

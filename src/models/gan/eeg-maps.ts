@@ -39,3 +39,15 @@ export function valuesToRelativePowers(flat: ArrayLike<number>, g: MapGeometry):
   }
   return out;
 }
+
+/**
+ * The spline stage as arrays, for training/gan/eeg_data.py and eeg_export.py: {electrodes, bands, gridPx,
+ * inside: flat pixel indices inside the head, weights: [insidePixels][electrodes]} (scripts/gan-eeg-weights.ts,
+ * `weargate synth share --kind eeg-maps`).
+ */
+export function splineInterpDump(g: MapGeometry): { electrodes: string[]; bands: string[]; gridPx: number; inside: number[]; weights: number[][] } {
+  const m = mapperFor(g);
+  const n = g.electrodes.length;
+  const weights = Array.from(m.grid.insideIndex, (_, i) => Array.from(m.weights.subarray(i * n, (i + 1) * n)));
+  return { electrodes: [...g.electrodes], bands: [...g.bands], gridPx: g.gridPx, inside: Array.from(m.grid.insideIndex), weights };
+}
