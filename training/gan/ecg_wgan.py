@@ -69,6 +69,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--identity-hinge-persons", type=float, default=0.0,
                     help="pay weight * max(0, log k - entropy) per beat instead: only beats the classifier spreads over fewer "
                     "than k persons are pushed (training/gan/identity.py); 0 = off (0.3.0)")
+    ap.add_argument("--identity-ramp", default="",
+                    help="START,END generator steps: the adversary's weight is 0 before START, rises linearly to --identity-weight "
+                    "at END and stays there (the person classifier trains from the start); '' = full weight from step 1 (0.3.0)")
     ap.add_argument("--identity-noise-uv", type=float, default=20.0, help="white noise on the person classifier's input (uV)")
     ap.add_argument("--identity-pretrain", type=int, default=500, help="person classifier steps before the GAN starts")
     ap.add_argument("--from-weights", default="", help="skip training: export this saved generator checkpoint "
@@ -83,9 +86,30 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--rhythm", help="rhythm statistics .json (as ecg_data.rhythm_stats writes); with --beats")
     ap.add_argument("--heldout", default=",".join(ed.HELDOUT_RECORDS), help="records never seen (for the report)")
     args = ap.parse_args()
+    args.identity_ramp_steps = parse_ramp(ap, args.identity_ramp, args.steps)
     if (args.beats is None) != (args.classes is None) or (args.beats is None) != (args.rhythm is None):
         ap.error("--beats, --classes and --rhythm go together")
     return args
+
+
+def parse_ramp(ap, text: str, steps: int) -> tuple[int, int] | None:
+    if not text:
+        return None
+    parts = text.split(",")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        ap.error(f"--identity-ramp: '{text}' is not START,END (generator steps)")
+    start, end = int(parts[0]), int(parts[1])
+    if not 0 <= start < end <= steps:
+        ap.error(f"--identity-ramp: needs 0 <= START < END <= --steps ({steps}), got {start},{end}")
+    return start, end
+
+
+def ramp_scale(step: int, ramp: tuple[int, int] | None) -> float:
+    """The identity adversary's share of its weight at generator step `step` (1-based)."""
+    if ramp is None:
+        return 1.0
+    start, end = ramp
+    return min(1.0, max(0.0, (step - start) / (end - start)))
 
 
 def curve_from_log(path: str) -> list[dict]:
@@ -221,9 +245,14 @@ def main() -> None:
         C = identity.person_classifier(keras, ed.BEAT_SAMPLES, persons)
         rec_idx = np.unique(rec, return_inverse=True)[1].astype(np.int64)
         id_p = identity.record_uniform_p(rec_idx)
-        id_step, id_term, _ = identity.identity_steps(tf, C, keras.optimizers.Adam(1e-3), persons, args.identity_weight,
+        id_step, id_full, _ = identity.identity_steps(tf, C, keras.optimizers.Adam(1e-3), persons, args.identity_weight,
                                                       args.identity_noise_uv / 1000.0,
                                                       args.identity_hinge_persons)
+        # a variable, read inside the compiled generator step, so that --identity-ramp can move it
+        id_scale = tf.Variable(ramp_scale(1, args.identity_ramp_steps), trainable=False, dtype=tf.float32)
+
+        def id_term(fake):
+            return id_scale * id_full(fake)
 
         def person_batch():
             i = rng.choice(len(x), args.batch_size, p=id_p)
@@ -232,7 +261,8 @@ def main() -> None:
         for k in range(args.identity_pretrain):
             c_loss, c_acc = id_step(*person_batch())
         log(f"identity adversary: {persons} persons, weight {args.identity_weight}"
-            f"{f', hinge at {args.identity_hinge_persons:g} persons' if args.identity_hinge_persons else ''}, person classifier "
+            f"{f', hinge at {args.identity_hinge_persons:g} persons' if args.identity_hinge_persons else ''}"
+            f"{f', ramped in over steps {args.identity_ramp}' if args.identity_ramp_steps else ''}, person classifier "
             f"{C.count_params()} parameters, after {args.identity_pretrain} steps accuracy {float(c_acc):.2f} (chance {1 / persons:.2f})")
     critic_step, gen_step = wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, args.batch_size, LATENT, args.gp_weight, id_term)
 
@@ -250,6 +280,8 @@ def main() -> None:
     for step in range(1, 0 if args.from_weights else args.steps + 1):
         for _ in range(args.critic_steps):
             w, gp = critic_step(real_batch())
+        if id_term is not None and args.identity_ramp_steps:
+            id_scale.assign(ramp_scale(step, args.identity_ramp_steps))
         g, g_id = gen_step()
         if id_term is not None:
             c_loss, c_acc = id_step(*person_batch())
@@ -277,6 +309,7 @@ def main() -> None:
               "vRecordWeight": args.v_record_weight, "pixelShuffleInit": "icnr",
               "identity": {"weight": args.identity_weight, "noiseUv": args.identity_noise_uv, "pretrainSteps": args.identity_pretrain,
                            **({"hingePersons": args.identity_hinge_persons} if args.identity_hinge_persons else {}),
+                           **({"rampSteps": list(args.identity_ramp_steps)} if args.identity_ramp_steps else {}),
                            "persons": int(persons)} if id_term is not None else None,
               "generatorParameters": G.count_params(), "criticParameters": D.count_params(),
               "trainSeconds": None if args.from_weights else round(time.time() - t0, 1), "curve": curve,
