@@ -5,15 +5,17 @@
 # generator that never saw them. See docs/models/gan-eeg-maps.md.
 set -euo pipefail
 work="${1:-training/out/gan-eeg}"
-dir="${2:-models/gan-eeg-maps}"
+mapset="${3:-base}"   # map set (eeg_wgan.py --set): base = 19 electrodes, cyton8 = 8
+if [ "$mapset" = base ]; then name=gan-eeg-maps; else name="gan-eeg-maps-$mapset"; fi
+dir="${2:-models/$name}"
 for k in 0 1 2 3 4 5; do
   src="$work/fold$k"
   dst="$dir/folds/fold$k"
   mkdir -p "$dst"
-  npx tsx src/gateway/cli.ts model quantize "$src/generator-float32.tflite" --calib "$src/calib-latent.npy" --out "$src/generator-int8.tflite" --quiet --keep-float-output --name "gan-eeg-maps-fold$k"
+  npx tsx src/gateway/cli.ts model quantize "$src/generator-float32.tflite" --calib "$src/calib-latent.npy" --out "$src/generator-int8.tflite" --quiet --keep-float-output --name "$name-fold$k"
   cp "$src/generator-float32.tflite" "$src/generator-int8.tflite" "$src/calib-latent.npy" "$dst/"
   cp "$src/train.json" "$dst/train-report.json"
-  training/.venv/bin/python training/gan/eeg_export.py --dir "$dst"
+  training/.venv/bin/python training/gan/eeg_export.py --dir "$dst" --set "$mapset"
   training/.venv/bin/python - "$dst" <<'PY'
 import json, os, sys
 d = sys.argv[1]

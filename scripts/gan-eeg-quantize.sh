@@ -5,9 +5,11 @@
 # (training/gan/eeg_export.py). See docs/models/gan-eeg-maps.md.
 set -euo pipefail
 work="${1:-training/out/gan-eeg}"
-dir="${2:-models/gan-eeg-maps}"
+mapset="${3:-base}"   # map set (eeg_wgan.py --set): base = 19 electrodes, cyton8 = 8
+if [ "$mapset" = base ]; then name=gan-eeg-maps; else name="gan-eeg-maps-$mapset"; fi
+dir="${2:-models/$name}"
 for run in fold0 fold1 fold2 fold3 fold4 fold5 final; do
-  npx tsx src/gateway/cli.ts model quantize "$work/$run/generator-float32.tflite" --calib "$work/$run/calib-latent.npy" --out "$work/$run/generator-int8.tflite" --quiet --keep-float-output --name "gan-eeg-maps-$run"
+  npx tsx src/gateway/cli.ts model quantize "$work/$run/generator-float32.tflite" --calib "$work/$run/calib-latent.npy" --out "$work/$run/generator-int8.tflite" --quiet --keep-float-output --name "$name-$run"
 done
 cp "$work/final/generator-int8.tflite" "$dir/generator-int8.tflite"
-training/.venv/bin/python training/gan/eeg_export.py --dir "$dir"
+training/.venv/bin/python training/gan/eeg_export.py --dir "$dir" --set "$mapset"

@@ -263,7 +263,8 @@ def discordant_results(res: dict, discordant: list[str]) -> dict:
     return out
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
+    """The command's options (also read by training/gan/eeg_cnn_tstr.py for the CNN's defaults)."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--maps", default=os.path.join(REPO, "training", "out", "mdd-maps"))
     ap.add_argument("--out", default=os.path.join(REPO, "training", "out", "mdd-cnn"))
@@ -278,7 +279,11 @@ def main() -> None:
     ap.add_argument("--montages", default="19,8", help="montages in run order (19 needs the ablation sets)")
     ap.add_argument("--ablations", default=",".join(ABLATIONS), help="ablation map sets for the 19-electrode montage ('' for none)")
     ap.add_argument("--no-confounds", action="store_true", help="skip the Mumtaz confound checks (channel count, amplitude, setup filter edges of the 'base' set)")
-    args = ap.parse_args()
+    return ap
+
+
+def main() -> None:
+    args = parser().parse_args()
     random.seed(args.seed)
     np.random.seed(args.seed)
     import tensorflow as tf

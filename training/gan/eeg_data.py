@@ -56,12 +56,25 @@ def values_to_relpow(v: np.ndarray, n_bands: int = 5) -> np.ndarray:
     return np.transpose(rel, (0, 2, 1)).reshape(len(v), -1)
 
 
-def load(maps_dir: str = MAPS, interp_path: str = INTERP, check: bool = True) -> dict:
-    ds = mc.load_set(maps_dir, "base")
-    interp = load_interp(interp_path)
+def interp_for(set_name: str) -> str:
+    """Where scripts/gan-eeg-weights.ts [--set <name>] writes the spline weights of a map set's montage."""
+    return INTERP if set_name == "base" else os.path.join(os.path.dirname(INTERP), f"interp-{set_name}.json")
+
+
+def model_dir_for(set_name: str) -> str:
+    """The committed generator folder of a map set: base (19 electrodes) -> models/gan-eeg-maps, cyton8 -> models/gan-eeg-maps-cyton8."""
+    return os.path.join(REPO, "models", "gan-eeg-maps" + ("" if set_name == "base" else f"-{set_name}"))
+
+
+def load(maps_dir: str = MAPS, interp_path: str | None = None, check: bool = True, set_name: str = "base") -> dict:
+    """A map set of scripts/mdd-maps.ts (base: 19 electrodes; cyton8: the 8 Cyton electrodes) with its spline weights."""
+    ds = mc.load_set(maps_dir, set_name)
+    interp = load_interp(interp_path or interp_for(set_name))
+    if interp["W"].shape != (len(interp["inside"]), len(interp["electrodes"])):
+        raise SystemExit(f"spline weights {interp['W'].shape} do not fit {len(interp['inside'])} pixels x {len(interp['electrodes'])} electrodes")
     maps = np.transpose(ds["x"], (0, 3, 1, 2)).reshape(len(ds["y"]), 5, -1)  # [N, 5, 1024]
     inside = maps[:, :, interp["inside"]].astype(np.float64)
-    pinv = np.linalg.pinv(interp["W"])  # [19, 812]
+    pinv = np.linalg.pinv(interp["W"])  # [electrodes, 812]
     v = np.einsum("ep,nbp->nbe", pinv, inside).reshape(len(maps), -1)
     ds["v"] = v.astype(np.float32)
     ds["interp"] = interp

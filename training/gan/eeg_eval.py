@@ -144,13 +144,14 @@ def nearest(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", default=os.path.join(REPO, "training", "out", "gan-eeg"))
+    ap.add_argument("--set", default="base", choices=["base", "cyton8"], help="map set the generators were trained on (eeg_wgan.py --set)")
     ap.add_argument("--variant", default="float32", choices=["float32", "int8"])
     ap.add_argument("--out", default=None)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--only-fold", type=int, default=None, help="one fold only (a quick look; no person-level tables)")
     args = ap.parse_args()
-    out_path = args.out or os.path.join(REPO, "models", "gan-eeg-maps", f"eval-{args.variant}.json")
-    ds = ed.load()
+    out_path = args.out or os.path.join(ed.model_dir_for(args.set), f"eval-{args.variant}.json")
+    ds = ed.load(set_name=args.set)
     interp = ds["interp"]
     folds = ed.folds(ds)
     n = len(ds["y"])

@@ -34,14 +34,20 @@ tensors = tflite_run.tensor_decls
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dir", default=OUT)
-    ap.add_argument("--model-version", default="0.2.1")
-    ap.add_argument("--interp", default=ed.INTERP)
+    ap.add_argument("--model-version", default="", help="default: 0.2.1 (base), 0.1.0 (cyton8)")
+    ap.add_argument("--set", default="base", choices=["base", "cyton8"], help="map set (eeg_wgan.py --set): names the model gan-eeg-maps[-<set>]")
+    ap.add_argument("--interp", default="", help="spline weights (default: training/out/gan-eeg/interp[-<set>].json)")
     ap.add_argument("--trained-on", default="", help="the manifest's trainedOn text (default: the Mumtaz development set)")
     ap.add_argument("--evaluation", default="eval-float32.json,eval-int8.json", help="the manifest's params.evaluation files (comma-separated)")
     args = ap.parse_args()
     out_dir = args.dir
     report = json.load(open(os.path.join(out_dir, "train-report.json")))
-    interp = ed.load_interp(args.interp)
+    interp = ed.load_interp(args.interp or ed.interp_for(args.set))
+    if report.get("mapSet", "base") != args.set:
+        raise SystemExit(f"{out_dir}: trained on map set {report.get('mapSet', 'base')}, exported as --set {args.set}")
+    name = os.path.basename(ed.model_dir_for(args.set))
+    version = args.model_version or {"base": "0.2.1", "cyton8": "0.1.0"}[args.set]
+    n_e, n_b = len(interp["electrodes"]), len(interp["bands"])
     calib = np.load(os.path.join(out_dir, "calib-latent.npy")).astype(np.float32)
     gx = calib[np.linspace(0, len(calib) - 1, GOLDEN_COUNT).astype(int)]
     np.save(os.path.join(out_dir, "golden-inputs.npy"), gx)
@@ -71,14 +77,14 @@ def main() -> None:
     # (npm run bench -- synth), so it only saves bytes.
     default = os.environ.get("GAN_EEG_DEFAULT", "float32")
     manifest = {
-        "name": "gan-eeg-maps", "version": args.model_version, "task": "synth",
+        "name": name, "version": version, "task": "synth",
         "description": (f"Conditional WGAN-GP generator ({report['generatorParameters']} parameters): latent ({report['latent']}) + condition "
-                        "(MDD-EC, MDD-EO, healthy-EC, healthy-EO) -> the 19 x 5 per-electrode values of one EEG epoch (log10 band power "
-                        "centred per epoch, band-major), made into the MDD model's [5, 32, 32] spherical-spline map stack by "
+                        f"(MDD-EC, MDD-EO, healthy-EC, healthy-EO) -> the {n_e} x {n_b} per-electrode values of one EEG epoch (log10 band power "
+                        f"centred per epoch, band-major; electrodes {' '.join(interp['electrodes'])}), made into the MDD model's [{n_b}, {interp['gridPx']}, {interp['gridPx']}] spherical-spline map stack by "
                         "src/models/gan/eeg-maps.ts. Synthetic data for research and augmentation; not a recording of any person."),
         "trainedOn": args.trained_on or ("Mumtaz MDD EEG (figshare doi:10.6084/m9.figshare.4244171, CC BY 4.0), all 36 development persons "
-                      f"({report['trainEpochs']} clean 4 s epochs, 19 10-20 electrodes, features of src/models/mdd/features.ts)"),
-        "card": "docs/models/gan-eeg-maps.md",
+                      f"({report['trainEpochs']} clean 4 s epochs, {n_e} 10-20 electrodes, features of src/models/mdd/features.ts)"),
+        "card": f"docs/models/{name}.md",
         "defaultVariant": default,
         "variants": variants,
         "params": {

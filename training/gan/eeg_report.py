@@ -1,15 +1,17 @@
-"""Markdown tables for docs/models/gan-eeg-maps.md from models/gan-eeg-maps/eval-{float32,int8}.json.
+"""Markdown tables for docs/models/gan-eeg-maps.md from models/gan-eeg-maps/eval-{float32,int8}.json
+(or another generator folder's, e.g. models/gan-eeg-maps-cyton8 for docs/models/gan-eeg-maps-cyton8.md).
 
-    training/.venv/bin/python training/gan/eeg_report.py
+    training/.venv/bin/python training/gan/eeg_report.py [models/gan-eeg-maps-cyton8]
 """
 from __future__ import annotations
 
 import json
 import os
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-DIR = os.path.join(REPO, "models", "gan-eeg-maps")
+DIR = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "models", "gan-eeg-maps")
 
 
 def pct(m: dict, key: str) -> str:

@@ -60,7 +60,8 @@ def log(msg: str) -> None:
 def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--maps", default=ed.MAPS)
-    ap.add_argument("--interp", default=ed.INTERP)
+    ap.add_argument("--set", default="base", choices=["base", "cyton8"], help="map set: base (19 electrodes) or cyton8 (8)")
+    ap.add_argument("--interp", default="", help="spline weights (default: training/out/gan-eeg/interp[-<set>].json)")
     ap.add_argument("--work", default=os.path.join(REPO, "training", "out", "gan-eeg"))
     ap.add_argument("--out", default=os.path.join(REPO, "models", "gan-eeg-maps"))
     ap.add_argument("--runs", default="0,1,2,3,4,5,final", help="fold indices and/or 'final'")
@@ -236,7 +237,7 @@ def main() -> None:
         log(f"{len(ds['v'])} epochs from {args.values}")
         folds = []
     else:
-        ds = ed.load(args.maps, args.interp)
+        ds = ed.load(args.maps, args.interp or None, set_name=args.set)
         log(f"{len(ds['v'])} clean epochs; map recovery max |diff| {ds['recoveryMaxAbs']:.1e}, relpow check {ds['relpowMaxAbs']:.1e}")
         folds = ed.folds(ds)
     for run in args.runs.split(","):
@@ -259,7 +260,7 @@ def main() -> None:
         r["D"].save_weights(os.path.join(out_dir, "critic.weights.h5"))
         np.savez(os.path.join(out_dir, "standardise.npz"), mu=r["mu"], sd=r["sd"])
         export(tf, keras, weights, ds["v"].shape[1], out_dir, seed, args.latent)
-        report = {"run": tag, "heldOut": held, "trainPersons": persons, "trainEpochs": int(train.sum()),
+        report = {"run": tag, "mapSet": args.set, "heldOut": held, "trainPersons": persons, "trainEpochs": int(train.sum()),
                   "perCondition": dict(zip(ed.COND_NAMES, np.bincount(ds["cond"][train], minlength=N_COND).tolist())),
                   "seed": seed, "steps": args.steps, "criticSteps": args.critic_steps, "batchSize": args.batch_size,
                   "gpWeight": args.gp_weight, "learningRate": args.learning_rate, "latent": args.latent, "hidden": HIDDEN,

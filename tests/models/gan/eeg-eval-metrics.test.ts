@@ -5,9 +5,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { valuesToMaps } from '../../../src/models/gan/eeg-maps.js';
-import { checkFolds, crossFit, foldIndices, type EegEpochSet } from '../../../src/models/gan/eval/eeg-data.js';
+import { checkFolds, crossFit, featuresForGenerator, foldIndices, type EegEpochSet } from '../../../src/models/gan/eval/eeg-data.js';
 import { mapStats, personMetrics, privacy, splineWeights } from '../../../src/models/gan/eval/eeg-metrics.js';
-import { MDD_19 } from '../../../src/models/mdd/features.js';
+import { DEFAULT_MDD_FEATURES, MDD_19 } from '../../../src/models/mdd/features.js';
+import { CYTON_8 } from '../../../src/streaming/eeg/positions.js';
 
 // persons A, B (MDD), C, D (healthy); epoch score = the `score` below
 const subject = ['A', 'A', 'B', 'B', 'C', 'D', 'D'];
@@ -25,6 +26,17 @@ const data: EegEpochSet = {
   ],
 };
 const folds = [['A', 'C'], ['B', 'D']];
+
+test('featuresForGenerator: the MDD features on the montage of the generator; other bands or grid refused', () => {
+  const bands = DEFAULT_MDD_FEATURES.bands.map((b) => b.name);
+  const eight = featuresForGenerator({ electrodes: CYTON_8, bands, gridPx: DEFAULT_MDD_FEATURES.gridPx });
+  assert.equal(eight.electrodes, [...CYTON_8]);
+  assert.equal(eight.bands, DEFAULT_MDD_FEATURES.bands);
+  assert.is(eight.epochS, DEFAULT_MDD_FEATURES.epochS);
+  assert.equal(featuresForGenerator({ electrodes: MDD_19, bands, gridPx: DEFAULT_MDD_FEATURES.gridPx }).electrodes, [...MDD_19]);
+  assert.throws(() => featuresForGenerator({ electrodes: CYTON_8, bands: ['delta', ...bands.slice(1)], gridPx: DEFAULT_MDD_FEATURES.gridPx }), /bands delta/);
+  assert.throws(() => featuresForGenerator({ electrodes: CYTON_8, bands, gridPx: 16 }), /16-pixel grid/);
+});
 
 test('crossFit: each fold trains on its training persons only and scores exactly its held-out epochs', () => {
   const seenTrain: number[][] = [];

@@ -23,6 +23,19 @@ export interface EegEpochSet {
   recordings: LabelledRecording[];
 }
 
+/**
+ * The MDD feature parameters that made a generator's training values: the default features (bands, epochs,
+ * rejection) on the generator's own montage (its manifest's electrodes, e.g. the 8 Cyton electrodes of
+ * models/gan-eeg-maps-cyton8), so that real epochs are measured in the space the generator draws from.
+ */
+export function featuresForGenerator(g: { electrodes: readonly string[]; bands: readonly string[]; gridPx: number }, base: MddFeatureParams = DEFAULT_MDD_FEATURES): MddFeatureParams {
+  const names = base.bands.map((b) => b.name);
+  if (g.bands.join(',') !== names.join(',') || g.gridPx !== base.gridPx) {
+    throw new Error(`the generator's bands ${g.bands.join(', ')} on a ${g.gridPx}-pixel grid are not the MDD features' (${names.join(', ')}, ${base.gridPx} pixels)`);
+  }
+  return { ...base, electrodes: [...g.electrodes] };
+}
+
 /** Band-major flat values [b * electrodes + e] of one epoch's centred log10 band powers. */
 export function bandMajorValues(bandPowers: readonly Float64Array[]): Float32Array {
   const { values } = centredLog10(bandPowers);

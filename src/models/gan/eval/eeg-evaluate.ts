@@ -13,7 +13,7 @@ import type { MetricsWithCi } from '../../mdd/metrics.js';
 import { createLiteRtRuntime } from '../../runtime/litert.js';
 import { valuesToRelativePowers } from '../eeg-maps.js';
 import { DEFAULT_GAN_EEG_DIR, EegMapGenerator } from '../eeg-generator.js';
-import { checkFolds, crossFit, foldIndices, loadEegEpochs, type EegEpochSet } from './eeg-data.js';
+import { checkFolds, crossFit, featuresForGenerator, foldIndices, loadEegEpochs, type EegEpochSet } from './eeg-data.js';
 import { fitBaseline, mapStats, personMetrics, privacyFrom, dcrDistances, splineWeights, twoSampleLogisticAuc, twoSampleTreeAuc, type BandMapStats, type PrivacyResult } from './eeg-metrics.js';
 import { eegAttacks, type EegAttacks } from './eeg-privacy.js';
 import { gaussianReference, gaussianTwin, mmdVsMembers, topUpConditions, type GaussianReference, type MmdResult } from './eeg-reference.js';
@@ -118,7 +118,7 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
     const trainOnly = new Set(opts.trainOnly ?? []);
     const both = [...trainOnly].filter((s) => inFolds.has(s));
     if (both.length) throw new Error(`persons both held out and train-only: ${both.join(', ')}`);
-    const data = loadEegEpochs(opts.dataDir, labels.filter((l) => inFolds.has(l.subject) || trainOnly.has(l.subject)), undefined, log);
+    const data = loadEegEpochs(opts.dataDir, labels.filter((l) => inFolds.has(l.subject) || trainOnly.has(l.subject)), featuresForGenerator(final.geometry), log);
     if (data.values.length === 0) throw new Error('no clean epochs of any fold person');
     checkFolds({ subject: data.subject.filter((s) => !trainOnly.has(s)) }, folds.map((f) => f.filter((s) => data.subject.includes(s))));
     const foldDirs = folds.map((_, k) => join(modelDir, 'folds', `fold${k}`));
@@ -131,7 +131,12 @@ export async function evaluateSynthEeg(opts: EvalSynthEegOptions): Promise<EvalS
     const g = final.geometry;
     const weights = splineWeights(g);
     const condIndex = (i: number, d: EegEpochSet = data) => final.conditionIndex(d.label[i] ? 'MDD' : 'healthy', d.condition[i]!);
-    const generatorFor = async (k: number) => (perFoldGenerators ? EegMapGenerator.load(runtime, { dir: foldDirs[k]!, variant }) : final);
+    const generatorFor = async (k: number) => {
+      if (!perFoldGenerators) return final;
+      const gen = await EegMapGenerator.load(runtime, { dir: foldDirs[k]!, variant });
+      if (gen.geometry.electrodes.join(',') !== g.electrodes.join(',')) throw new Error(`${foldDirs[k]}: electrodes ${gen.geometry.electrodes.join(' ')}, the model's are ${g.electrodes.join(' ')}`);
+      return gen;
+    };
     const sample = (gen: EegMapGenerator, conds: number[], rng: SeededRandom) =>
       gen.values(conds.map((conditionIndex) => ({ latent: Float32Array.from({ length: gen.params.latentSize }, () => rng.gaussian()), conditionIndex })));
     const perFold: EegFoldResult[] = [];

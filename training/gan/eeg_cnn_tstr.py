@@ -1,0 +1,124 @@
+"""TSTR with the MDD screening CNN (training/mdd_cnn.py) instead of the logistic baseline: per subject-wise
+fold, the CNN of mdd-cnn (same architecture, hyper-parameters, seeds and training stride) is trained on the
+fold's real training maps (TRTR, what the mdd-cnn card's cross-validation does), on as many synthetic map
+stacks from the fold generator (models/gan-eeg-maps/folds/fold<k>, never saw the fold's held-out persons,
+same conditions as the real training epochs it replaces) (TSTR), and on as many stacks of the Gaussian
+reference of eeg_eval.py (one normal per condition fitted to the fold's training epochs), and tested on the
+held-out persons' real maps. Person score = mean P(MDD); metrics and intervals as the MDD card.
+
+    TF_NUM_INTRAOP_THREADS=1 nice -n 10 training/.venv/bin/python training/gan/eeg_cnn_tstr.py [--set base|cyton8] \
+        [--generators models/gan-eeg-maps[-cyton8]/folds] [--variant float32] [--cnn-seed S] [--out eval-cnn-tstr.json]
+--set cyton8: the 8-electrode map set, its generators (models/gan-eeg-maps-cyton8) and mdd-cnn-cyton8's fold models.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import numpy as np  # noqa: E402
+
+import eeg_data as ed  # noqa: E402
+import mdd_cnn  # noqa: E402
+import mdd_common as mc  # noqa: E402
+import tflite_run  # noqa: E402
+from eeg_eval import gaussian_twin, sample  # noqa: E402
+
+ARMS = ("trtr", "tstr", "tstrGaussian")
+COMMITTED = {"base": os.path.join(REPO, "models", "mdd-cnn", "folds"), "cyton8": os.path.join(REPO, "models", "mdd-cnn-cyton8", "folds")}
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def to_nhwc(v: np.ndarray, interp: dict) -> np.ndarray:
+    maps = ed.values_to_maps(v, interp)  # [N, bands, grid, grid]
+    return np.ascontiguousarray(np.transpose(maps, (0, 2, 3, 1))).astype(np.float32)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--set", default="base", choices=["base", "cyton8"], help="map set: base (19 electrodes) or cyton8 (8)")
+    ap.add_argument("--generators", default="", help="fold generators (default: models/gan-eeg-maps[-cyton8]/folds)")
+    ap.add_argument("--variant", default="float32", choices=["float32", "int8"])
+    ap.add_argument("--seed", type=int, default=7, help="latents and Gaussian samples (eeg_eval.py's)")
+    ap.add_argument("--cnn-seed", type=int, default=None, help="seed of the CNNs (default mdd_cnn.py's, 20261201; fold k uses seed + k)")
+    ap.add_argument("--out", default="", help="default: models/gan-eeg-maps[-cyton8]/eval-cnn-tstr.json")
+    args = ap.parse_args()
+    args.generators = args.generators or os.path.join(ed.model_dir_for(args.set), "folds")
+    args.out = args.out or os.path.join(ed.model_dir_for(args.set), "eval-cnn-tstr.json")
+    # mdd-cnn's own defaults (epochs, batch, learning rate, width, stride, seed)
+    cnn_args = mdd_cnn.parser().parse_args([] if args.cnn_seed is None else ["--seed", str(args.cnn_seed)])
+    import tensorflow as tf
+
+    # as mdd_cnn.py: deterministic kernels, so that TRTR is the mdd-cnn cross-validation's arm
+    tf.config.experimental.enable_op_determinism()
+    tf.config.threading.set_intra_op_parallelism_threads(int(os.environ.get("TF_NUM_INTRAOP_THREADS", "2")))
+    tf.config.threading.set_inter_op_parallelism_threads(int(os.environ.get("TF_NUM_INTEROP_THREADS", "1")))
+    ds = ed.load(set_name=args.set)
+    interp = ds["interp"]
+    folds = ed.folds(ds)
+    cnn_folds = mc.make_folds({s: int(ds["y"][ds["subject"] == s][0]) for s in sorted(set(ds["subject"]))}, cnn_args.folds, 20261201)
+    if cnn_folds != folds:
+        raise SystemExit(f"the GAN's folds {folds} are not mdd-cnn's {cnn_folds}")
+    n = len(ds["y"])
+    p = {a: np.full(n, np.nan) for a in ARMS}
+    # the shipped mdd-cnn's own fold models (models/mdd-cnn/folds): the card's CV, for comparison with this run's TRTR
+    p_committed = np.full(n, np.nan)
+    per_fold = []
+    t0 = time.time()
+    for k, held in enumerate(folds):
+        test = np.isin(ds["subject"], held)
+        train_idx = np.where(~test)[0][:: cnn_args.train_stride]
+        c_tr, y_tr = ds["cond"][train_idx], ds["y"][train_idx]
+        y_s = (c_tr < 2).astype(np.int64)  # conditions 0, 1 = MDD
+        if not np.array_equal(y_s, y_tr):
+            raise SystemExit("condition codes disagree with the labels")
+        seed = args.seed + 1000 * k
+        gen = os.path.join(args.generators, f"fold{k}", f"generator-{args.variant}.tflite")
+        v_all_tr = ds["v"][~test].astype(np.float64)
+        sets = {
+            "trtr": ds["x"][train_idx],
+            "tstr": to_nhwc(sample(gen, c_tr, seed), interp),
+            "tstrGaussian": to_nhwc(gaussian_twin(v_all_tr, ds["cond"][~test], c_tr, seed + 3), interp),
+        }
+        acc = {}
+        p_committed[test] = tflite_run.run_batch(os.path.join(COMMITTED[args.set], f"fold{k}-float32.tflite"), ds["x"][test])["outputs"].reshape(-1)
+        for arm in ARMS:
+            model = mdd_cnn.train_cnn(tf, sets[arm], y_tr, cnn_args, cnn_args.seed + k)
+            p[arm][test] = model.predict(ds["x"][test], batch_size=256, verbose=0)[:, 0]
+            acc[arm] = float(((p[arm][test] >= 0.5) == ds["y"][test]).mean())
+        per_fold.append({"fold": k, "heldOut": held, "trainMaps": int(len(train_idx)), "generator": os.path.relpath(gen, REPO), "epochAccuracy": acc})
+        log(f"fold {k + 1}/{len(folds)}: {len(train_idx)} training maps per arm; held-out epoch accuracy "
+            + ", ".join(f"{a} {v:.3f}" for a, v in acc.items()) + f" ({time.time() - t0:.0f} s)")
+    mask = np.ones(n, bool)
+    res = {a: mdd_cnn.evaluate(ds, p[a], mask) for a in ARMS}
+    res["trtrCommitted"] = mdd_cnn.evaluate(ds, p_committed, mask)
+    gap = {c: {"balancedAccuracyPoints": 100 * (res["tstr"][c]["balancedAccuracy"] - res["trtr"][c]["balancedAccuracy"])} for c in res["trtr"]}
+    for c in gap:
+        gap[c]["withinTarget"] = gap[c]["balancedAccuracyPoints"] >= -3
+    out = {"mapSet": args.set, "variant": args.variant, "generators": os.path.relpath(args.generators, REPO), "seed": args.seed, "cnn": {k: v for k, v in vars(cnn_args).items() if k in ("epochs", "batch_size", "learning_rate", "width", "train_stride", "seed")},
+           "folds": folds, "perFold": per_fold, **res, "gap": gap,
+           "notes": ["TRTR: the mdd-cnn cross-validation's arm retrained in this run (same folds, seeds, stride); TSTR: the same CNN trained on synthetic maps of the same conditions and count; trtrCommitted: the shipped mdd-cnn (or mdd-cnn-cyton8) fold models, the card's CV",
+                     "research screening signal, not a diagnosis"]}
+    for arm in (*ARMS, "trtrCommitted"):
+        log(f"{arm}: " + "; ".join(f"{c} BA {100 * res[arm][c]['balancedAccuracy']:.1f} % AUC {res[arm][c]['auc']:.3f}" for c in res[arm]))
+    log("TSTR - TRTR, points: " + ", ".join(f"{c} {g['balancedAccuracyPoints']:+.1f}" for c, g in gap.items()))
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(out, f, indent=1)
+    log(f"-> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
