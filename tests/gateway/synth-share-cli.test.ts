@@ -173,12 +173,14 @@ test('recordings without ventricular beats: allowed, only class N is shared (sai
   assert.match(r.stdout, /note: 0 ventricular beats in the training part \(fewer than 30\): only class N strips are shared/);
 });
 
-test('--kind: eeg-maps needs --labels, ecg refuses it, an unknown kind is named; eeg-maps bad input reaches its validation (exit 2)', () => {
+test('--kind: eeg-maps needs --labels, ecg refuses it and --montage, an unknown kind or montage is named; eeg-maps bad input reaches its validation (exit 2)', () => {
   const d = tmp();
   const bad = [
     [['--kind', 'eeg-maps'], /--kind eeg-maps needs --labels <csv>/],
     [['--labels', 'x.csv'], /--labels is for --kind eeg-maps/],
     [['--kind', 'emg'], /--kind emg: ecg or eeg-maps/],
+    [['--montage', '8'], /--montage is for --kind eeg-maps/],
+    [['--kind', 'eeg-maps', '--labels', 'x.csv', '--montage', '16'], /--montage 16: 19 or 8/],
   ] as const;
   for (const [args, message] of bad) {
     const r = cli('--from', d.from, '--out', d.out, ...args);

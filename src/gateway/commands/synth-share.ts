@@ -10,6 +10,7 @@ import { synthCommand } from './synth.js';
 interface SynthShareOptions {
   kind: string;
   labels?: string;
+  montage?: string;
   from: string;
   out: string;
   n: string;
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .option('--kind <kind>', 'ecg: ECG strips from beat-annotated recordings; eeg-maps: EEG band-power map stacks from labelled EDF files (needs --labels)', 'ecg')
     .requiredOption('--from <dir>', 'ecg: folder of recordings, one per person, at least 8: WFDB records (.hea, .dat format 212/16, .atr beat annotations) and/or EDF/EDF+C files with beat annotations (TAL texts N, V, ...); eeg-maps: folder of EDF files')
     .option('--labels <csv>', 'eeg-maps: file,subject,label,condition (MDD/healthy, EC/EO), at least 4 persons per label')
+    .option('--montage <n>', 'eeg-maps: 19 (10-20) or 8 (Cyton / ADS1299: Fp1 Fp2 C3 C4 P7 P8 O1 O2) electrodes, selected by name (default 19)')
     .requiredOption('--out <dir>', 'where the synthetic strips and the report go (only when every privacy check passes; must be new or empty)')
     .option('--n <count>', 'ecg: synthetic strips per shared class (N, and V when the recordings have enough ventricular beats); eeg-maps: map stacks per condition', '100')
     .option('--seconds <s>', 'strip length', '10')
@@ -49,6 +51,8 @@ export function register(program: Command): void {
       if (!eeg && opts.kind !== 'ecg') usage.push(`--kind ${opts.kind}: ecg or eeg-maps`);
       if (eeg && !opts.labels) usage.push('--kind eeg-maps needs --labels <csv> (file,subject,label,condition)');
       if (!eeg && opts.labels) usage.push('--labels is for --kind eeg-maps (ECG beats are labelled by their annotations)');
+      if (!eeg && opts.montage !== undefined) usage.push('--montage is for --kind eeg-maps (ECG is single-lead)');
+      if (eeg && opts.montage !== undefined && opts.montage !== '19' && opts.montage !== '8') usage.push(`--montage ${opts.montage}: 19 or 8`);
       const steps = int('steps', opts.steps ?? (eeg ? '2000' : '4000'), 1, 1_000_000);
       const seed = int('seed', opts.seed, 0, 2 ** 32 - 1);
       const identityWeight = Number(opts.identityWeight);
@@ -62,7 +66,7 @@ export function register(program: Command): void {
       try {
         if (eeg) {
           const { runShareEeg } = await import('../../models/gan/share/eeg-run.js');
-          process.exitCode = await runShareEeg({ from: opts.from, labels: opts.labels!, out: opts.out, n, steps, seed, python: opts.python, work: opts.work });
+          process.exitCode = await runShareEeg({ from: opts.from, labels: opts.labels!, out: opts.out, n, steps, seed, montage: opts.montage === '8' ? 8 : 19, python: opts.python, work: opts.work });
           return;
         }
         const { runShare } = await import('../../models/gan/share/run.js');

@@ -16,6 +16,7 @@ import { readNpy } from '../../../src/quantize/npy.js';
 import { writeTinyDataset, type TinyPerson } from '../../_support/mdd-edf.js';
 
 const MODEL = resolve('models/gan-eeg-maps');
+const MODEL_CYTON8 = resolve('models/gan-eeg-maps-cyton8');
 const FILES = ['manifest.json', 'generator-float32.tflite', 'generator-int8.tflite', 'golden-inputs.npy', 'golden-outputs-float32.npy', 'golden-outputs-int8.npy', 'golden-maps-float32.npy'];
 
 function persons(perLabel: number, condition2 = 'EO'): TinyPerson[] {
@@ -39,7 +40,8 @@ fs.appendFileSync(${JSON.stringify(join(root, 'calls.txt'))}, a.join(' ') + '\\n
 if (a[0].endsWith('eeg_wgan.py')) {
   const out = a[a.indexOf('--out') + 1];
   fs.mkdirSync(out, { recursive: true });
-  for (const f of ${JSON.stringify(FILES)}) fs.copyFileSync(path.join(${JSON.stringify(MODEL)}, f), path.join(out, f));
+  const model = a[a.indexOf('--set') + 1] === 'cyton8' ? ${JSON.stringify(MODEL_CYTON8)} : ${JSON.stringify(MODEL)};
+  for (const f of ${JSON.stringify(FILES)}) fs.copyFileSync(path.join(model, f), path.join(out, f));
   const m = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
   m.params.trainPersons = [...new Set(JSON.parse(fs.readFileSync(a[a.indexOf('--subjects') + 1], 'utf8')))].sort();
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(m));
@@ -95,7 +97,7 @@ test('every privacy check passes: synthetic-MDD.npy and synthetic-healthy.npy (2
   assert.equal([0, 1, 2, 3].map((c) => Array.from(conds.data).filter((x) => x === c).length), [10, 8, 10, 8]);
   const calls = readFileSync(d.calls, 'utf8').trim().split('\n');
   assert.is(calls.length, 2);
-  assert.match(calls[0]!, /eeg_wgan\.py --values \S+values\.npy --conditions \S+conditions\.npy --subjects \S+subjects\.json --runs final --steps 10 --seed 5 /);
+  assert.match(calls[0]!, /eeg_wgan\.py --values \S+values\.npy --conditions \S+conditions\.npy --subjects \S+subjects\.json --set base --runs final --steps 10 --seed 5 /);
   assert.match(calls[1]!, /eeg_export\.py --dir .* --trained-on 4 persons of .*H\d, H\d, M\d, M\d .*never seen/);
   // the real evaluation: one fold, the held-out persons, the generator known not to have seen them
   const r = seen.report!;
@@ -120,6 +122,25 @@ test('every privacy check passes: synthetic-MDD.npy and synthetic-healthy.npy (2
   assert.ok(rep.gate.pass);
   assert.is(rep.gate.privacy.length, 5);
   assert.is(rep.shared.files.length, 4);
+});
+
+test('--montage 8: the 8 Cyton electrodes by name, trained and exported as gan-eeg-maps-cyton8, evaluated and shared on that montage', async () => {
+  const d = setup();
+  const log: string[] = [];
+  const seen: { report?: EvalSynthEegReport } = {};
+  const code = await runShareEeg({ ...opts(d), montage: 8 }, deps(log, PASSING, seen));
+  assert.is(code, 0, log.join('\n'));
+  const values = readNpy(new Uint8Array(readFileSync(join(d.work, 'input', 'values.npy'))), 'values');
+  assert.is(values.shape[1], 8 * 5);
+  const interp = JSON.parse(readFileSync(join(d.work, 'input', 'interp.json'), 'utf8')) as { electrodes: string[] };
+  assert.equal(interp.electrodes, ['Fp1', 'Fp2', 'C3', 'C4', 'P7', 'P8', 'O1', 'O2']);
+  const calls = readFileSync(d.calls, 'utf8').trim().split('\n');
+  assert.match(calls[0]!, /eeg_wgan\.py .*--set cyton8 --runs final/);
+  assert.match(calls[1]!, /eeg_export\.py .*--set cyton8 .*8 electrodes Fp1 Fp2 C3 C4 P7 P8 O1 O2.* --model-version 0\.1\.0-share\.5/);
+  assert.is(seen.report!.model.name, 'gan-eeg-maps-cyton8');
+  const side = JSON.parse(readFileSync(join(d.out, 'synthetic-MDD.json'), 'utf8')) as { electrodes: string[] };
+  assert.equal(side.electrodes, interp.electrodes);
+  assert.match(readFileSync(join(d.out, 'REPORT.md'), 'utf8'), /8 electrodes, 10 steps/);
 });
 
 for (const [what, privacy, failing] of [

@@ -11,7 +11,7 @@ export interface EegShareReport {
   createdAt: string;
   from: string;
   labels: string;
-  options: { n: number; steps: number; seed: number };
+  options: { n: number; steps: number; seed: number; montage: 19 | 8 };
   input: TrainInputSummary;
   split: { trainPersons: string[]; heldoutPersons: string[] };
   /** Clean epochs of the training persons per condition. */
@@ -28,7 +28,7 @@ export function eegReportMarkdown(r: EegShareReport): string {
     '',
     `${SYNTHETIC_EEG_NOTICE}. Research data, not a diagnosis. Made by \`weargate synth share --kind eeg-maps\` on ${r.createdAt} from ${r.from} (labels ${r.labels}).`,
     '',
-    `- generator trained on ${r.split.trainPersons.length} persons (${r.split.trainPersons.join(', ')}): ${Object.entries(r.trainEpochs).map(([c, n]) => `${c} ${n}`).join(', ')} clean 4 s epochs; ${r.options.steps} steps, seed ${r.options.seed}`,
+    `- generator trained on ${r.split.trainPersons.length} persons (${r.split.trainPersons.join(', ')}): ${Object.entries(r.trainEpochs).map(([c, n]) => `${c} ${n}`).join(', ')} clean 4 s epochs; ${r.options.montage} electrodes, ${r.options.steps} steps, seed ${r.options.seed}`,
     `- held out as persons the generator never saw: ${r.split.heldoutPersons.join(', ')}`,
     '- not checked: re-identification of a person (there is no EEG similarity model)',
     '',

@@ -14,7 +14,8 @@ import { join, resolve } from 'node:path';
 import { packageRoot } from '../../../common/package-root.js';
 import { SeededRandom } from '../../../common/random.js';
 import { writeNpy } from '../../../quantize/npy.js';
-import { DEFAULT_MDD_FEATURES } from '../../mdd/features.js';
+import { CYTON_8 } from '../../../streaming/eeg/positions.js';
+import { DEFAULT_MDD_FEATURES, type MddFeatureParams } from '../../mdd/features.js';
 import { validateTrainInput } from '../../mdd/train-input.js';
 import { runStreaming } from '../../mdd/train-pipeline.js';
 import type { EvalSynthEegOptions, EvalSynthEegReport } from '../eval/eeg-evaluate.js';
@@ -38,14 +39,23 @@ export interface ShareEegOptions {
   n: number;
   steps: number;
   seed: number;
+  /** Electrodes: 19 (10-20, the gan-eeg-maps montage) or 8 (Cyton / ADS1299: Fp1 Fp2 C3 C4 P7 P8 O1 O2, gan-eeg-maps-cyton8). Default 19. */
+  montage?: 19 | 8;
   python?: string;
   work?: string;
+}
+
+/** The MDD features of a montage, with the trainer's map-set name and the generator's model name. */
+export function shareMontage(montage: 19 | 8): { feat: MddFeatureParams; set: 'base' | 'cyton8'; name: string; version: string } {
+  return montage === 8
+    ? { feat: { ...DEFAULT_MDD_FEATURES, electrodes: CYTON_8 }, set: 'cyton8', name: 'gan-eeg-maps-cyton8', version: '0.1.0' }
+    : { feat: DEFAULT_MDD_FEATURES, set: 'base', name: 'gan-eeg-maps', version: '0.2.1' };
 }
 
 export interface ShareEegDeps {
   log: (line: string) => void;
   error: (line: string) => void;
-  quantize: (modelDir: string, log: (line: string) => void) => Promise<void>;
+  quantize: (modelDir: string, log: (line: string) => void, name: string) => Promise<void>;
   evaluate: (o: EvalSynthEegOptions) => Promise<EvalSynthEegReport>;
   /** Writes `synthetic-<label>.npy` (+ .json sidecar) for both labels; returns the files. */
   write: (modelDir: string, out: string, nPerCondition: number, seed: number) => Promise<string[]>;
@@ -66,7 +76,7 @@ export function splitPersons(persons: Record<string, 'MDD' | 'healthy'>, seed: n
   return { trainPersons: Object.keys(persons).filter((p) => !held.includes(p)).sort(), heldoutPersons: held.sort() };
 }
 
-async function quantizeEegGenerator(modelDir: string, log: (line: string) => void): Promise<void> {
+async function quantizeEegGenerator(modelDir: string, log: (line: string) => void, name = 'gan-eeg-maps'): Promise<void> {
   const { quantizeModel, inputElementCounts } = await import('../../../quantize/quantize.js');
   const { calibrationSet } = await import('../../../quantize/calibrate/dataset.js');
   const { readTflite } = await import('../../../quantize/tflite/read.js');
@@ -78,7 +88,7 @@ async function quantizeEegGenerator(modelDir: string, log: (line: string) => voi
   const set = calibrationSet([readNpy(new Uint8Array(readFileSync(calibPath)), calibPath)], inputElementCounts(readTflite(floatBytes, floatPath)));
   const runtime = await createLiteRtRuntime();
   try {
-    const result = await quantizeModel({ floatModel: floatBytes, calibration: set, method: 'minmax', int8Io: false, runtime, metadata: { name: 'gan-eeg-maps' }, reportSamples: 0, keepFloat: [], keepFloatOutput: true });
+    const result = await quantizeModel({ floatModel: floatBytes, calibration: set, method: 'minmax', int8Io: false, runtime, metadata: { name }, reportSamples: 0, keepFloat: [], keepFloatOutput: true });
     writeFileSync(join(modelDir, 'generator-int8.tflite'), result.bytes);
     log(`int8 (output layer float): ${join(modelDir, 'generator-int8.tflite')} ${result.bytes.byteLength} B (float ${floatBytes.byteLength} B)`);
   } finally {
@@ -110,7 +120,8 @@ export function defaultEegDeps(): ShareEegDeps {
 
 export async function runShareEeg(o: ShareEegOptions, deps: ShareEegDeps = defaultEegDeps()): Promise<number> {
   const { log, error } = deps;
-  const feat = DEFAULT_MDD_FEATURES;
+  const montage = shareMontage(o.montage ?? 19);
+  const { feat } = montage;
   // 1. validation
   const input = validateTrainInput({ edfDir: o.from, labelsPath: o.labels, electrodes: feat.electrodes, folds: MIN_PERSONS_PER_LABEL });
   // the MDD trainer's message speaks of --folds; the share has no such option
@@ -164,16 +175,16 @@ export async function runShareEeg(o: ShareEegOptions, deps: ShareEegDeps = defau
     if (r.code !== 0) error(`synth share: ${what} failed (exit ${r.code}${r.reason ? `: ${r.reason}` : ''}); its output is in ${logFile}; nothing was written to ${o.out}`);
     return r.code;
   };
-  log(`training: training/gan/eeg_wgan.py (${o.steps} steps, seed ${o.seed})`);
+  log(`training: training/gan/eeg_wgan.py (${o.steps} steps, seed ${o.seed}, ${feat.electrodes.length} electrodes)`);
   const trained = await step('training (training/gan/eeg_wgan.py)', [
     join(packageRoot, 'training', 'gan', 'eeg_wgan.py'), '--values', join(inputDir, 'values.npy'), '--conditions', join(inputDir, 'conditions.npy'),
-    '--subjects', join(inputDir, 'subjects.json'), '--runs', 'final', '--steps', String(o.steps), '--seed', String(o.seed), '--work', join(work, 'train'), '--out', modelDir,
+    '--subjects', join(inputDir, 'subjects.json'), '--set', montage.set, '--runs', 'final', '--steps', String(o.steps), '--seed', String(o.seed), '--work', join(work, 'train'), '--out', modelDir,
   ]);
   if (trained !== 0) return trained;
-  await deps.quantize(modelDir, log);
-  const trainedOn = `${split.trainPersons.length} persons of ${o.from} (weargate synth share): ${split.trainPersons.join(', ')} (${train.values.length} clean 4 s epochs, features of src/models/mdd/features.ts); ${split.heldoutPersons.join(', ')} never seen`;
+  await deps.quantize(modelDir, log, montage.name);
+  const trainedOn = `${split.trainPersons.length} persons of ${o.from} (weargate synth share): ${split.trainPersons.join(', ')} (${train.values.length} clean 4 s epochs, ${feat.electrodes.length} electrodes ${feat.electrodes.join(' ')}, features of src/models/mdd/features.ts); ${split.heldoutPersons.join(', ')} never seen`;
   const exported = await step('export (training/gan/eeg_export.py)', [join(packageRoot, 'training', 'gan', 'eeg_export.py'), '--dir', modelDir, '--interp', join(inputDir, 'interp.json'),
-    '--trained-on', trainedOn, '--evaluation', '', '--model-version', `0.2.1-share.${o.seed}`]);
+    '--set', montage.set, '--trained-on', trainedOn, '--evaluation', '', '--model-version', `${montage.version}-share.${o.seed}`]);
   if (exported !== 0) return exported;
 
   // 6. evaluation on the clinic's persons: one fold, the held-out persons
@@ -182,7 +193,7 @@ export async function runShareEeg(o: ShareEegOptions, deps: ShareEegDeps = defau
   const gate = eegPrivacyGate(evaluation);
   const report: EegShareReport = {
     format: 'weargate-synth-share-eeg-report/1', createdAt: new Date().toISOString(), from: o.from, labels: o.labels,
-    options: { n: o.n, steps: o.steps, seed: o.seed }, input: input.summary, split, trainEpochs: Object.fromEntries(CONDITIONS.map((c, k) => [c, perCondition[k]!])), gate, evaluation,
+    options: { n: o.n, steps: o.steps, seed: o.seed, montage: o.montage ?? 19 }, input: input.summary, split, trainEpochs: Object.fromEntries(CONDITIONS.map((c, k) => [c, perCondition[k]!])), gate, evaluation,
   };
   const writeReport = (dir: string) => {
     mkdirSync(dir, { recursive: true });
