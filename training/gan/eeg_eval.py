@@ -123,15 +123,17 @@ def two_sample_auc(real_tr, synth_tr, c_real_tr, c_synth_tr, real_te, synth_te, 
     return out
 
 
-def gaussian_twin(v: np.ndarray, cond: np.ndarray, want: np.ndarray, seed: int) -> np.ndarray:
-    """The reference generator: one multivariate normal per condition (mean, covariance of the training epochs)."""
+def gaussian_twin(v: np.ndarray, cond: np.ndarray, want: np.ndarray, seed: int, shrink: float = 0.0) -> np.ndarray:
+    """The reference generator: one multivariate normal per condition (mean, covariance of the training epochs).
+    shrink = lambda: covariance (1 - lambda) S + lambda diag(S) (eeg_privacy_tradeoff.py; 0 = the reference)."""
     rng = np.random.default_rng(seed)
     out = np.zeros((len(want), v.shape[1]))
     for k in range(N_COND):
         m = want == k
         if m.any():
             x = v[cond == k]
-            out[m] = rng.multivariate_normal(x.mean(0), np.cov(x.T), size=int(m.sum()))
+            s = np.cov(x.T)
+            out[m] = rng.multivariate_normal(x.mean(0), s if shrink == 0 else (1 - shrink) * s + shrink * np.diag(np.diag(s)), size=int(m.sum()))
     return out
 
 

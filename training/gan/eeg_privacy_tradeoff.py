@@ -31,7 +31,7 @@ import numpy as np  # noqa: E402
 import eeg_data as ed  # noqa: E402
 import mdd_common as mc  # noqa: E402
 import tflite_run  # noqa: E402
-from eeg_eval import baseline, nearest, predict, two_sample_auc  # noqa: E402
+from eeg_eval import baseline, gaussian_twin, nearest, predict, two_sample_auc  # noqa: E402
 from eeg_wgan import N_COND  # noqa: E402
 
 
@@ -52,17 +52,7 @@ def gan_sampler(path: str, tau: float):
 
 
 def gaussian_sampler(v: np.ndarray, cond: np.ndarray, lam: float):
-    def draw(want: np.ndarray, seed: int) -> np.ndarray:
-        rng = np.random.default_rng(seed)
-        out = np.zeros((len(want), v.shape[1]))
-        for k in range(N_COND):
-            m = want == k
-            if m.any():
-                x = v[cond == k]
-                s = np.cov(x.T)
-                out[m] = rng.multivariate_normal(x.mean(0), (1 - lam) * s + lam * np.diag(np.diag(s)), size=int(m.sum()))
-        return out
-    return draw
+    return lambda want, seed: gaussian_twin(v, cond, want, seed, shrink=lam)
 
 
 def person_ba(ds: dict, p: np.ndarray, mask: np.ndarray) -> float:
