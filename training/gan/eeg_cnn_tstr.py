@@ -5,6 +5,9 @@ stacks from the fold generator (models/gan-eeg-maps/folds/fold<k>, never saw the
 same conditions as the real training epochs it replaces) (TSTR), and on as many stacks of the Gaussian
 reference of eeg_eval.py (one normal per condition fitted to the fold's training epochs), and tested on the
 held-out persons' real maps. Person score = mean P(MDD); metrics and intervals as the MDD card.
+Augmentation (the on-device model's): the real training maps plus synthetic healthy stacks (the minority
+label), each eyes condition topped up to its MDD count (as eeg_eval.py), against the same top-up with real
+healthy maps of that condition drawn again with replacement (duplication, the control).
 
     TF_NUM_INTRAOP_THREADS=1 nice -n 10 training/.venv/bin/python training/gan/eeg_cnn_tstr.py [--set base|cyton8] \
         [--generators models/gan-eeg-maps[-cyton8]/folds] [--variant float32] [--cnn-seed S] [--out eval-cnn-tstr.json]
@@ -33,7 +36,7 @@ import mdd_common as mc  # noqa: E402
 import tflite_run  # noqa: E402
 from eeg_eval import gaussian_twin, sample  # noqa: E402
 
-ARMS = ("trtr", "tstr", "tstrGaussian")
+ARMS = ("trtr", "tstr", "tstrGaussian", "augmented", "duplicated")
 COMMITTED = {"base": os.path.join(REPO, "models", "mdd-cnn", "folds"), "cyton8": os.path.join(REPO, "models", "mdd-cnn-cyton8", "folds")}
 
 
@@ -87,18 +90,26 @@ def main() -> None:
         seed = args.seed + 1000 * k
         gen = os.path.join(args.generators, f"fold{k}", f"generator-{args.variant}.tflite")
         v_all_tr = ds["v"][~test].astype(np.float64)
+        counts = np.bincount(c_tr, minlength=4)
+        extra_c = np.concatenate([np.full(max(0, counts[m] - counts[h]), h) for m, h in ((0, 2), (1, 3))]).astype(np.int64)
+        dup_rng = np.random.default_rng(seed + 5)
+        dup_idx = np.array([dup_rng.choice(np.where(c_tr == c)[0]) for c in extra_c], np.int64)
+        y_extra = np.zeros(len(extra_c), np.int64)
         sets = {
             "trtr": ds["x"][train_idx],
             "tstr": to_nhwc(sample(gen, c_tr, seed), interp),
             "tstrGaussian": to_nhwc(gaussian_twin(v_all_tr, ds["cond"][~test], c_tr, seed + 3), interp),
+            "augmented": np.concatenate([ds["x"][train_idx], to_nhwc(sample(gen, extra_c, seed + 2), interp)]),
+            "duplicated": np.concatenate([ds["x"][train_idx], ds["x"][train_idx][dup_idx]]),
         }
+        labels = {arm: (np.r_[y_tr, y_extra] if arm in ("augmented", "duplicated") else y_tr) for arm in ARMS}
         acc = {}
         p_committed[test] = tflite_run.run_batch(os.path.join(COMMITTED[args.set], f"fold{k}-float32.tflite"), ds["x"][test])["outputs"].reshape(-1)
         for arm in ARMS:
-            model = mdd_cnn.train_cnn(tf, sets[arm], y_tr, cnn_args, cnn_args.seed + k)
+            model = mdd_cnn.train_cnn(tf, sets[arm], labels[arm], cnn_args, cnn_args.seed + k)
             p[arm][test] = model.predict(ds["x"][test], batch_size=256, verbose=0)[:, 0]
             acc[arm] = float(((p[arm][test] >= 0.5) == ds["y"][test]).mean())
-        per_fold.append({"fold": k, "heldOut": held, "trainMaps": int(len(train_idx)), "generator": os.path.relpath(gen, REPO), "epochAccuracy": acc})
+        per_fold.append({"fold": k, "heldOut": held, "trainMaps": int(len(train_idx)), "toppedUp": {ed.COND_NAMES[c]: int((extra_c == c).sum()) for c in (2, 3)}, "generator": os.path.relpath(gen, REPO), "epochAccuracy": acc})
         log(f"fold {k + 1}/{len(folds)}: {len(train_idx)} training maps per arm; held-out epoch accuracy "
             + ", ".join(f"{a} {v:.3f}" for a, v in acc.items()) + f" ({time.time() - t0:.0f} s)")
     mask = np.ones(n, bool)
@@ -107,6 +118,8 @@ def main() -> None:
     gap = {c: {"balancedAccuracyPoints": 100 * (res["tstr"][c]["balancedAccuracy"] - res["trtr"][c]["balancedAccuracy"])} for c in res["trtr"]}
     for c in gap:
         gap[c]["withinTarget"] = gap[c]["balancedAccuracyPoints"] >= -3
+        gap[c]["augmentedMinusTrtrPoints"] = 100 * (res["augmented"][c]["balancedAccuracy"] - res["trtr"][c]["balancedAccuracy"])
+        gap[c]["augmentedMinusDuplicatedPoints"] = 100 * (res["augmented"][c]["balancedAccuracy"] - res["duplicated"][c]["balancedAccuracy"])
     out = {"mapSet": args.set, "variant": args.variant, "generators": os.path.relpath(args.generators, REPO), "seed": args.seed, "cnn": {k: v for k, v in vars(cnn_args).items() if k in ("epochs", "batch_size", "learning_rate", "width", "train_stride", "seed")},
            "folds": folds, "perFold": per_fold, **res, "gap": gap,
            "notes": ["TRTR: the mdd-cnn cross-validation's arm retrained in this run (same folds, seeds, stride); TSTR: the same CNN trained on synthetic maps of the same conditions and count; trtrCommitted: the shipped mdd-cnn (or mdd-cnn-cyton8) fold models, the card's CV",
@@ -114,6 +127,8 @@ def main() -> None:
     for arm in (*ARMS, "trtrCommitted"):
         log(f"{arm}: " + "; ".join(f"{c} BA {100 * res[arm][c]['balancedAccuracy']:.1f} % AUC {res[arm][c]['auc']:.3f}" for c in res[arm]))
     log("TSTR - TRTR, points: " + ", ".join(f"{c} {g['balancedAccuracyPoints']:+.1f}" for c, g in gap.items()))
+    log("augmented - TRTR, points: " + ", ".join(f"{c} {g['augmentedMinusTrtrPoints']:+.1f}" for c, g in gap.items())
+        + "; augmented - duplicated: " + ", ".join(f"{c} {g['augmentedMinusDuplicatedPoints']:+.1f}" for c, g in gap.items()))
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(out, f, indent=1)
