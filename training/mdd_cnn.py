@@ -73,10 +73,14 @@ _TRAINER: dict = {}
 ABLATIONS = ["x0.5", "x2", "shuffled", "bandlimited"]
 
 
-def train_cnn(tf, x, y, args, seed):
+def train_cnn(tf, x, y, args, seed, reset_seed_state: bool = False):
     """A fresh seeded model per fold. One compiled Keras model is reused (weights from a freshly built
     seeded twin, optimizer slots zeroed) so that its traced train/predict functions are too: tracing
-    costs most of a minute on this loaded machine, per model."""
+    costs most of a minute on this loaded machine, per model.
+    The dropout layer's seed-generator state is not among get_weights(), so by default it carries over
+    from the previous training (the shipped mdd-cnn was trained so: its folds depend on the run order).
+    reset_seed_state=True copies the fresh twin's state too, so that a training depends on its seed and
+    data only (training/gan/eeg_cnn_tstr.py)."""
     tf.keras.utils.set_random_seed(seed)
     fresh = build_model(tf, args.width, x.shape[1:])
     model = _TRAINER.get("model")
@@ -86,6 +90,13 @@ def train_cnn(tf, x, y, args, seed):
         _TRAINER["model"] = model
     else:
         model.set_weights(fresh.get_weights())
+        if reset_seed_state:
+            mine = [v for v in model.variables if "seed_generator" in v.path]
+            twin = [v for v in fresh.variables if "seed_generator" in v.path]
+            if not mine or len(mine) != len(twin) or any(v.shape != w.shape for v, w in zip(mine, twin)):
+                raise RuntimeError("no matching dropout seed-generator state to reset")
+            for v, w in zip(mine, twin):
+                v.assign(w)
         for v in model.optimizer.variables:
             if "learning_rate" not in v.name:  # iterations and the Adam moments; the rate stays
                 v.assign(tf.zeros_like(v))

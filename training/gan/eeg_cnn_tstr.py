@@ -106,7 +106,8 @@ def main() -> None:
         acc = {}
         p_committed[test] = tflite_run.run_batch(os.path.join(COMMITTED[args.set], f"fold{k}-float32.tflite"), ds["x"][test])["outputs"].reshape(-1)
         for arm in ARMS:
-            model = mdd_cnn.train_cnn(tf, sets[arm], labels[arm], cnn_args, cnn_args.seed + k)
+            # reset_seed_state: every arm starts from the same state, whatever was trained before it
+            model = mdd_cnn.train_cnn(tf, sets[arm], labels[arm], cnn_args, cnn_args.seed + k, reset_seed_state=True)
             p[arm][test] = model.predict(ds["x"][test], batch_size=256, verbose=0)[:, 0]
             acc[arm] = float(((p[arm][test] >= 0.5) == ds["y"][test]).mean())
         per_fold.append({"fold": k, "heldOut": held, "trainMaps": int(len(train_idx)), "toppedUp": {ed.COND_NAMES[c]: int((extra_c == c).sum()) for c in (2, 3)}, "generator": os.path.relpath(gen, REPO), "epochAccuracy": acc})
@@ -120,7 +121,7 @@ def main() -> None:
         gap[c]["withinTarget"] = gap[c]["balancedAccuracyPoints"] >= -3
         gap[c]["augmentedMinusTrtrPoints"] = 100 * (res["augmented"][c]["balancedAccuracy"] - res["trtr"][c]["balancedAccuracy"])
         gap[c]["augmentedMinusDuplicatedPoints"] = 100 * (res["augmented"][c]["balancedAccuracy"] - res["duplicated"][c]["balancedAccuracy"])
-    out = {"mapSet": args.set, "variant": args.variant, "generators": os.path.relpath(args.generators, REPO), "seed": args.seed, "cnn": {k: v for k, v in vars(cnn_args).items() if k in ("epochs", "batch_size", "learning_rate", "width", "train_stride", "seed")},
+    out = {"mapSet": args.set, "variant": args.variant, "resetSeedState": True, "generators": os.path.relpath(args.generators, REPO), "seed": args.seed, "cnn": {k: v for k, v in vars(cnn_args).items() if k in ("epochs", "batch_size", "learning_rate", "width", "train_stride", "seed")},
            "folds": folds, "perFold": per_fold, **res, "gap": gap,
            "notes": ["TRTR: the mdd-cnn cross-validation's arm retrained in this run (same folds, seeds, stride); TSTR: the same CNN trained on synthetic maps of the same conditions and count; trtrCommitted: the shipped mdd-cnn (or mdd-cnn-cyton8) fold models, the card's CV",
                      "research screening signal, not a diagnosis"]}
