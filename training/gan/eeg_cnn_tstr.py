@@ -1,6 +1,7 @@
 """TSTR with the MDD screening CNN (training/mdd_cnn.py) instead of the logistic baseline: per subject-wise
 fold, the CNN of mdd-cnn (same architecture, hyper-parameters, seeds and training stride) is trained on the
-fold's real training maps (TRTR, what the mdd-cnn card's cross-validation does), on as many synthetic map
+fold's real training maps (TRTR: the mdd-cnn CV's recipe, but one thread and every arm from the same state, so
+not the card's numbers), on as many synthetic map
 stacks from the fold generator (models/gan-eeg-maps/folds/fold<k>, never saw the fold's held-out persons,
 same conditions as the real training epochs it replaces) (TSTR), and on as many stacks of the Gaussian
 reference of eeg_eval.py (one normal per condition fitted to the fold's training epochs), and tested on the
@@ -64,7 +65,7 @@ def main() -> None:
     cnn_args = mdd_cnn.parser().parse_args([] if args.cnn_seed is None else ["--seed", str(args.cnn_seed)])
     import tensorflow as tf
 
-    # as mdd_cnn.py: deterministic kernels, so that TRTR is the mdd-cnn cross-validation's arm
+    # as mdd_cnn.py: deterministic kernels (the thread count still changes the numbers)
     tf.config.experimental.enable_op_determinism()
     tf.config.threading.set_intra_op_parallelism_threads(int(os.environ.get("TF_NUM_INTRAOP_THREADS", "2")))
     tf.config.threading.set_inter_op_parallelism_threads(int(os.environ.get("TF_NUM_INTEROP_THREADS", "1")))
@@ -123,7 +124,7 @@ def main() -> None:
         gap[c]["augmentedMinusDuplicatedPoints"] = 100 * (res["augmented"][c]["balancedAccuracy"] - res["duplicated"][c]["balancedAccuracy"])
     out = {"mapSet": args.set, "variant": args.variant, "resetSeedState": True, "generators": os.path.relpath(args.generators, REPO), "seed": args.seed, "cnn": {k: v for k, v in vars(cnn_args).items() if k in ("epochs", "batch_size", "learning_rate", "width", "train_stride", "seed")},
            "folds": folds, "perFold": per_fold, **res, "gap": gap,
-           "notes": ["TRTR: the mdd-cnn cross-validation's arm retrained in this run (same folds, seeds, stride); TSTR: the same CNN trained on synthetic maps of the same conditions and count; trtrCommitted: the shipped mdd-cnn (or mdd-cnn-cyton8) fold models, the card's CV",
+           "notes": ["TRTR: the mdd-cnn CV's recipe retrained in this run (same folds, seeds, stride; one thread, dropout state reset per arm, so not the card's numbers); TSTR: the same CNN trained on synthetic maps of the same conditions and count; trtrCommitted: the shipped mdd-cnn (or mdd-cnn-cyton8) fold models, the card's CV",
                      "research screening signal, not a diagnosis"]}
     for arm in (*ARMS, "trtrCommitted"):
         log(f"{arm}: " + "; ".join(f"{c} BA {100 * res[arm][c]['balancedAccuracy']:.1f} % AUC {res[arm][c]['auc']:.3f}" for c in res[arm]))
