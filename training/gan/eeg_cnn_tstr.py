@@ -52,7 +52,7 @@ def to_nhwc(v: np.ndarray, interp: dict) -> np.ndarray:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--set", default="base", choices=["base", "cyton8"], help="map set: base (19 electrodes) or cyton8 (8)")
+    ap.add_argument("--set", default="base", choices=ed.MAP_SETS, help="map set: base (19 electrodes) or cyton8 (8)")
     ap.add_argument("--generators", default="", help="fold generators (default: models/gan-eeg-maps[-cyton8]/folds)")
     ap.add_argument("--variant", default="float32", choices=["float32", "int8"])
     ap.add_argument("--seed", type=int, default=7, help="latents and Gaussian samples (eeg_eval.py's)")

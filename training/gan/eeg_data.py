@@ -56,6 +56,9 @@ def values_to_relpow(v: np.ndarray, n_bands: int = 5) -> np.ndarray:
     return np.transpose(rel, (0, 2, 1)).reshape(len(v), -1)
 
 
+MAP_SETS = ("base", "cyton8")  # the map sets of scripts/mdd-maps.ts with a montage of their own: 19 and 8 electrodes
+
+
 def interp_for(set_name: str) -> str:
     """Where scripts/gan-eeg-weights.ts [--set <name>] writes the spline weights of a map set's montage."""
     return INTERP if set_name == "base" else os.path.join(os.path.dirname(INTERP), f"interp-{set_name}.json")

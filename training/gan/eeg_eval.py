@@ -146,7 +146,7 @@ def nearest(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", default=os.path.join(REPO, "training", "out", "gan-eeg"))
-    ap.add_argument("--set", default="base", choices=["base", "cyton8"], help="map set the generators were trained on (eeg_wgan.py --set)")
+    ap.add_argument("--set", default="base", choices=ed.MAP_SETS, help="map set the generators were trained on (eeg_wgan.py --set)")
     ap.add_argument("--variant", default="float32", choices=["float32", "int8"])
     ap.add_argument("--out", default=None)
     ap.add_argument("--seed", type=int, default=7)

@@ -35,7 +35,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dir", default=OUT)
     ap.add_argument("--model-version", default="", help="default: 0.2.1 (base), 0.1.0 (cyton8)")
-    ap.add_argument("--set", default="base", choices=["base", "cyton8"], help="map set (eeg_wgan.py --set): names the model gan-eeg-maps[-<set>]")
+    ap.add_argument("--set", default="base", choices=ed.MAP_SETS, help="map set (eeg_wgan.py --set): names the model gan-eeg-maps[-<set>]")
     ap.add_argument("--interp", default="", help="spline weights (default: training/out/gan-eeg/interp[-<set>].json)")
     ap.add_argument("--trained-on", default="", help="the manifest's trainedOn text (default: the Mumtaz development set)")
     ap.add_argument("--evaluation", default="eval-float32.json,eval-int8.json", help="the manifest's params.evaluation files (comma-separated)")

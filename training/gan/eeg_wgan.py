@@ -60,10 +60,10 @@ def log(msg: str) -> None:
 def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--maps", default=ed.MAPS)
-    ap.add_argument("--set", default="base", choices=["base", "cyton8"], help="map set: base (19 electrodes) or cyton8 (8)")
+    ap.add_argument("--set", default="base", choices=ed.MAP_SETS, help="map set: base (19 electrodes) or cyton8 (8)")
     ap.add_argument("--interp", default="", help="spline weights (default: training/out/gan-eeg/interp[-<set>].json)")
     ap.add_argument("--work", default=os.path.join(REPO, "training", "out", "gan-eeg"))
-    ap.add_argument("--out", default=os.path.join(REPO, "models", "gan-eeg-maps"))
+    ap.add_argument("--out", default="", help="the final generator's folder (default: models/gan-eeg-maps[-<set>])")
     ap.add_argument("--runs", default="0,1,2,3,4,5,final", help="fold indices and/or 'final'")
     # `weargate synth share --kind eeg-maps`: the per-epoch values computed in TypeScript from a clinic's EDF files
     # (the training persons only) replace the map set; only the 'final' run is possible then
@@ -82,7 +82,9 @@ def parse_args() -> argparse.Namespace:
                     "pays weight * (log K - entropy of a person classifier on its epochs); 0 = off (0.2.x)")
     ap.add_argument("--identity-noise", type=float, default=0.1, help="white noise on the person classifier's input (standardised units)")
     ap.add_argument("--identity-pretrain", type=int, default=500, help="person classifier steps before the GAN starts")
-    return ap.parse_args()
+    args = ap.parse_args()
+    args.out = args.out or ed.model_dir_for(args.set)  # --set cyton8 never writes into the 19-electrode model's folder
+    return args
 
 
 def generator(keras, out_dim: int, latent: int = 0):
