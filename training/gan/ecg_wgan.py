@@ -72,6 +72,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--identity-ramp", default="",
                     help="START,END generator steps: the adversary's weight is 0 before START, rises linearly to --identity-weight "
                     "at END and stays there (the person classifier trains from the start); '' = full weight from step 1 (0.3.0)")
+    ap.add_argument("--identity-prior", choices=("uniform", "class"), default="uniform",
+                    help="what a synthetic beat may say about its person: uniform = nothing (log K - H, 0.3.0); class = no more "
+                    "than its class says (KL to the class's person distribution, training/gan/identity.py)")
     ap.add_argument("--identity-noise-uv", type=float, default=20.0, help="white noise on the person classifier's input (uV)")
     ap.add_argument("--identity-pretrain", type=int, default=500, help="person classifier steps before the GAN starts")
     ap.add_argument("--from-weights", default="", help="skip training: export this saved generator checkpoint "
@@ -245,9 +248,12 @@ def main() -> None:
         C = identity.person_classifier(keras, ed.BEAT_SAMPLES, persons)
         rec_idx = np.unique(rec, return_inverse=True)[1].astype(np.int64)
         id_p = identity.record_uniform_p(rec_idx)
+        log_prior = None
+        if args.identity_prior == "class":  # rows in the generator batch's order: half N, then V (onehot)
+            log_prior = identity.class_log_prior(y, rec_idx, 2)[np.argmax(onehot, 1)]
         id_step, id_full, _ = identity.identity_steps(tf, C, keras.optimizers.Adam(1e-3), persons, args.identity_weight,
                                                       args.identity_noise_uv / 1000.0,
-                                                      args.identity_hinge_persons)
+                                                      args.identity_hinge_persons, log_prior)
         # a variable, read inside the compiled generator step, so that --identity-ramp can move it
         id_scale = tf.Variable(ramp_scale(1, args.identity_ramp_steps), trainable=False, dtype=tf.float32)
 
@@ -262,7 +268,8 @@ def main() -> None:
             c_loss, c_acc = id_step(*person_batch())
         log(f"identity adversary: {persons} persons, weight {args.identity_weight}"
             f"{f', hinge at {args.identity_hinge_persons:g} persons' if args.identity_hinge_persons else ''}"
-            f"{f', ramped in over steps {args.identity_ramp}' if args.identity_ramp_steps else ''}, person classifier "
+            f"{f', ramped in over steps {args.identity_ramp}' if args.identity_ramp_steps else ''}"
+            f"{', class prior' if args.identity_prior == 'class' else ''}, person classifier "
             f"{C.count_params()} parameters, after {args.identity_pretrain} steps accuracy {float(c_acc):.2f} (chance {1 / persons:.2f})")
     critic_step, gen_step = wgan_gp_steps(tf, G, D, opt_g, opt_d, onehot_t, args.batch_size, LATENT, args.gp_weight, id_term)
 
@@ -310,6 +317,7 @@ def main() -> None:
               "identity": {"weight": args.identity_weight, "noiseUv": args.identity_noise_uv, "pretrainSteps": args.identity_pretrain,
                            **({"hingePersons": args.identity_hinge_persons} if args.identity_hinge_persons else {}),
                            **({"rampSteps": list(args.identity_ramp_steps)} if args.identity_ramp_steps else {}),
+                           **({"prior": "class"} if args.identity_prior == "class" else {}),
                            "persons": int(persons)} if id_term is not None else None,
               "generatorParameters": G.count_params(), "criticParameters": D.count_params(),
               "trainSeconds": None if args.from_weights else round(time.time() - t0, 1), "curve": curve,

@@ -13,7 +13,15 @@ log K when C is sure. With a hinge of k persons (`hinge_persons`, 2 <= k <= K) i
 
 per sample: nothing for a beat C already spreads over at least e^H >= k persons, so only the beats that
 name too few persons are pushed, and the others keep the spread of the training beats instead of being
-drawn towards the one beat that all K persons share. The critic keeps the beats realistic; this term moves them away from any one
+drawn towards the one beat that all K persons share. With a class prior (`log_prior`, see `class_log_prior`)
+it pays instead
+
+    weight * KL(C(G(z | c)) || pi_c)
+
+per sample, where pi_c is the person distribution that the beat's class alone implies (a V beat can only
+come from a record that has V beats). log K - H is the special case of a uniform pi, so the uniform term
+asks a V beat to look as if it could come from a record without any V beat; the class-prior term asks it to
+say no more about its person than its class already says. The critic keeps the beats realistic; this term moves them away from any one
 person's morphology, toward what the training persons share. It is the identity-adversarial
 counterpart of the person-level membership and re-identification checks of `weargate eval synth
 ecg` (which use other instruments: distances to the synthetic set, a discriminator, and the
@@ -55,11 +63,30 @@ def record_uniform_p(records: np.ndarray) -> np.ndarray:
     return p / p.sum()
 
 
-def identity_steps(tf, C, opt_c, persons: int, weight: float, noise_mv: float, hinge_persons: float = 0.0):
+def class_log_prior(classes: np.ndarray, records: np.ndarray, n_classes: int) -> np.ndarray:
+    """[n_classes, K] log pi_c(r): the person distribution implied by the class alone, for a person
+    classifier trained with every record equally often (`record_uniform_p`): pi_c(r) is proportional to
+    the record's share of class-c beats, smoothed by Laplace's rule of succession, (n_cr + 1) / (n_r + 2),
+    so that a record without class-c beats keeps a small, finite probability."""
+    recs, inv = np.unique(records, return_inverse=True)
+    n_r = np.bincount(inv, minlength=len(recs)).astype(np.float64)
+    out = np.empty((n_classes, len(recs)))
+    for c in range(n_classes):
+        share = (np.bincount(inv[classes == c], minlength=len(recs)) + 1.0) / (n_r + 2.0)
+        out[c] = np.log(share / share.sum())
+    return out
+
+
+def identity_steps(tf, C, opt_c, persons: int, weight: float, noise_mv: float, hinge_persons: float = 0.0,
+                   log_prior=None):
     """Returns (classifier_step(x, person) -> (loss, accuracy), generator_term(fake) -> scalar,
-    confidence(fake) -> mean top person probability). hinge_persons 0: the mean (log K - H) term."""
+    confidence(fake) -> mean top person probability). hinge_persons 0: the mean (log K - H) term.
+    log_prior ([batch, K] log pi of each generated row's class, or None): the mean KL(C(fake) || pi) term."""
     if hinge_persons and not 2 <= hinge_persons <= persons:
         raise ValueError(f"hinge of {hinge_persons} persons: needs 2 <= k <= {persons}")
+    if hinge_persons and log_prior is not None:
+        raise ValueError("a hinge and a class prior cannot be combined")
+    prior_t = None if log_prior is None else tf.constant(np.asarray(log_prior, np.float32))
     log_k = math.log(persons)
     target = math.log(hinge_persons) if hinge_persons else None
 
@@ -75,6 +102,8 @@ def identity_steps(tf, C, opt_c, persons: int, weight: float, noise_mv: float, h
 
     def generator_term(fake):
         logp = tf.nn.log_softmax(C(fake, training=False))
+        if prior_t is not None:
+            return weight * tf.reduce_mean(tf.reduce_sum(tf.exp(logp) * (logp - prior_t), 1))
         entropy = -tf.reduce_sum(tf.exp(logp) * logp, 1)
         if target is not None:
             return weight * tf.reduce_mean(tf.nn.relu(target - entropy))
