@@ -13,7 +13,7 @@ condition fitted to the members in place of the critic (a model that keeps no ep
 fitted to the training persons reveals, person shift included.
 
 Usage (after eeg_wgan.py, which saves critic.weights.h5 and standardise.npz per fold):
-    training/.venv/bin/python training/gan/eeg_whitebox.py [--work training/out/gan-eeg] [--json out.json]
+    training/.venv/bin/python training/gan/eeg_whitebox.py [--set base|cyton8] [--work training/out/gan-eeg] [--json out.json]
 """
 from __future__ import annotations
 
@@ -58,13 +58,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", default=os.path.join(REPO, "training", "out", "gan-eeg"), help="eeg_wgan.py's --work")
     ap.add_argument("--maps", default=ed.MAPS)
-    ap.add_argument("--interp", default=ed.INTERP)
+    ap.add_argument("--set", default="base", choices=ed.MAP_SETS, help="map set the generators were trained on (eeg_wgan.py --set)")
+    ap.add_argument("--interp", default="", help="spline weights (default: the map set's, eeg_data.interp_for)")
     ap.add_argument("--json", help="write the result here")
     args = ap.parse_args()
     import tensorflow as tf
     from eeg_wgan import N_COND, critic
 
-    ds = ed.load(args.maps, args.interp, check=False)
+    ds = ed.load(args.maps, args.interp or None, check=False, set_name=args.set)
     folds = ed.folds(ds)
     per_fold = []
     for k, held in enumerate(folds):
@@ -96,7 +97,7 @@ def main() -> None:
         print(f"fold {k}: epoch AUC {entry['epochAuc']:.3f} ({entry['memberEpochs']} vs {entry['nonMemberEpochs']} epochs), "
               f"person AUC {entry['personAuc']:.3f} ({len(pm)} vs {len(pn)} persons); Gaussian log-likelihood "
               f"{entry['gaussianEpochAuc']:.3f} / {entry['gaussianPersonAuc']:.3f}", flush=True)
-    result = {"attack": "white-box critic score (LOGAN white-box, Hayes et al. 2019)", "work": os.path.relpath(args.work, REPO),
+    result = {"attack": "white-box critic score (LOGAN white-box, Hayes et al. 2019)", "work": os.path.relpath(args.work, REPO), "set": args.set,
               "epoch": summary([f["epochAuc"] for f in per_fold]), "person": summary([f["personAuc"] for f in per_fold]),
               "gaussianReference": {"attack": "log-likelihood under one normal per condition fitted to the members",
                                     "epoch": summary([f["gaussianEpochAuc"] for f in per_fold]),
