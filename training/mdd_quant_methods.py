@@ -12,12 +12,11 @@ max |dP|, same decisions, and person-level balanced accuracy / AUC per condition
 person scored by the fold model that held them out, as in the card.
 
 Usage: training/.venv/bin/python training/mdd_quant_methods.py [--json out.json] [--work training/out/mdd-quant]
-Needs training/out/mdd-maps (npx tsx scripts/mdd-maps.ts --set base,cyton8). About 3 min here.
+Needs training/out/mdd-maps (npx tsx scripts/mdd-maps.ts --set base,cyton8). About 1.2 min here.
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import subprocess
@@ -36,11 +35,6 @@ import tflite_run  # noqa: E402
 METHODS = ("minmax", "percentile", "mse")
 MONTAGES = {"m19": ("base", "mdd-cnn"), "m8": ("cyton8", "mdd-cnn-cyton8")}
 SEED, FOLDS, TRAIN_STRIDE, CALIB = 20261201, 6, 4, 256  # training/mdd_cnn.py's defaults (0.3.0)
-
-
-def sha256(path: str) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()
 
 
 def quantize(float_path: str, calib: str, out: str, method: str) -> None:
@@ -91,7 +85,7 @@ def run_montage(tag: str, set_name: str, model: str, maps: str, work: str) -> di
         for method in METHODS:
             out = os.path.join(work, f"{tag}-fold{k}-{method}.tflite")
             quantize(float_path, calib, out, method)
-            if method == "minmax" and sha256(out) != sha256(os.path.join(fdir, f"fold{k}-int8.tflite")):
+            if method == "minmax" and tflite_run.sha256_file(out) != tflite_run.sha256_file(os.path.join(fdir, f"fold{k}-int8.tflite")):
                 raise SystemExit(f"{tag} fold {k}: minmax on the rebuilt calibration maps is not the committed int8 file")
             pq = predict(out, ds["x"])
             p_int8[method][test_mask] = pq[test_mask]

@@ -66,7 +66,7 @@ def record_beats(data_dir: str, name: str):
 
 
 def template_normalise(x: np.ndarray, classes: np.ndarray, records: np.ndarray) -> tuple[np.ndarray, dict]:
-    """Removes each record's own mean morphology before the GAN sees its beats (gan-ecg attempt 6):
+    """Removes each record's own typical morphology before the GAN sees its beats (gan-ecg attempt 6):
     every beat b of record r becomes b - T_r + T, where T_r is the sample-wise median of r's N-class beats
     and T the mean of the T_r over records (each record counts once). What a record's beats share, and what
     identifies its person first, is replaced by the population's template; how its beats vary around it,
