@@ -65,12 +65,14 @@ def record_beats(data_dir: str, name: str):
             np.asarray(at, np.int64), pos, list(r.beat_symbols))
 
 
-def template_normalise(x: np.ndarray, classes: np.ndarray, records: np.ndarray) -> tuple[np.ndarray, dict]:
+def template_normalise(x: np.ndarray, classes: np.ndarray, records: np.ndarray,
+                       population: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
     """Removes each record's own typical morphology before the GAN sees its beats (gan-ecg attempt 6):
     every beat b of record r becomes b - T_r + T, where T_r is the sample-wise median of r's N-class beats
-    and T the mean of the T_r over records (each record counts once). What a record's beats share, and what
-    identifies its person first, is replaced by the population's template; how its beats vary around it,
-    and how its V beats differ from its N beats, is kept. Records without N beats are refused."""
+    and T the mean of the T_r over records (each record counts once), or `population` when given (attempt 9:
+    ecgsyn.template, made from no person's data). What a record's beats share, and what identifies its person
+    first, is replaced by that template; how its beats vary around it, and how its V beats differ from its N
+    beats, is kept. Records without N beats are refused."""
     out = np.empty_like(x)
     templates = {}
     for r in np.unique(records):
@@ -78,7 +80,8 @@ def template_normalise(x: np.ndarray, classes: np.ndarray, records: np.ndarray) 
         if len(n_beats) == 0:
             raise SystemExit(f"template normalisation: record index {r} has no N-class beat")
         templates[int(r)] = np.median(n_beats, axis=0)
-    population = np.mean(np.stack(list(templates.values())), axis=0)
+    if population is None:
+        population = np.mean(np.stack(list(templates.values())), axis=0)
     for r, t in templates.items():
         m = records == r
         out[m] = x[m] - t + population

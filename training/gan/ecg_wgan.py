@@ -75,9 +75,10 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--identity-prior", choices=("uniform", "class"), default="uniform",
                     help="what a synthetic beat may say about its person: uniform = nothing (log K - H, 0.3.0); class = no more "
                     "than its class says (KL to the class's person distribution, training/gan/identity.py)")
-    ap.add_argument("--deidentify", choices=("none", "template"), default="none",
+    ap.add_argument("--deidentify", choices=("none", "template", "ecgsyn"), default="none",
                     help="template = replace each record's median N beat by the population's in all its beats before training "
-                    "(ecg_data.template_normalise; gan-ecg attempt 6); none = 0.3.0")
+                    "(ecg_data.template_normalise; gan-ecg attempt 6); ecgsyn = by a McSharry model beat instead "
+                    "(training/gan/ecgsyn.py; attempt 9); none = 0.3.0")
     ap.add_argument("--identity-noise-uv", type=float, default=20.0, help="white noise on the person classifier's input (uV)")
     ap.add_argument("--identity-pretrain", type=int, default=500, help="person classifier steps before the GAN starts")
     ap.add_argument("--from-weights", default="", help="skip training: export this saved generator checkpoint "
@@ -216,10 +217,15 @@ def main() -> None:
         y = np.concatenate([b[1] for b in beats.values()])
         rec = np.concatenate([np.full(len(b[1]), i) for i, b in enumerate(beats.values())])
     deid = None
-    if args.deidentify == "template":
-        x, deid = ed.template_normalise(x, y, rec)
-        log(f"template normalisation: {deid['records']} records, mean RMS of a record's N template from the population's "
-            f"{deid['meanTemplateRmsFromPopulationMv']} mV (removed)")
+    if args.deidentify != "none":
+        population = None
+        if args.deidentify == "ecgsyn":
+            import ecgsyn
+
+            population = ecgsyn.template(ed.RATE_HZ, ed.BEAT_SAMPLES, ed.PRE_SAMPLES, ed.highpass)
+        x, deid = ed.template_normalise(x, y, rec, population)
+        log(f"template normalisation ({args.deidentify}): {deid['records']} records, mean RMS of a record's N template "
+            f"from the replacement {deid['meanTemplateRmsFromPopulationMv']} mV (removed)")
     by_class = [x[y == k] for k in range(2)]
     v_p = None
     if args.v_record_weight == "sqrt" and (y == 1).any():
@@ -322,7 +328,7 @@ def main() -> None:
               "seed": args.seed, "steps": args.steps, "criticSteps": args.critic_steps, "batchSize": args.batch_size,
               "gpWeight": args.gp_weight, "learningRate": args.learning_rate, "latent": LATENT,
               "vRecordWeight": args.v_record_weight, "pixelShuffleInit": "icnr",
-              **({"deidentify": {"method": "template", **deid}} if deid else {}),
+              **({"deidentify": {"method": args.deidentify, **deid}} if deid else {}),
               "identity": {"weight": args.identity_weight, "noiseUv": args.identity_noise_uv, "pretrainSteps": args.identity_pretrain,
                            **({"hingePersons": args.identity_hinge_persons} if args.identity_hinge_persons else {}),
                            **({"rampSteps": list(args.identity_ramp_steps)} if args.identity_ramp_steps else {}),
