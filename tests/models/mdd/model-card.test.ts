@@ -1,5 +1,5 @@
 // The model card of `weargate model train mdd`, generated from a committed report.json (the real
-// 8-person, 2-fold, 2-epoch run of docs/models/mdd.md "Train on your own data").
+// 8-person, 2-fold, 2-epoch run of docs/models/mdd-train-your-own.md).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
