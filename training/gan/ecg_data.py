@@ -65,6 +65,22 @@ def record_beats(data_dir: str, name: str):
             np.asarray(at, np.int64), pos, list(r.beat_symbols))
 
 
+def record_templates(x: np.ndarray, classes: np.ndarray, records: np.ndarray) -> dict[int, np.ndarray]:
+    """Per record index, the sample-wise median of its N-class beats; records without N beats are refused."""
+    templates = {}
+    for r in np.unique(records):
+        n_beats = x[(records == r) & (classes == 0)]
+        if len(n_beats) == 0:
+            raise SystemExit(f"template normalisation: record index {r} has no N-class beat")
+        templates[int(r)] = np.median(n_beats, axis=0)
+    return templates
+
+
+def population_template(x: np.ndarray, classes: np.ndarray, records: np.ndarray) -> np.ndarray:
+    """The mean of the records' N templates, each record counting once (attempt 6's replacement)."""
+    return np.mean(np.stack(list(record_templates(x, classes, records).values())), axis=0)
+
+
 def template_normalise(x: np.ndarray, classes: np.ndarray, records: np.ndarray,
                        population: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
     """Removes each record's own typical morphology before the GAN sees its beats (gan-ecg attempt 6):
@@ -74,12 +90,7 @@ def template_normalise(x: np.ndarray, classes: np.ndarray, records: np.ndarray,
     first, is replaced by that template; how its beats vary around it, and how its V beats differ from its N
     beats, is kept. Records without N beats are refused."""
     out = np.empty_like(x)
-    templates = {}
-    for r in np.unique(records):
-        n_beats = x[(records == r) & (classes == 0)]
-        if len(n_beats) == 0:
-            raise SystemExit(f"template normalisation: record index {r} has no N-class beat")
-        templates[int(r)] = np.median(n_beats, axis=0)
+    templates = record_templates(x, classes, records)
     if population is None:
         population = np.mean(np.stack(list(templates.values())), axis=0)
     for r, t in templates.items():

@@ -75,10 +75,11 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--identity-prior", choices=("uniform", "class"), default="uniform",
                     help="what a synthetic beat may say about its person: uniform = nothing (log K - H, 0.3.0); class = no more "
                     "than its class says (KL to the class's person distribution, training/gan/identity.py)")
-    ap.add_argument("--deidentify", choices=("none", "template", "ecgsyn"), default="none",
+    ap.add_argument("--deidentify", choices=("none", "template", "ecgsyn", "ecgsyn-fit"), default="none",
                     help="template = replace each record's median N beat by the population's in all its beats before training "
                     "(ecg_data.template_normalise; gan-ecg attempt 6); ecgsyn = by a McSharry model beat instead "
-                    "(training/gan/ecgsyn.py; attempt 9); none = 0.3.0")
+                    "(training/gan/ecgsyn.py; attempt 9); ecgsyn-fit = that beat with its QRS scale and gain fitted to the "
+                    "population's template (ecgsyn.fitted_template; attempt 10); none = 0.3.0")
     ap.add_argument("--identity-noise-uv", type=float, default=20.0, help="white noise on the person classifier's input (uV)")
     ap.add_argument("--identity-pretrain", type=int, default=500, help="person classifier steps before the GAN starts")
     ap.add_argument("--from-weights", default="", help="skip training: export this saved generator checkpoint "
@@ -218,12 +219,19 @@ def main() -> None:
         rec = np.concatenate([np.full(len(b[1]), i) for i, b in enumerate(beats.values())])
     deid = None
     if args.deidentify != "none":
-        population = None
-        if args.deidentify == "ecgsyn":
+        population, fit = None, None
+        if args.deidentify in ("ecgsyn", "ecgsyn-fit"):
             import ecgsyn
 
-            population = ecgsyn.template(ed.RATE_HZ, ed.BEAT_SAMPLES, ed.PRE_SAMPLES, ed.highpass)
+            if args.deidentify == "ecgsyn":
+                population = ecgsyn.template(ed.RATE_HZ, ed.BEAT_SAMPLES, ed.PRE_SAMPLES, ed.highpass)
+            else:
+                population, fit = ecgsyn.fitted_template(ed.RATE_HZ, ed.BEAT_SAMPLES, ed.PRE_SAMPLES, ed.highpass,
+                                                         ed.population_template(x, y, rec))
+                log(f"ECGSYN fitted to the population template: {fit}")
         x, deid = ed.template_normalise(x, y, rec, population)
+        if fit is not None:
+            deid["ecgsynFit"] = fit
         log(f"template normalisation ({args.deidentify}): {deid['records']} records, mean RMS of a record's N template "
             f"from the replacement {deid['meanTemplateRmsFromPopulationMv']} mV (removed)")
     by_class = [x[y == k] for k in range(2)]
