@@ -1,4 +1,4 @@
-// What the delivery needs from a message store (docs/mqtt.md "Durability"), and nothing more. Two
+// What the delivery needs from a message store (docs/durability.md), and nothing more. Two
 // stores implement it: the durable SQLite `Outbox` and the bounded in-memory `MemoryQueue`. One
 // contract suite (tests/mqtt/store-contract.ts) runs over both, so the delivery can rely on the
 // same behaviour from either:
