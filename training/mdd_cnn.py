@@ -4,6 +4,7 @@ Usage (from the repo root; maps first, made by the gateway's own TypeScript feat
     npx tsx scripts/mdd-maps.ts                        # -> training/out/mdd-maps/{base,cyton8,x0.5,x2,shuffled,bandlimited}
     TF_NUM_INTRAOP_THREADS=2 TF_NUM_INTEROP_THREADS=1 \
       training/.venv/bin/python training/mdd_cnn.py     # -> training/out/mdd-cnn/ (models, cv.json)
+(add --seed-state carry to reproduce mdd-cnn 0.1.0-0.3.0, which were trained with the dropout state carried over)
 Then `bash scripts/mdd-quantize.sh` quantizes with our quantizer and `training/mdd_export.py`
 writes models/mdd-cnn/ (manifest, goldens). See docs/models/mdd.md. A clinic's own data:
 `weargate model train mdd` runs this script with --maps/--out in its output folder,
@@ -77,10 +78,11 @@ def train_cnn(tf, x, y, args, seed, reset_seed_state: bool = False):
     """A fresh seeded model per fold. One compiled Keras model is reused (weights from a freshly built
     seeded twin, optimizer slots zeroed) so that its traced train/predict functions are too: tracing
     costs most of a minute on this loaded machine, per model.
-    The dropout layer's seed-generator state is not among get_weights(), so by default it carries over
-    from the previous training (the shipped mdd-cnn was trained so: its folds depend on the run order).
-    reset_seed_state=True copies the fresh twin's state too, so that a training depends on its seed and
-    data only (training/gan/eeg_cnn_tstr.py)."""
+    The dropout layer's seed-generator state is not among get_weights(), so without reset_seed_state it
+    carries over from the previous training (mdd-cnn 0.1.0-0.3.0 were trained so: each fold and the final
+    model depend on the trainings run before them; `--seed-state carry`). reset_seed_state=True copies
+    the fresh twin's state too, so that a training depends on its seed and data only (the default of
+    this script since 2026-12-04, and of training/gan/eeg_cnn_tstr.py)."""
     tf.keras.utils.set_random_seed(seed)
     fresh = build_model(tf, args.width, x.shape[1:])
     model = _TRAINER.get("model")
@@ -179,7 +181,7 @@ def run_montage(tf, args, set_name: str, tag: str, ablation_sets: list[str]) -> 
         test_mask = np.isin(ds["subject"], test)
         train_idx = np.where(~test_mask)[0][:: args.train_stride]
         log(f"{tag} fold {k + 1}/{len(folds)}: held out {test}; training on {len(train_idx)} epochs of {len(persons) - len(test)} persons")
-        model = train_cnn(tf, ds["x"][train_idx], ds["y"][train_idx], args, args.seed + k)
+        model = train_cnn(tf, ds["x"][train_idx], ds["y"][train_idx], args, args.seed + k, args.seed_state == "reset")
         p_cnn[test_mask] = model.predict(ds["x"][test_mask], batch_size=256, verbose=0)[:, 0]
         clf = train_baseline(ds["relpow"][~test_mask], ds["y"][~test_mask], args.seed + k)
         p_lr[test_mask] = baseline_predict(clf, ds["relpow"][test_mask])
@@ -208,7 +210,7 @@ def run_montage(tf, args, set_name: str, tag: str, ablation_sets: list[str]) -> 
     # final model on every person (what ships), with its calibration set
     log(f"{tag}: final model on all {len(persons)} persons")
     idx = np.arange(len(ds["y"]))[:: args.train_stride]
-    final = train_cnn(tf, ds["x"][idx], ds["y"][idx], args, args.seed + 100)
+    final = train_cnn(tf, ds["x"][idx], ds["y"][idx], args, args.seed + 100, args.seed_state == "reset")
     export_tflite(tf, final, os.path.join(out_dir, "final-float32.tflite"))
     calib = ds["x"][np.random.default_rng(args.seed).choice(idx, size=min(args.calib, len(idx)), replace=False)].astype(np.float32)
     np.save(os.path.join(out_dir, "final-calib.npy"), calib)
@@ -289,6 +291,11 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--calib", type=int, default=256)
     ap.add_argument("--montages", default="19,8", help="montages in run order (19 needs the ablation sets)")
     ap.add_argument("--ablations", default=",".join(ABLATIONS), help="ablation map sets for the 19-electrode montage ('' for none)")
+    ap.add_argument("--seed-state", choices=["reset", "carry"], default="reset",
+                    help="reset (default): each model's dropout seed-generator state starts from its own seed, so a model depends "
+                         "on its seed and data only, not on the trainings before it (the folds, the other montage). carry: the "
+                         "state carries over from the previous training, as every model up to 2026-12-04 was trained "
+                         "(mdd-cnn 0.1.0-0.3.0; reproduces them)")
     ap.add_argument("--no-confounds", action="store_true", help="skip the Mumtaz confound checks (channel count, amplitude, setup filter edges of the 'base' set)")
     return ap
 

@@ -47,9 +47,10 @@ test('bad input: exit 2, every problem named by file, Python never called, nothi
 
 test('option problems are reported with the input problems (exit 2)', () => {
   const d = tinyData(2);
-  const r = cli('--edf', d.dir, '--labels', d.labels, '--folds', '2', '--montage', '4', '--sign-key', '/x.key', '--out', d.out);
+  const r = cli('--edf', d.dir, '--labels', d.labels, '--folds', '2', '--montage', '4', '--seed-state', 'keep', '--sign-key', '/x.key', '--out', d.out);
   assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, /--montage 4: 19 or 8/);
+  assert.match(r.stderr, /--seed-state keep: reset or carry/);
   assert.match(r.stderr, /--sign-key and --key-id go together/);
 });
 
@@ -78,7 +79,7 @@ test('a failing training step: its output streamed, its exit code propagated; th
   const opt = (name: string) => args[args.indexOf(name) + 1];
   assert.is(opt('--maps'), join(d.out, 'maps'));
   assert.is(opt('--montages'), '19');
-  assert.equal([opt('--folds'), opt('--epochs'), opt('--seed')], ['2', '3', '5']);
+  assert.equal([opt('--folds'), opt('--epochs'), opt('--seed'), opt('--seed-state')], ['2', '3', '5', 'reset']);
   assert.ok(args.includes('--no-confounds'));
   // features: 4 recordings x (12 s -> 5 epochs of 4 s, hop 2 s), maps [N, 5, 32, 32]
   const maps = readNpy(new Uint8Array(readFileSync(join(d.out, 'maps', 'base', 'maps.npy'))));

@@ -18,6 +18,7 @@ interface TrainMddOptions {
   folds: string;
   epochs: string;
   seed: string;
+  seedState: string;
   out?: string;
   python?: string;
   signKey?: string;
@@ -38,6 +39,7 @@ export function register(program: Command): void {
     .option('--folds <n>', 'subject-wise CV folds (each class needs at least this many persons)', '6')
     .option('--epochs <n>', 'training epochs per model', '20')
     .option('--seed <n>', 'seed of folds, weights and calibration', '20261201')
+    .option('--seed-state <reset|carry>', "reset: every model depends on its seed and data only; carry: dropout's seed state carries over from the model trained before it (how runs before 2026-12-04 were made)", 'reset')
     .option('--out <dir>', 'output folder (default var/train/mdd-<timestamp>)')
     .option('--python <path>', 'Python of the training environment (default training/.venv/bin/python)')
     .option('--sign-key <pem>', 'ed25519 private key (`weargate fleet keygen`): also write a signed fleet bundle of the int8 model')
@@ -74,6 +76,8 @@ async function trainMdd(opts: TrainMddOptions): Promise<number> {
   const folds = int('folds', opts.folds, 2);
   const epochs = int('epochs', opts.epochs, 1);
   const seed = int('seed', opts.seed, 0);
+  const seedState = opts.seedState;
+  if (seedState !== 'reset' && seedState !== 'carry') usage.push(`--seed-state ${seedState}: reset or carry`);
   if ((opts.signKey === undefined) !== (opts.keyId === undefined)) usage.push('--sign-key and --key-id go together');
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(opts.modelVersion)) usage.push(`--model-version ${opts.modelVersion}: not a semver`);
   const name = opts.name ?? (opts.montage === '8' ? 'mdd-cnn-cyton8' : 'mdd-cnn');
@@ -131,8 +135,8 @@ async function trainMdd(opts: TrainMddOptions): Promise<number> {
   };
   const tag = opts.montage === '8' ? 'm8' : 'm19';
   const cvDir = resolve(out, 'cv');
-  log(`training: ${python} training/mdd_cnn.py (${folds} folds, ${epochs} epochs, seed ${seed})`);
-  const trained = await step('training (training/mdd_cnn.py)', [join(packageRoot, 'training', 'mdd_cnn.py'), '--maps', resolve(out, 'maps'), '--out', cvDir, '--montages', opts.montage, '--ablations', '', '--no-confounds', '--folds', String(folds), '--epochs', String(epochs), '--seed', String(seed)]);
+  log(`training: ${python} training/mdd_cnn.py (${folds} folds, ${epochs} epochs, seed ${seed}, seed state ${seedState})`);
+  const trained = await step('training (training/mdd_cnn.py)', [join(packageRoot, 'training', 'mdd_cnn.py'), '--maps', resolve(out, 'maps'), '--out', cvDir, '--montages', opts.montage, '--ablations', '', '--no-confounds', '--folds', String(folds), '--epochs', String(epochs), '--seed', String(seed), '--seed-state', seedState]);
   if (trained !== 0) return trained;
 
   // 4. our int8, export (manifest, goldens, CV of float32 and int8 .tflite)
@@ -149,7 +153,7 @@ async function trainMdd(opts: TrainMddOptions): Promise<number> {
   const manifest = readManifest(join(modelDir, 'manifest.json')).manifest;
   const report: import('../../models/mdd/train-report.js').MddTrainReport = {
     format: 'weargate-mdd-train-report/1', createdAt: new Date().toISOString(),
-    trainedOn: { edfDir: opts.edf, labels: opts.labels }, montage: { electrodes: [...electrodes] }, options: { folds, epochs, seed },
+    trainedOn: { edfDir: opts.edf, labels: opts.labels }, montage: { electrodes: [...electrodes] }, options: { folds, epochs, seed, seedState: seedState as 'reset' | 'carry' },
     data: {
       ...s, sampleRateHz: input.sampleRateHz!, epochs: maps.epochs, cleanEpochs: maps.cleanEpochs,
       recordings: maps.results.map((r) => ({ file: r.summary.file, subject: r.summary.subject, label: r.summary.label, ...(r.summary.condition ? { condition: r.summary.condition } : {}), durationS: r.summary.durationS, epochs: r.summary.epochs, clean: r.summary.clean })),

@@ -78,7 +78,7 @@ export function modelCardMarkdown(r: MddTrainReport): string {
     '',
     `**Trained on \`${r.trainedOn.edfDir}\`** (labels \`${r.trainedOn.labels}\`) by this command: not the shipped \`mdd-cnn\`, which`,
     'was trained on the Mumtaz data set (docs/models/mdd.md, whose numbers do not apply here). The numbers below are this run\'s.',
-    `Made by \`weargate model train mdd\` on ${r.createdAt} (${r.wallS.toFixed(0)} s; folds ${r.options.folds}, epochs ${r.options.epochs}, seed ${r.options.seed}).`,
+    `Made by \`weargate model train mdd\` on ${r.createdAt} (${r.wallS.toFixed(0)} s; folds ${r.options.folds}, epochs ${r.options.epochs}, seed ${r.options.seed}, seed state ${r.options.seedState ?? 'carry'}).`,
     '',
     '## Data',
     `| persons MDD | persons healthy | files | sampling rate | clean epochs | conditions |`,

@@ -42,7 +42,8 @@ export interface MddTrainReport {
   createdAt: string;
   trainedOn: { edfDir: string; labels: string };
   montage: { electrodes: string[] };
-  options: { folds: number; epochs: number; seed: number };
+  /** seedState: absent in reports made before 2026-12-04, whose trainings carried the state over. */
+  options: { folds: number; epochs: number; seed: number; seedState?: 'reset' | 'carry' };
   data: TrainInputSummary & { sampleRateHz: number; epochs: number; cleanEpochs: number; recordings: RecordingReport[] };
   cv: {
     folds: string[][];
