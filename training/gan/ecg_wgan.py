@@ -78,7 +78,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--deidentify", choices=("none", "template", "ecgsyn", "ecgsyn-fit"), default="none",
                     help="template = replace each record's median N beat by the population's in all its beats before training "
                     "(ecg_data.template_normalise; gan-ecg attempt 6); ecgsyn = by a McSharry model beat instead "
-                    "(training/gan/ecgsyn.py; attempt 9); ecgsyn-fit = that beat with its QRS scale and gain fitted to the "
+                    "(training/gan/ecgsyn.py; attempt 9); ecgsyn-fit = that beat with its QRS scale, QRS gain and P/T gain fitted to the "
                     "population's template (ecgsyn.fitted_template; attempt 10); none = 0.3.0")
     ap.add_argument("--identity-noise-uv", type=float, default=20.0, help="white noise on the person classifier's input (uV)")
     ap.add_argument("--identity-pretrain", type=int, default=500, help="person classifier steps before the GAN starts")
