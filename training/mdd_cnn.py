@@ -4,7 +4,8 @@ Usage (from the repo root; maps first, made by the gateway's own TypeScript feat
     npx tsx scripts/mdd-maps.ts                        # -> training/out/mdd-maps/{base,cyton8,x0.5,x2,shuffled,bandlimited}
     TF_NUM_INTRAOP_THREADS=2 TF_NUM_INTEROP_THREADS=1 \
       training/.venv/bin/python training/mdd_cnn.py     # -> training/out/mdd-cnn/ (models, cv.json)
-(add --seed-state carry to reproduce mdd-cnn 0.1.0-0.3.0, which were trained with the dropout state carried over)
+(--seed-state carry is the code path of mdd-cnn 0.1.0-0.3.0, which were trained with the dropout state carried over;
+on this machine on 2026-12-04 it no longer gave their bytes: docs/models/mdd-run-order.md)
 Then `bash scripts/mdd-quantize.sh` quantizes with our quantizer and `training/mdd_export.py`
 writes models/mdd-cnn/ (manifest, goldens). See docs/models/mdd.md. A clinic's own data:
 `weargate model train mdd` runs this script with --maps/--out in its output folder,
@@ -295,7 +296,7 @@ def parser() -> argparse.ArgumentParser:
                     help="reset (default): each model's dropout seed-generator state starts from its own seed, so a model depends "
                          "on its seed and data only, not on the trainings before it (the folds, the other montage). carry: the "
                          "state carries over from the previous training, as every model up to 2026-12-04 was trained "
-                         "(mdd-cnn 0.1.0-0.3.0; reproduces them)")
+                         "(mdd-cnn 0.1.0-0.3.0's code path)")
     ap.add_argument("--no-confounds", action="store_true", help="skip the Mumtaz confound checks (channel count, amplitude, setup filter edges of the 'base' set)")
     return ap
 

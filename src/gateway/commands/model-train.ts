@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .option('--folds <n>', 'subject-wise CV folds (each class needs at least this many persons)', '6')
     .option('--epochs <n>', 'training epochs per model', '20')
     .option('--seed <n>', 'seed of folds, weights and calibration', '20261201')
-    .option('--seed-state <reset|carry>', "reset: every model depends on its seed and data only; carry: dropout's seed state carries over from the model trained before it (how runs before 2026-12-04 were made)", 'reset')
+    .option('--seed-state <reset|carry>', "reset: every model depends on its seed and data only; carry: dropout's seed state carries over from the model trained before it (the code path of runs before 2026-12-04)", 'reset')
     .option('--out <dir>', 'output folder (default var/train/mdd-<timestamp>)')
     .option('--python <path>', 'Python of the training environment (default training/.venv/bin/python)')
     .option('--sign-key <pem>', 'ed25519 private key (`weargate fleet keygen`): also write a signed fleet bundle of the int8 model')
