@@ -24,6 +24,13 @@ test('card: intended use, what it was trained on, data summary', () => {
   assert.ok(card.includes('- fold 1 held out: P02, P07, P08, P09\n- fold 2 held out: P04, P05, P06, P17'));
 });
 
+test('card: the seed state of the training (a report from before --seed-state carried it over)', () => {
+  assert.match(modelCardMarkdown(report()), /folds 2, epochs 2, seed 20261201, seed state carry\)\./);
+  const r = report();
+  r.options.seedState = 'reset';
+  assert.match(modelCardMarkdown(r), /seed 20261201, seed state reset\)\./);
+});
+
 test('card: CV rows of the CNN (Keras, float32, int8) and the baseline with 95 % intervals, from the report', () => {
   const r = report();
   const card = modelCardMarkdown(r);
